@@ -1,0 +1,160 @@
+package io.artstore.ingester.core.pipeline;
+
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.port.out.Codec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The upload's byte path, read by the storage element: client bytes → SHA-256 and size of the original,
+ * checked against the limits → optional compression → SHA-256 and size of what is stored.
+ *
+ * <p>Violations are thrown from {@code read} as {@link IngestException}, at the latest when the original
+ * ends, so a storage element that commits only after reading to the end never commits a bad file.
+ */
+public final class ContentPipeline {
+
+    /**
+     * @param maxBytes the largest original a client may send
+     * @param declaredSize what the client said the original's size is, if it did
+     * @param expectedChecksum what the client said the original's SHA-256 is, if it did
+     */
+    public record Limits(long maxBytes, OptionalLong declaredSize, Optional<Sha256> expectedChecksum) {
+        public Limits {
+            Objects.requireNonNull(declaredSize, "declaredSize");
+            Objects.requireNonNull(expectedChecksum, "expectedChecksum");
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes must be > 0");
+            }
+        }
+    }
+
+    /** Told how many stored bytes have passed; throws {@link IngestException} to cut the upload off. */
+    @FunctionalInterface
+    public interface StoredBytesListener {
+        void stored(long totalStoredBytes);
+    }
+
+    private final Limits limits;
+    private final Optional<CompressionAlgorithm> compression;
+    private final DigestingInputStream original;
+    private final DigestingInputStream stored;
+
+    private ContentPipeline(InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener)
+            throws IOException {
+        this.limits = limits;
+        this.compression = codec.map(Codec::algorithm);
+        this.original = new DigestingInputStream(new ClientStream(client), new DigestingInputStream.Hook() {
+            @Override
+            public void afterRead(long total) {
+                checkSizeSoFar(total);
+            }
+
+            @Override
+            public void atEnd(long total, Sha256 digest) {
+                checkOriginal(total, digest);
+            }
+        });
+        InputStream middle = codec.isPresent() ? new CompressingInputStream(original, codec.get()) : original;
+        this.stored = new DigestingInputStream(middle, new DigestingInputStream.Hook() {
+            @Override
+            public void afterRead(long total) {
+                listener.stored(total);
+            }
+
+            @Override
+            public void atEnd(long total, Sha256 digest) {
+                listener.stored(total);
+            }
+        });
+    }
+
+    public static ContentPipeline of(
+            InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
+        try {
+            return new ContentPipeline(client, codec, limits, listener);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the compressor", e);
+        }
+    }
+
+    /** The bytes to store. */
+    public InputStream stored() {
+        return stored;
+    }
+
+    public long originalBytesSoFar() {
+        return original.count();
+    }
+
+    /** Sizes and digests of what went through; only once {@link #stored()} was read to its end. */
+    public StoredContent result() {
+        return new StoredContent(original.count(), original.digest(), stored.count(), stored.digest(), compression);
+    }
+
+    private void checkSizeSoFar(long total) {
+        if (total > limits.maxBytes()) {
+            throw new IngestException(Kind.TOO_LARGE, "file_too_large",
+                    "the file is larger than the maximum of " + limits.maxBytes() + " bytes");
+        }
+        OptionalLong declared = limits.declaredSize();
+        if (declared.isPresent() && total > declared.getAsLong()) {
+            throw new IngestException(Kind.CONTENT_MISMATCH, "size_mismatch",
+                    "the file is larger than its declared file_size of " + declared.getAsLong() + " bytes");
+        }
+    }
+
+    private void checkOriginal(long total, Sha256 digest) {
+        if (total == 0) {
+            throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+        }
+        OptionalLong declared = limits.declaredSize();
+        if (declared.isPresent() && total != declared.getAsLong()) {
+            throw new IngestException(Kind.CONTENT_MISMATCH, "size_mismatch",
+                    "the file has " + total + " bytes but its declared file_size is " + declared.getAsLong());
+        }
+        limits.expectedChecksum().filter(expected -> !expected.equals(digest)).ifPresent(expected -> {
+            throw new IngestException(Kind.CONTENT_MISMATCH, "checksum_mismatch",
+                    "the file's SHA-256 is " + digest + " but the request's checksum is " + expected);
+        });
+    }
+
+    /** A client stream that fails is a client that went away or sent a broken body. */
+    private static final class ClientStream extends InputStream {
+        private final InputStream in;
+
+        ClientStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted",
+                        "the upload ended before the file was complete: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.artstore.ingester.core.port.in;
+
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.StorageFileName;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.domain.Uploader;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A request to add one file, validated on construction.
+ *
+ * @param sizeHint an upper bound of the file's size when no size was declared (e.g. the request length)
+ */
+public record AddFileCommand(
+        Mode targetMode,
+        Optional<StorageElementId> elementId,
+        String originalFilename,
+        String contentType,
+        Uploader uploader,
+        Optional<String> description,
+        Optional<String> version,
+        Map<String, Object> metadata,
+        OptionalInt ttlDays,
+        Optional<CompressionAlgorithm> compression,
+        OptionalLong declaredSize,
+        Optional<Sha256> expectedChecksum,
+        OptionalLong sizeHint) {
+
+    public static final int MAX_TTL_DAYS = 365;
+
+    public AddFileCommand {
+        Objects.requireNonNull(targetMode, "targetMode");
+        Objects.requireNonNull(elementId, "elementId");
+        Objects.requireNonNull(originalFilename, "originalFilename");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(uploader, "uploader");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(ttlDays, "ttlDays");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(declaredSize, "declaredSize");
+        Objects.requireNonNull(expectedChecksum, "expectedChecksum");
+        Objects.requireNonNull(sizeHint, "sizeHint");
+        if (StorageFileName.sanitise(originalFilename).isEmpty()) {
+            throw IngestException.invalid("invalid_filename",
+                    "the file name '" + originalFilename + "' has no usable characters; send a name with letters or digits");
+        }
+        if (!targetMode.allowsAdd()) {
+            throw IngestException.invalid("invalid_target_mode",
+                    "target_mode must be 'edit' or 'rw'; files cannot be added to '" + targetMode.wireName() + "' storage elements");
+        }
+        if (ttlDays.isPresent() && (ttlDays.getAsInt() < 1 || ttlDays.getAsInt() > MAX_TTL_DAYS)) {
+            throw IngestException.invalid("invalid_ttl_days", "ttl_days must be between 1 and " + MAX_TTL_DAYS + ", got " + ttlDays.getAsInt());
+        }
+        if (declaredSize.isPresent() && declaredSize.getAsLong() <= 0) {
+            throw IngestException.invalid("invalid_file_size", "file_size must be a positive number of bytes, got " + declaredSize.getAsLong());
+        }
+        if (metadata.containsKey(StoredContent.METADATA_KEY)) {
+            throw IngestException.invalid("invalid_metadata",
+                    "metadata key '" + StoredContent.METADATA_KEY + "' is reserved for the ingester; choose another key");
+        }
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        description = description.filter(text -> !text.isBlank());
+        version = version.filter(text -> !text.isBlank());
+    }
+
+    /** The best size known before the bytes arrive: declared, else the hint. */
+    public OptionalLong expectedSize() {
+        return declaredSize.isPresent() ? declaredSize : sizeHint;
+    }
+}

@@ -1,0 +1,34 @@
+package io.artstore.ingester.core.port.out;
+
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StorageElementId;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/** A change to a file that other services may want to know of. */
+public record FileEvent(
+        Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at) {
+
+    public enum Type {
+        FILE_ADDED,
+        FILE_DELETED,
+        /** An earlier {@code FILE_ADDED} no longer holds: the add was undone. */
+        FILE_ADD_RETRACTED;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public FileEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(fileId, "fileId");
+        Objects.requireNonNull(elementId, "elementId");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(checksum, "checksum");
+        Objects.requireNonNull(at, "at");
+    }
+}

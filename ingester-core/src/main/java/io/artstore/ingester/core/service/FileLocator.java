@@ -1,0 +1,52 @@
+package io.artstore.ingester.core.service;
+
+import io.artstore.ingester.core.domain.Capacity;
+import io.artstore.ingester.core.domain.FileAttributes;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Health;
+import io.artstore.ingester.core.domain.StorageElementDescriptor;
+import io.artstore.ingester.core.port.in.FileLocation;
+import io.artstore.ingester.core.port.in.GetFileUseCase;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StorageElements;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Finds files: the catalogue first; failing that, the storage elements themselves, whose attribute files are
+ * the source of truth. What the elements know and the catalogue lacks is written back to it.
+ */
+public final class FileLocator implements GetFileUseCase {
+
+    private final FileCatalog catalog;
+    private final StorageElements elements;
+
+    public FileLocator(FileCatalog catalog, StorageElements elements) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.elements = Objects.requireNonNull(elements, "elements");
+    }
+
+    @Override
+    public Optional<FileLocation> find(FileId fileId) {
+        return catalog.find(fileId).or(() -> askElements(fileId)).map(entry -> new FileLocation(entry, describe(entry)));
+    }
+
+    private Optional<CatalogEntry> askElements(FileId fileId) {
+        for (StorageElement element : elements.all()) {
+            Optional<FileAttributes> attributes = element.stat(fileId);
+            if (attributes.isPresent()) {
+                CatalogEntry entry = new CatalogEntry(element.id(), element.describe().mode(), attributes.get());
+                catalog.put(entry);
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private StorageElementDescriptor describe(CatalogEntry entry) {
+        return elements.find(entry.elementId()).map(StorageElement::describe).orElseGet(() ->
+                new StorageElementDescriptor(entry.elementId(), entry.mode(), 0, Health.UNAVAILABLE, Capacity.UNKNOWN, ""));
+    }
+}
