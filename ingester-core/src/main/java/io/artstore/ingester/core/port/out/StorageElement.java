@@ -42,4 +42,43 @@ public interface StorageElement {
      * @throws IngestException {@code CONFLICT} when the element's mode does not allow deleting
      */
     boolean delete(FileId fileId);
+
+    // --- Files kept beside a stored file, such as its detached signature ---
+
+    /**
+     * Writes a small file beside the stored file, named {@code <storage_filename><suffix>}, replacing any
+     * earlier one; durable when the call returns. Elements that cannot keep separate files keep it in the
+     * file's metadata.
+     *
+     * @throws IngestException {@code NOT_FOUND} when the file is not stored here
+     */
+    void writeSidecar(FileId fileId, String suffix, byte[] content);
+
+    /** The file beside the stored file, or empty when there is none. */
+    Optional<byte[]> readSidecar(FileId fileId, String suffix);
+
+    /** Idempotent; true when this call removed it. */
+    boolean deleteSidecar(FileId fileId, String suffix);
+
+    // --- Staging, for two-phase commit (native on local elements, emulated on remote ones) ---
+
+    /**
+     * Stores a copy that is not yet visible as a stored file ({@link #stat} does not see it) under the given
+     * id; idempotent for the same id once staged. Same failure rules as {@link #store}.
+     */
+    FileAttributes stage(StoreRequest request, InputStream content);
+
+    /** The staged copy's attributes, or empty when nothing is staged under the id. */
+    Optional<FileAttributes> staged(FileId fileId);
+
+    /**
+     * Makes the staged copy a stored file. Idempotent: when the file is already stored (an earlier call
+     * succeeded) it returns its attributes.
+     *
+     * @throws IngestException {@code NOT_FOUND} when neither a staged copy nor a stored file exists
+     */
+    FileAttributes publishStaged(FileId fileId);
+
+    /** Removes a staged copy; idempotent; true when this call removed one. Never touches stored files. */
+    boolean discardStaged(FileId fileId);
 }
