@@ -26,8 +26,8 @@ public final class StorageFileName {
      * @throws IngestException {@code INVALID_REQUEST} when the original name sanitises to nothing
      */
     public static String of(String originalFilename, String username, Instant uploadedAt, FileId fileId) {
-        String name = sanitise(Objects.requireNonNull(originalFilename, "originalFilename"));
-        if (name.isEmpty()) {
+        String name = Objects.requireNonNull(originalFilename, "originalFilename");
+        if (sanitise(name).isEmpty()) {
             throw IngestException.invalid("invalid_filename",
                     "the file name '" + originalFilename + "' has no usable characters; send a name with letters or digits");
         }
@@ -35,7 +35,10 @@ public final class StorageFileName {
         // As Python's Path.suffix: a leading dot (".profile") or a trailing one ("a.") is no suffix.
         boolean hasSuffix = dot > 0 && dot < name.length() - 1;
         String stem = sanitise(hasSuffix ? name.substring(0, dot) : name);
-        String ext = hasSuffix ? name.substring(dot) : "";
+        String ext = hasSuffix ? sanitise(name.substring(dot)) : "";
+        if (!ext.startsWith(".") || ext.length() == 1) {
+            ext = "";
+        }
         if (stem.isEmpty()) {
             stem = "file";
         }
@@ -43,7 +46,12 @@ public final class StorageFileName {
         if (user.isEmpty()) {
             user = "user";
         }
-        String tail = "_" + user + "_" + STAMP.format(uploadedAt) + "_" + fileId + ext;
+        String fixed = "_" + user + "_" + STAMP.format(uploadedAt) + "_" + fileId;
+        int extRoom = MAX_LENGTH - 1 - ELLIPSIS.length() - fixed.codePointCount(0, fixed.length());
+        if (ext.codePointCount(0, ext.length()) > extRoom) {
+            ext = extRoom > 1 ? ext.substring(0, ext.offsetByCodePoints(0, extRoom)) : "";
+        }
+        String tail = fixed + ext;
         int room = MAX_LENGTH - tail.codePointCount(0, tail.length());
         if (stem.codePointCount(0, stem.length()) > room) {
             int keep = Math.max(1, room - ELLIPSIS.length());

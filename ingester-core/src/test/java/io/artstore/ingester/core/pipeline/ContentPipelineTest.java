@@ -1,0 +1,200 @@
+package io.artstore.ingester.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.port.out.Codec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ContentPipelineTest {
+
+    private static final long MAX = 1L << 40;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 65_535, 65_536, 65_537, 1_000_000})
+    void digests_and_sizes_of_an_uncompressed_file(int size) throws Exception {
+        byte[] data = randomBytes(size);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.empty(), limits(), n -> {});
+
+        byte[] stored = pipeline.stored().readAllBytes();
+
+        StoredContent result = pipeline.result();
+        assertThat(stored).isEqualTo(data);
+        assertThat(result.originalSize()).isEqualTo(size);
+        assertThat(result.storedSize()).isEqualTo(size);
+        assertThat(result.originalChecksum()).isEqualTo(sha256(data));
+        assertThat(result.storedChecksum()).isEqualTo(sha256(data));
+        assertThat(result.compressed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 65_536, 3_000_000})
+    void gzip_stores_bytes_that_decompress_to_the_original(int size) throws Exception {
+        byte[] data = text(size);
+        Codec gzip = new GzipCodec(1);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.of(gzip), limits(), n -> {});
+
+        byte[] stored = pipeline.stored().readAllBytes();
+
+        StoredContent result = pipeline.result();
+        assertThat(gzip.decompressing(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(data);
+        assertThat(result.originalChecksum()).isEqualTo(sha256(data));
+        assertThat(result.storedChecksum()).isEqualTo(sha256(stored));
+        assertThat(result.storedSize()).isEqualTo(stored.length);
+        assertThat(result.compression()).contains(CompressionAlgorithm.GZIP);
+        if (size > 10_000) {
+            assertThat(result.compressionRatio()).isLessThan(0.5);
+        }
+    }
+
+    @Test
+    void the_listener_sees_every_stored_byte_count_up_to_the_total() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(200_000)), Optional.empty(),
+                limits(), seen::add);
+
+        pipeline.stored().transferTo(OutputStreamSink.INSTANCE);
+
+        assertThat(seen).isSorted().last().isEqualTo(200_000L);
+    }
+
+    @Test
+    void a_file_over_the_maximum_is_cut_off_with_413() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(1000)), Optional.empty(),
+                new ContentPipeline.Limits(999, OptionalLong.empty(), Optional.empty()), n -> {});
+
+        assertFailure(pipeline, Kind.TOO_LARGE, "file_too_large");
+    }
+
+    @Test
+    void more_bytes_than_declared_is_a_size_mismatch() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(1000)), Optional.empty(),
+                new ContentPipeline.Limits(MAX, OptionalLong.of(10), Optional.empty()), n -> {});
+
+        assertFailure(pipeline, Kind.CONTENT_MISMATCH, "size_mismatch");
+    }
+
+    @Test
+    void fewer_bytes_than_declared_is_a_size_mismatch_at_the_end() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(1000)), Optional.empty(),
+                new ContentPipeline.Limits(MAX, OptionalLong.of(1001), Optional.empty()), n -> {});
+
+        assertFailure(pipeline, Kind.CONTENT_MISMATCH, "size_mismatch");
+    }
+
+    @Test
+    void a_wrong_checksum_fails_before_the_stream_reports_its_end() throws Exception {
+        byte[] data = randomBytes(1000);
+        Sha256 wrong = sha256("other".getBytes(StandardCharsets.UTF_8));
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.of(new GzipCodec(1)),
+                new ContentPipeline.Limits(MAX, OptionalLong.empty(), Optional.of(wrong)), n -> {});
+
+        assertFailure(pipeline, Kind.CONTENT_MISMATCH, "checksum_mismatch");
+    }
+
+    @Test
+    void the_right_checksum_passes() throws Exception {
+        byte[] data = randomBytes(1000);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.empty(),
+                new ContentPipeline.Limits(MAX, OptionalLong.of(1000), Optional.of(sha256(data))), n -> {});
+
+        assertThat(pipeline.stored().readAllBytes()).isEqualTo(data);
+    }
+
+    @Test
+    void an_empty_file_is_refused() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(new byte[0]), Optional.empty(), limits(), n -> {});
+
+        assertFailure(pipeline, Kind.INVALID_REQUEST, "empty_file");
+    }
+
+    @Test
+    void a_client_that_goes_away_is_reported_as_interrupted() {
+        InputStream broken = new InputStream() {
+            private int left = 5000;
+
+            @Override
+            public int read() throws IOException {
+                if (left-- <= 0) {
+                    throw new IOException("connection reset");
+                }
+                return 7;
+            }
+        };
+        ContentPipeline pipeline = ContentPipeline.of(broken, Optional.empty(), limits(), n -> {});
+
+        assertFailure(pipeline, Kind.CLIENT_ABORTED, "upload_interrupted");
+    }
+
+    @Test
+    void a_listener_may_cut_the_upload_off() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(300_000)), Optional.empty(),
+                limits(), n -> {
+                    if (n > 100_000) {
+                        throw new IngestException(Kind.INSUFFICIENT_STORAGE, "insufficient_storage", "full");
+                    }
+                });
+
+        assertFailure(pipeline, Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
+    }
+
+    @Test
+    void the_result_is_not_available_before_the_end() {
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(10)), Optional.empty(), limits(), n -> {});
+
+        assertThatThrownBy(pipeline::result).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void assertFailure(ContentPipeline pipeline, Kind kind, String code) {
+        assertThatThrownBy(() -> pipeline.stored().transferTo(OutputStreamSink.INSTANCE))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(kind);
+                    assertThat(e.code()).isEqualTo(code);
+                });
+    }
+
+    private static ContentPipeline.Limits limits() {
+        return new ContentPipeline.Limits(MAX, OptionalLong.empty(), Optional.empty());
+    }
+
+    static byte[] randomBytes(int size) {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return data;
+    }
+
+    static byte[] text(int size) {
+        byte[] line = "ArtStore keeps documents for years on storage elements.\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = line[i % line.length];
+        }
+        return data;
+    }
+
+    static Sha256 sha256(byte[] data) throws Exception {
+        return Sha256.of(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    private enum OutputStreamSink {
+        ;
+        static final java.io.OutputStream INSTANCE = java.io.OutputStream.nullOutputStream();
+    }
+}
