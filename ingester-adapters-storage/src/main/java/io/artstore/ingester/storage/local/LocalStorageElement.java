@@ -539,6 +539,7 @@ public final class LocalStorageElement implements StorageElement {
                 DurableFiles.moveAtomically(stagedAttributes, stored.attributes());
                 DurableFiles.forceFolder(stored.folder());
                 index.put(fileId, stored);
+                // No quota check here: staging checked it, and a commit decision must be carried out.
                 usedBytes.addAndGet(stored.size());
             } catch (IOException e) {
                 throw ioFailure("publishing staged file " + fileId, e);
