@@ -1,0 +1,191 @@
+package io.artstore.ingester.core.service;
+
+import static io.artstore.ingester.core.testing.AddFileCommandBuilder.anAddFileCommand;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.artstore.ingester.core.domain.Capacity;
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.RetentionPolicy;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.pipeline.GzipCodec;
+import io.artstore.ingester.core.port.in.AddedFile;
+import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.testing.FakeCapacityReservations;
+import io.artstore.ingester.core.testing.InMemoryFileCatalog;
+import io.artstore.ingester.core.testing.InMemoryStorageElement;
+import io.artstore.ingester.core.testing.RecordingEventPublisher;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AddAndDeleteFileServiceTest {
+
+    private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final InMemoryStorageElement edit = InMemoryStorageElement.of("edit-1", Mode.EDIT);
+    private final InMemoryStorageElement rw = InMemoryStorageElement.of("rw-1", Mode.RW);
+    private final List<StorageElement> elements = List.of(edit, rw);
+    private final FakeCapacityReservations reservations = new FakeCapacityReservations();
+    private final InMemoryFileCatalog catalog = new InMemoryFileCatalog();
+    private final RecordingEventPublisher events = new RecordingEventPublisher();
+    private final StorageElementSelector selector = new StorageElementSelector(() -> elements, reservations, 1 << 20);
+    private final AddFileService add = new AddFileService(selector, catalog, events,
+            Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1)), clock, 10_000_000);
+    private final FileLocator locator = new FileLocator(catalog, () -> elements);
+    private final DeleteFileService delete = new DeleteFileService(locator, () -> elements, catalog, events, clock);
+
+    @Test
+    void adds_a_temporary_file_to_an_edit_element_and_catalogues_it() throws Exception {
+        byte[] data = bytes("hello, archive");
+
+        AddedFile added = add.add(anAddFileCommand().metadata("case", "A-17").ttlDays(7).build(), new ByteArrayInputStream(data));
+
+        FileId id = added.entry().fileId();
+        assertThat(added.element().id()).isEqualTo(edit.id());
+        assertThat(added.retention()).isEqualTo(RetentionPolicy.TEMPORARY);
+        assertThat(added.ttlExpiresAt()).contains(NOW.plus(Duration.ofDays(7)));
+        assertThat(added.content().originalChecksum()).isEqualTo(sha256(data));
+        assertThat(edit.open(id).orElseThrow().readAllBytes()).isEqualTo(data);
+        assertThat(edit.stat(id).orElseThrow().metadata()).containsEntry("case", "A-17").containsKey(StoredContent.METADATA_KEY);
+        assertThat(catalog.find(id)).contains(added.entry());
+        assertThat(events.published()).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(FileEvent.Type.FILE_ADDED);
+            assertThat(event.fileId()).isEqualTo(id);
+        });
+        assertThat(reservations.totalOutstanding()).isZero();
+    }
+
+    @Test
+    void a_permanent_file_goes_to_rw_and_has_no_expiry() {
+        AddedFile added = add.add(anAddFileCommand().mode(Mode.RW).build(), new ByteArrayInputStream(bytes("x")));
+
+        assertThat(added.element().id()).isEqualTo(rw.id());
+        assertThat(added.retention()).isEqualTo(RetentionPolicy.PERMANENT);
+        assertThat(added.ttlExpiresAt()).isEmpty();
+    }
+
+    @Test
+    void a_compressed_file_records_its_original_size_and_checksum() throws Exception {
+        byte[] data = bytes("la ".repeat(10_000));
+
+        AddedFile added = add.add(anAddFileCommand().compression(CompressionAlgorithm.GZIP).build(), new ByteArrayInputStream(data));
+
+        StoredContent content = edit.stat(added.entry().fileId()).orElseThrow().content();
+        assertThat(content.compression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(content.originalSize()).isEqualTo(data.length);
+        assertThat(content.originalChecksum()).isEqualTo(sha256(data));
+        assertThat(content.storedSize()).isLessThan(data.length);
+    }
+
+    @Test
+    void a_checksum_mismatch_leaves_nothing_behind() {
+        Sha256 wrong = Sha256.parse("0".repeat(64));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().checksum(wrong).build(), new ByteArrayInputStream(bytes("data"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONTENT_MISMATCH));
+
+        assertNothingStored();
+    }
+
+    @Test
+    void a_declared_size_over_the_maximum_is_refused_before_any_byte() {
+        assertThatThrownBy(() -> add.add(anAddFileCommand().declaredSize(10_000_001).build(), new ByteArrayInputStream(bytes("x"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+
+        assertNothingStored();
+    }
+
+    @Test
+    void a_file_that_does_not_fit_is_refused_with_507_before_any_byte() {
+        edit.reportCapacity(new Capacity(100, 90, 10));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().declaredSize(11).build(), new ByteArrayInputStream(bytes("01234567890"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INSUFFICIENT_STORAGE));
+
+        assertNothingStored();
+    }
+
+    @Test
+    void a_failed_event_undoes_the_stored_copy_and_the_catalogue_entry() {
+        AddFileService failingEvents = new AddFileService(selector, catalog, event -> {
+            throw new IllegalStateException("event log unavailable");
+        }, Map.of(), clock, 10_000_000);
+
+        assertThatThrownBy(() -> failingEvents.add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("x"))))
+                .hasMessageContaining("event log unavailable");
+
+        assertNothingStored();
+    }
+
+    @Test
+    void an_unavailable_codec_is_a_bad_request() {
+        assertThatThrownBy(() -> add.add(anAddFileCommand().compression(CompressionAlgorithm.BROTLI).build(),
+                new ByteArrayInputStream(bytes("x"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("unsupported_compression"));
+    }
+
+    @Test
+    void deletes_a_file_from_an_edit_element() {
+        FileId id = add.add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("x"))).entry().fileId();
+
+        delete.delete(id);
+
+        assertThat(edit.stat(id)).isEmpty();
+        assertThat(catalog.find(id)).isEmpty();
+        assertThat(events.published()).extracting(FileEvent::type)
+                .containsExactly(FileEvent.Type.FILE_ADDED, FileEvent.Type.FILE_DELETED);
+    }
+
+    @Test
+    void refuses_to_delete_from_an_rw_element() {
+        FileId id = add.add(anAddFileCommand().mode(Mode.RW).build(), new ByteArrayInputStream(bytes("x"))).entry().fileId();
+
+        assertThatThrownBy(() -> delete.delete(id))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("wrong_mode"));
+        assertThat(rw.stat(id)).isPresent();
+    }
+
+    @Test
+    void an_unknown_file_is_not_found() {
+        assertThatThrownBy(() -> delete.delete(FileId.random()))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    }
+
+    @Test
+    void a_file_missing_from_the_catalogue_is_found_on_its_element_and_catalogued_again() {
+        FileId id = add.add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("x"))).entry().fileId();
+        catalog.remove(id);
+
+        assertThat(locator.find(id)).hasValueSatisfying(location -> assertThat(location.entry().elementId()).isEqualTo(edit.id()));
+        assertThat(catalog.find(id)).isPresent();
+    }
+
+    private void assertNothingStored() {
+        assertThat(edit.storedCount() + rw.storedCount()).isZero();
+        assertThat(catalog.size()).isZero();
+        assertThat(events.published()).isEmpty();
+        assertThat(reservations.totalOutstanding()).isZero();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Sha256 sha256(byte[] data) throws Exception {
+        return Sha256.of(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
