@@ -154,7 +154,7 @@ public final class StatusPageRenderer {
                     .append("</td></tr>");
         }
         return html.isEmpty()
-                ? "<tr><td colspan=\"6\" class=\"text-center text-body-secondary py-4\">No storage elements reported.</td></tr>"
+                ? "<tr><td class=\"text-center text-body-secondary py-4\" colspan=\"6\">No storage elements reported.</td></tr>"
                 : html.toString();
     }
 
@@ -185,7 +185,7 @@ public final class StatusPageRenderer {
         flat.forEach((key, value) -> html.append("<tr><th scope=\"row\"><code>").append(escape(key))
                 .append("</code></th><td>").append(escape(value)).append("</td></tr>"));
         return html.isEmpty()
-                ? "<tr><td colspan=\"2\" class=\"text-body-secondary\">No configuration reported.</td></tr>"
+                ? "<tr><td class=\"text-body-secondary\" colspan=\"2\">No configuration reported.</td></tr>"
                 : html.toString();
     }
 
@@ -258,7 +258,7 @@ public final class StatusPageRenderer {
         return switch (state) {
             case "ready", "healthy", "ok", "up", "closed" -> "success";
             case "degraded", "half_open", "warning" -> "warning";
-            case "not_ready", "unavailable", "unhealthy", "down", "open", "error" -> "danger";
+            case "not_ready", "fail", "failed", "unavailable", "unhealthy", "down", "open", "error" -> "danger";
             default -> "secondary";
         };
     }

@@ -25,12 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The status page in a real browser: the server-rendered page, then status.js refreshing it from the status
@@ -46,6 +50,7 @@ class StatusPageBrowserIT {
     @TempDir
     Path workDir;
 
+    private final AtomicReference<ObjectNode> pageDocument = new AtomicReference<>(embedded());
     private final AtomicReference<String> statusDocument = new AtomicReference<>();
     /** Off: the page is served with a policy that blocks every script, as for a browser without JavaScript. */
     private volatile boolean scriptsAllowed = true;
@@ -62,13 +67,13 @@ class StatusPageBrowserIT {
     @BeforeEach
     void startServer() throws IOException {
         Files.createDirectories(SCREENSHOT.getParent());
-        String page = StatusPageRenderer.render(embedded());
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/")) {
                 if (!scriptsAllowed) {
                     exchange.getResponseHeaders().set("Content-Security-Policy", "script-src 'none'");
                 }
+                String page = StatusPageRenderer.render(pageDocument.get());
                 respond(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
             } else {
                 respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
@@ -153,6 +158,37 @@ class StatusPageBrowserIT {
         assertThat(distinctColours(image)).as("a styled page, not a blank one").isGreaterThan(50);
         assertThat(served).contains("/", "/static/status.css");
         assertThat(served).anyMatch(path -> path.matches("/webjars/bootstrap/[0-9.]+/css/bootstrap\\.min\\.css"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documents")
+    void the_script_renders_every_section_exactly_as_the_server_does(String name, ObjectNode document) throws Exception {
+        pageDocument.set(document);
+        statusDocument.set(document.toString());
+
+        scriptsAllowed = false;
+        String serverRendered = chromium.dumpDom(pageUrl);
+        scriptsAllowed = true;
+        String scriptRendered = chromium.dumpDom(pageUrl);
+
+        assertThat(scriptRendered).contains("data-refreshed-at=");
+        for (String id : HtmlSections.RENDERED) {
+            assertThat(HtmlSections.inner(scriptRendered, id)).as("#%s", id).isEqualTo(HtmlSections.inner(serverRendered, id));
+        }
+    }
+
+    static Stream<Arguments> documents() {
+        ObjectNode rich = embedded();
+        ObjectNode archive = element("<i>archive</i>", "ar", 5, "degraded", "https://se.example/<b>not bold</b>?a=1&b=2",
+                7_654_321_987L, 1_234_567L, 7_653_087_420L, 0.02, 1_536);
+        archive.putObject("circuit_breaker").put("state", "half_open");
+        rich.withArrayProperty("storage_elements").add(archive).addObject().put("id", "remote-without-capacity");
+        rich.withObjectProperty("configuration").put("banner", "<script>alert('x')</script> \"quoted\" & more")
+                .putNull("proxy").putArray("peers");
+        rich.withObjectProperty("health").withObjectProperty("checks").putObject("catalogue").put("status", "fail");
+        ObjectNode bare = StatusDocuments.JSON.createObjectNode();
+        bare.putObject("health").put("timestamp", "2026-11-26T00:05:00Z");
+        return Stream.of(Arguments.of("a rich document", rich), Arguments.of("a bare document", bare));
     }
 
     /** What the server reports a little later: a third element has appeared and health has changed. */

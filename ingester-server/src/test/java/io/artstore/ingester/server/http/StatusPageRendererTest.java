@@ -47,6 +47,15 @@ class StatusPageRendererTest {
     }
 
     @Test
+    void shows_failing_health_checks_in_red() {
+        ObjectNode status = embedded();
+        status.withObjectProperty("health").withObjectProperty("checks").withObjectProperty("storage_elements").put("status", "fail");
+
+        assertThat(section(StatusPageRenderer.render(status), "health-checks"))
+                .contains("<span class=\"badge text-bg-danger\">fail</span>", "edit: 1 · rw: 1");
+    }
+
+    @Test
     void shows_each_storage_element_with_mode_priority_health_capacity_and_reservation() {
         String rows = section(StatusPageRenderer.render(embedded()), "storage-elements-rows");
 
@@ -213,22 +222,8 @@ class StatusPageRendererTest {
         assertThat(StatusPageRenderer.humanDuration(seconds)).isEqualTo(expected);
     }
 
-    /** The inner HTML of the element with the given id, up to the next closing tag of the same name. */
     private static String section(String page, String id) {
-        Matcher open = Pattern.compile("<(\\w+) id=\"" + id + "\"[^>]*>").matcher(page);
-        assertThat(open.find()).as("element #%s", id).isTrue();
-        String tag = open.group(1);
-        int start = open.end();
-        int depth = 1;
-        Matcher tags = Pattern.compile("<(/?)" + tag + "\\b[^>]*>").matcher(page);
-        tags.region(start, page.length());
-        while (tags.find()) {
-            depth += tags.group(1).isEmpty() ? 1 : -1;
-            if (depth == 0) {
-                return page.substring(start, tags.start());
-            }
-        }
-        throw new AssertionError("element #" + id + " is not closed");
+        return HtmlSections.inner(page, id);
     }
 
     private static int countOf(String text, String part) {

@@ -95,7 +95,7 @@
         return "success";
       case "degraded": case "half_open": case "warning":
         return "warning";
-      case "not_ready": case "unavailable": case "unhealthy": case "down": case "open": case "error":
+      case "not_ready": case "fail": case "failed": case "unavailable": case "unhealthy": case "down": case "open": case "error":
         return "danger";
       default:
         return "secondary";
@@ -238,7 +238,7 @@
     var tone = percent >= 90 ? "danger" : percent >= 75 ? "warning" : "success";
     var percentText = percent.toFixed(1);
     var bar = el("div", "progress-bar bg-" + tone);
-    bar.style.width = percentText + "%";
+    bar.setAttribute("style", "width: " + percentText + "%");
     var progress = el("div", "progress", [bar]);
     progress.setAttribute("role", "progressbar");
     progress.setAttribute("aria-label", "Capacity used");
