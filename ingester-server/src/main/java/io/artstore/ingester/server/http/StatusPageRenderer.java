@@ -1,0 +1,345 @@
+package io.artstore.ingester.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders the status page (the {@code ingester-web} template) from the document of {@code GET /api/v1/status}.
+ *
+ * <p>Every value taken from the document is HTML-escaped, and values are never matched against slot names
+ * again, so a storage element called {@code <script>} or a configuration value holding a slot name shows
+ * as text. Missing fields render as a dash: the document grows over time and older or newer servers
+ * must not break the page. {@code status.js} renders the same sections in the browser and must stay in step
+ * with this class.
+ */
+public final class StatusPageRenderer {
+
+    static final String TEMPLATE_RESOURCE = "io/artstore/ingester/web/status.html";
+
+    private static final Pattern SLOT = Pattern.compile("\\{\\{([a-z_]+)}}");
+    private static final String MISSING = "—";
+    private static final String[] SIZE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    private static final DateTimeFormatter TIME_FORMAT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private static final String TEMPLATE = loadTemplate();
+
+    private StatusPageRenderer() {
+    }
+
+    /** The complete page for one status document. */
+    public static String render(JsonNode status) {
+        Objects.requireNonNull(status, "status");
+        Map<String, String> slots = new LinkedHashMap<>();
+        slots.put("health_badge", healthBadge(status.path("health")));
+        slots.put("summary", summary(status));
+        slots.put("instance_facts", instanceFacts(status));
+        slots.put("health_checks", healthChecks(status.path("health").path("checks")));
+        slots.put("storage_elements_rows", storageElementRows(status.path("storage_elements")));
+        slots.put("configuration_rows", configurationRows(status.path("configuration")));
+        slots.put("generated_at", escape(text(status.path("health").path("timestamp"))
+                .map(StatusPageRenderer::formatTime)
+                .orElseGet(() -> TIME_FORMAT.format(Instant.now()))));
+        return fill(slots);
+    }
+
+    // --- Sections; status.js mirrors each of them ---
+
+    private static String healthBadge(JsonNode health) {
+        Optional<String> state = text(health.path("status"));
+        String label = state.map(s -> switch (s) {
+            case "ready" -> "Ready";
+            case "not_ready" -> "Not ready";
+            default -> s;
+        }).orElse("Health unknown");
+        return badge(state.map(StatusPageRenderer::toneOf).orElse("secondary"), label);
+    }
+
+    private static String summary(JsonNode status) {
+        JsonNode elements = status.path("storage_elements");
+        int count = 0;
+        int healthy = 0;
+        Map<String, Integer> byMode = new LinkedHashMap<>();
+        long available = 0;
+        for (JsonNode element : iterable(elements)) {
+            count++;
+            if (text(element.path("health")).filter("healthy"::equals).isPresent()) {
+                healthy++;
+            }
+            byMode.merge(text(element.path("mode")).orElse("unknown"), 1, Integer::sum);
+            available += number(element.path("capacity").path("available")).orElse(0);
+        }
+        List<String> modes = new ArrayList<>();
+        byMode.forEach((mode, n) -> modes.add(n + " " + mode));
+        String elementsNote = count == 0 ? "none reported" : healthy + " healthy · " + String.join(" · ", modes);
+        OptionalLong reserved = number(status.path("reservations").path("outstanding_bytes"));
+        OptionalLong uptime = number(status.path("uptime_seconds"));
+        return statCard("Storage elements", Integer.toString(count), elementsNote)
+                + statCard("Free space", count == 0 ? MISSING : humanSize(available), "over all storage elements")
+                + statCard("Reserved", reserved.isPresent() ? humanSize(reserved.getAsLong()) : MISSING,
+                        "for uploads in flight")
+                + statCard("Uptime", uptime.isPresent() ? humanDuration(uptime.getAsLong()) : MISSING,
+                        text(status.path("started_at")).map(t -> "since " + formatTime(t)).orElse("start time unknown"));
+    }
+
+    private static String instanceFacts(JsonNode status) {
+        JsonNode auth = status.path("auth").path("enabled");
+        String authentication = auth.isBoolean() ? (auth.booleanValue() ? "enabled" : "disabled") : MISSING;
+        return fact("Service", text(status.path("service")).orElse(MISSING))
+                + fact("Version", text(status.path("version")).orElse(MISSING))
+                + fact("Instance", text(status.path("instance_id")).orElse(MISSING))
+                + fact("Deployment", text(status.path("deployment")).orElse(MISSING))
+                + fact("Authentication", authentication)
+                + fact("Started", text(status.path("started_at")).map(StatusPageRenderer::formatTime).orElse(MISSING));
+    }
+
+    private static String healthChecks(JsonNode checks) {
+        StringBuilder html = new StringBuilder();
+        for (Map.Entry<String, JsonNode> check : checks.properties()) {
+            JsonNode body = check.getValue();
+            Optional<String> state = text(body.path("status")).or(() -> text(body));
+            List<String> details = new ArrayList<>();
+            if (body.isObject()) {
+                for (Map.Entry<String, JsonNode> detail : body.properties()) {
+                    if (!detail.getKey().equals("status")) {
+                        details.add(detail.getKey() + ": " + text(detail.getValue()).orElse(MISSING));
+                    }
+                }
+            }
+            html.append("<li class=\"d-flex justify-content-between align-items-start gap-2 py-1\"><div><div class=\"fw-medium\">")
+                    .append(escape(check.getKey().replace('_', ' ')))
+                    .append("</div><div class=\"small text-body-secondary\">")
+                    .append(escape(details.isEmpty() ? "" : String.join(" · ", details)))
+                    .append("</div></div>")
+                    .append(badge(state.map(StatusPageRenderer::toneOf).orElse("secondary"), state.orElse("unknown")))
+                    .append("</li>");
+        }
+        return html.isEmpty() ? "<li class=\"text-body-secondary\">No checks reported.</li>" : html.toString();
+    }
+
+    private static String storageElementRows(JsonNode elements) {
+        StringBuilder html = new StringBuilder();
+        for (JsonNode element : iterable(elements)) {
+            Optional<String> health = text(element.path("health"));
+            Optional<String> circuit = text(element.path("circuit_breaker").path("state")).or(() -> text(element.path("circuit_breaker")));
+            OptionalLong reserved = number(element.path("reserved_bytes"));
+            html.append("<tr><td><div class=\"fw-semibold\">").append(escape(text(element.path("id")).orElse(MISSING)))
+                    .append("</div><div class=\"small text-body-secondary element-location\">")
+                    .append(escape(text(element.path("location")).orElse("")))
+                    .append("</div></td><td>")
+                    .append(text(element.path("mode")).map(mode -> badge("primary-subtle", mode)).orElse(MISSING))
+                    .append("</td><td class=\"text-end\">").append(escape(text(element.path("priority")).orElse(MISSING)))
+                    .append("</td><td>").append(badge(health.map(StatusPageRenderer::toneOf).orElse("secondary"), health.orElse("unknown")))
+                    .append(circuit.map(state -> " <span class=\"small text-body-secondary\">circuit " + escape(state) + "</span>").orElse(""))
+                    .append("</td><td class=\"capacity\">").append(capacity(element.path("capacity")))
+                    .append("</td><td class=\"text-end\">").append(reserved.isPresent() ? humanSize(reserved.getAsLong()) : MISSING)
+                    .append("</td></tr>");
+        }
+        return html.isEmpty()
+                ? "<tr><td class=\"text-center text-body-secondary py-4\" colspan=\"6\">No storage elements reported.</td></tr>"
+                : html.toString();
+    }
+
+    private static String capacity(JsonNode capacity) {
+        OptionalLong total = number(capacity.path("total"));
+        OptionalLong used = number(capacity.path("used"));
+        OptionalLong available = number(capacity.path("available"));
+        if (total.isEmpty() || used.isEmpty()) {
+            return "<span class=\"text-body-secondary\">unknown</span>";
+        }
+        OptionalDouble reported = decimal(capacity.path("percent_used"));
+        double percent = reported.isPresent() ? reported.getAsDouble()
+                : total.getAsLong() == 0 ? 0 : 100.0 * used.getAsLong() / total.getAsLong();
+        percent = Math.max(0, Math.min(100, percent));
+        String tone = percent >= 90 ? "danger" : percent >= 75 ? "warning" : "success";
+        String percentText = String.format(Locale.ROOT, "%.1f", percent);
+        return "<div class=\"progress\" role=\"progressbar\" aria-label=\"Capacity used\" aria-valuemin=\"0\" aria-valuemax=\"100\" aria-valuenow=\""
+                + percentText + "\"><div class=\"progress-bar bg-" + tone + "\" style=\"width: " + percentText + "%\"></div></div>"
+                + "<div class=\"small text-body-secondary mt-1\">" + humanSize(used.getAsLong()) + " of " + humanSize(total.getAsLong())
+                + " used (" + percentText + " %)"
+                + (available.isPresent() ? " · " + humanSize(available.getAsLong()) + " free" : "") + "</div>";
+    }
+
+    private static String configurationRows(JsonNode configuration) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", configuration, flat);
+        StringBuilder html = new StringBuilder();
+        flat.forEach((key, value) -> html.append("<tr><th scope=\"row\"><code>").append(escape(key))
+                .append("</code></th><td>").append(escape(value)).append("</td></tr>"));
+        return html.isEmpty()
+                ? "<tr><td class=\"text-body-secondary\" colspan=\"2\">No configuration reported.</td></tr>"
+                : html.toString();
+    }
+
+    /** Nested keys joined with dots, list items as {@code [i]}; empty containers kept so that they show. */
+    static void flatten(String prefix, JsonNode node, Map<String, String> into) {
+        if (node.isObject() && !node.isEmpty()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), into);
+            }
+        } else if (node.isArray() && !node.isEmpty()) {
+            for (int i = 0; i < node.size(); i++) {
+                flatten(prefix + "[" + i + "]", node.get(i), into);
+            }
+        } else if (!prefix.isEmpty() && !node.isMissingNode()) {
+            into.put(prefix, node.isObject() ? "{}" : node.isArray() ? "[]" : node.isNull() ? "null" : node.asText());
+        }
+    }
+
+    // --- Small pieces ---
+
+    /** Binary units, as storage is sized: 1536 → "1.5 KiB"; one decimal below 10, none above. */
+    static String humanSize(long bytes) {
+        if (bytes < 0) {
+            return MISSING;
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, SIZE_UNITS[unit]);
+    }
+
+    /** The two largest units: "3 d 4 h", "5 min 6 s". */
+    static String humanDuration(long seconds) {
+        if (seconds < 0) {
+            return MISSING;
+        }
+        long days = seconds / 86_400;
+        long hours = seconds % 86_400 / 3_600;
+        long minutes = seconds % 3_600 / 60;
+        long secs = seconds % 60;
+        if (days > 0) {
+            return days + " d " + hours + " h";
+        }
+        if (hours > 0) {
+            return hours + " h " + minutes + " min";
+        }
+        if (minutes > 0) {
+            return minutes + " min " + secs + " s";
+        }
+        return secs + " s";
+    }
+
+    /** ISO-8601 instants as "2026-11-26 00:01:44 UTC"; anything else is shown as sent. */
+    private static String formatTime(String text) {
+        try {
+            return TIME_FORMAT.format(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return text;
+        }
+    }
+
+    /** Bootstrap colour for a state word; unknown words are neutral rather than alarming or reassuring. */
+    private static String toneOf(String state) {
+        return switch (state) {
+            case "ready", "healthy", "ok", "up", "closed" -> "success";
+            case "degraded", "half_open", "warning" -> "warning";
+            case "not_ready", "fail", "failed", "unavailable", "unhealthy", "down", "open", "error" -> "danger";
+            default -> "secondary";
+        };
+    }
+
+    private static String badge(String tone, String label) {
+        String classes = tone.endsWith("-subtle")
+                ? "bg-" + tone + " text-" + tone.replace("-subtle", "-emphasis") + " border border-" + tone
+                : "text-bg-" + tone;
+        return "<span class=\"badge " + classes + "\">" + escape(label) + "</span>";
+    }
+
+    private static String statCard(String label, String value, String note) {
+        return "<div class=\"col-6 col-lg-3\"><div class=\"card stat-card h-100 shadow-sm\"><div class=\"card-body\">"
+                + "<div class=\"stat-label\">" + escape(label) + "</div>"
+                + "<div class=\"stat-value\">" + escape(value) + "</div>"
+                + "<div class=\"small text-body-secondary\">" + escape(note) + "</div>"
+                + "</div></div></div>";
+    }
+
+    private static String fact(String term, String value) {
+        return "<dt class=\"col-sm-4\">" + escape(term) + "</dt><dd class=\"col-sm-8\">" + escape(value) + "</dd>";
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A scalar as text; empty for missing, null, objects and arrays. */
+    private static Optional<String> text(JsonNode node) {
+        return node.isValueNode() && !node.isNull() ? Optional.of(node.asText()) : Optional.empty();
+    }
+
+    private static OptionalLong number(JsonNode node) {
+        return node.isNumber() ? OptionalLong.of(node.longValue()) : OptionalLong.empty();
+    }
+
+    private static OptionalDouble decimal(JsonNode node) {
+        return node.isNumber() ? OptionalDouble.of(node.doubleValue()) : OptionalDouble.empty();
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode node) {
+        return node.isArray() ? node : List.of();
+    }
+
+    // --- Template ---
+
+    private static String fill(Map<String, String> slots) {
+        Matcher matcher = SLOT.matcher(TEMPLATE);
+        StringBuilder page = new StringBuilder(TEMPLATE.length() * 2);
+        while (matcher.find()) {
+            String value = slots.get(matcher.group(1));
+            if (value == null) {
+                throw new IllegalStateException("the status page template has a slot '" + matcher.group(1)
+                        + "' that StatusPageRenderer does not fill; fill it or remove it from " + TEMPLATE_RESOURCE);
+            }
+            matcher.appendReplacement(page, Matcher.quoteReplacement(value));
+        }
+        matcher.appendTail(page);
+        return page.toString();
+    }
+
+    private static String loadTemplate() {
+        try (InputStream in = StatusPageRenderer.class.getClassLoader().getResourceAsStream(TEMPLATE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(TEMPLATE_RESOURCE + " is not on the classpath; the server needs the ingester-web module");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + TEMPLATE_RESOURCE, e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package io.artstore.ingester.archfixture.core.domain;
+
+public record FixtureValue(String name) {
+}

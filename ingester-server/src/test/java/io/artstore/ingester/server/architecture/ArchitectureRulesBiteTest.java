@@ -1,0 +1,74 @@
+package io.artstore.ingester.server.architecture;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import io.artstore.ingester.archfixture.core.domain.FixtureValue;
+import io.artstore.ingester.archfixture.core.domain.ValueThatKnowsHttp;
+import io.artstore.ingester.archfixture.core.port.out.FixturePort;
+import io.artstore.ingester.archfixture.core.service.FixtureService;
+import io.artstore.ingester.archfixture.kafka.KafkaAdapterUsingStorage;
+import io.artstore.ingester.archfixture.redis.RedisAdapterUsingKafka;
+import io.artstore.ingester.archfixture.server.FixtureServer;
+import io.artstore.ingester.archfixture.storage.FixtureStorageAdapter;
+import io.artstore.ingester.archfixture.storage.StorageAdapterCallingAService;
+import io.artstore.ingester.archfixture.storage.StorageAdapterCallingTheServer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Proves that the architecture rules catch what they are meant to: each fails on the fixture class that breaks
+ * it and passes on the compliant fixtures, laid out like the ingester under their own root package.
+ */
+class ArchitectureRulesBiteTest {
+
+    private static final String ROOT = "io.artstore.ingester.archfixture";
+
+    private static final JavaClasses COMPLIANT = new ClassFileImporter().importClasses(
+            FixtureValue.class, FixturePort.class, FixtureService.class, FixtureStorageAdapter.class, FixtureServer.class);
+    private static final JavaClasses ALL = new ClassFileImporter().importPackages(ROOT);
+
+    static Stream<Arguments> rulesAndTheirCulprits() {
+        return Stream.of(
+                Arguments.of(ArchitectureRules.coreDependsOnlyOnTheJdk(ROOT), ValueThatKnowsHttp.class),
+                Arguments.of(ArchitectureRules.coreIsUsedFromOutsideOnlyThroughPortsDomainAndPipeline(ROOT),
+                        StorageAdapterCallingAService.class),
+                Arguments.of(ArchitectureRules.nothingButTheServerDependsOnTheServer(ROOT), StorageAdapterCallingTheServer.class),
+                Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "storage"), KafkaAdapterUsingStorage.class),
+                Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "redis"), KafkaAdapterUsingStorage.class),
+                Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "kafka"), RedisAdapterUsingKafka.class),
+                // The okhttp, jedis and kafka-clients rules come from this same factory; their libraries are not
+                // on this module's classpath, so Javalin stands in for all of them.
+                Arguments.of(ArchitectureRules.technologyOnlyIn(ROOT, "io.javalin..", "server"), ValueThatKnowsHttp.class),
+                Arguments.of(ArchitectureRules.topLevelPackagesAreFreeOfCycles(ROOT), RedisAdapterUsingKafka.class));
+    }
+
+    @ParameterizedTest
+    @MethodSource("rulesAndTheirCulprits")
+    void fails_on_the_class_that_breaks_it(ArchRule rule, Class<?> culprit) {
+        assertThatThrownBy(() -> rule.check(ALL))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(culprit.getName());
+    }
+
+    @ParameterizedTest
+    @MethodSource("rulesAndTheirCulprits")
+    void passes_on_compliant_classes(ArchRule rule, Class<?> culprit) {
+        assertThatCode(() -> rule.check(COMPLIANT)).as("without %s", culprit.getSimpleName()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void a_rule_aimed_at_a_misspelt_package_fails_instead_of_checking_nothing() {
+        ArchRule misspelt = ArchitectureRules.coreDependsOnlyOnTheJdk(ROOT + ".cor");
+
+        assertThatThrownBy(() -> misspelt.check(ALL))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("failed to check any classes");
+    }
+}
