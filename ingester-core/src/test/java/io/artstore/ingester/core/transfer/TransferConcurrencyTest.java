@@ -52,9 +52,12 @@ class TransferConcurrencyTest {
             }));
         }
 
+        List<TransactionId> ids = new ArrayList<>();
+        for (Future<TransactionId> transfer : transfers) {
+            ids.add(transfer.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        }
         for (int i = 0; i < files.size(); i++) {
-            TransactionId id = transfers.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(coordinator.status(id).state()).isEqualTo(TransferState.COMMITTED);
+            assertThat(coordinator.status(ids.get(i)).state()).isEqualTo(TransferState.COMMITTED);
             assertThat(fixture.assertConsistent(files.get(i))).isSameAs(fixture.rw);
             assertThat(fixture.transferEvents(files.get(i).fileId())).isEqualTo(1);
         }
@@ -138,7 +141,7 @@ class TransferConcurrencyTest {
             } else {
                 assertThat(race.edit.holds(file.fileId()) || race.rw.holds(file.fileId())).isFalse();
                 assertThat(race.catalog.find(file.fileId())).isEmpty();
-                assertThat(race.rw.stagedCount()).isZero();
+                assertThat(race.rw.holdsStaged(file.fileId())).isFalse();
                 assertThat(race.transferEvents(file.fileId())).isZero();
             }
             assertThat(race.locks.held()).isEmpty();

@@ -91,7 +91,7 @@ class TransferCoordinatorTest {
 
         assertThat(coordinator.status(id).state()).isEqualTo(TransferState.COMMITTED);
         assertThat(fixture.assertConsistent(file)).isSameAs(fixture.rw);
-        assertThat(fixture.rw.sidecarCount()).isZero();
+        assertThat(fixture.rw.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).isEmpty();
     }
 
     @Test
@@ -178,7 +178,7 @@ class TransferCoordinatorTest {
         int decision = callIndex(fixture, file, "log.append:Decided");
         fixture.faults.arm(decision, Faults.Kind.CRASH_AFTER);
         assertThatThrownBy(() -> coordinator.begin(file.fileId(), Optional.empty())).isInstanceOf(Faults.SimulatedCrash.class);
-        fixture.rw.vanish(file.fileId());
+        fixture.rw.loseStaged(file.fileId());
 
         List<TransferStatus> recovered = fixture.coordinator().recover();
 

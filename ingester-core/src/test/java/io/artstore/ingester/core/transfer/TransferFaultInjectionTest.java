@@ -86,7 +86,7 @@ class TransferFaultInjectionTest {
 
                     fixture.coordinator().recover();
 
-                    FakeStorageElement holder = assertOutcome(fixture, file, null);
+                    FaultInjectingStorageElement holder = assertOutcome(fixture, file, null);
                     if (setUp == ABORTING) {
                         assertThat(holder).isSameAs(fixture.edit);
                     }
@@ -98,8 +98,8 @@ class TransferFaultInjectionTest {
     }
 
     /** The invariants, and an outcome that agrees with where the file is; {@code committed} if it is known. */
-    private static FakeStorageElement assertOutcome(TransferFixture fixture, SeededFile file, Boolean committed) {
-        FakeStorageElement holder = fixture.assertConsistent(file);
+    private static FaultInjectingStorageElement assertOutcome(TransferFixture fixture, SeededFile file, Boolean committed) {
+        FaultInjectingStorageElement holder = fixture.assertConsistent(file);
         boolean onTarget = holder == fixture.rw;
         if (committed != null) {
             assertThat(onTarget).isEqualTo(committed);

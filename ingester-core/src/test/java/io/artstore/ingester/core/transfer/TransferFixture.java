@@ -41,8 +41,8 @@ public final class TransferFixture {
 
     public final Faults faults = new Faults();
     public final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
-    public final FakeStorageElement edit = new FakeStorageElement("local-edit", Mode.EDIT, faults, clock);
-    public final FakeStorageElement rw = new FakeStorageElement("local-rw", Mode.RW, faults, clock);
+    public final FaultInjectingStorageElement edit = new FaultInjectingStorageElement("local-edit", Mode.EDIT, faults, clock);
+    public final FaultInjectingStorageElement rw = new FaultInjectingStorageElement("local-rw", Mode.RW, faults, clock);
     public final InMemoryTransactionLog log = new InMemoryTransactionLog(faults);
     public final InMemoryLocks locks = new InMemoryLocks(faults);
     public final InMemoryFileCatalog catalog = new InMemoryFileCatalog(faults);
@@ -71,7 +71,7 @@ public final class TransferFixture {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("project", "north-wing");
         metadata.put("ingester", Map.of("original_size", content.length, "original_checksum",
-                FakeStorageElement.sha256(content).hex(), "compressed", false, "retention_policy", "temporary",
+                FaultInjectingStorageElement.sha256(content).hex(), "compressed", false, "retention_policy", "temporary",
                 "ttl_expires_at", "2026-12-20T10:15:30Z"));
         StoreRequest request = new StoreRequest(fileId, name, "application/pdf",
                 new Uploader("u-42", "restorer", Optional.of("Ada Restorer")), Optional.of("survey"), Optional.of("v2"),
@@ -97,24 +97,24 @@ public final class TransferFixture {
      *
      * @return the element that holds it
      */
-    public FakeStorageElement assertConsistent(SeededFile file) {
+    public FaultInjectingStorageElement assertConsistent(SeededFile file) {
         assertThat(edit.holds(file.fileId()) ^ rw.holds(file.fileId()))
                 .as("file %s is in exactly one element (edit: %s, rw: %s)", file.fileId(), edit.holds(file.fileId()),
                         rw.holds(file.fileId()))
                 .isTrue();
-        FakeStorageElement holder = edit.holds(file.fileId()) ? edit : rw;
-        FakeStorageElement other = holder == edit ? rw : edit;
+        FaultInjectingStorageElement holder = edit.holds(file.fileId()) ? edit : rw;
+        FaultInjectingStorageElement other = holder == edit ? rw : edit;
         assertThat(holder.bytes(file.fileId())).hasValue(file.content());
         assertThat(holder.stat(file.fileId()).orElseThrow().checksum()).isEqualTo(file.checksum());
         if (file.signature().isPresent()) {
-            assertThat(holder.readSidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().get());
+            assertThat(holder.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().get());
         }
-        assertThat(other.readSidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).isEmpty();
+        assertThat(other.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).isEmpty();
         CatalogEntry entry = catalog.find(file.fileId()).orElseThrow();
         assertThat(entry.elementId()).isEqualTo(holder.id());
         assertThat(entry.mode()).isEqualTo(holder.describe().mode());
         assertThat(entry.attributes().checksum()).isEqualTo(file.checksum());
-        assertThat(rw.staged(file.fileId())).isEmpty();
+        assertThat(rw.holdsStaged(file.fileId())).isFalse();
         assertThat(locks.isLocked(file.fileId())).as("lock released").isFalse();
         assertThat(log.unfinished()).isEmpty();
         return holder;
