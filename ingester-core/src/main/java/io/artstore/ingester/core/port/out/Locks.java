@@ -32,8 +32,9 @@ public interface Locks {
             Objects.requireNonNull(fileId, "fileId");
             Objects.requireNonNull(operation, "operation");
             Objects.requireNonNull(owner, "owner");
-            if (owner.isBlank()) {
-                throw new IllegalArgumentException("a lock's owner must not be blank");
+            if (owner.isBlank() || owner.length() > 200 || owner.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("a lock's owner is 1-200 characters without control characters, got '"
+                        + owner + "'");
             }
             if (fencingToken < 1) {
                 throw new IllegalArgumentException("fencing tokens start at 1, got " + fencingToken);
