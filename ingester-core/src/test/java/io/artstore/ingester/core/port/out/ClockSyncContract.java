@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.VectorClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +56,30 @@ public abstract class ClockSyncContract {
         sync.persist(NODE, VectorClock.empty());
 
         assertThat(sync.load(NODE)).hasValue(VectorClock.empty());
+    }
+
+    @Test
+    void concurrent_persists_leave_one_whole_clock_of_those_written() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<VectorClock> written = new ArrayList<>();
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 1; t <= 8; t++) {
+                VectorClock clock = VectorClock.parse("ingester-1:" + t + ",ingester-" + (t + 1) + ":" + (t * 10));
+                written.add(clock);
+                writers.add(threads.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        sync.persist(NODE, clock);
+                    }
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(sync.load(NODE)).hasValueSatisfying(clock -> assertThat(written).contains(clock));
     }
 }
