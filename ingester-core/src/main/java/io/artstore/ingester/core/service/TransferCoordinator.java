@@ -62,6 +62,8 @@ public final class TransferCoordinator {
 
     /** The suffix of a file's detached signature, kept beside it on its storage element. */
     public static final String SIGNATURE_SUFFIX = ".sig";
+    /** A transaction needs about fifteen actions; far more means the protocol is not progressing. */
+    private static final int MAX_ACTIONS_PER_DRIVE = 100;
 
     private final FileLocator locator;
     private final StorageElements elements;
@@ -225,7 +227,11 @@ public final class TransferCoordinator {
 
     private TransferStatus drive(TransactionId id, Signal first) {
         Signal signal = first;
-        while (true) {
+        for (int actions = 0; ; actions++) {
+            if (actions == MAX_ACTIONS_PER_DRIVE) {
+                pendingErrors.put(id, "stopped after " + actions + " actions without reaching an end; the recovery sweep retries");
+                break;
+            }
             List<TransactionRecord> records = log.load(id);
             if (records.isEmpty()) {
                 throw IngestException.notFound("transfer_not_found", "no transfer has the id " + id);
@@ -460,7 +466,7 @@ public final class TransferCoordinator {
     }
 
     /** The ingester's section is kept; the file is permanent now, and says where it came from. */
-    static Map<String, Object> transferredMetadata(Map<String, Object> original, Begun begun) {
+    private static Map<String, Object> transferredMetadata(Map<String, Object> original, Begun begun) {
         Map<String, Object> metadata = new LinkedHashMap<>(original);
         Map<String, Object> ingester = new LinkedHashMap<>();
         if (original.get(StoredContent.METADATA_KEY) instanceof Map<?, ?> section) {
