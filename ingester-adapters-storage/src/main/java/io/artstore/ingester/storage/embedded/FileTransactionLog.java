@@ -47,6 +47,7 @@ public final class FileTransactionLog implements TransactionLog, Closeable {
     private final Set<TransactionId> ended = new HashSet<>();
     private final Map<FileId, List<TransactionId>> byFile = new LinkedHashMap<>();
     private long truncatedBytes;
+    private boolean broken;
 
     private FileTransactionLog(Path file, FileChannel channel) {
         this.file = file;
@@ -88,19 +89,43 @@ public final class FileTransactionLog implements TransactionLog, Closeable {
             throw new IllegalArgumentException("transaction " + record.transactionId()
                     + " must begin with its begin record, not " + record.getClass().getSimpleName());
         }
+        if (broken) {
+            throw new IngestException(Kind.INTERNAL, "transaction_log_broken", "the transfer log " + file
+                    + " could not undo a failed write and takes no more records; restart to have its tail checked");
+        }
         ByteBuffer frame = frame(TransactionRecordCodec.encode(record));
+        long start = -1;
         try {
-            long position = channel.size();
+            start = channel.size();
+            long position = start;
             while (frame.hasRemaining()) {
                 position += channel.write(frame, position);
             }
             channel.force(false);
         } catch (IOException e) {
+            undoPartialWrite(start, e);
             throw new IngestException(Kind.INTERNAL, "transaction_log_io_error",
                     "the transfer log " + file + " could not record " + record.getClass().getSimpleName()
                             + " of transaction " + record.transactionId() + ": " + e.getMessage(), e);
         }
         index(record);
+    }
+
+    /**
+     * A half-written frame followed by whole ones would end the log there at the next open, hiding the whole
+     * ones: cut it off now, or stop appending.
+     */
+    private void undoPartialWrite(long start, IOException failure) {
+        if (start < 0) {
+            return;
+        }
+        try {
+            channel.truncate(start);
+            channel.force(true);
+        } catch (IOException undoFailure) {
+            failure.addSuppressed(undoFailure);
+            broken = true;
+        }
     }
 
     @Override

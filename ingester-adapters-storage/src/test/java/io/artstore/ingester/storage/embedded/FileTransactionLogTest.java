@@ -1,8 +1,10 @@
 package io.artstore.ingester.storage.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.port.out.TransactionLogContract;
 import io.artstore.ingester.core.transfer.Step;
@@ -61,6 +63,18 @@ class FileTransactionLogTest extends TransactionLogContract {
         assertThat(reopened.unfinished()).containsExactly(unfinished);
         assertThat(reopened.findByFile(file)).containsExactly(ended.get(0).transactionId(), unfinished);
         assertThat(reopened.truncatedBytes()).isZero();
+    }
+
+    @Test
+    void a_record_that_cannot_be_written_is_refused_and_not_indexed() throws IOException {
+        TransactionId id = begin(FileId.random());
+        ((FileTransactionLog) log).close();
+
+        assertThatThrownBy(() -> log.append(new TransactionRecord.StepCompleted(id, Step.TARGET_STAGED, AT)))
+                .isInstanceOfSatisfying(IngestException.class,
+                        e -> assertThat(e.code()).isEqualTo("transaction_log_io_error"));
+        assertThat(log.load(id)).hasSize(1);
+        assertThat(reopen().load(id)).hasSize(1);
     }
 
     @Test
