@@ -16,7 +16,9 @@ public record FileEvent(
         FILE_ADDED,
         FILE_DELETED,
         /** An earlier {@code FILE_ADDED} no longer holds: the add was undone. */
-        FILE_ADD_RETRACTED;
+        FILE_ADD_RETRACTED,
+        /** The file moved from an {@code edit} to an {@code rw} storage element, keeping its id. */
+        FILE_TRANSFERRED;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,85 @@
+package io.artstore.ingester.core.transfer;
+
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.transfer.TransactionRecord.Begun;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a client may know of a transfer.
+ *
+ * @param progressPercent how much of the protocol is done, by steps (not bytes); 100 once ended
+ * @param checksumVerified the staged copy's checksum was found equal to the source's
+ * @param error why it aborted, ended heuristically, or is waiting for a retry
+ */
+public record TransferStatus(
+        TransactionId transactionId,
+        FileId fileId,
+        StorageElementId source,
+        StorageElementId target,
+        TransferState state,
+        int progressPercent,
+        Instant startedAt,
+        Instant updatedAt,
+        Optional<Instant> finishedAt,
+        boolean checksumVerified,
+        Optional<String> error) {
+
+    public TransferStatus {
+        Objects.requireNonNull(transactionId, "transactionId");
+        Objects.requireNonNull(fileId, "fileId");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+        Objects.requireNonNull(error, "error");
+        if (progressPercent < 0 || progressPercent > 100) {
+            throw new IllegalArgumentException("progressPercent must be 0-100, got " + progressPercent);
+        }
+    }
+
+    /**
+     * The status the log tells.
+     *
+     * @param pendingError the failure that suspended the transaction, known only to the instance driving it
+     */
+    public static TransferStatus of(TransactionHistory history, Optional<String> pendingError) {
+        Begun begun = history.begun();
+        TransferState state = history.state();
+        Optional<String> error = history.ended().flatMap(TransactionRecord.Ended::reason)
+                .or(() -> history.decision().filter(d -> d.verdict() == Verdict.ABORT).flatMap(TransactionRecord.Decided::reason))
+                .or(() -> state.finished() ? Optional.empty() : pendingError);
+        if (state == TransferState.COMMITTED) {
+            error = Optional.empty();
+        }
+        boolean verified = history.vote(Participant.TARGET).map(TransactionRecord.Voted::yes).orElse(false);
+        return new TransferStatus(history.id(), begun.fileId(), begun.source(), begun.target(), state,
+                progress(history), history.startedAt(), history.updatedAt(),
+                history.ended().map(TransactionRecord.Ended::at), verified, error);
+    }
+
+    private static int progress(TransactionHistory history) {
+        if (history.ended().isPresent()) {
+            return 100;
+        }
+        if (history.decision().isEmpty()) {
+            int done = (history.vote(Participant.SOURCE).isPresent() ? 10 : 0)
+                    + (history.completed(Step.TARGET_STAGED) ? 30 : 0)
+                    + (history.vote(Participant.TARGET).isPresent() ? 10 : 0);
+            return done;
+        }
+        if (history.decision().get().verdict() == Verdict.ABORT) {
+            return 60 + (history.completed(Step.STAGED_DISCARDED) ? 20 : 0) + (history.completed(Step.SOURCE_UNLOCKED) ? 10 : 0);
+        }
+        int done = 60;
+        for (Step step : new Step[] {Step.TARGET_PUBLISHED, Step.SIGNATURE_COPIED, Step.SOURCE_DELETED,
+                Step.CATALOGUE_UPDATED, Step.EVENT_PUBLISHED, Step.SOURCE_UNLOCKED}) {
+            done += history.completed(step) ? 6 : 0;
+        }
+        return done;
+    }
+}

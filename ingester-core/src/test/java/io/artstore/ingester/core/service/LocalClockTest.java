@@ -1,0 +1,86 @@
+package io.artstore.ingester.core.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.artstore.ingester.core.clock.ClockOrder;
+import io.artstore.ingester.core.clock.ClockPruning;
+import io.artstore.ingester.core.clock.InMemoryClockSync;
+import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.port.out.ClockSync;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LocalClockTest {
+
+    private static final NodeId ME = NodeId.of("ingester-1");
+    private static final NodeId PEER = NodeId.of("ingester-2");
+
+    private final InMemoryClockSync sync = new InMemoryClockSync();
+
+    @Test
+    void each_local_event_ticks_and_is_persisted_before_it_is_handed_out() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT);
+
+        VectorClock first = clock.tick();
+        VectorClock second = clock.tick();
+
+        assertThat(first.toText()).isEqualTo("ingester-1:1");
+        assertThat(second.compare(first)).isEqualTo(ClockOrder.AFTER);
+        assertThat(sync.load(ME)).hasValue(second);
+        assertThat(clock.current()).isEqualTo(second);
+    }
+
+    @Test
+    void a_received_clock_is_merged_and_its_receipt_counted() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT);
+        clock.tick();
+        VectorClock received = VectorClock.parse("ingester-2:7");
+
+        VectorClock after = clock.receive(received);
+
+        assertThat(after.toText()).isEqualTo("ingester-1:2,ingester-2:7");
+        assertThat(received.compare(after)).isEqualTo(ClockOrder.BEFORE);
+    }
+
+    @Test
+    void a_restarted_instance_goes_on_from_its_persisted_clock() {
+        new LocalClock(ME, sync, ClockPruning.DEFAULT).tick();
+        VectorClock before = new LocalClock(ME, sync, ClockPruning.DEFAULT).tick();
+
+        VectorClock after = new LocalClock(ME, sync, ClockPruning.DEFAULT).tick();
+
+        assertThat(after.get(ME)).isEqualTo(3);
+        assertThat(after.compare(before)).isEqualTo(ClockOrder.AFTER);
+    }
+
+    @Test
+    void entries_of_retired_nodes_are_dropped() {
+        LocalClock clock = new LocalClock(ME, sync, new ClockPruning(Set.of(PEER), 8));
+
+        VectorClock after = clock.receive(VectorClock.parse("ingester-2:7,ingester-3:2"));
+
+        assertThat(after.toText()).isEqualTo("ingester-1:1,ingester-3:2");
+    }
+
+    @Test
+    void a_clock_that_cannot_be_persisted_is_not_handed_out() {
+        ClockSync failing = new ClockSync() {
+            @Override
+            public Optional<VectorClock> load(NodeId node) {
+                return Optional.of(VectorClock.parse("ingester-1:4"));
+            }
+
+            @Override
+            public void persist(NodeId node, VectorClock clock) {
+                throw new IllegalStateException("disk full");
+            }
+        };
+        LocalClock clock = new LocalClock(ME, failing, ClockPruning.DEFAULT);
+
+        assertThatThrownBy(clock::tick).hasMessage("disk full");
+        assertThat(clock.current().toText()).isEqualTo("ingester-1:4");
+    }
+}

@@ -1,0 +1,43 @@
+package io.artstore.ingester.core.transfer;
+
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The file catalogue in memory; writes pass through {@link Faults} as {@code catalog.<method>}. */
+public final class InMemoryFileCatalog implements FileCatalog {
+
+    private final Faults faults;
+    private final Map<FileId, CatalogEntry> entries = new ConcurrentHashMap<>();
+
+    public InMemoryFileCatalog(Faults faults) {
+        this.faults = faults;
+    }
+
+    @Override
+    public void put(CatalogEntry entry) {
+        faults.around("catalog.put", () -> {
+            entries.put(entry.fileId(), entry);
+        });
+    }
+
+    @Override
+    public Optional<CatalogEntry> find(FileId fileId) {
+        return Optional.ofNullable(entries.get(fileId));
+    }
+
+    @Override
+    public void remove(FileId fileId) {
+        faults.around("catalog.remove", () -> {
+            entries.remove(fileId);
+        });
+    }
+
+    @Override
+    public long size() {
+        return entries.size();
+    }
+}

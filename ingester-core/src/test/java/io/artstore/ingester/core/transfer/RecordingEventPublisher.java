@@ -1,0 +1,30 @@
+package io.artstore.ingester.core.transfer;
+
+import io.artstore.ingester.core.port.out.EventPublisher;
+import io.artstore.ingester.core.port.out.FileEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Keeps the events published; publishing passes through {@link Faults} as {@code events.publish}. */
+public final class RecordingEventPublisher implements EventPublisher {
+
+    private final Faults faults;
+    private final List<FileEvent> published = new ArrayList<>();
+
+    public RecordingEventPublisher(Faults faults) {
+        this.faults = faults;
+    }
+
+    @Override
+    public void publish(FileEvent event) {
+        faults.around("events.publish", () -> {
+            synchronized (this) {
+                published.add(event);
+            }
+        });
+    }
+
+    public synchronized List<FileEvent> published() {
+        return List.copyOf(published);
+    }
+}

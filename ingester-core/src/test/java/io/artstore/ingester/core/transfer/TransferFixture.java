@@ -1,0 +1,122 @@
+package io.artstore.ingester.core.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.artstore.ingester.core.domain.FileAttributes;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.Uploader;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.core.service.DeleteFileService;
+import io.artstore.ingester.core.service.FileLocator;
+import io.artstore.ingester.core.service.LockingDeleteFileService;
+import io.artstore.ingester.core.service.StorageElementSelector;
+import io.artstore.ingester.core.service.TransferCoordinator;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@code edit} and an {@code rw} element in memory, with the log, locks, catalogue and events a transfer
+ * needs, all shared by every coordinator made here, as they would survive a restart of the process.
+ */
+public final class TransferFixture {
+
+    public static final Instant UPLOADED_AT = Instant.parse("2026-11-20T10:15:30Z");
+
+    /** A file put on the edit element, as an upload would have left it. */
+    public record SeededFile(FileId fileId, byte[] content, Sha256 checksum, Optional<byte[]> signature,
+            FileAttributes attributes) {}
+
+    public final Faults faults = new Faults();
+    public final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+    public final FaultInjectingStorageElement edit = new FaultInjectingStorageElement("local-edit", Mode.EDIT, faults, clock);
+    public final FaultInjectingStorageElement rw = new FaultInjectingStorageElement("local-rw", Mode.RW, faults, clock);
+    public final InMemoryTransactionLog log = new InMemoryTransactionLog(faults);
+    public final InMemoryLocks locks = new InMemoryLocks(faults);
+    public final InMemoryFileCatalog catalog = new InMemoryFileCatalog(faults);
+    public final RecordingEventPublisher events = new RecordingEventPublisher(faults);
+    public final StorageElements elements = () -> List.<StorageElement>of(edit, rw);
+
+    /** A coordinator as a freshly started process would build it: new in-memory reservations, nothing in flight. */
+    public TransferCoordinator coordinator() {
+        StorageElementSelector selector = new StorageElementSelector(elements, new InMemoryCapacityReservations(),
+                StorageElementSelector.DEFAULT_GROWTH_STEP);
+        return new TransferCoordinator(new FileLocator(catalog, elements), elements, selector, catalog, events, log, locks,
+                clock);
+    }
+
+    public LockingDeleteFileService deleteService() {
+        return new LockingDeleteFileService(
+                new DeleteFileService(new FileLocator(catalog, elements), elements, catalog, events, clock), locks);
+    }
+
+    public SeededFile seed(String name) {
+        return seed(name, ("content of " + name + " ").repeat(50).getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    public SeededFile seed(String name, byte[] content, boolean signed) {
+        FileId fileId = FileId.random();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("project", "north-wing");
+        metadata.put("ingester", Map.of("original_size", content.length, "original_checksum",
+                FaultInjectingStorageElement.sha256(content).hex(), "compressed", false, "retention_policy", "temporary",
+                "ttl_expires_at", "2026-12-20T10:15:30Z"));
+        StoreRequest request = new StoreRequest(fileId, name, "application/pdf",
+                new Uploader("u-42", "restorer", Optional.of("Ada Restorer")), Optional.of("survey"), Optional.of("v2"),
+                UPLOADED_AT, () -> metadata);
+        FileAttributes attributes = edit.store(request, new ByteArrayInputStream(content));
+        Optional<byte[]> signature = signed
+                ? Optional.of(("signature of " + fileId).getBytes(StandardCharsets.US_ASCII))
+                : Optional.empty();
+        signature.ifPresent(bytes -> edit.writeSidecar(fileId, TransferCoordinator.SIGNATURE_SUFFIX, bytes));
+        catalog.put(new CatalogEntry(edit.id(), Mode.EDIT, attributes));
+        return new SeededFile(fileId, content, attributes.checksum(), signature, attributes);
+    }
+
+    public long transferEvents(FileId fileId) {
+        return events.published().stream()
+                .filter(event -> event.type() == FileEvent.Type.FILE_TRANSFERRED && event.fileId().equals(fileId))
+                .count();
+    }
+
+    /**
+     * Whatever happened, the file is in exactly one element, intact, with its signature beside it and the catalogue
+     * pointing at it; nothing is staged, locked or unfinished.
+     *
+     * @return the element that holds it
+     */
+    public FaultInjectingStorageElement assertConsistent(SeededFile file) {
+        assertThat(edit.holds(file.fileId()) ^ rw.holds(file.fileId()))
+                .as("file %s is in exactly one element (edit: %s, rw: %s)", file.fileId(), edit.holds(file.fileId()),
+                        rw.holds(file.fileId()))
+                .isTrue();
+        FaultInjectingStorageElement holder = edit.holds(file.fileId()) ? edit : rw;
+        FaultInjectingStorageElement other = holder == edit ? rw : edit;
+        assertThat(holder.bytes(file.fileId())).hasValue(file.content());
+        assertThat(holder.stat(file.fileId()).orElseThrow().checksum()).isEqualTo(file.checksum());
+        if (file.signature().isPresent()) {
+            assertThat(holder.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().get());
+        }
+        assertThat(other.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).isEmpty();
+        CatalogEntry entry = catalog.find(file.fileId()).orElseThrow();
+        assertThat(entry.elementId()).isEqualTo(holder.id());
+        assertThat(entry.mode()).isEqualTo(holder.describe().mode());
+        assertThat(entry.attributes().checksum()).isEqualTo(file.checksum());
+        assertThat(rw.holdsStaged(file.fileId())).isFalse();
+        assertThat(locks.isLocked(file.fileId())).as("lock released").isFalse();
+        assertThat(log.unfinished()).isEmpty();
+        return holder;
+    }
+}
