@@ -6,13 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A single-threaded stand-in for the reservations store that records what is outstanding per element. */
+/** A simple, lock-everything stand-in for the reservations store that records what is outstanding per element. */
 public final class FakeCapacityReservations implements CapacityReservations {
 
     private final Map<StorageElementId, Long> outstanding = new HashMap<>();
 
     @Override
-    public Optional<Reservation> tryReserve(StorageElementId element, long bytes, long reportedAvailableBytes) {
+    public synchronized Optional<Reservation> tryReserve(StorageElementId element, long bytes, long reportedAvailableBytes) {
         if (outstandingBytes(element) + bytes > reportedAvailableBytes) {
             return Optional.empty();
         }
@@ -21,11 +21,11 @@ public final class FakeCapacityReservations implements CapacityReservations {
     }
 
     @Override
-    public long outstandingBytes(StorageElementId element) {
+    public synchronized long outstandingBytes(StorageElementId element) {
         return outstanding.getOrDefault(element, 0L);
     }
 
-    public long totalOutstanding() {
+    public synchronized long totalOutstanding() {
         return outstanding.values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -52,6 +52,12 @@ public final class FakeCapacityReservations implements CapacityReservations {
 
         @Override
         public void written(long totalWritten) {
+            synchronized (FakeCapacityReservations.this) {
+                record(totalWritten);
+            }
+        }
+
+        private void record(long totalWritten) {
             long before = Math.max(0, reserved - written);
             written = Math.min(totalWritten, reserved);
             outstanding.merge(element, Math.max(0, reserved - written) - before, Long::sum);
@@ -59,6 +65,12 @@ public final class FakeCapacityReservations implements CapacityReservations {
 
         @Override
         public boolean tryExtend(long moreBytes, long reportedAvailableBytes) {
+            synchronized (FakeCapacityReservations.this) {
+                return extend(moreBytes, reportedAvailableBytes);
+            }
+        }
+
+        private boolean extend(long moreBytes, long reportedAvailableBytes) {
             if (outstandingBytes(element) + moreBytes > reportedAvailableBytes) {
                 return false;
             }
@@ -69,6 +81,12 @@ public final class FakeCapacityReservations implements CapacityReservations {
 
         @Override
         public void close() {
+            synchronized (FakeCapacityReservations.this) {
+                release();
+            }
+        }
+
+        private void release() {
             if (!closed) {
                 closed = true;
                 outstanding.merge(element, -Math.max(0, reserved - written), Long::sum);

@@ -7,14 +7,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The file catalogue in memory. */
+/** The file catalogue in memory; writes pass through {@link Faults} as {@code catalog.<method>}. */
 public final class InMemoryFileCatalog implements FileCatalog {
 
+    private final Faults faults;
     private final Map<FileId, CatalogEntry> entries = new ConcurrentHashMap<>();
+
+    public InMemoryFileCatalog() {
+        this(new Faults());
+    }
+
+    public InMemoryFileCatalog(Faults faults) {
+        this.faults = faults;
+    }
 
     @Override
     public void put(CatalogEntry entry) {
-        entries.put(entry.fileId(), entry);
+        faults.around("catalog.put", () -> {
+            entries.put(entry.fileId(), entry);
+        });
     }
 
     @Override
@@ -24,7 +35,9 @@ public final class InMemoryFileCatalog implements FileCatalog {
 
     @Override
     public void remove(FileId fileId) {
-        entries.remove(fileId);
+        faults.around("catalog.remove", () -> {
+            entries.remove(fileId);
+        });
     }
 
     @Override

@@ -5,14 +5,27 @@ import io.artstore.ingester.core.port.out.FileEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Keeps the events published, in order. */
+/** Keeps the events published, in order; publishing passes through {@link Faults} as {@code events.publish}. */
 public final class RecordingEventPublisher implements EventPublisher {
 
+    private final Faults faults;
     private final List<FileEvent> published = new ArrayList<>();
 
+    public RecordingEventPublisher() {
+        this(new Faults());
+    }
+
+    public RecordingEventPublisher(Faults faults) {
+        this.faults = faults;
+    }
+
     @Override
-    public synchronized void publish(FileEvent event) {
-        published.add(event);
+    public void publish(FileEvent event) {
+        faults.around("events.publish", () -> {
+            synchronized (this) {
+                published.add(event);
+            }
+        });
     }
 
     public synchronized List<FileEvent> published() {

@@ -1,5 +1,7 @@
 package io.artstore.ingester.core.transfer;
 
+import io.artstore.ingester.core.testing.Faults;
+
 import io.artstore.ingester.core.domain.Capacity;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;

@@ -1,5 +1,7 @@
 package io.artstore.ingester.core.transfer;
 
+import io.artstore.ingester.core.testing.Faults;
+
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.transfer.TransactionRecord.Begun;

@@ -1,5 +1,7 @@
 package io.artstore.ingester.core.transfer;
 
+import io.artstore.ingester.core.testing.Faults;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;

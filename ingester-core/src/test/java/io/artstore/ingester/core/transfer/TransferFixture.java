@@ -1,5 +1,10 @@
 package io.artstore.ingester.core.transfer;
 
+import io.artstore.ingester.core.testing.Faults;
+import io.artstore.ingester.core.testing.InMemoryFileCatalog;
+import io.artstore.ingester.core.testing.RecordingEventPublisher;
+import io.artstore.ingester.core.testing.FakeCapacityReservations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileAttributes;
@@ -51,7 +56,7 @@ public final class TransferFixture {
 
     /** A coordinator as a freshly started process would build it: new in-memory reservations, nothing in flight. */
     public TransferCoordinator coordinator() {
-        StorageElementSelector selector = new StorageElementSelector(elements, new InMemoryCapacityReservations(),
+        StorageElementSelector selector = new StorageElementSelector(elements, new FakeCapacityReservations(),
                 StorageElementSelector.DEFAULT_GROWTH_STEP);
         return new TransferCoordinator(new FileLocator(catalog, elements), elements, selector, catalog, events, log, locks,
                 clock);

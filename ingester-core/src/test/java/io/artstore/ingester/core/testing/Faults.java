@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.transfer;
+package io.artstore.ingester.core.testing;
 
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
@@ -23,7 +23,7 @@ public final class Faults {
     public static final class SimulatedCrash extends Error {
         private static final long serialVersionUID = 1L;
 
-        SimulatedCrash(String point) {
+        public SimulatedCrash(String point) {
             super("simulated crash at " + point);
         }
     }
