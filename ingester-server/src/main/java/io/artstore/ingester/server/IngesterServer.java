@@ -67,7 +67,7 @@ public final class IngesterServer implements AutoCloseable {
         UploadRoutes.clearSpool(spool);
 
         List<StorageElement> elementList = config.storage().elements().stream()
-                .map(element -> LocalStorageElement.open(localSettings(element), clock))
+                .<StorageElement>map(element -> LocalStorageElement.open(localSettings(element), clock))
                 .toList();
         StorageElements elements = new StaticStorageElements(elementList);
         FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());

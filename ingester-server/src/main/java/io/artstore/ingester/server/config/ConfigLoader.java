@@ -260,7 +260,7 @@ public final class ConfigLoader {
 
     private static void collectLeaves(String prefix, JsonNode node, List<String> leaves) {
         if (node.isObject() && !FILE_ONLY_KEYS.contains(prefix)) {
-            node.fields().forEachRemaining(field ->
+            node.properties().forEach(field ->
                     collectLeaves(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), leaves));
         } else {
             leaves.add(prefix);
