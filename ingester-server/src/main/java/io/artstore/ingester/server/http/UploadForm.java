@@ -65,7 +65,13 @@ final class UploadForm {
 
     /** The mode the file goes to, once the fields that say it have been read. */
     Optional<Mode> targetMode() {
-        Optional<Mode> mode = value("target_mode").map(text -> parse("target_mode", text, Mode::parse));
+        Optional<Mode> mode = value("target_mode").map(text -> {
+            try {
+                return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw IngestException.invalid("invalid_target_mode", "target_mode must be 'edit' or 'rw', got '" + text + "'");
+            }
+        });
         Optional<Mode> byPolicy = value("retention_policy")
                 .map(text -> parse("retention_policy", text, RetentionPolicy::parse).mode());
         if (mode.isPresent() && byPolicy.isPresent() && mode.get() != byPolicy.get()) {

@@ -93,8 +93,10 @@ public final class UploadRoutes {
             FileItemInputIterator parts = parser().getItemIterator(request);
             FilePart file = null;
             AddedFile added = null;
+            int count = 0;
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
+                count++;
                 if (part.isFormField()) {
                     form.put(part.getFieldName(), readField(part));
                 } else if (FILE_PART.equals(part.getFieldName())) {
@@ -109,6 +111,10 @@ public final class UploadRoutes {
                         spool = Spool.write(spoolDir, part.getInputStream(), maxFileBytes, form.declaredSize());
                     }
                 }
+            }
+            if (count == 0) {
+                throw IngestException.invalid("malformed_multipart", "the body has no multipart parts; check that its"
+                        + " boundary is the one named in the Content-Type header");
             }
             if (file == null) {
                 throw IngestException.invalid("missing_file", "the upload has no part named 'file'; send the file's bytes in it");
