@@ -72,6 +72,13 @@ final class LogSetup {
         if (format == LoggingSettings.Format.JSON) {
             JsonEncoder json = new JsonEncoder();
             json.setContext(context);
+            // The message as people read it, not its template and arguments; no logback bookkeeping.
+            json.setWithFormattedMessage(true);
+            json.setWithMessage(false);
+            json.setWithArguments(false);
+            json.setWithContext(false);
+            json.setWithSequenceNumber(false);
+            json.setWithNanoseconds(false);
             json.start();
             return json;
         }

@@ -14,6 +14,7 @@ public final class GeneratedContent {
     private final MessageDigest digest;
     private long produced;
     private long state;
+    private String sha256;
 
     public GeneratedContent(long size, long seed) {
         this.size = size;
@@ -56,6 +57,9 @@ public final class GeneratedContent {
         if (produced < size) {
             throw new IllegalStateException("only " + produced + " of " + size + " bytes were produced");
         }
-        return HexFormat.of().formatHex(digest.digest());
+        if (sha256 == null) {
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        return sha256;
     }
 }
