@@ -38,13 +38,15 @@ class MainIT {
     @Test
     void the_server_logs_its_port_and_stops_cleanly_on_sigterm() throws IOException {
         Path config = Files.writeString(folder.resolve("ingester.yaml"), "storage:\n  data_dir: " + folder.resolve("data") + "\n");
-        try (ServerProcess server = ServerProcess.start(config, Map.of("LOG_FORMAT", "text"), "64m")) {
+        Path logFile = folder.resolve("logs").resolve("ingester.log");
+        try (ServerProcess server = ServerProcess.start(config, Map.of("LOG_FORMAT", "text", "LOG_FILE", logFile.toString()), "64m")) {
             assertThat(server.log()).contains("listening on http://127.0.0.1:").contains("AUTHENTICATION IS OFF");
 
             server.stop();
 
             assertThat(server.isAlive()).isFalse();
             assertThat(server.log()).contains("stopped");
+            assertThat(Files.readString(logFile)).as("LOG_FILE gets the same lines").contains("listening on").contains("stopped");
         }
     }
 }

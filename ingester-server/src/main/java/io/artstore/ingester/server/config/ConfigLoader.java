@@ -42,7 +42,7 @@ public final class ConfigLoader {
             Map.entry("logging.level", List.of("LOG_LEVEL", "INGESTER_LOG_LEVEL")),
             Map.entry("logging.format", List.of("LOG_FORMAT", "INGESTER_LOG_FORMAT")),
             Map.entry("logging.file", List.of("LOG_FILE", "INGESTER_LOG_FILE")),
-            Map.entry("logging.max_file_size", List.of("LOG_MAX_FILE_SIZE", "INGESTER_LOG_MAX_FILE_SIZE")),
+            Map.entry("logging.max_file_size", List.of("INGESTER_LOG_MAX_FILE_SIZE")),
             Map.entry("logging.max_history_days", List.of("INGESTER_LOG_MAX_HISTORY_DAYS")),
             Map.entry("auth.enabled", List.of("AUTH_ENABLED", "INGESTER_AUTH_ENABLED")),
             Map.entry("auth.public_key_path", List.of("AUTH_PUBLIC_KEY_PATH", "INGESTER_AUTH_PUBLIC_KEY_PATH")),

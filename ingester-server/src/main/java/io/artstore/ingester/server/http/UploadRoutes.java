@@ -98,7 +98,9 @@ public final class UploadRoutes {
                 FileItemInput part = parts.next();
                 count++;
                 if (part.isFormField()) {
-                    form.put(part.getFieldName(), readField(part));
+                    if (UploadForm.isField(part.getFieldName())) {
+                        form.put(part.getFieldName(), readField(part));
+                    }
                 } else if (FILE_PART.equals(part.getFieldName())) {
                     if (file != null) {
                         throw IngestException.invalid("too_many_files", "send one 'file' part per upload");

@@ -160,8 +160,9 @@ class UploadRoutesTest {
     }
 
     @Test
-    void blank_and_unknown_fields_after_a_streamed_file_are_ignored() {
-        Reply reply = server.upload(Multipart.form().field("target_mode", "edit").file("a.txt", Content.random(10))
+    void blank_and_unknown_fields_are_ignored_wherever_they_are() {
+        Reply reply = server.upload(Multipart.form().field("client_notes", "x".repeat(100_000))
+                .field("target_mode", "edit").file("a.txt", Content.random(10))
                 .field("file_id", "ignored as by ArtStore").field("description", ""));
 
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
@@ -316,6 +317,12 @@ class UploadRoutesTest {
     void a_control_field_after_a_streamed_file_is_refused_before_the_file_is_kept() {
         refused(() -> server.upload("?target_mode=edit", Multipart.form().file("a.txt", Content.random(10))
                 .field("checksum", Content.sha256(Content.random(10)))), 400, "field_after_file");
+    }
+
+    @Test
+    void an_oversized_control_field_is_refused() {
+        refused(() -> server.upload(Multipart.form().field("target_mode", "edit").field("description", "x".repeat(70_000))
+                .file("a.txt", Content.random(10))), 400, "field_too_large");
     }
 
     @Test
