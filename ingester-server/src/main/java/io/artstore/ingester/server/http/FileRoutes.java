@@ -8,6 +8,7 @@ import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Objects;
+import java.util.Optional;
 
 /** {@code GET} and {@code DELETE /api/v1/files/{id}}. */
 public final class FileRoutes {
@@ -41,7 +42,7 @@ public final class FileRoutes {
                     .put("storage_element_id", deleted.elementId().value()));
             log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
         } catch (IngestException e) {
-            log.failed(id, e);
+            log.failed(Optional.of(id), e);
             throw e;
         }
     }

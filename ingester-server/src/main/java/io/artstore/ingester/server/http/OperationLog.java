@@ -1,6 +1,7 @@
 package io.artstore.ingester.server.http;
 
 import io.artstore.ingester.core.domain.IngestException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +33,11 @@ final class OperationLog {
                 .log();
     }
 
-    void failed(String fileId, IngestException failure) {
-        LoggingEventBuilder builder = failure.kind() == IngestException.Kind.INTERNAL ? LOG.atError() : LOG.atInfo();
-        base(builder)
-                .addKeyValue("file_id", fileId)
-                .addKeyValue("duration_ms", elapsedMillis())
+    /** @param fileId the file concerned, when the request named one */
+    void failed(Optional<String> fileId, IngestException failure) {
+        LoggingEventBuilder builder = base(failure.kind() == IngestException.Kind.INTERNAL ? LOG.atError() : LOG.atInfo());
+        fileId.ifPresent(id -> builder.addKeyValue("file_id", id));
+        builder.addKeyValue("duration_ms", elapsedMillis())
                 .addKeyValue("outcome", failure.code())
                 .addKeyValue("reason", failure.getMessage())
                 .log();

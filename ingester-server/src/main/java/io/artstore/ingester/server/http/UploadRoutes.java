@@ -68,7 +68,7 @@ public final class UploadRoutes {
             Json.send(ctx, 201, FileJson.added(added));
             log.succeeded(added.entry().fileId().toString(), added.entry().elementId().value(), added.content().originalSize());
         } catch (IngestException e) {
-            log.failed("", e);
+            log.failed(Optional.empty(), e);
             throw e;
         }
     }

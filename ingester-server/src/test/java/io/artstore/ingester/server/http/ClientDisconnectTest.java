@@ -36,7 +36,11 @@ class ClientDisconnectTest {
     void a_streamed_upload_cut_off_half_way_leaves_nothing() throws IOException {
         Multipart form = Multipart.form().field("target_mode", "edit").file("half.bin", Content.random(FILE_SIZE));
 
-        sendHalfThenDisconnect(form, "a reservation is held for the upload", () -> server.outstandingBytes() > 0);
+        sendHalfThenDisconnect(form, "the bytes are being written on the storage element", () -> !partialFiles().isEmpty(),
+                () -> {
+                    assertThat(server.spoolFiles()).as("streamed, not spooled").isEmpty();
+                    assertThat(server.outstandingBytes()).as("space reserved for the upload").isPositive();
+                });
 
         assertNothingLeftEventually();
     }
@@ -45,13 +49,15 @@ class ClientDisconnectTest {
     void a_spooled_upload_cut_off_half_way_leaves_nothing() throws IOException {
         Multipart form = Multipart.form().file("half.bin", Content.random(FILE_SIZE)).field("target_mode", "edit");
 
-        sendHalfThenDisconnect(form, "the file part is being spooled", () -> !server.spoolFiles().isEmpty());
+        sendHalfThenDisconnect(form, "the file part is being spooled", () -> !server.spoolFiles().isEmpty(),
+                () -> assertThat(partialFiles()).as("nothing on the storage element before the fields are read").isEmpty());
 
         assertNothingLeftEventually();
     }
 
     /** Sends the headers for the whole body and half of the body, waits until the server is at work on it, and closes. */
-    private static void sendHalfThenDisconnect(Multipart form, String inProgress, BooleanSupplier serverAtWork) throws IOException {
+    private static void sendHalfThenDisconnect(Multipart form, String inProgress, BooleanSupplier serverAtWork,
+            Runnable whileAtWork) throws IOException {
         byte[] body = form.bytes();
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();
@@ -60,8 +66,14 @@ class ClientDisconnectTest {
             out.write(body, 0, body.length / 2);
             out.flush();
             TestServer.await(inProgress, serverAtWork);
+            whileAtWork.run();
             socket.setSoLinger(true, 0);
         }
+    }
+
+    /** Files being written in the storage elements' folders. */
+    private static List<Path> partialFiles() {
+        return server.files().stream().filter(file -> file.startsWith(server.dataDir().resolve("storage"))).toList();
     }
 
     private static void assertNothingLeftEventually() {
