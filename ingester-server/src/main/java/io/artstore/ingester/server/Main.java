@@ -1,0 +1,64 @@
+package io.artstore.ingester.server;
+
+import io.artstore.ingester.server.config.ConfigException;
+import io.artstore.ingester.server.config.ConfigLoader;
+import io.artstore.ingester.server.config.IngesterConfig;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar artstore-ingester.jar [--config FILE]}: reads the configuration, starts the server and runs
+ * until SIGTERM or SIGINT, then stops it cleanly. A bad setting ends the process with status 2.
+ */
+public final class Main {
+
+    static final int EXIT_BAD_CONFIGURATION = 2;
+    static final int EXIT_START_FAILED = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        IngesterConfig config;
+        try {
+            config = ConfigLoader.load(List.of(args), System.getenv());
+        } catch (ConfigException e) {
+            LOG.error("cannot start: bad configuration: {}", e.getMessage());
+            System.exit(EXIT_BAD_CONFIGURATION);
+            return;
+        }
+        LogSetup.apply(config.logging());
+        warnAboutDefaults(config);
+
+        IngesterServer server;
+        try {
+            server = new IngesterServer(config).start();
+        } catch (RuntimeException e) {
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            server.stop();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
+    private static void warnAboutDefaults(IngesterConfig config) {
+        if (config.defaultsOnly()) {
+            LOG.warn("NO CONFIGURATION GIVEN (neither --config FILE, INGESTER_CONFIG nor any setting variable): running"
+                    + " embedded with storage under {} and AUTHENTICATION OFF", config.storage().dataDir().toAbsolutePath());
+        }
+        if (!config.auth().enabled()) {
+            LOG.warn("AUTHENTICATION IS OFF: anyone who can reach {}:{} can add and delete files",
+                    config.server().host(), config.server().port());
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package io.artstore.ingester.server.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageElementId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the configuration once, at start: a YAML file ({@code --config FILE} or {@code INGESTER_CONFIG}) and
+ * environment variables, a variable winning over the file. The ArtStore ingester's variable names are accepted
+ * beside the {@code INGESTER_*} ones. Every error names the file key or variable at fault.
+ */
+public final class ConfigLoader {
+
+    public static final String CONFIG_FILE_VARIABLE = "INGESTER_CONFIG";
+    public static final String CONFIG_FILE_OPTION = "--config";
+
+    /** File key → the environment variables that set it, the ArtStore name first. */
+    static final Map<String, List<String>> VARIABLES = Map.ofEntries(
+            Map.entry("server.host", List.of("APP_HOST", "INGESTER_HOST")),
+            Map.entry("server.port", List.of("APP_PORT", "INGESTER_PORT")),
+            Map.entry("logging.level", List.of("LOG_LEVEL", "INGESTER_LOG_LEVEL")),
+            Map.entry("logging.format", List.of("LOG_FORMAT", "INGESTER_LOG_FORMAT")),
+            Map.entry("logging.file", List.of("LOG_FILE", "INGESTER_LOG_FILE")),
+            Map.entry("logging.max_file_size", List.of("INGESTER_LOG_MAX_FILE_SIZE")),
+            Map.entry("logging.max_history_days", List.of("INGESTER_LOG_MAX_HISTORY_DAYS")),
+            Map.entry("auth.enabled", List.of("AUTH_ENABLED", "INGESTER_AUTH_ENABLED")),
+            Map.entry("auth.public_key_path", List.of("AUTH_PUBLIC_KEY_PATH", "INGESTER_AUTH_PUBLIC_KEY_PATH")),
+            Map.entry("auth.client_id", List.of("INGESTER_AUTH_CLIENT_ID")),
+            Map.entry("auth.client_secret", List.of("INGESTER_AUTH_CLIENT_SECRET")),
+            Map.entry("storage.data_dir", List.of("INGESTER_DATA_DIR")),
+            Map.entry("upload.max_file_size", List.of("MAX_FILE_SIZE", "INGESTER_MAX_FILE_SIZE")),
+            Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
+            Map.entry("compression.default_algorithm", List.of("INGESTER_COMPRESSION_DEFAULT_ALGORITHM")),
+            Map.entry("compression.brotli_quality", List.of("INGESTER_COMPRESSION_BROTLI_QUALITY")),
+            Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")));
+
+    /** Keys of the file that no variable sets. */
+    private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
+    private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
+
+    private final Optional<Path> file;
+    private final JsonNode tree;
+    private final Map<String, String> env;
+
+    private ConfigLoader(Optional<Path> file, JsonNode tree, Map<String, String> env) {
+        this.file = file;
+        this.tree = tree;
+        this.env = env;
+    }
+
+    /**
+     * @param args the command line: {@code --config FILE} or nothing
+     * @param env the process environment
+     * @throws ConfigException naming the first setting that is wrong
+     */
+    public static IngesterConfig load(List<String> args, Map<String, String> env) {
+        Optional<Path> file = configFile(args, env);
+        JsonNode tree = file.map(ConfigLoader::readYaml).orElse(MissingNode.getInstance());
+        return new ConfigLoader(file, tree, Map.copyOf(env)).parse();
+    }
+
+    private static Optional<Path> configFile(List<String> args, Map<String, String> env) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals(CONFIG_FILE_OPTION)) {
+                if (i + 1 >= args.size()) {
+                    throw new ConfigException(CONFIG_FILE_OPTION, "name the YAML file after it, e.g. --config ingester.yaml");
+                }
+                return Optional.of(existing(CONFIG_FILE_OPTION, args.get(i + 1)));
+            }
+            if (arg.startsWith(CONFIG_FILE_OPTION + "=")) {
+                return Optional.of(existing(CONFIG_FILE_OPTION, arg.substring(CONFIG_FILE_OPTION.length() + 1)));
+            }
+            throw new ConfigException(arg, "unknown argument; the only one is --config FILE");
+        }
+        String fromEnv = env.get(CONFIG_FILE_VARIABLE);
+        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(existing(CONFIG_FILE_VARIABLE, fromEnv));
+    }
+
+    private static Path existing(String setting, String text) {
+        Path path = path(setting, text);
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(setting, "the configuration file " + path.toAbsolutePath() + " does not exist");
+        }
+        return path;
+    }
+
+    private static JsonNode readYaml(Path file) {
+        try {
+            JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return MissingNode.getInstance();
+            }
+            if (!tree.isObject()) {
+                throw new ConfigException(file.toString(), "the configuration file must hold a YAML mapping at its top");
+            }
+            return tree;
+        } catch (JacksonException e) {
+            throw new ConfigException(file.toString(), "not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot read the configuration file: " + e.getMessage());
+        }
+    }
+
+    private IngesterConfig parse() {
+        checkKnownKeys();
+        ServerSettings server = new ServerSettings(
+                text("server.host").map(Value::text).orElse(ServerSettings.DEFAULT_HOST),
+                text("server.port").map(v -> v.integer(0, 65535)).orElse(ServerSettings.DEFAULT_PORT));
+        LoggingSettings logging = new LoggingSettings(
+                text("logging.level").map(ConfigLoader::level).orElse("INFO"),
+                text("logging.format").map(v -> v.oneOf(LoggingSettings.Format.class)).orElse(LoggingSettings.Format.TEXT),
+                text("logging.file").filter(v -> !v.text().isBlank()).map(Value::path),
+                text("logging.max_file_size").map(v -> v.size(1)).orElse(100L * 1024 * 1024),
+                text("logging.max_history_days").map(v -> v.integer(1, 3650)).orElse(30));
+        Optional<Value> authEnabled = text("auth.enabled");
+        AuthSettings auth = new AuthSettings(
+                authEnabled.map(Value::bool).orElse(false),
+                text("auth.public_key_path").filter(v -> !v.text().isBlank()).map(Value::path),
+                text("auth.client_id").map(Value::text).filter(t -> !t.isBlank()),
+                text("auth.client_secret").map(Value::text).filter(t -> !t.isBlank()));
+        if (auth.enabled()) {
+            throw new ConfigException(authEnabled.orElseThrow().source(), "token authentication is not available in this"
+                    + " version; set it to off and keep the server reachable only from trusted clients");
+        }
+        Path dataDir = text("storage.data_dir").map(Value::path).orElse(Path.of("data"));
+        StorageSettings storage = storage(dataDir);
+        UploadSettings upload = new UploadSettings(
+                text("upload.max_file_size").map(v -> v.size(1)).orElse(UploadSettings.DEFAULT_MAX_FILE_BYTES));
+        CompressionSettings compression = new CompressionSettings(
+                text("compression.enabled_by_default").map(Value::bool).orElse(false),
+                text("compression.default_algorithm").map(v -> v.parsed(CompressionAlgorithm::parse))
+                        .orElse(CompressionAlgorithm.BROTLI),
+                text("compression.brotli_quality").map(v -> v.integer(0, 11)).orElse(CompressionSettings.DEFAULT_BROTLI_QUALITY),
+                text("compression.gzip_level").map(v -> v.integer(1, 9)).orElse(CompressionSettings.DEFAULT_GZIP_LEVEL));
+        boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
+        return new IngesterConfig(server, logging, auth, storage, upload, compression, file, defaultsOnly);
+    }
+
+    private StorageSettings storage(Path dataDir) {
+        JsonNode list = node("storage.elements");
+        List<StorageElementSettings> elements = new ArrayList<>();
+        if (list.isMissingNode() || list.isNull()) {
+            Path root = dataDir.resolve("storage");
+            elements.add(new StorageElementSettings(StorageElementId.of("local-edit"), Mode.EDIT,
+                    StorageElementSettings.Type.LOCAL, root.resolve("local-edit"), StorageSettings.DEFAULT_PRIORITY, OptionalLong.empty()));
+            elements.add(new StorageElementSettings(StorageElementId.of("local-rw"), Mode.RW,
+                    StorageElementSettings.Type.LOCAL, root.resolve("local-rw"), StorageSettings.DEFAULT_PRIORITY, OptionalLong.empty()));
+        } else {
+            if (!list.isArray() || list.isEmpty()) {
+                throw new ConfigException(inFile("storage.elements"), "must be a list of at least one storage element");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                elements.add(element("storage.elements[" + i + "]", list.get(i), dataDir));
+            }
+        }
+        try {
+            return new StorageSettings(dataDir, elements);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(inFile("storage.elements"), e.getMessage());
+        }
+    }
+
+    private StorageElementSettings element(String key, JsonNode node, Path dataDir) {
+        if (!node.isObject()) {
+            throw new ConfigException(inFile(key), "must be a mapping with id, mode, type, path, priority and capacity_bytes");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ELEMENT_KEYS.contains(name)) {
+                throw new ConfigException(inFile(key + "." + name), "unknown setting; a storage element has " + new TreeSet<>(ELEMENT_KEYS));
+            }
+        }
+        Value id = required(key + ".id", node.get("id"));
+        StorageElementId elementId = id.parsed(StorageElementId::of);
+        Mode mode = required(key + ".mode", node.get("mode")).parsed(Mode::parse);
+        Optional<Value> type = optional(key + ".type", node.get("type"));
+        if (type.isPresent() && !type.get().text().equalsIgnoreCase("local")) {
+            throw new ConfigException(type.get().source(), "only type 'local' is supported, got '" + type.get().text() + "'");
+        }
+        Path path = optional(key + ".path", node.get("path")).map(Value::path)
+                .orElse(dataDir.resolve("storage").resolve(elementId.value()));
+        int priority = optional(key + ".priority", node.get("priority")).map(v -> v.integer(0, Integer.MAX_VALUE))
+                .orElse(StorageSettings.DEFAULT_PRIORITY);
+        OptionalLong capacity = optional(key + ".capacity_bytes", node.get("capacity_bytes"))
+                .map(v -> OptionalLong.of(v.size(1))).orElse(OptionalLong.empty());
+        return new StorageElementSettings(elementId, mode, StorageElementSettings.Type.LOCAL, path, priority, capacity);
+    }
+
+    private Value required(String key, JsonNode node) {
+        return optional(key, node).orElseThrow(() -> new ConfigException(inFile(key), "is required"));
+    }
+
+    private Optional<Value> optional(String key, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return Optional.empty();
+        }
+        if (!node.isValueNode()) {
+            throw new ConfigException(inFile(key), "must be a single value, not a list or mapping");
+        }
+        return Optional.of(new Value(node.asText(), inFile(key)));
+    }
+
+    /** The variable's value if one is set, else the file's. */
+    private Optional<Value> text(String key) {
+        for (String variable : VARIABLES.getOrDefault(key, List.of())) {
+            String value = env.get(variable);
+            if (value != null) {
+                return Optional.of(new Value(value.trim(), variable));
+            }
+        }
+        return optional(key, node(key));
+    }
+
+    private JsonNode node(String key) {
+        JsonNode node = tree;
+        for (String part : key.split("\\.")) {
+            node = node.path(part);
+        }
+        return node;
+    }
+
+    private void checkKnownKeys() {
+        if (!tree.isObject()) {
+            return;
+        }
+        List<String> leaves = new ArrayList<>();
+        collectLeaves("", tree, leaves);
+        Set<String> known = new TreeSet<>(VARIABLES.keySet());
+        known.addAll(FILE_ONLY_KEYS);
+        for (String leaf : leaves) {
+            if (!known.contains(leaf)) {
+                throw new ConfigException(inFile(leaf), "unknown setting; known settings are " + known);
+            }
+        }
+    }
+
+    private static void collectLeaves(String prefix, JsonNode node, List<String> leaves) {
+        if (node.isObject() && !FILE_ONLY_KEYS.contains(prefix)) {
+            node.properties().forEach(field ->
+                    collectLeaves(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), leaves));
+        } else {
+            leaves.add(prefix);
+        }
+    }
+
+    private String inFile(String key) {
+        return key + file.map(path -> " (in " + path + ")").orElse("");
+    }
+
+    private static String level(Value value) {
+        String level = value.text().toUpperCase(Locale.ROOT);
+        String normal = switch (level) {
+            case "WARNING" -> "WARN";
+            case "CRITICAL", "FATAL" -> "ERROR";
+            default -> level;
+        };
+        if (!LEVELS.contains(normal)) {
+            throw new ConfigException(value.source(), "must be one of TRACE, DEBUG, INFO, WARN (WARNING), ERROR (CRITICAL), got '"
+                    + value.text() + "'");
+        }
+        return normal;
+    }
+
+    private static Path path(String setting, String text) {
+        try {
+            return Path.of(text.trim());
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting, "not a usable path: " + e.getMessage());
+        }
+    }
+
+    /** A raw setting and where it came from. */
+    private record Value(String text, String source) {
+
+        int integer(int min, int max) {
+            try {
+                int value = Integer.parseInt(text.trim());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(source, "must be a whole number from " + min + " to " + max + ", got '" + text + "'");
+        }
+
+        /** Bytes, or a number with a unit: KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024). */
+        long size(long min) {
+            Matcher matcher = SIZE.matcher(text.trim());
+            if (matcher.matches()) {
+                try {
+                    long number = Long.parseLong(matcher.group(1));
+                    long bytes = Math.multiplyExact(number, unit(matcher.group(2)));
+                    if (bytes >= min) {
+                        return bytes;
+                    }
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // reported below
+                }
+            }
+            throw new ConfigException(source, "must be a size of at least " + min
+                    + " byte(s), such as 1073741824, 512MB or 10GiB, got '" + text + "'");
+        }
+
+        private static long unit(String unit) {
+            if (unit == null) {
+                return 1;
+            }
+            String u = unit.toUpperCase(Locale.ROOT);
+            long base = u.contains("I") ? 1024 : 1000;
+            return switch (u.charAt(0)) {
+                case 'K' -> base;
+                case 'M' -> base * base;
+                case 'G' -> base * base * base;
+                case 'T' -> base * base * base * base;
+                default -> 1;
+            };
+        }
+
+        boolean bool() {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes", "1" -> true;
+                case "off", "false", "no", "0" -> false;
+                default -> throw new ConfigException(source, "must be on/off (or true/false), got '" + text + "'");
+            };
+        }
+
+        Path path() {
+            return ConfigLoader.path(source, text);
+        }
+
+        <E extends Enum<E>> E oneOf(Class<E> type) {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(text.trim())) {
+                    return constant;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw new ConfigException(source, "must be one of " + names + ", got '" + text + "'");
+        }
+
+        <T> T parsed(Function<String, T> parser) {
+            try {
+                return parser.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, e.getMessage());
+            }
+        }
+    }
+}

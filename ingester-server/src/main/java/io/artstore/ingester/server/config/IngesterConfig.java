@@ -1,0 +1,71 @@
+package io.artstore.ingester.server.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the server is configured with, parsed once at start by {@link ConfigLoader}.
+ *
+ * @param sourceFile the YAML file read, if any
+ * @param defaultsOnly true when neither a file nor any known environment variable was given
+ */
+public record IngesterConfig(
+        ServerSettings server,
+        LoggingSettings logging,
+        AuthSettings auth,
+        StorageSettings storage,
+        UploadSettings upload,
+        CompressionSettings compression,
+        Optional<Path> sourceFile,
+        boolean defaultsOnly) {
+
+    /** What a secret shows as wherever the configuration is displayed. */
+    public static final String MASK = "********";
+
+    public IngesterConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(upload, "upload");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(sourceFile, "sourceFile");
+    }
+
+    /** The configuration under its file keys, secrets masked: safe to show to operators. */
+    public Map<String, Object> describe() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("source", sourceFile.map(Path::toString).orElse(defaultsOnly ? "defaults" : "environment"));
+        root.put("server", ordered("host", server.host(), "port", server.port()));
+        root.put("logging", ordered("level", logging.level(), "format", logging.format().name().toLowerCase(java.util.Locale.ROOT),
+                "file", logging.file().map(Path::toString).orElse(null),
+                "max_file_size", logging.maxFileBytes(), "max_history_days", logging.maxHistoryDays()));
+        root.put("auth", ordered("enabled", auth.enabled(),
+                "public_key_path", auth.publicKeyPath().map(Path::toString).orElse(null),
+                "client_id", auth.clientId().orElse(null),
+                "client_secret", auth.clientSecret().map(secret -> MASK).orElse(null)));
+        List<Map<String, Object>> elements = storage.elements().stream().map(element -> ordered(
+                "id", element.id().value(), "mode", element.mode().wireName(),
+                "type", element.type().name().toLowerCase(java.util.Locale.ROOT), "path", element.path().toString(),
+                "priority", element.priority(),
+                "capacity_bytes", element.capacityBytes().isPresent() ? element.capacityBytes().getAsLong() : null)).toList();
+        root.put("storage", ordered("data_dir", storage.dataDir().toString(), "elements", elements));
+        root.put("upload", ordered("max_file_size", upload.maxFileBytes()));
+        root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
+                "default_algorithm", compression.defaultAlgorithm().wireName(),
+                "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));
+        return root;
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,70 @@
+package io.artstore.ingester.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.IngestException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into {@code {"code","message","detail"}} with the status of its kind. {@code detail}
+ * repeats the message for clients of the ArtStore ingester, which read that field.
+ */
+public final class ErrorResponses {
+
+    /** Seconds a client should wait before retrying when no storage element is reachable. */
+    static final int RETRY_AFTER_SECONDS = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {}
+
+    public static void register(RoutesConfig routes) {
+        routes.exception(IngestException.class, (e, ctx) -> send(ctx, e));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            String code = switch (e.getStatus()) {
+                case 404 -> "not_found";
+                case 405 -> "method_not_allowed";
+                default -> "http_" + e.getStatus();
+            };
+            String message = e.getStatus() == 404
+                    ? "no endpoint " + ctx.method() + " " + ctx.path() + "; see docs/api.md for the API"
+                    : e.getMessage();
+            send(ctx, e.getStatus(), code, message);
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure of {} {}", ctx.method(), ctx.path(), e);
+            send(ctx, 500, "internal_error", "the server failed unexpectedly; the error is in its log");
+        });
+    }
+
+    static int status(IngestException.Kind kind) {
+        return switch (kind) {
+            case INVALID_REQUEST, CLIENT_ABORTED -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case CONTENT_MISMATCH -> 422;
+            case UNAVAILABLE -> 503;
+            case INSUFFICIENT_STORAGE -> 507;
+            case INTERNAL -> 500;
+        };
+    }
+
+    static void send(Context ctx, IngestException e) {
+        if (e.kind() == IngestException.Kind.INTERNAL) {
+            LOG.error("internal failure of {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+        }
+        if (e.kind() == IngestException.Kind.UNAVAILABLE) {
+            ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        }
+        send(ctx, status(e.kind()), e.code(), e.getMessage());
+    }
+
+    static void send(Context ctx, int status, String code, String message) {
+        ObjectNode body = Json.object().put("code", code).put("message", message).put("detail", message);
+        Json.send(ctx, status, body);
+    }
+}

@@ -1,0 +1,61 @@
+package io.artstore.ingester.server.http;
+
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
+import io.artstore.ingester.core.port.in.GetFileUseCase;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@code GET} and {@code DELETE /api/v1/files/{id}}. */
+public final class FileRoutes {
+
+    private final GetFileUseCase getFile;
+    private final DeleteFileUseCase deleteFile;
+
+    public FileRoutes(GetFileUseCase getFile, DeleteFileUseCase deleteFile) {
+        this.getFile = Objects.requireNonNull(getFile, "getFile");
+        this.deleteFile = Objects.requireNonNull(deleteFile, "deleteFile");
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/files/{id}", this::get);
+        routes.delete("/api/v1/files/{id}", this::delete);
+    }
+
+    private void get(Context ctx) {
+        FileId fileId = fileId(ctx);
+        Json.send(ctx, 200, getFile.find(fileId).map(FileJson::located).orElseThrow(() -> notFound(fileId)));
+    }
+
+    private void delete(Context ctx) {
+        OperationLog log = OperationLog.start("delete");
+        String id = ctx.pathParam("id");
+        try {
+            CatalogEntry deleted = deleteFile.delete(fileId(ctx));
+            Json.send(ctx, 200, Json.object()
+                    .put("file_id", deleted.fileId().toString())
+                    .put("deleted", true)
+                    .put("storage_element_id", deleted.elementId().value()));
+            log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
+        } catch (IngestException e) {
+            log.failed(Optional.of(id), e);
+            throw e;
+        }
+    }
+
+    private static FileId fileId(Context ctx) {
+        try {
+            return FileId.parse(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw IngestException.invalid("invalid_file_id", e.getMessage());
+        }
+    }
+
+    private static IngestException notFound(FileId fileId) {
+        return IngestException.notFound("file_not_found", "no file has the id " + fileId);
+    }
+}

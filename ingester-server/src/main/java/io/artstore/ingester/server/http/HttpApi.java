@@ -1,0 +1,44 @@
+package io.artstore.ingester.server.http;
+
+import io.artstore.ingester.server.config.ServerSettings;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one Javalin instance: settings, routes, static files and error responses. */
+public final class HttpApi {
+
+    /** Where the status page's assets live on the classpath; the folder name is unique to the web module. */
+    public static final String STATIC_FOLDER = "/io/artstore/ingester/web/static";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private HttpApi() {}
+
+    public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
+            StatusRoutes status) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
+                config.staticFiles.add(assets -> {
+                    assets.hostedPath = "/static";
+                    assets.directory = STATIC_FOLDER;
+                    assets.location = Location.CLASSPATH;
+                });
+            } else {
+                LOG.warn("no status page assets on the classpath at {}; /static serves nothing", STATIC_FOLDER);
+            }
+            // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
+            config.staticFiles.enableWebjars();
+            uploads.register(config.routes);
+            files.register(config.routes);
+            health.register(config.routes);
+            status.register(config.routes);
+            ErrorResponses.register(config.routes);
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package io.artstore.ingester.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.Capacity;
+import io.artstore.ingester.core.domain.Health;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageElementDescriptor;
+import io.artstore.ingester.core.port.out.CapacityReservations;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StorageElements;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the readiness and status documents from the storage elements as they are now. */
+public final class StatusReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReport.class);
+
+    private final StorageElements elements;
+    private final CapacityReservations reservations;
+    private final ServiceInfo service;
+    private final Map<String, Object> configuration;
+    private final boolean authEnabled;
+    private final Clock clock;
+
+    /** @param configuration already masked */
+    public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
+            Map<String, Object> configuration, boolean authEnabled, Clock clock) {
+        this.elements = Objects.requireNonNull(elements, "elements");
+        this.reservations = Objects.requireNonNull(reservations, "reservations");
+        this.service = Objects.requireNonNull(service, "service");
+        this.configuration = Map.copyOf(configuration);
+        this.authEnabled = authEnabled;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Ready when at least one storage element that takes new files can be reached. */
+    public record Readiness(boolean ready, ObjectNode json) {}
+
+    public Readiness readiness() {
+        return readiness(describeAll());
+    }
+
+    public ObjectNode status() {
+        List<StorageElementDescriptor> descriptors = describeAll();
+        ObjectNode json = Json.object();
+        json.put("service", "artstore-ingester");
+        json.put("version", service.version());
+        json.put("instance_id", service.instanceId());
+        json.put("started_at", service.startedAt().toString());
+        json.put("uptime_seconds", Duration.between(service.startedAt(), clock.instant()).toSeconds());
+        json.put("deployment", service.deployment());
+        json.putObject("auth").put("enabled", authEnabled);
+        json.set("health", readiness(descriptors).json());
+        ArrayNode list = json.putArray("storage_elements");
+        long outstanding = 0;
+        for (StorageElementDescriptor descriptor : descriptors) {
+            long reserved = reservations.outstandingBytes(descriptor.id());
+            outstanding += reserved;
+            ObjectNode element = list.addObject();
+            element.put("id", descriptor.id().value());
+            element.put("mode", descriptor.mode().wireName());
+            element.put("priority", descriptor.priority());
+            element.put("health", descriptor.health().wireName());
+            element.put("location", descriptor.location());
+            Capacity capacity = descriptor.capacity();
+            element.putObject("capacity")
+                    .put("total", capacity.totalBytes())
+                    .put("used", capacity.usedBytes())
+                    .put("available", capacity.availableBytes())
+                    .put("percent_used", Math.round(capacity.percentUsed() * 100) / 100.0);
+            element.put("reserved_bytes", reserved);
+        }
+        json.putObject("reservations").put("outstanding_bytes", outstanding);
+        json.set("configuration", Json.MAPPER.valueToTree(configuration));
+        return json;
+    }
+
+    private Readiness readiness(List<StorageElementDescriptor> descriptors) {
+        long edit = usable(descriptors, Mode.EDIT);
+        long rw = usable(descriptors, Mode.RW);
+        boolean ready = edit + rw > 0;
+        ObjectNode json = Json.object();
+        json.put("status", ready ? "ready" : "not_ready");
+        json.put("timestamp", clock.instant().toString());
+        json.putObject("checks").putObject("storage_elements")
+                .put("status", ready ? "ok" : "fail")
+                .put("edit", edit)
+                .put("rw", rw);
+        ArrayNode list = json.putArray("storage_elements");
+        for (StorageElementDescriptor descriptor : descriptors) {
+            list.addObject()
+                    .put("id", descriptor.id().value())
+                    .put("mode", descriptor.mode().wireName())
+                    .put("health", descriptor.health().wireName());
+        }
+        return new Readiness(ready, json);
+    }
+
+    private static long usable(List<StorageElementDescriptor> descriptors, Mode mode) {
+        return descriptors.stream().filter(d -> d.mode() == mode && d.health() != Health.UNAVAILABLE).count();
+    }
+
+    /** An element that cannot even describe itself counts as unavailable rather than failing the report. */
+    private List<StorageElementDescriptor> describeAll() {
+        List<StorageElementDescriptor> descriptors = new ArrayList<>();
+        for (StorageElement element : elements.all()) {
+            try {
+                descriptors.add(element.describe());
+            } catch (RuntimeException e) {
+                LOG.warn("storage element {} cannot describe itself: {}", element.id(), e.getMessage());
+                descriptors.add(new StorageElementDescriptor(element.id(), Mode.RO, 0, Health.UNAVAILABLE, Capacity.UNKNOWN, ""));
+            }
+        }
+        return descriptors;
+    }
+}

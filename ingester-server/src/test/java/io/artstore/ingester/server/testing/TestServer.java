@@ -1,0 +1,200 @@
+package io.artstore.ingester.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.server.IngesterServer;
+import io.artstore.ingester.server.config.ConfigLoader;
+import io.artstore.ingester.server.config.IngesterConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The whole server, in this JVM, on a free port of 127.0.0.1, with its data in a fresh temporary folder that
+ * closing deletes. Configured as in production: through {@link ConfigLoader}, from variables and YAML.
+ */
+public final class TestServer implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+    private final Path root;
+    private final Path dataDir;
+    private final IngesterServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final URI base;
+
+    private TestServer(Path root, IngesterConfig config) {
+        this.root = root;
+        this.dataDir = config.storage().dataDir();
+        this.server = new IngesterServer(config).start();
+        this.base = URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static TestServer start() {
+        return builder().start();
+    }
+
+    public static final class Builder {
+        private final Map<String, String> env = new HashMap<>();
+        private String yaml;
+
+        private Builder() {}
+
+        /** Sets an environment variable as the server would see it. */
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        /** The configuration file's text; {@code ${data}} stands for the server's data folder. */
+        public Builder yaml(String text) {
+            this.yaml = text;
+            return this;
+        }
+
+        public TestServer start() {
+            try {
+                Path root = Files.createTempDirectory("ingester-test-");
+                Path data = root.resolve("data");
+                Map<String, String> variables = new HashMap<>();
+                variables.put("INGESTER_DATA_DIR", data.toString());
+                variables.put("APP_HOST", "127.0.0.1");
+                variables.put("APP_PORT", "0");
+                variables.putAll(env);
+                List<String> args = new ArrayList<>();
+                if (yaml != null) {
+                    Path file = root.resolve("ingester.yaml");
+                    Files.writeString(file, yaml.replace("${data}", data.toString()));
+                    args = List.of("--config", file.toString());
+                }
+                return new TestServer(root, ConfigLoader.load(args, variables));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return base.resolve(pathAndQuery);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    public Reply upload(Multipart form) {
+        return upload("", form);
+    }
+
+    /** @param query appended to the upload path, e.g. {@code ?target_mode=edit}, or empty */
+    public Reply upload(String query, Multipart form) {
+        return post("/api/v1/files/upload" + query, form.contentType(), form.bytes());
+    }
+
+    public Reply post(String pathAndQuery, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = client.send(request.timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode status() {
+        return get("/api/v1/status").json();
+    }
+
+    /** Bytes reserved for uploads in flight, over all storage elements. */
+    public long outstandingBytes() {
+        return status().path("reservations").path("outstanding_bytes").asLong();
+    }
+
+    /** Where the stored bytes of an uploaded file are on disk. */
+    public Path storedFile(JsonNode uploaded) {
+        JsonNode file = get("/api/v1/files/" + uploaded.path("file_id").asText()).json();
+        return Path.of(file.path("storage_element_url").asText())
+                .resolve(file.path("storage_path").asText())
+                .resolve(file.path("storage_filename").asText());
+    }
+
+    /** Every regular file of the storage elements, the catalogue and the upload spool. */
+    public List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (String folder : List.of("storage", "catalog", "spool")) {
+            Path path = dataDir.resolve(folder);
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return files;
+    }
+
+    public List<Path> spoolFiles() {
+        return files().stream().filter(file -> file.startsWith(dataDir.resolve("spool"))).toList();
+    }
+
+    /** Polls until the condition holds; fails after the deadline. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
