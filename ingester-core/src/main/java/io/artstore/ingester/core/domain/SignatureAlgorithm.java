@@ -1,7 +1,5 @@
 package io.artstore.ingester.core.domain;
 
-import java.util.Locale;
-
 /**
  * How a detached CMS signature is made. Each algorithm fixes the message digest that CMS puts into the
  * signed attributes, which is why a signer must see the original bytes while they stream.
@@ -55,10 +53,5 @@ public enum SignatureAlgorithm {
             names[i] = "'" + all[i].wireName + "'";
         }
         return names;
-    }
-
-    @Override
-    public String toString() {
-        return wireName.toUpperCase(Locale.ROOT);
     }
 }
