@@ -27,9 +27,11 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** Keys, certificates, keystores, clocks and content for the signing tests. */
 final class SigningFixtures {
@@ -70,8 +72,15 @@ final class SigningFixtures {
             return pem(certificate);
         }
 
+        /** PKCS#8 version 1, without the public key BouncyCastle adds to EdDSA keys, which OpenSSL 3.0 cannot read. */
         String privateKeyPem() {
-            return pem(keys.getPrivate());
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+            try {
+                PrivateKeyInfo plain = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey());
+                return pem(new PemObject("PRIVATE KEY", plain.getEncoded()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         BouncyCastleSigner signer() {
