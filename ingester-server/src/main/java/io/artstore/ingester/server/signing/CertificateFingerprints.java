@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.asn1.x500.X500Name;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
 
 /** Fingerprints and names of certificates, as ArtStore's metadata records them. */
 final class CertificateFingerprints {

@@ -129,14 +129,23 @@ public final class EmbeddedSigningKeys {
         writeOwnerOnly(keystore, bytes.toByteArray());
     }
 
+    /** Only the keys folder itself is made private; folders above it are created as usual. */
     private static void createDirectory(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {
             return;
         }
-        if (supportsPosix(directory.toAbsolutePath().getParent())) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-        } else {
-            Files.createDirectories(directory);
+        Path parent = directory.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try {
+            if (supportsPosix(parent)) {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            } else {
+                Files.createDirectory(directory);
+            }
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(directory)) {
+                throw e;
+            }
         }
     }
 

@@ -3,12 +3,13 @@ package io.artstore.ingester.server.signing;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import javax.security.auth.x500.X500Principal;
 import java.util.Date;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -20,7 +21,6 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Self-signed signing certificates: key usage digital signature and non-repudiation, no extended key usage

@@ -70,6 +70,16 @@ class EmbeddedSigningKeysTest {
     }
 
     @Test
+    void makes_only_the_keys_folder_private() throws IOException {
+        Path nested = data.resolve("fresh/data");
+        EmbeddedSigningKeys.loadOrCreate(EmbeddedSigningKeysSettings.defaults(nested), clock);
+        Path usual = Files.createDirectories(data.resolve("fresh/usual"));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested.resolve("keys")))).isEqualTo("rwx------");
+        assertThat(Files.getPosixFilePermissions(nested)).isEqualTo(Files.getPosixFilePermissions(usual));
+    }
+
+    @Test
     void uses_a_configured_password_and_writes_none() {
         EmbeddedSigningKeysSettings settings = new EmbeddedSigningKeysSettings(data.resolve("keys"),
                 SignatureAlgorithm.ED25519, Optional.of("operator-chosen"), "CN=Test,O=ArtStore");
