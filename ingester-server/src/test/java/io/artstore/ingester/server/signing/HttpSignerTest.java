@@ -157,6 +157,16 @@ class HttpSignerTest {
     }
 
     @Test
+    void one_signing_asks_the_service_once() {
+        Signing signing = signer(SignatureAlgorithm.ECDSA_P256_SHA256).begin();
+        signing.update(new byte[] {1}, 0, 1);
+        signing.sign();
+
+        assertThatThrownBy(signing::sign).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> signing.update(new byte[] {2}, 0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void a_refused_token_is_a_configuration_error() {
         HttpSigner wrongToken = new HttpSigner(HttpSignerSettings.of(url(), "stale", SignatureAlgorithm.ECDSA_P256_SHA256));
 
