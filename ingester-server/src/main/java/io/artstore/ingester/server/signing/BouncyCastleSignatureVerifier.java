@@ -2,6 +2,7 @@ package io.artstore.ingester.server.signing;
 
 import io.artstore.ingester.core.port.out.SignatureVerifier;
 import io.artstore.ingester.core.port.out.VerificationResult;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,7 +63,7 @@ public final class BouncyCastleSignatureVerifier implements SignatureVerifier {
     }
 
     /** The caller owns the content stream; the parser must not close it. */
-    private static final class UnclosedInputStream extends java.io.FilterInputStream {
+    private static final class UnclosedInputStream extends FilterInputStream {
         UnclosedInputStream(InputStream in) {
             super(in);
         }

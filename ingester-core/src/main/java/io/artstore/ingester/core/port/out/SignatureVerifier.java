@@ -6,9 +6,10 @@ import java.io.InputStream;
 public interface SignatureVerifier {
 
     /**
-     * Reads {@code originalContent} to its end (without closing it) and checks the signature against it and
-     * against the certificate the signature carries. A signature that does not hold is a result, not an
-     * exception; only a content stream that fails is thrown, unchanged or wrapped.
+     * Reads {@code originalContent} to its end (without closing it; not at all when the signature cannot even
+     * be parsed) and checks the signature against it and against the certificate the signature carries. A
+     * signature that does not hold is a result, not an exception; only a content stream that fails is
+     * thrown, unchanged or wrapped.
      */
     VerificationResult verify(byte[] signatureDer, InputStream originalContent);
 }
