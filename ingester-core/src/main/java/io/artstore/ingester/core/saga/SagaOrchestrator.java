@@ -173,22 +173,28 @@ public final class SagaOrchestrator {
             append(compensating ? SagaRecord.Kind.COMPENSATION_STARTED : SagaRecord.Kind.STEP_STARTED, index, number, before, Optional.empty());
             StepAttempt attempt = new StepAttempt(sagaId, step.name(), compensating, number, earlierAttemptUnfinished);
             D after;
+            Optional<StepFailure> failure;
             try {
                 after = action.run(definition.format().read(before), attempt);
+                failure = after == null
+                        ? Optional.of(StepFailure.permanent("step '" + step.name() + "' returned no data, which is a fault of the step"))
+                        : Optional.empty();
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw interruptedDuring(interrupted);
-            } catch (Exception failure) {
+            } catch (Exception thrown) {
+                after = null;
+                failure = Optional.of(definition.classifier().classify(thrown));
                 if (compensating) {
-                    compensationCause = Optional.of(failure);
+                    compensationCause = Optional.of(thrown);
                 } else {
-                    stepCause = Optional.of(failure);
+                    stepCause = Optional.of(thrown);
                 }
-                append(compensating ? SagaRecord.Kind.COMPENSATION_FAILED : SagaRecord.Kind.STEP_FAILED, index, number, before,
-                        Optional.of(definition.classifier().classify(failure)));
+            }
+            if (failure.isPresent()) {
+                append(compensating ? SagaRecord.Kind.COMPENSATION_FAILED : SagaRecord.Kind.STEP_FAILED, index, number, before, failure);
                 return;
             }
-            Objects.requireNonNull(after, () -> "step '" + step.name() + "' of saga '" + definition.name() + "' returned no data");
             append(compensating ? SagaRecord.Kind.COMPENSATION_SUCCEEDED : SagaRecord.Kind.STEP_SUCCEEDED, index, number,
                     definition.format().write(after), Optional.empty());
         }
