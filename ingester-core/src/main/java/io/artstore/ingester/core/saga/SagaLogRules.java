@@ -28,15 +28,15 @@ public final class SagaLogRules {
             return;
         }
         SagaRecord latest = log.get(log.size() - 1);
-        if (next.sequence() != log.size()) {
-            throw conflict("saga " + next.sagaId() + " has " + log.size() + " records; a record with sequence "
-                    + next.sequence() + " was written by an instance that missed some of them");
-        }
         if (latest.kind().endsSaga()) {
             throw conflict("saga " + next.sagaId() + " has ended (" + latest.kind() + "); nothing more can be appended");
         }
         if (!latest.owner().equals(next.owner())) {
             throw conflict("saga " + next.sagaId() + " is owned by instance " + latest.owner() + " now, not by " + next.owner());
+        }
+        if (next.sequence() != log.size()) {
+            throw conflict("saga " + next.sagaId() + " has " + log.size() + " records; a record with sequence "
+                    + next.sequence() + " was written by an instance that missed some of them");
         }
         if (!latest.sagaType().equals(next.sagaType())) {
             throw conflict("saga " + next.sagaId() + " is a '" + latest.sagaType() + "' saga, not a '" + next.sagaType() + "' one");
