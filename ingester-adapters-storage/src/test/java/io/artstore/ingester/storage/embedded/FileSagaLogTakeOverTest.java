@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,32 @@ class FileSagaLogTakeOverTest {
             assertThat(merged.get(4).kind()).isEqualTo(SagaRecord.Kind.LEASE_CLAIMED);
             assertThat(merged.get(9).kind()).isEqualTo(SagaRecord.Kind.SAGA_COMPLETED);
             assertThat(a.unfinished()).isEmpty();
+        }
+    }
+
+    @Test
+    void finishes_the_saga_whichever_record_the_first_instance_died_before() {
+        int records = 8; // the start, three intents and their outcomes, the end
+        for (int cut = 1; cut < records; cut++) {
+            Path shared = folder.resolve("cut-" + cut);
+            effects.clear();
+            int appends = cut;
+            try (FileSagaLog a = FileSagaLog.open(shared, "instance-a")) {
+                assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, appends), "instance-a").run(saga, SAGA, Map.of()))
+                        .isInstanceOf(SimulatedCrash.class);
+            }
+            clock.advance(LEASE);
+            try (FileSagaLog b = FileSagaLog.open(shared, "instance-b")) {
+                assertThat(orchestrator(b, "instance-b").recover()).as("recovered after a crash before record " + cut)
+                        .singleElement().satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
+            }
+            try (FileSagaLog a = FileSagaLog.open(shared, "instance-a")) {
+                assertThat(a.load(SAGA)).as("records after a crash before record " + cut)
+                        .extracting(SagaRecord::sequence).isEqualTo(LongStream.range(0, a.load(SAGA).size()).boxed().toList());
+                assertThat(a.list(SagaState.COMPLETED)).hasSize(1);
+            }
+            assertThat(effects).as("effects after a crash before record " + cut)
+                    .containsSubsequence("stage-copy", "delete-source", "publish-event").doesNotContain("discard-copy");
         }
     }
 
