@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
+import io.artstore.ingester.core.saga.testing.SagaRecords;
 import io.artstore.ingester.core.saga.SagaSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;

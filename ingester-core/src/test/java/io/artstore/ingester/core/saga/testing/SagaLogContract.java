@@ -10,13 +10,10 @@ import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaRecord.Kind;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
-import io.artstore.ingester.core.saga.StepFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,26 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SagaLogContract {
 
-    protected static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-    protected static final Duration LEASE = Duration.ofMinutes(1);
+    protected static final Instant T0 = SagaRecords.T0;
+    protected static final Duration LEASE = SagaRecords.LEASE;
 
     /** The log as instance {@code instanceId} sees it; the same object for the same id within a test. */
     protected abstract SagaLog instance(String instanceId);
 
-    protected static SagaRecord record(SagaId saga, long sequence, Kind kind, String owner, Instant at) {
-        boolean aboutStep = kind.aboutStep();
-        Optional<StepFailure> failure = kind.carriesFailure()
-                ? Optional.of(StepFailure.transientFailure("element «edit-1» unreachable")) : Optional.empty();
-        return new SagaRecord(saga, "add-file", sequence, kind, aboutStep ? 1 : SagaRecord.NO_STEP, aboutStep ? 2 : 0,
-                at, owner, at.plus(LEASE), Map.of("file_id", "0b7e6f3c", "note", "ünïcödé \"quoted\"\n"), failure);
-    }
-
     /** Starts a saga owned by {@code owner} and appends the given further kinds. */
     protected static List<SagaRecord> write(SagaLog log, SagaId saga, String owner, Kind... kinds) {
         List<SagaRecord> written = new ArrayList<>();
-        written.add(record(saga, 0, Kind.SAGA_STARTED, owner, T0));
+        written.add(SagaRecords.record(saga, 0, Kind.SAGA_STARTED, owner, T0));
         for (Kind kind : kinds) {
-            written.add(record(saga, written.size(), kind, owner, T0.plusSeconds(written.size())));
+            written.add(SagaRecords.record(saga, written.size(), kind, owner, T0.plusSeconds(written.size())));
         }
         written.forEach(log::append);
         return written;
@@ -77,8 +66,8 @@ public abstract class SagaLogContract {
     void refuses_a_saga_that_does_not_start_with_its_start() {
         SagaLog log = instance("instance-a");
 
-        assertConflict(() -> log.append(record(SagaId.random(), 0, Kind.STEP_STARTED, "instance-a", T0)));
-        assertConflict(() -> log.append(record(SagaId.random(), 1, Kind.SAGA_STARTED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(SagaId.random(), 0, Kind.STEP_STARTED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(SagaId.random(), 1, Kind.SAGA_STARTED, "instance-a", T0)));
     }
 
     @Test
@@ -87,7 +76,7 @@ public abstract class SagaLogContract {
         SagaId saga = SagaId.random();
         write(log, saga, "instance-a");
 
-        assertConflict(() -> log.append(record(saga, 0, Kind.SAGA_STARTED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(saga, 0, Kind.SAGA_STARTED, "instance-a", T0)));
         assertThat(log.load(saga)).hasSize(1);
     }
 
@@ -97,8 +86,8 @@ public abstract class SagaLogContract {
         SagaId saga = SagaId.random();
         write(log, saga, "instance-a", Kind.STEP_STARTED);
 
-        assertConflict(() -> log.append(record(saga, 1, Kind.STEP_SUCCEEDED, "instance-a", T0)));
-        assertConflict(() -> log.append(record(saga, 3, Kind.STEP_SUCCEEDED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(saga, 1, Kind.STEP_SUCCEEDED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(saga, 3, Kind.STEP_SUCCEEDED, "instance-a", T0)));
         assertThat(log.load(saga)).hasSize(2);
     }
 
@@ -108,7 +97,7 @@ public abstract class SagaLogContract {
         SagaId saga = SagaId.random();
         write(log, saga, "instance-a", Kind.SAGA_COMPLETED);
 
-        assertConflict(() -> log.append(record(saga, 2, Kind.LEASE_CLAIMED, "instance-a", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(saga, 2, Kind.LEASE_CLAIMED, "instance-a", T0)));
     }
 
     @Test
@@ -117,7 +106,7 @@ public abstract class SagaLogContract {
         SagaId saga = SagaId.random();
         write(log, saga, "instance-a");
 
-        assertConflict(() -> log.append(record(saga, 1, Kind.STEP_STARTED, "instance-b", T0)));
+        assertConflict(() -> log.append(SagaRecords.record(saga, 1, Kind.STEP_STARTED, "instance-b", T0)));
     }
 
     @Test
@@ -170,8 +159,8 @@ public abstract class SagaLogContract {
             assertThat(claim.leaseUntil()).isEqualTo(latest.leaseUntil().plus(LEASE));
             assertThat(claim.data()).isEqualTo(latest.data());
         });
-        assertConflict(() -> a.append(record(saga, 3, Kind.STEP_SUCCEEDED, "instance-a", T0)));
-        b.append(record(saga, 3, Kind.STEP_SUCCEEDED, "instance-b", T0));
+        assertConflict(() -> a.append(SagaRecords.record(saga, 3, Kind.STEP_SUCCEEDED, "instance-a", T0)));
+        b.append(SagaRecords.record(saga, 3, Kind.STEP_SUCCEEDED, "instance-b", T0));
         assertThat(a.load(saga)).hasSize(4);
     }
 
