@@ -11,4 +11,8 @@ final class CorruptSagaLogException extends IOException {
     CorruptSagaLogException(Path file, long offset, String detail) {
         super("saga log " + file + " is corrupt at offset " + offset + ": " + detail);
     }
+
+    CorruptSagaLogException(String message) {
+        super(message);
+    }
 }

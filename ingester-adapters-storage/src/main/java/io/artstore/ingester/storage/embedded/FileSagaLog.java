@@ -224,32 +224,33 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         // Records of one saga may sit in several files, written in turn as instances took it over.
         added.sort(Comparator.comparing((SagaRecord record) -> record.sagaId().value()).thenComparingLong(SagaRecord::sequence));
         for (SagaRecord record : added) {
-            add(record, "saga log folder " + folder);
+            add(record, "another instance's file");
         }
     }
 
-    private void index(SagaLogFile file, List<byte[]> bodies) throws IOException {
-        for (SagaRecord record : parse(file, bodies)) {
-            add(record, "saga log " + file.path());
+    private void index(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
+        for (SagaRecord record : parse(file, frames)) {
+            add(record, file.path().getFileName().toString());
         }
     }
 
     private void add(SagaRecord record, String source) throws IOException {
         List<SagaRecord> log = sagas.computeIfAbsent(record.sagaId(), id -> new ArrayList<>());
         if (record.sequence() != log.size()) {
-            throw new CorruptSagaLogException(folder, 0, source + " holds record " + record.sequence() + " of saga "
-                    + record.sagaId() + " but " + log.size() + " records of it before; records are missing");
+            throw new CorruptSagaLogException("saga log in " + folder + " is corrupt: " + source + " holds record "
+                    + record.sequence() + " of saga " + record.sagaId() + " but " + log.size()
+                    + " records of it before; records are missing");
         }
         log.add(record);
     }
 
-    private static List<SagaRecord> parse(SagaLogFile file, List<byte[]> bodies) throws IOException {
-        List<SagaRecord> records = new ArrayList<>(bodies.size());
-        for (byte[] body : bodies) {
+    private static List<SagaRecord> parse(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
+        List<SagaRecord> records = new ArrayList<>(frames.size());
+        for (SagaLogFile.Frame frame : frames) {
             try {
-                records.add(SagaRecordJson.read(body));
+                records.add(SagaRecordJson.read(frame.body()));
             } catch (IllegalArgumentException e) {
-                throw new CorruptSagaLogException(file.path(), -1, "a frame with a good CRC holds no saga record ("
+                throw new CorruptSagaLogException(file.path(), frame.offset(), "a frame with a good CRC holds no saga record ("
                         + e.getMessage() + ")");
             }
         }

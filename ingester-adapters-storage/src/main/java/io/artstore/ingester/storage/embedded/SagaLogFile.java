@@ -74,19 +74,23 @@ final class SagaLogFile implements Closeable {
         }
     }
 
+    /** A whole frame's body and where the frame starts in its file. */
+    record Frame(long offset, byte[] body) {
+    }
+
     /**
-     * The bodies of the whole frames added since the last call. Reading stops before a torn tail, which
+     * The whole frames added since the last call. Reading stops before a torn tail, which
      * the owner cuts off when {@code cutTornTail}; another instance's file is left alone, since its torn
      * tail may yet be cut by its owner.
      *
      * @throws CorruptSagaLogException when a bad frame is followed by a good one, or by more bytes than one
      *     torn frame can leave
      */
-    List<byte[]> readNew(boolean cutTornTail) throws IOException {
-        List<byte[]> bodies = new ArrayList<>();
+    List<Frame> readNew(boolean cutTornTail) throws IOException {
+        List<Frame> frames = new ArrayList<>();
         if (end == 0) {
             if (!headerComplete()) {
-                return bodies;
+                return frames;
             }
             end = MAGIC.length;
         }
@@ -97,14 +101,14 @@ final class SagaLogFile implements Closeable {
                 requireTornTail(end, size);
                 break;
             }
-            bodies.add(body.get());
+            frames.add(new Frame(end, body.get()));
             end += FRAME_HEADER + body.get().length;
         }
         if (cutTornTail && end < size) {
             channel.truncate(end);
             channel.force(true);
         }
-        return bodies;
+        return frames;
     }
 
     /** The body of the frame at {@code offset} when it is whole and its CRC matches. */

@@ -152,6 +152,27 @@ class FileSagaLogDurabilityTest {
     }
 
     @Test
+    void refuses_a_whole_frame_that_holds_no_saga_record() throws IOException {
+        byte[] body = "{\"saga_id\":\"saga-1\"}".getBytes(StandardCharsets.UTF_8);
+        Path strange = withOwnFile("no-record", concat(Arrays.copyOf(whole, lastRecordStart), frame(body)));
+
+        assertThatThrownBy(() -> FileSagaLog.open(strange, "instance-a"))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("saga_log_corrupt"))
+                .hasMessageContaining("at offset " + lastRecordStart)
+                .hasMessageContaining("holds no saga record");
+    }
+
+    @Test
+    void refuses_a_log_that_misses_records_of_a_saga() throws IOException {
+        byte[] firstAndThird = concat(frame(SagaRecordJson.write(written.get(0))), frame(SagaRecordJson.write(written.get(2))));
+        Path gap = withOwnFile("gap", concat(SagaLogFile.MAGIC, firstAndThird));
+
+        assertThatThrownBy(() -> FileSagaLog.open(gap, "instance-a"))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("saga_log_corrupt"))
+                .hasMessageContaining("records are missing");
+    }
+
+    @Test
     void refuses_a_file_that_is_no_saga_log() throws IOException {
         Path strange = withOwnFile("strange", "not a saga log at all".getBytes(StandardCharsets.US_ASCII));
 
@@ -215,6 +236,11 @@ class FileSagaLogDurabilityTest {
 
     private static Path logFile(Path folder, String instance) {
         return folder.resolve("saga-" + instance + ".log");
+    }
+
+    private static byte[] frame(byte[] body) {
+        return ByteBuffer.allocate(SagaLogFile.FRAME_HEADER + body.length)
+                .putInt(body.length).putInt(SagaLogFile.crc(body.length, body)).put(body).array();
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
