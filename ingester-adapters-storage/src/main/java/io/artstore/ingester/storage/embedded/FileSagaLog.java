@@ -88,12 +88,9 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         try {
             return underFolderLock(folderLock, lockChannel, () -> {
                 boolean created = !Files.exists(ownPath);
-                SagaLogFile own = SagaLogFile.openOwn(ownPath);
+                SagaLogFile own = SagaLogFile.openOwn(ownPath).orElseThrow(() -> new IngestException(IngestException.Kind.CONFLICT,
+                        "saga_log_in_use", "saga log " + ownPath + " is open in another process or log; each instance needs an id of its own"));
                 opened.add(own);
-                if (!own.tryLockForWriting()) {
-                    throw new IngestException(IngestException.Kind.CONFLICT, "saga_log_in_use", "saga log " + ownPath
-                            + " is open in another process or log; each instance needs an id of its own");
-                }
                 if (created) {
                     syncFolder(realFolder);
                 }

@@ -39,20 +39,35 @@ final class SagaLogFile implements Closeable {
         this.end = end;
     }
 
-    /** Opens this instance's own file, creating it, and cuts off a torn tail. The caller reads it with {@link #readNew}. */
-    static SagaLogFile openOwn(Path path) throws IOException {
+    /**
+     * Opens this instance's own file, creating it, and takes it for this process alone so that two processes
+     * never append to one file; empty when another holds it. The caller reads it with {@link #readNew}.
+     */
+    static Optional<SagaLogFile> openOwn(Path path) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
+            if (!lockForWriting(channel)) {
+                channel.close();
+                return Optional.empty();
+            }
             SagaLogFile file = new SagaLogFile(path, channel, 0);
             if (!file.headerComplete()) {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(MAGIC), 0);
                 channel.force(true);
             }
-            return file;
+            return Optional.of(file);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    private static boolean lockForWriting(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (OverlappingFileLockException heldInThisProcess) {
+            return false;
         }
     }
 
@@ -63,15 +78,6 @@ final class SagaLogFile implements Closeable {
 
     Path path() {
         return path;
-    }
-
-    /** Takes the file for this process alone, so that two processes never append to one file. */
-    boolean tryLockForWriting() throws IOException {
-        try {
-            return channel.tryLock() != null;
-        } catch (OverlappingFileLockException heldInThisProcess) {
-            return false;
-        }
     }
 
     /** A whole frame's body and where the frame starts in its file. */

@@ -193,12 +193,14 @@ class FileSagaLogDurabilityTest {
     }
 
     @Test
-    void refuses_two_logs_on_one_instance_file() {
+    void refuses_two_logs_on_one_instance_file() throws IOException {
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a")) {
             assertThat(log.load(SAGA)).hasSize(3);
             assertThatThrownBy(() -> FileSagaLog.open(folder, "instance-a"))
                     .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("saga_log_in_use"));
+            log.append(SagaRecords.saga(SAGA, "instance-a", 4).get(3));
         }
+        assertThat(Files.readAllBytes(logFile(folder, "instance-a"))).startsWith(whole).hasSizeGreaterThan(whole.length);
     }
 
     @Test
