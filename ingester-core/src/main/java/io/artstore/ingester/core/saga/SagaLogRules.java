@@ -1,0 +1,66 @@
+package io.artstore.ingester.core.saga;
+
+import io.artstore.ingester.core.domain.IngestException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rules every {@link io.artstore.ingester.core.port.out.SagaLog} enforces, in one place so that the
+ * embedded and the shared logs agree: who may append to a saga, and who may take it over.
+ */
+public final class SagaLogRules {
+
+    private SagaLogRules() {
+    }
+
+    /**
+     * Checks that {@code next} may follow {@code log} (one saga's records so far, possibly none).
+     *
+     * @throws IngestException {@code CONFLICT} ({@code saga_log_conflict}) when it may not
+     */
+    public static void requireAppendable(List<SagaRecord> log, SagaRecord next) {
+        if (log.isEmpty()) {
+            if (next.sequence() != 0 || next.kind() != SagaRecord.Kind.SAGA_STARTED) {
+                throw conflict("saga " + next.sagaId() + " is unknown; its first record must be SAGA_STARTED with sequence 0, not "
+                        + next.kind() + " with sequence " + next.sequence());
+            }
+            return;
+        }
+        SagaRecord latest = log.get(log.size() - 1);
+        if (latest.kind().endsSaga()) {
+            throw conflict("saga " + next.sagaId() + " has ended (" + latest.kind() + "); nothing more can be appended");
+        }
+        if (!latest.owner().equals(next.owner())) {
+            throw conflict("saga " + next.sagaId() + " is owned by instance " + latest.owner() + " now, not by " + next.owner());
+        }
+        if (next.sequence() != log.size()) {
+            throw conflict("saga " + next.sagaId() + " has " + log.size() + " records; a record with sequence "
+                    + next.sequence() + " was written by an instance that missed some of them");
+        }
+        if (!latest.sagaType().equals(next.sagaType())) {
+            throw conflict("saga " + next.sagaId() + " is a '" + latest.sagaType() + "' saga, not a '" + next.sagaType() + "' one");
+        }
+    }
+
+    /**
+     * The record by which {@code owner} takes the saga over until {@code leaseUntil}, or empty when it may
+     * not: the saga is unknown or ended, or another instance's lease runs past {@code now}. The log appends
+     * it as it is, without {@link #requireAppendable}, whose owner rule it is the one exception to.
+     */
+    public static Optional<SagaRecord> claim(List<SagaRecord> log, String owner, Instant now, Instant leaseUntil) {
+        if (log.isEmpty()) {
+            return Optional.empty();
+        }
+        SagaRecord latest = log.get(log.size() - 1);
+        if (latest.kind().endsSaga() || !latest.owner().equals(owner) && !latest.leaseExpiredAt(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SagaRecord(latest.sagaId(), latest.sagaType(), log.size(), SagaRecord.Kind.LEASE_CLAIMED,
+                SagaRecord.NO_STEP, 0, now, owner, leaseUntil, latest.data(), Optional.empty()));
+    }
+
+    private static IngestException conflict(String message) {
+        return IngestException.conflict("saga_log_conflict", message);
+    }
+}

@@ -1,0 +1,103 @@
+package io.artstore.ingester.core.saga;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of a saga's append-only log. A step's intent ({@code *_STARTED}) is appended before its side
+ * effect and its outcome after it, so that after a crash the log tells what may have happened. Every record
+ * carries the saga's data as it stands after the record, so the latest record is enough to carry on.
+ *
+ * @param sequence the record's position in its saga's log, from 0 without gaps
+ * @param step the step's index in the definition, or {@link #NO_STEP} for records about the whole saga
+ * @param attempt which attempt of the step or compensation this is, from 1; 0 for records about the saga
+ * @param owner the instance that drives the saga and wrote the record
+ * @param leaseUntil until when the owner holds the saga; after it another instance may take it over
+ * @param failure why an attempt failed or why the saga was parked; present exactly for those records
+ */
+public record SagaRecord(
+        SagaId sagaId,
+        String sagaType,
+        long sequence,
+        Kind kind,
+        int step,
+        int attempt,
+        Instant at,
+        String owner,
+        Instant leaseUntil,
+        Map<String, String> data,
+        Optional<StepFailure> failure) {
+
+    public static final int NO_STEP = -1;
+
+    /** What a record says happened. */
+    public enum Kind {
+        SAGA_STARTED(false, false),
+        STEP_STARTED(true, false),
+        STEP_SUCCEEDED(true, false),
+        STEP_FAILED(true, true),
+        COMPENSATION_STARTED(true, false),
+        COMPENSATION_SUCCEEDED(true, false),
+        COMPENSATION_FAILED(true, true),
+        /** An instance took the saga over (or renewed its hold) without otherwise changing it. */
+        LEASE_CLAIMED(false, false),
+        SAGA_COMPLETED(false, false),
+        SAGA_COMPENSATED(false, false),
+        /** A compensation kept failing; an operator must look. */
+        SAGA_PARKED(false, true);
+
+        private final boolean aboutStep;
+        private final boolean carriesFailure;
+
+        Kind(boolean aboutStep, boolean carriesFailure) {
+            this.aboutStep = aboutStep;
+            this.carriesFailure = carriesFailure;
+        }
+
+        /** True when the record names a step (and an attempt of it). */
+        public boolean aboutStep() {
+            return aboutStep;
+        }
+
+        public boolean carriesFailure() {
+            return carriesFailure;
+        }
+
+        /** True for the records after which the saga is driven no further. */
+        public boolean endsSaga() {
+            return this == SAGA_COMPLETED || this == SAGA_COMPENSATED || this == SAGA_PARKED;
+        }
+    }
+
+    public SagaRecord {
+        Objects.requireNonNull(sagaId, "sagaId");
+        Objects.requireNonNull(sagaType, "sagaType");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        Objects.requireNonNull(failure, "failure");
+        data = Map.copyOf(data);
+        if (sagaType.isBlank() || owner.isBlank()) {
+            throw new IllegalArgumentException("a saga record needs a saga type and an owner");
+        }
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must be 0 or more, got " + sequence);
+        }
+        if (kind.aboutStep() ? step < 0 || attempt < 1 : step != NO_STEP || attempt != 0) {
+            throw new IllegalArgumentException(kind + " needs " + (kind.aboutStep()
+                    ? "a step of 0 or more and an attempt of 1 or more" : "no step and attempt 0")
+                    + ", got step " + step + " attempt " + attempt);
+        }
+        if (kind.carriesFailure() != failure.isPresent()) {
+            throw new IllegalArgumentException(kind + (kind.carriesFailure() ? " needs" : " takes no") + " failure");
+        }
+    }
+
+    /** True when, at {@code now}, no instance holds the saga any more. */
+    public boolean leaseExpiredAt(Instant now) {
+        return !leaseUntil.isAfter(now);
+    }
+}

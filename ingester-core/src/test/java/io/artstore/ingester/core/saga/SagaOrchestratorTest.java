@@ -1,0 +1,325 @@
+package io.artstore.ingester.core.saga;
+
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.COMPENSATION_STARTED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.COMPENSATION_SUCCEEDED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.LEASE_CLAIMED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.SAGA_COMPENSATED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.SAGA_COMPLETED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.SAGA_STARTED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.STEP_FAILED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.STEP_STARTED;
+import static io.artstore.ingester.core.saga.SagaRecord.Kind.STEP_SUCCEEDED;
+import static io.artstore.ingester.core.saga.TestSagas.note;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.saga.testing.ClockSleeper;
+import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
+import io.artstore.ingester.core.saga.testing.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class SagaOrchestratorTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private final ManualClock clock = ManualClock.atSomeInstant();
+    private final ClockSleeper sleeper = new ClockSleeper(clock);
+    private final InMemorySagaLog log = new InMemorySagaLog();
+    private final SagaId sagaId = new SagaId("saga-1");
+
+    private SagaOrchestrator orchestrator(String instance, SagaDefinition<?>... definitions) {
+        return orchestrator(instance, SagaListener.NONE, Duration.ofHours(1), definitions);
+    }
+
+    private SagaOrchestrator orchestrator(String instance, SagaListener listener, Duration maxRetryWait, SagaDefinition<?>... definitions) {
+        return new SagaOrchestrator(log, List.of(definitions), new SagaEngine(JitterSource.fixed(0.0)),
+                new SagaOrchestrator.Settings(instance, LEASE, maxRetryWait), clock, sleeper, listener);
+    }
+
+    private List<SagaRecord.Kind> kinds() {
+        return log.load(sagaId).stream().map(SagaRecord::kind).toList();
+    }
+
+    @Test
+    void runs_every_step_in_turn_and_hands_each_the_data_the_one_before_left() {
+        SagaDefinition<Map<String, String>> saga = TestSagas.withPivot();
+
+        SagaResult<Map<String, String>> result = orchestrator("instance-a", saga).run(saga, sagaId, Map.of("file_id", "f-1"));
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPLETED);
+        assertThat(result.data()).containsEntry("file_id", "f-1").containsEntry("reservation", "r-1")
+                .containsEntry("source", "deleted").containsEntry("event", "published");
+        assertThat(result.failure()).isEmpty();
+        assertThat(kinds()).containsExactly(SAGA_STARTED, STEP_STARTED, STEP_SUCCEEDED, STEP_STARTED, STEP_SUCCEEDED,
+                STEP_STARTED, STEP_SUCCEEDED, STEP_STARTED, STEP_SUCCEEDED, STEP_STARTED, STEP_SUCCEEDED, SAGA_COMPLETED);
+        assertThat(log.load(sagaId)).allSatisfy(record -> {
+            assertThat(record.owner()).isEqualTo("instance-a");
+            assertThat(record.leaseUntil()).isEqualTo(record.at().plus(LEASE));
+        });
+    }
+
+    @Test
+    void logs_a_steps_intent_before_it_acts_and_its_data_after() {
+        AtomicReference<SagaRecord> seenByStep = new AtomicReference<>();
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("one")
+                .step("look").invoke((data, attempt) -> {
+                    List<SagaRecord> sofar = log.load(attempt.sagaId());
+                    seenByStep.set(sofar.get(sofar.size() - 1));
+                    return note("looked", "yes").run(data, attempt);
+                }).pivot()
+                .build();
+
+        orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThat(seenByStep.get().kind()).isEqualTo(STEP_STARTED);
+        assertThat(seenByStep.get().attempt()).isEqualTo(1);
+        assertThat(seenByStep.get().data()).isEmpty();
+        assertThat(log.load(sagaId).get(2).data()).containsEntry("looked", "yes");
+    }
+
+    @Test
+    void tells_a_retried_step_which_attempt_it_is() {
+        List<StepAttempt> attempts = new ArrayList<>();
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("one")
+                .step("flaky").invoke((data, attempt) -> {
+                    attempts.add(attempt);
+                    if (attempt.number() < 3) {
+                        throw new IngestException(IngestException.Kind.UNAVAILABLE, "storage_unavailable", "try later");
+                    }
+                    return data;
+                }).withCompensation((data, attempt) -> data)
+                .retryPolicy(TestSagas.RETRIES)
+                .build();
+
+        SagaResult<Map<String, String>> result = orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPLETED);
+        assertThat(attempts).extracting(StepAttempt::number).containsExactly(1, 2, 3);
+        assertThat(attempts).allSatisfy(attempt -> assertThat(attempt.earlierAttemptUnfinished()).isFalse());
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(log.load(sagaId)).filteredOn(record -> record.kind() == STEP_FAILED).allSatisfy(failed ->
+                assertThat(failed.failure()).hasValueSatisfying(failure -> {
+                    assertThat(failure.type()).isEqualTo(StepFailure.Type.TRANSIENT);
+                    assertThat(failure.message()).isEqualTo("storage_unavailable: try later");
+                }));
+    }
+
+    @Test
+    void reports_what_turned_the_saga_back_with_the_exception_thrown() {
+        IngestException mismatch = new IngestException(IngestException.Kind.CONTENT_MISMATCH, "checksum_mismatch", "the bytes differ");
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("add")
+                .step("reserve").invoke(note("reservation", "r-1")).withCompensation(note("reservation", "released"))
+                .step("store").invoke((data, attempt) -> {
+                    throw mismatch;
+                }).withCompensation((data, attempt) -> data)
+                .step("tell").invoke((data, attempt) -> data).retriable()
+                .build();
+
+        SagaResult<Map<String, String>> result = orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPENSATED);
+        assertThat(result.data()).containsEntry("reservation", "released");
+        assertThat(result.failure()).contains(StepFailure.permanent("checksum_mismatch: the bytes differ"));
+        assertThat(result.cause()).containsSame(mismatch);
+        assertThat(kinds()).containsExactly(SAGA_STARTED, STEP_STARTED, STEP_SUCCEEDED, STEP_STARTED, STEP_FAILED,
+                COMPENSATION_STARTED, COMPENSATION_SUCCEEDED, COMPENSATION_STARTED, COMPENSATION_SUCCEEDED, SAGA_COMPENSATED);
+    }
+
+    @Test
+    void leaves_a_saga_to_recovery_when_its_next_retry_is_too_far_off() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("tell")
+                .step("publish").invoke((data, attempt) -> {
+                    if (attempt.number() <= 4) {
+                        throw new IllegalStateException("broker down");
+                    }
+                    return note("event", "published").run(data, attempt);
+                }).retriable()
+                .retryPolicy(TestSagas.RETRIES)
+                .build();
+
+        SagaResult<Map<String, String>> handedOff = orchestrator("instance-a", SagaListener.NONE, Duration.ofSeconds(4), saga)
+                .run(saga, sagaId, Map.of());
+
+        assertThat(handedOff.state()).isEqualTo(SagaState.RUNNING);
+        assertThat(handedOff.failure()).hasValueSatisfying(failure -> assertThat(failure.message()).contains("broker down"));
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(orchestrator("instance-b", saga).recover()).as("lease still held").isEmpty();
+
+        clock.advance(LEASE);
+        List<SagaResult<?>> recovered = orchestrator("instance-b", saga).recover();
+
+        assertThat(recovered).singleElement().satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
+        assertThat(log.load(sagaId)).filteredOn(record -> record.kind() == LEASE_CLAIMED).singleElement()
+                .satisfies(claim -> assertThat(claim.owner()).isEqualTo("instance-b"));
+    }
+
+    @Test
+    void recovers_only_sagas_it_knows_whose_lease_has_expired() {
+        SagaDefinition<Map<String, String>> saga = TestSagas.withPivot();
+        SagaDefinition<Map<String, String>> other = TestSagas.allCompensable();
+        log.append(new SagaRecord(sagaId, saga.name(), 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant().plus(LEASE), Map.of(), Optional.empty()));
+        SagaId unknownType = new SagaId("saga-of-another-type");
+        log.append(new SagaRecord(unknownType, other.name(), 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant(), Map.of(), Optional.empty()));
+
+        assertThat(orchestrator("instance-b", saga).recover()).isEmpty();
+        clock.advance(LEASE);
+        assertThat(orchestrator("instance-b", saga).recover()).extracting(SagaResult::sagaId).containsExactly(sagaId);
+        assertThat(log.unfinished()).extracting(SagaSummary::sagaId).containsExactly(unknownType);
+    }
+
+    @Test
+    void tells_a_step_resumed_after_a_crash_that_an_attempt_was_left_unfinished() {
+        List<StepAttempt> attempts = new ArrayList<>();
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("one")
+                .step("delete").invoke((data, attempt) -> {
+                    attempts.add(attempt);
+                    return data;
+                }).pivot()
+                .build();
+        log.append(new SagaRecord(sagaId, "one", 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant().plus(LEASE), Map.of(), Optional.empty()));
+        log.append(new SagaRecord(sagaId, "one", 1, STEP_STARTED, 0, 1, clock.instant(), "instance-a",
+                clock.instant().plus(LEASE), Map.of(), Optional.empty()));
+        clock.advance(LEASE);
+
+        orchestrator("instance-b", saga).recover();
+
+        assertThat(attempts).containsExactly(new StepAttempt(sagaId, "delete", false, 2, true));
+        assertThat(SagaState.of(log.load(sagaId))).isEqualTo(SagaState.COMPLETED);
+    }
+
+    @Test
+    void goes_on_recovering_the_others_when_one_saga_cannot_be_driven() {
+        SagaDefinition<Map<String, String>> saga = TestSagas.allCompensable();
+        SagaId broken = new SagaId("saga-0-broken");
+        log.append(new SagaRecord(broken, saga.name(), 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant(), Map.of(), Optional.empty()));
+        log.append(new SagaRecord(broken, saga.name(), 1, STEP_STARTED, 7, 1, clock.instant(), "instance-a",
+                clock.instant(), Map.of(), Optional.empty()));
+        log.append(new SagaRecord(sagaId, saga.name(), 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant(), Map.of(), Optional.empty()));
+        List<SagaId> failed = new ArrayList<>();
+        SagaListener listener = new SagaListener() {
+            @Override
+            public void recoveryFailed(SagaId id, RuntimeException failure) {
+                failed.add(id);
+            }
+        };
+
+        List<SagaResult<?>> recovered = orchestrator("instance-b", listener, Duration.ofHours(1), saga).recover();
+
+        assertThat(failed).containsExactly(broken);
+        assertThat(recovered).extracting(SagaResult::sagaId).containsExactly(sagaId);
+    }
+
+    @Test
+    void stops_when_another_instance_has_taken_the_saga_over() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("slow")
+                .step("stall").invoke((data, attempt) -> {
+                    clock.advance(LEASE.plusSeconds(1));
+                    assertThat(log.tryClaim(attempt.sagaId(), "instance-b", clock.instant(), clock.instant().plus(LEASE))).isTrue();
+                    return data;
+                }).withCompensation((data, attempt) -> data)
+                .build();
+
+        assertThatThrownBy(() -> orchestrator("instance-a", saga).run(saga, sagaId, Map.of()))
+                .isInstanceOfSatisfying(IngestException.class, conflict -> assertThat(conflict.code()).isEqualTo("saga_log_conflict"));
+        assertThat(kinds()).containsExactly(SAGA_STARTED, STEP_STARTED, LEASE_CLAIMED);
+    }
+
+    @Test
+    void refuses_to_start_a_saga_under_an_id_already_taken() {
+        SagaDefinition<Map<String, String>> saga = TestSagas.withPivot();
+        orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThatThrownBy(() -> orchestrator("instance-a", saga).run(saga, sagaId, Map.of()))
+                .isInstanceOfSatisfying(IngestException.class, conflict -> assertThat(conflict.kind()).isEqualTo(IngestException.Kind.CONFLICT));
+    }
+
+    @Test
+    void leaves_an_interrupted_step_for_recovery_and_keeps_the_interrupt() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("one")
+                .step("wait").invoke((data, attempt) -> {
+                    throw new InterruptedException("shutting down");
+                }).pivot()
+                .build();
+
+        try {
+            assertThatThrownBy(() -> orchestrator("instance-a", saga).run(saga, sagaId, Map.of()))
+                    .isInstanceOfSatisfying(IngestException.class, unavailable -> assertThat(unavailable.code()).isEqualTo("saga_interrupted"));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(kinds()).containsExactly(SAGA_STARTED, STEP_STARTED);
+    }
+
+    @Test
+    void tells_the_listener_each_decision_and_each_record() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("one")
+                .step("only").invoke((data, attempt) -> data).pivot()
+                .build();
+        List<String> heard = new ArrayList<>();
+        SagaListener listener = new SagaListener() {
+            @Override
+            public void recorded(SagaRecord record) {
+                heard.add(record.kind().name());
+            }
+
+            @Override
+            public void decided(SagaId id, SagaDecision decision) {
+                heard.add(decision.getClass().getSimpleName());
+            }
+        };
+
+        orchestrator("instance-a", listener, Duration.ofHours(1), saga).run(saga, sagaId, Map.of());
+
+        assertThat(heard).containsExactly("SAGA_STARTED", "RunStep", "STEP_STARTED", "STEP_SUCCEEDED", "Complete", "SAGA_COMPLETED");
+    }
+
+    @Test
+    void writes_compensations_after_a_timeout_into_the_log() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("slow")
+                .step("reserve").invoke((data, attempt) -> {
+                    clock.advance(Duration.ofMinutes(11));
+                    return data;
+                }).withCompensation((data, attempt) -> data)
+                .step("store").invoke((data, attempt) -> data).pivot()
+                .timeout(Duration.ofMinutes(10))
+                .build();
+
+        SagaResult<Map<String, String>> result = orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPENSATED);
+        assertThat(result.failure()).isEmpty();
+        assertThat(kinds()).containsExactly(SAGA_STARTED, STEP_STARTED, STEP_SUCCEEDED, COMPENSATION_STARTED,
+                COMPENSATION_SUCCEEDED, SAGA_COMPENSATED);
+    }
+
+    @Test
+    void counts_a_step_that_returns_no_data_as_failed_for_good() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("careless")
+                .step("reserve").invoke(note("reservation", "r-1")).withCompensation(note("reservation", "released"))
+                .step("forget").invoke((data, attempt) -> null).withCompensation((data, attempt) -> data)
+                .build();
+
+        SagaResult<Map<String, String>> result = orchestrator("instance-a", saga).run(saga, sagaId, Map.of());
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPENSATED);
+        assertThat(result.data()).containsEntry("reservation", "released");
+        assertThat(result.failure()).hasValueSatisfying(failure -> {
+            assertThat(failure.type()).isEqualTo(StepFailure.Type.PERMANENT);
+            assertThat(failure.message()).contains("'forget' returned no data");
+        });
+        assertThat(result.cause()).isEmpty();
+    }
+}
