@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /**
  * File events appended to a local file, one JSON object per line ({@code type}, {@code file_id},
- * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}). Each event is on
+ * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}, and {@code vector_clock} once stamped). Each event is on
  * disk before {@link #publish} returns. Events from concurrent callers are written one at a time.
  */
 public final class JsonLinesEventPublisher implements EventPublisher, AutoCloseable {
@@ -77,6 +77,9 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
         node.put("size", event.size());
         node.put("checksum", event.checksum().hex());
         node.put("at", AttributesJson.timestamp(event.at()));
+        if (event.clock().size() > 0) {
+            node.put("vector_clock", event.clock().toText());
+        }
         try {
             byte[] json = MAPPER.writeValueAsBytes(node);
             byte[] line = new byte[json.length + 1];

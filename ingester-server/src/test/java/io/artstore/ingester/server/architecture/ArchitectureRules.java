@@ -26,9 +26,10 @@ final class ArchitectureRules {
                 .because("the core is a library any JVM service can embed; technology belongs in adapters");
     }
 
-    static ArchRule coreIsUsedFromOutsideOnlyThroughPortsDomainAndPipeline(String root) {
-        return classes().that().resideInAPackage(root + ".core..")
-                .and().resideOutsideOfPackages(root + ".core.port..", root + ".core.domain..", root + ".core.pipeline..")
+    static ArchRule coreServicesAreWiredOnlyByTheServer(String root) {
+        // Values, ports, the pipeline and the pure engines (whose log records adapters persist) are open to
+        // adapters; the services that carry out use cases are not.
+        return classes().that().resideInAPackage(root + ".core.service..")
                 .should().onlyHaveDependentClassesThat().resideInAnyPackage(root + ".core..", root + ".server..")
                 .because("adapters implement ports and must not reach into use cases; only the server wires services");
     }

@@ -37,7 +37,7 @@ class ArchitectureRulesBiteTest {
     static Stream<Arguments> rulesAndTheirCulprits() {
         return Stream.of(
                 Arguments.of(ArchitectureRules.coreDependsOnlyOnTheJdk(ROOT), ValueThatKnowsHttp.class),
-                Arguments.of(ArchitectureRules.coreIsUsedFromOutsideOnlyThroughPortsDomainAndPipeline(ROOT),
+                Arguments.of(ArchitectureRules.coreServicesAreWiredOnlyByTheServer(ROOT),
                         StorageAdapterCallingAService.class),
                 Arguments.of(ArchitectureRules.nothingButTheServerDependsOnTheServer(ROOT), StorageAdapterCallingTheServer.class),
                 Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "storage"), KafkaAdapterUsingStorage.class),

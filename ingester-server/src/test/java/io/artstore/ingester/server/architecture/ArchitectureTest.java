@@ -15,7 +15,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule adapters_use_the_core_only_through_ports_domain_and_pipeline =
-            ArchitectureRules.coreIsUsedFromOutsideOnlyThroughPortsDomainAndPipeline(ROOT);
+            ArchitectureRules.coreServicesAreWiredOnlyByTheServer(ROOT);
 
     @ArchTest
     static final ArchRule nothing_depends_on_the_server = ArchitectureRules.nothingButTheServerDependsOnTheServer(ROOT);

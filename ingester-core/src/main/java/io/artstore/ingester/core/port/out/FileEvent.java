@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.port.out;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
@@ -8,9 +9,15 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 
-/** A change to a file that other services may want to know of. */
+/**
+ * A change to a file that other services may want to know of.
+ *
+ * @param clock the publishing instance's vector clock at the change, to order one file's events across
+ *     instances; empty until the publisher stamps it
+ */
 public record FileEvent(
-        Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at) {
+        Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
+        VectorClock clock) {
 
     public enum Type {
         FILE_ADDED,
@@ -32,5 +39,15 @@ public record FileEvent(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(checksum, "checksum");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** An event not yet stamped with a vector clock. */
+    public FileEvent(Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at) {
+        this(type, fileId, elementId, mode, size, checksum, at, VectorClock.empty());
+    }
+
+    public FileEvent withClock(VectorClock stamped) {
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, stamped);
     }
 }
