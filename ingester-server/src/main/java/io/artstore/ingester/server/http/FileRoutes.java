@@ -41,7 +41,7 @@ public final class FileRoutes {
                     .put("deleted", true)
                     .put("storage_element_id", deleted.elementId().value()));
             log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
-        } catch (IngestException e) {
+        } catch (RuntimeException e) {
             log.failed(Optional.of(id), e);
             throw e;
         }

@@ -34,7 +34,9 @@ final class OperationLog {
     }
 
     /** @param fileId the file concerned, when the request named one */
-    void failed(Optional<String> fileId, IngestException failure) {
+    void failed(Optional<String> fileId, RuntimeException error) {
+        IngestException failure = error instanceof IngestException ingest ? ingest
+                : new IngestException(IngestException.Kind.INTERNAL, "internal_error", String.valueOf(error.getMessage()), error);
         LoggingEventBuilder builder = base(failure.kind() == IngestException.Kind.INTERNAL ? LOG.atError() : LOG.atInfo());
         fileId.ifPresent(id -> builder.addKeyValue("file_id", id));
         builder.addKeyValue("duration_ms", elapsedMillis())

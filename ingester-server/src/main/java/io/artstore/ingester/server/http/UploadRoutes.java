@@ -67,7 +67,7 @@ public final class UploadRoutes {
             AddedFile added = receive(ctx);
             Json.send(ctx, 201, FileJson.added(added));
             log.succeeded(added.entry().fileId().toString(), added.entry().elementId().value(), added.content().originalSize());
-        } catch (IngestException e) {
+        } catch (RuntimeException e) {
             log.failed(Optional.empty(), e);
             throw e;
         }
