@@ -1,0 +1,147 @@
+package io.artstore.ingester.storage.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.storage.fs.DurableFiles;
+import io.artstore.ingester.storage.local.AttributesJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The file catalogue in a local folder: one {@code <file_id>.json} per file, written durably, all of them
+ * loaded into memory at open. Right for one ingester instance; a cluster shares a catalogue elsewhere.
+ *
+ * <p>Each file holds {@code element_id}, {@code mode} and {@code attributes} (the {@code attr.json} fields).
+ */
+public final class FileSystemFileCatalog implements FileCatalog {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String SUFFIX = ".json";
+    private static final String TEMP_FOLDER = ".tmp";
+    private static final int LOCK_STRIPES = 64;
+
+    private final Path folder;
+    private final Path temp;
+    private final ConcurrentMap<FileId, CatalogEntry> entries = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    private FileSystemFileCatalog(Path folder) {
+        this.folder = folder;
+        this.temp = folder.resolve(TEMP_FOLDER);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the catalogue folder and loads every entry.
+     *
+     * @throws UncheckedIOException when the folder cannot be read or an entry is not valid
+     */
+    public static FileSystemFileCatalog open(Path folder) {
+        Path absolute = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+        FileSystemFileCatalog catalog = new FileSystemFileCatalog(absolute);
+        try {
+            DurableFiles.createFolders(catalog.temp);
+            DurableFiles.emptyFolder(catalog.temp);
+            catalog.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file catalogue at " + absolute + ": " + e.getMessage(), e);
+        }
+        return catalog;
+    }
+
+    private void load() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
+            for (Path file : files) {
+                CatalogEntry entry;
+                try {
+                    entry = fromJson(MAPPER.readTree(file.toFile()));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("catalogue entry " + file + " cannot be read: " + e.getMessage(), e);
+                }
+                entries.put(entry.fileId(), entry);
+            }
+        }
+    }
+
+    @Override
+    public void put(CatalogEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        synchronized (lockFor(entry.fileId())) {
+            try {
+                DurableFiles.replace(fileOf(entry.fileId()), MAPPER.writeValueAsBytes(toJson(entry)), temp);
+            } catch (IOException e) {
+                throw failure("recording file " + entry.fileId(), e);
+            }
+            entries.put(entry.fileId(), entry);
+        }
+    }
+
+    @Override
+    public Optional<CatalogEntry> find(FileId fileId) {
+        return Optional.ofNullable(entries.get(fileId));
+    }
+
+    @Override
+    public void remove(FileId fileId) {
+        synchronized (lockFor(fileId)) {
+            try {
+                if (Files.deleteIfExists(fileOf(fileId))) {
+                    DurableFiles.forceFolder(folder);
+                }
+            } catch (IOException e) {
+                throw failure("forgetting file " + fileId, e);
+            }
+            entries.remove(fileId);
+        }
+    }
+
+    @Override
+    public long size() {
+        return entries.size();
+    }
+
+    private Path fileOf(FileId fileId) {
+        return folder.resolve(fileId + SUFFIX);
+    }
+
+    private Object lockFor(FileId fileId) {
+        return locks[Math.floorMod(fileId.hashCode(), locks.length)];
+    }
+
+    private IngestException failure(String action, IOException e) {
+        return new IngestException(Kind.INTERNAL, "catalog_io_error",
+                "the file catalogue at " + folder + " failed while " + action + ": " + e.getMessage(), e);
+    }
+
+    private static ObjectNode toJson(CatalogEntry entry) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("element_id", entry.elementId().value());
+        node.put("mode", entry.mode().wireName());
+        node.set("attributes", AttributesJson.toJson(entry.attributes()));
+        return node;
+    }
+
+    private static CatalogEntry fromJson(JsonNode node) {
+        return new CatalogEntry(
+                StorageElementId.of(node.path("element_id").asText()),
+                Mode.parse(node.path("mode").asText()),
+                AttributesJson.fromJson(node.get("attributes")));
+    }
+}

@@ -1,0 +1,125 @@
+package io.artstore.ingester.storage.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+
+/**
+ * The few file-system steps that make a write survive a crash: write to a temporary file, force it to disk,
+ * rename it into place, force the folder. For this module's adapters only; not part of its API.
+ */
+public final class DurableFiles {
+
+    private DurableFiles() {}
+
+    /** A fresh, unused name in {@code folder}; the file is not created. */
+    public static Path tempFileIn(Path folder, String prefix) {
+        return folder.resolve(prefix + "-" + UUID.randomUUID() + ".part");
+    }
+
+    /** Writes {@code bytes} to a new file and forces it to disk. */
+    public static void writeNew(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Replaces {@code target} by {@code bytes} so that a crash leaves either the old or the new content:
+     * temporary file in {@code tempFolder} (same file system), fsync, atomic rename, fsync of the folder.
+     */
+    public static void replace(Path target, byte[] bytes, Path tempFolder) throws IOException {
+        Path temp = tempFileIn(tempFolder, "write");
+        try {
+            writeNew(temp, bytes);
+            moveAtomically(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        forceFolder(target.getParent());
+    }
+
+    /** Renames atomically, replacing an existing target (POSIX rename semantics). */
+    public static void moveAtomically(Path source, Path target) throws IOException {
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Makes renames and deletions in the folder durable. */
+    public static void forceFolder(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Creates {@code folder} and any missing parents, forcing each parent in which a folder was created, so
+     * that a file renamed into it later does not vanish with its folder in a crash.
+     */
+    public static void createFolders(Path folder) throws IOException {
+        Path firstMissing = null;
+        for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            firstMissing = p;
+        }
+        if (firstMissing == null) {
+            return;
+        }
+        Files.createDirectories(folder);
+        for (Path p = folder; p != null; p = p.getParent()) {
+            forceFolder(p.getParent());
+            if (p.equals(firstMissing)) {
+                break;
+            }
+        }
+    }
+
+    /** Deletes the folder's contents, keeping the folder. */
+    public static void emptyFolder(Path folder) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                deleteRecursively(entry);
+            }
+        }
+    }
+
+    /** Deletes a file or a folder with everything in it; nothing happens when it does not exist. */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(path);
+            return;
+        }
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException alreadyGone) {
+            // Removed concurrently: the wanted end state.
+        }
+    }
+}

@@ -1,0 +1,749 @@
+package io.artstore.ingester.storage.local;
+
+import io.artstore.ingester.core.domain.Capacity;
+import io.artstore.ingester.core.domain.FileAttributes;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Health;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StorageElementDescriptor;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.StorageFileName;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.storage.fs.DurableFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A storage element on a local folder, in the ArtStore disk layout: {@code <base>/YYYY/MM/DD/HH/<storage
+ * filename>} with {@code <storage filename>.attr.json} beside it, so that an ArtStore storage element can
+ * serve the same folder and a store can be rebuilt from the folder alone.
+ *
+ * <p>Writes go to {@code <base>/.tmp/} first and are renamed into place once forced to disk: data first,
+ * then attributes, because a file counts as stored only once its attributes exist. Staged copies for
+ * two-phase commit live in {@code <base>/.staging/<file_id>/} and survive restarts.
+ *
+ * <p>On {@link #open} the element empties {@code .tmp} (what a crash left half-written), indexes every
+ * {@code attr.json}, and removes <em>orphans</em>: files in the hour folders that carry a file id in their
+ * name but have no {@code attr.json} of their own or of a stored file they belong to. Such files are what a
+ * crash leaves between the two renames of a store or the removals of a delete; neither was ever (or is still)
+ * a stored file. Orphans of a file that is staged are kept, since publishing it may be half done. Files
+ * without a file id in their name are not ours: they are logged and left alone.
+ *
+ * <p>Thread-safe. Streaming runs without locks; only the short rename steps take a lock per file id.
+ */
+public final class LocalStorageElement implements StorageElement {
+
+    private static final System.Logger LOG = System.getLogger(LocalStorageElement.class.getName());
+
+    static final String TEMP_FOLDER = ".tmp";
+    static final String STAGING_FOLDER = ".staging";
+    static final String ATTRIBUTES_SUFFIX = ".attr.json";
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final int LOCK_STRIPES = 64;
+    private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
+    private static final Pattern FILE_ID_IN_NAME =
+            Pattern.compile("_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f-])");
+
+    /** Where a stored file lives. */
+    private record Stored(Path folder, String storageFilename, long size) {
+        Path data() {
+            return folder.resolve(storageFilename);
+        }
+
+        Path attributes() {
+            return folder.resolve(storageFilename + ATTRIBUTES_SUFFIX);
+        }
+
+        Path sidecar(String suffix) {
+            return folder.resolve(storageFilename + suffix);
+        }
+    }
+
+    /** A file written to {@code .tmp} and checked, ready to be renamed into place. */
+    private record Prepared(Path data, Path attributes, FileAttributes values) {}
+
+    private final LocalStorageSettings settings;
+    private final Clock clock;
+    private final Path base;
+    private final Path temp;
+    private final Path staging;
+    private final ConcurrentMap<FileId, Stored> index = new ConcurrentHashMap<>();
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final Set<FileId> storing = ConcurrentHashMap.newKeySet();
+    private final Set<FileId> stagingNow = ConcurrentHashMap.newKeySet();
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    private LocalStorageElement(LocalStorageSettings settings, Clock clock, Path base) {
+        this.settings = settings;
+        this.clock = clock;
+        this.base = base;
+        this.temp = base.resolve(TEMP_FOLDER);
+        this.staging = base.resolve(STAGING_FOLDER);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the element's folder, clears what a crash left in {@code .tmp}, and indexes
+     * the stored files.
+     *
+     * @throws UncheckedIOException when the folder cannot be created or read
+     */
+    public static LocalStorageElement open(LocalStorageSettings settings, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        Path base = settings.path().toAbsolutePath().normalize();
+        LocalStorageElement element = new LocalStorageElement(settings, clock, base);
+        try {
+            DurableFiles.createFolders(element.temp);
+            DurableFiles.emptyFolder(element.temp);
+            DurableFiles.createFolders(element.staging);
+            element.rebuildIndex();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open storage element " + settings.id() + " at " + base + ": " + e.getMessage(), e);
+        }
+        return element;
+    }
+
+    @Override
+    public StorageElementId id() {
+        return settings.id();
+    }
+
+    /** The element's folder, absolute. */
+    public Path path() {
+        return base;
+    }
+
+    @Override
+    public StorageElementDescriptor describe() {
+        boolean usable = Files.isDirectory(base) && Files.isWritable(base);
+        Capacity capacity;
+        try {
+            capacity = capacity(Files.getFileStore(base));
+        } catch (IOException e) {
+            capacity = Capacity.UNKNOWN;
+            usable = false;
+        }
+        return new StorageElementDescriptor(settings.id(), settings.mode(), settings.priority(),
+                usable ? Health.HEALTHY : Health.UNAVAILABLE, capacity, base.toString());
+    }
+
+    private Capacity capacity(FileStore store) throws IOException {
+        long total = store.getTotalSpace();
+        long usable = store.getUsableSpace();
+        if (settings.quotaBytes().isPresent() && settings.quotaBytes().getAsLong() < total) {
+            long quota = settings.quotaBytes().getAsLong();
+            long used = Math.min(quota, usedBytes.get());
+            return new Capacity(quota, used, Math.max(0, Math.min(quota - used, usable)));
+        }
+        return new Capacity(total, Math.max(0, total - store.getUnallocatedSpace()), usable);
+    }
+
+    // --- Storing ---
+
+    @Override
+    public FileAttributes store(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsAdd(), "add files to");
+        FileId fileId = request.fileId();
+        if (index.containsKey(fileId) || !storing.add(fileId)) {
+            throw fileExists(fileId);
+        }
+        try {
+            Prepared prepared = prepare(request, content);
+            try {
+                synchronized (lockFor(fileId)) {
+                    if (index.containsKey(fileId)) {
+                        throw fileExists(fileId);
+                    }
+                    claimQuota(prepared.values().fileSize());
+                    try {
+                        index.put(fileId, moveIntoPlace(prepared.data(), prepared.attributes(), prepared.values()));
+                    } catch (RuntimeException e) {
+                        usedBytes.addAndGet(-prepared.values().fileSize());
+                        throw e;
+                    }
+                }
+                return prepared.values();
+            } finally {
+                deleteQuietly(prepared.data());
+                deleteQuietly(prepared.attributes());
+            }
+        } finally {
+            storing.remove(fileId);
+        }
+    }
+
+    /**
+     * Streams the content into {@code .tmp} and writes its attributes beside it, both forced to disk. The
+     * metadata supplier runs only once the content has ended. Nothing is left when it fails.
+     */
+    private Prepared prepare(StoreRequest request, InputStream content) {
+        String storageFilename = StorageFileName.of(request.originalFilename(), request.uploader().username(),
+                request.createdAt(), request.fileId());
+        Path data = DurableFiles.tempFileIn(temp, request.fileId() + "-data");
+        Path attributes = DurableFiles.tempFileIn(temp, request.fileId() + "-attr");
+        boolean prepared = false;
+        try {
+            Digested digested = copy(content, data);
+            if (digested.size() == 0) {
+                throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+            }
+            Map<String, Object> metadata = request.metadata().get();
+            FileAttributes values = new FileAttributes(
+                    request.fileId(),
+                    request.originalFilename(),
+                    storageFilename,
+                    digested.size(),
+                    request.contentType(),
+                    AttributesJson.truncate(request.createdAt()),
+                    AttributesJson.truncate(clock.instant()),
+                    request.uploader().id(),
+                    request.uploader().username(),
+                    request.uploader().fullname(),
+                    request.description(),
+                    request.version(),
+                    StorageFileName.folderOf(request.createdAt()),
+                    digested.checksum(),
+                    metadata);
+            byte[] json = AttributesJson.toBytes(values);
+            if (json.length > AttributesJson.MAX_BYTES) {
+                throw IngestException.invalid("attributes_too_large", "the attributes of file " + request.fileId()
+                        + " take " + json.length + " bytes as attr.json, more than the " + AttributesJson.MAX_BYTES
+                        + " an ArtStore storage element accepts; shorten the metadata, description or file name");
+            }
+            DurableFiles.writeNew(attributes, json);
+            prepared = true;
+            return new Prepared(data, attributes, values);
+        } catch (IOException e) {
+            throw ioFailure("writing file " + request.fileId(), e);
+        } finally {
+            if (!prepared) {
+                deleteQuietly(data);
+                deleteQuietly(attributes);
+            }
+        }
+    }
+
+    private record Digested(long size, Sha256 checksum) {}
+
+    private Digested copy(InputStream content, Path target) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[BUFFER_BYTES];
+        long size = 0;
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (true) {
+                int n;
+                try {
+                    n = content.read(buffer);
+                } catch (IOException e) {
+                    throw new IngestException(Kind.INTERNAL, "content_unreadable",
+                            "the content of the file could not be read to its end: " + e.getMessage(), e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                digest.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk);
+                }
+                size += n;
+            }
+            channel.force(true);
+        }
+        return new Digested(size, Sha256.of(digest.digest()));
+    }
+
+    /** Renames data, then attributes, into the hour folder; undoes the renames when a step fails. */
+    private Stored moveIntoPlace(Path data, Path attributes, FileAttributes values) {
+        Stored stored = new Stored(base.resolve(values.storagePath()), values.storageFilename(), values.fileSize());
+        List<Path> placed = new ArrayList<>(2);
+        try {
+            DurableFiles.createFolders(stored.folder());
+            if (Files.exists(stored.data()) || Files.exists(stored.attributes())) {
+                throw fileExists(values.fileId());
+            }
+            DurableFiles.moveAtomically(data, stored.data());
+            placed.add(stored.data());
+            DurableFiles.moveAtomically(attributes, stored.attributes());
+            placed.add(0, stored.attributes());
+            DurableFiles.forceFolder(stored.folder());
+            return stored;
+        } catch (IOException e) {
+            placed.forEach(LocalStorageElement::deleteQuietly);
+            throw ioFailure("placing file " + values.fileId(), e);
+        } catch (RuntimeException e) {
+            placed.forEach(LocalStorageElement::deleteQuietly);
+            throw e;
+        }
+    }
+
+    private void claimQuota(long size) {
+        if (settings.quotaBytes().isEmpty()) {
+            usedBytes.addAndGet(size);
+            return;
+        }
+        long quota = settings.quotaBytes().getAsLong();
+        long used;
+        do {
+            used = usedBytes.get();
+            if (used + size > quota) {
+                throw new IngestException(Kind.INSUFFICIENT_STORAGE, "storage_full", "storage element " + id()
+                        + " has " + Math.max(0, quota - used) + " of its " + quota + " bytes left, not the " + size + " the file needs");
+            }
+        } while (!usedBytes.compareAndSet(used, used + size));
+    }
+
+    // --- Reading and deleting ---
+
+    @Override
+    public Optional<FileAttributes> stat(FileId fileId) {
+        Stored stored = index.get(fileId);
+        return stored == null ? Optional.empty() : readAttributes(stored.attributes(), fileId);
+    }
+
+    @Override
+    public Optional<InputStream> open(FileId fileId) {
+        Stored stored = index.get(fileId);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.newInputStream(stored.data()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw ioFailure("opening file " + fileId, e);
+        }
+    }
+
+    /**
+     * Removes the attributes first, then the files beside it (sidecars), then the data, so that a crash
+     * half-way leaves an orphan without attributes, which {@link #open} removes, never attributes without data.
+     */
+    @Override
+    public boolean delete(FileId fileId) {
+        requireMode(settings.mode().allowsDelete(), "delete files from");
+        synchronized (lockFor(fileId)) {
+            Stored stored = index.get(fileId);
+            if (stored == null) {
+                return false;
+            }
+            try {
+                Files.deleteIfExists(stored.attributes());
+                index.remove(fileId);
+                usedBytes.addAndGet(-stored.size());
+                for (Path sidecar : sidecarsOf(stored)) {
+                    Files.deleteIfExists(sidecar);
+                }
+                Files.deleteIfExists(stored.data());
+                DurableFiles.forceFolder(stored.folder());
+            } catch (IOException e) {
+                throw ioFailure("deleting file " + fileId, e);
+            }
+            return true;
+        }
+    }
+
+    private List<Path> sidecarsOf(Stored stored) throws IOException {
+        String prefix = stored.storageFilename() + ".";
+        String attributes = stored.storageFilename() + ATTRIBUTES_SUFFIX;
+        List<Path> sidecars = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stored.folder(), entry -> {
+            String name = entry.getFileName().toString();
+            return name.startsWith(prefix) && !name.equals(attributes);
+        })) {
+            entries.forEach(sidecars::add);
+        }
+        return sidecars;
+    }
+
+    // --- Sidecars ---
+
+    @Override
+    public void writeSidecar(FileId fileId, String suffix, byte[] content) {
+        requireSidecarSuffix(suffix);
+        Objects.requireNonNull(content, "content");
+        requireMode(settings.mode().allowsMetadataUpdate(), "write files beside stored files on");
+        synchronized (lockFor(fileId)) {
+            Stored stored = index.get(fileId);
+            if (stored == null) {
+                throw IngestException.notFound("file_not_found", "storage element " + id() + " holds no file " + fileId);
+            }
+            try {
+                DurableFiles.replace(stored.sidecar(suffix), content, temp);
+            } catch (IOException e) {
+                throw ioFailure("writing " + suffix + " of file " + fileId, e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> readSidecar(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        Stored stored = index.get(fileId);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(stored.sidecar(suffix)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw ioFailure("reading " + suffix + " of file " + fileId, e);
+        }
+    }
+
+    @Override
+    public boolean deleteSidecar(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        requireMode(settings.mode().allowsMetadataUpdate(), "delete files beside stored files on");
+        synchronized (lockFor(fileId)) {
+            Stored stored = index.get(fileId);
+            if (stored == null) {
+                return false;
+            }
+            try {
+                boolean deleted = Files.deleteIfExists(stored.sidecar(suffix));
+                if (deleted) {
+                    DurableFiles.forceFolder(stored.folder());
+                }
+                return deleted;
+            } catch (IOException e) {
+                throw ioFailure("deleting " + suffix + " of file " + fileId, e);
+            }
+        }
+    }
+
+    private static void requireSidecarSuffix(String suffix) {
+        Objects.requireNonNull(suffix, "suffix");
+        if (!SIDECAR_SUFFIX.matcher(suffix).matches() || suffix.equals(ATTRIBUTES_SUFFIX)) {
+            throw IngestException.invalid("invalid_sidecar_suffix", "a sidecar suffix is a dot and up to two short"
+                    + " words of letters, digits, '-' or '_' such as '.sig', and not '" + ATTRIBUTES_SUFFIX + "'; got '" + suffix + "'");
+        }
+    }
+
+    // --- Staging ---
+
+    @Override
+    public FileAttributes stage(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsAdd(), "stage files on");
+        FileId fileId = request.fileId();
+        Optional<FileAttributes> already = staged(fileId);
+        if (already.isPresent()) {
+            return already.get();
+        }
+        if (index.containsKey(fileId)) {
+            throw fileExists(fileId);
+        }
+        if (!stagingNow.add(fileId)) {
+            throw IngestException.conflict("file_busy", "file " + fileId + " is being staged on storage element "
+                    + id() + " by another request; retry once it has finished");
+        }
+        try {
+            Prepared prepared = prepare(request, content);
+            long quota = settings.quotaBytes().orElse(Long.MAX_VALUE);
+            if (usedBytes.get() + prepared.values().fileSize() > quota) {
+                deleteQuietly(prepared.data());
+                deleteQuietly(prepared.attributes());
+                throw new IngestException(Kind.INSUFFICIENT_STORAGE, "storage_full", "storage element " + id()
+                        + " has no room within its quota of " + quota + " bytes for " + prepared.values().fileSize() + " more");
+            }
+            Path folder = stagingFolder(fileId);
+            synchronized (lockFor(fileId)) {
+                try {
+                    DurableFiles.createFolders(folder);
+                    DurableFiles.moveAtomically(prepared.data(), folder.resolve(prepared.values().storageFilename()));
+                    DurableFiles.moveAtomically(prepared.attributes(),
+                            folder.resolve(prepared.values().storageFilename() + ATTRIBUTES_SUFFIX));
+                    DurableFiles.forceFolder(folder);
+                    return prepared.values();
+                } catch (IOException | RuntimeException e) {
+                    deleteQuietly(prepared.data());
+                    deleteQuietly(prepared.attributes());
+                    deleteQuietly(folder);
+                    throw e instanceof IOException io ? ioFailure("staging file " + fileId, io) : (RuntimeException) e;
+                }
+            }
+        } finally {
+            stagingNow.remove(fileId);
+        }
+    }
+
+    @Override
+    public Optional<FileAttributes> staged(FileId fileId) {
+        return stagedAttributes(fileId).flatMap(path -> readAttributes(path, fileId));
+    }
+
+    /**
+     * Renames the staged data, then its attributes, into the hour folder. Each step is skipped when an
+     * interrupted earlier call already did it, so calling again after a crash finishes the job.
+     */
+    @Override
+    public FileAttributes publishStaged(FileId fileId) {
+        synchronized (lockFor(fileId)) {
+            Stored existing = index.get(fileId);
+            if (existing != null) {
+                deleteQuietly(stagingFolder(fileId));
+                return readAttributes(existing.attributes(), fileId).orElseThrow(() -> notStored(fileId));
+            }
+            Path stagedAttributes = stagedAttributes(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+                    "storage element " + id() + " holds neither a staged copy nor a stored file " + fileId));
+            FileAttributes values = readAttributes(stagedAttributes, fileId).orElseThrow(() -> notStored(fileId));
+            Stored stored = new Stored(base.resolve(values.storagePath()), values.storageFilename(), values.fileSize());
+            Path stagedData = stagedAttributes.resolveSibling(values.storageFilename());
+            try {
+                DurableFiles.createFolders(stored.folder());
+                if (Files.exists(stagedData)) {
+                    DurableFiles.moveAtomically(stagedData, stored.data());
+                } else if (!Files.exists(stored.data())) {
+                    throw new IngestException(Kind.INTERNAL, "staged_copy_broken", "the staged copy of file " + fileId
+                            + " on storage element " + id() + " has attributes but no data; discard it and stage again");
+                }
+                DurableFiles.moveAtomically(stagedAttributes, stored.attributes());
+                DurableFiles.forceFolder(stored.folder());
+                index.put(fileId, stored);
+                usedBytes.addAndGet(stored.size());
+            } catch (IOException e) {
+                throw ioFailure("publishing staged file " + fileId, e);
+            }
+            deleteQuietly(stagingFolder(fileId));
+            return values;
+        }
+    }
+
+    @Override
+    public boolean discardStaged(FileId fileId) {
+        synchronized (lockFor(fileId)) {
+            Path folder = stagingFolder(fileId);
+            if (!Files.exists(folder)) {
+                return false;
+            }
+            boolean wasStaged = stagedAttributes(fileId).isPresent();
+            try {
+                DurableFiles.deleteRecursively(folder);
+                DurableFiles.forceFolder(staging);
+            } catch (IOException e) {
+                throw ioFailure("discarding staged file " + fileId, e);
+            }
+            return wasStaged;
+        }
+    }
+
+    private Path stagingFolder(FileId fileId) {
+        return staging.resolve(fileId.toString());
+    }
+
+    private Optional<Path> stagedAttributes(FileId fileId) {
+        Path folder = stagingFolder(fileId);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder,
+                entry -> entry.getFileName().toString().endsWith(ATTRIBUTES_SUFFIX))) {
+            for (Path entry : entries) {
+                return Optional.of(entry);
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw ioFailure("looking for staged file " + fileId, e);
+        }
+    }
+
+    // --- Index ---
+
+    private void rebuildIndex() throws IOException {
+        Map<Path, List<String>> folders = new LinkedHashMap<>();
+        Files.walkFileTree(base, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                boolean hidden = !dir.equals(base) && dir.getFileName().toString().startsWith(".");
+                return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    folders.computeIfAbsent(file.getParent(), folder -> new ArrayList<>()).add(file.getFileName().toString());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        for (Map.Entry<Path, List<String>> folder : folders.entrySet()) {
+            indexFolder(folder.getKey(), folder.getValue());
+        }
+    }
+
+    private void indexFolder(Path folder, List<String> names) throws IOException {
+        Set<String> owners = new HashSet<>();
+        for (String name : names) {
+            if (name.endsWith(ATTRIBUTES_SUFFIX)) {
+                String storageFilename = name.substring(0, name.length() - ATTRIBUTES_SUFFIX.length());
+                owners.add(storageFilename);
+                indexFile(folder, storageFilename, names);
+            }
+        }
+        boolean removed = false;
+        for (String name : names) {
+            if (name.endsWith(ATTRIBUTES_SUFFIX) || ownedBy(name, owners)) {
+                continue;
+            }
+            Matcher id = FILE_ID_IN_NAME.matcher(name);
+            String lastId = null;
+            while (id.find()) {
+                lastId = id.group(1);
+            }
+            if (lastId == null) {
+                LOG.log(Level.WARNING, "Storage element {0}: {1} is not an ArtStore file; left in place",
+                        id(), folder.resolve(name));
+            } else if (Files.exists(staging.resolve(lastId))) {
+                LOG.log(Level.WARNING, "Storage element {0}: {1} has no attributes but file {2} is staged; kept until"
+                        + " the staged copy is published or discarded", id(), folder.resolve(name), lastId);
+            } else {
+                LOG.log(Level.WARNING, "Storage element {0}: removing {1}, left without attributes by an interrupted"
+                        + " store or delete", id(), folder.resolve(name));
+                Files.deleteIfExists(folder.resolve(name));
+                removed = true;
+            }
+        }
+        if (removed) {
+            DurableFiles.forceFolder(folder);
+        }
+    }
+
+    private void indexFile(Path folder, String storageFilename, List<String> names) {
+        Path attributesFile = folder.resolve(storageFilename + ATTRIBUTES_SUFFIX);
+        FileAttributes values;
+        try {
+            values = AttributesJson.fromBytes(Files.readAllBytes(attributesFile));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Storage element {0}: cannot read {1}; its file is not served: {2}",
+                    id(), attributesFile, e.getMessage());
+            return;
+        }
+        if (!names.contains(storageFilename)) {
+            LOG.log(Level.WARNING, "Storage element {0}: {1} has no data file beside it; its file is not served",
+                    id(), attributesFile);
+            return;
+        }
+        Stored stored = new Stored(folder, storageFilename, values.fileSize());
+        Stored earlier = index.putIfAbsent(values.fileId(), stored);
+        if (earlier != null) {
+            LOG.log(Level.WARNING, "Storage element {0}: file {1} is stored twice, at {2} and {3}; serving the first",
+                    id(), values.fileId(), earlier.data(), stored.data());
+            return;
+        }
+        usedBytes.addAndGet(values.fileSize());
+    }
+
+    /** Whether the name is a stored file's data or a file beside it ({@code <storage filename>.<suffix>}). */
+    private static boolean ownedBy(String name, Set<String> owners) {
+        if (owners.contains(name)) {
+            return true;
+        }
+        for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+            if (owners.contains(name.substring(0, dot))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- Helpers ---
+
+    private Optional<FileAttributes> readAttributes(Path file, FileId fileId) {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw ioFailure("reading the attributes of file " + fileId, e);
+        }
+        try {
+            return Optional.of(AttributesJson.fromBytes(json));
+        } catch (RuntimeException e) {
+            throw new IngestException(Kind.INTERNAL, "attributes_unreadable", "the attributes of file " + fileId
+                    + " on storage element " + id() + " at " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private Object lockFor(FileId fileId) {
+        return locks[Math.floorMod(fileId.hashCode(), locks.length)];
+    }
+
+    private void requireMode(boolean allowed, String action) {
+        if (!allowed) {
+            throw IngestException.conflict("wrong_mode", "storage element " + id() + " is in mode '"
+                    + settings.mode().wireName() + "', which does not allow to " + action + " it");
+        }
+    }
+
+    private IngestException fileExists(FileId fileId) {
+        return IngestException.conflict("file_exists", "storage element " + id() + " already holds a file with the id "
+                + fileId + "; use a new file id");
+    }
+
+    private IngestException notStored(FileId fileId) {
+        return IngestException.notFound("file_not_found", "storage element " + id() + " holds no file " + fileId);
+    }
+
+    private IngestException ioFailure(String action, IOException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.contains("No space left on device")) {
+            return new IngestException(Kind.INSUFFICIENT_STORAGE, "storage_full",
+                    "storage element " + id() + " at " + base + " ran out of disk space while " + action, e);
+        }
+        return new IngestException(Kind.INTERNAL, "storage_io_error",
+                "storage element " + id() + " at " + base + " failed while " + action + ": " + message, e);
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            DurableFiles.deleteRecursively(path);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot remove {0}: {1}", path, e.getMessage());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
