@@ -247,7 +247,8 @@ public final class LocalStorageElement implements StorageElement {
             }
             DurableFiles.writeNew(attributes, json);
             prepared = true;
-            return new Prepared(data, attributes, values);
+            // What stat will read back: JSON turns metadata numbers into the narrowest type.
+            return new Prepared(data, attributes, AttributesJson.fromBytes(json));
         } catch (IOException e) {
             throw ioFailure("writing file " + request.fileId(), e);
         } finally {

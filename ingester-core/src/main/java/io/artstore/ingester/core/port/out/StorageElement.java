@@ -36,7 +36,8 @@ public interface StorageElement {
     Optional<InputStream> open(FileId fileId);
 
     /**
-     * Deletes the file; idempotent.
+     * Deletes the file and the files kept beside it ({@link #writeSidecar sidecars}), so that nothing of it is
+     * left; idempotent.
      *
      * @return true when this call deleted it, false when it was not there
      * @throws IngestException {@code CONFLICT} when the element's mode does not allow deleting
