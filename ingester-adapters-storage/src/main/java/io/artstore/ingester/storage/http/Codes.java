@@ -18,7 +18,7 @@ final class Codes {
     static final String CIRCUIT_OPEN = "se_circuit_open";
     static final String BUSY = "se_busy";
     static final String CHECKSUM_MISMATCH = "se_checksum_mismatch";
-    static final String DUPLICATE_ID = "duplicate_file_id";
+    static final String FILE_EXISTS = "file_exists";
     static final String NOT_FOUND = "file_not_found";
 
     private Codes() {}

@@ -19,7 +19,6 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -340,16 +339,14 @@ public final class HttpStorageElement implements StorageElement {
             }
             RemoteFile landed = find(fileId).orElseThrow(() -> e);
             if (!sameContent(landed, part)) {
-                IngestException duplicate = new IngestException(Kind.CONFLICT, Codes.DUPLICATE_ID, "storage element "
+                throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
                         + settings.id() + " already holds a different file with id " + fileId, e);
-                throw duplicate;
             }
             LOG.log(Level.INFO, "storage element {0}: the upload of {1} landed although its answer was lost",
                     settings.id(), fileId);
         }
         try {
-            Map<String, Object> metadata = new LinkedHashMap<>(request.metadata().get());
-            patchMetadata(fileId, staged ? RemoteFile.withStaging(metadata, RemoteFile.STAGED) : metadata);
+            patchMetadata(fileId, RemoteFile.forUpload(request.metadata().get(), request, staged));
             RemoteFile stored = find(fileId).orElseThrow(() -> vanished(fileId));
             if (!sameContent(stored, part)) {
                 throw new IngestException(Kind.INTERNAL, Codes.CHECKSUM_MISMATCH, "storage element " + settings.id()
@@ -577,7 +574,7 @@ public final class HttpStorageElement implements StorageElement {
     }
 
     private IngestException fileExists(FileId fileId) {
-        return IngestException.conflict("file_exists", "storage element " + settings.id() + " already holds file " + fileId);
+        return IngestException.conflict(Codes.FILE_EXISTS, "storage element " + settings.id() + " already holds file " + fileId);
     }
 
     private IngestException vanished(FileId fileId) {
