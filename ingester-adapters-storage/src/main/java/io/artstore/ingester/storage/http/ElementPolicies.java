@@ -1,7 +1,5 @@
 package io.artstore.ingester.storage.http;
 
-import dev.failsafe.Bulkhead;
-import dev.failsafe.BulkheadFullException;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
@@ -14,13 +12,18 @@ import io.artstore.ingester.storage.http.HttpStorageSettings.Resilience;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The Failsafe policies of one storage element, outermost first: retry (idempotent calls only), circuit
- * breaker, bulkhead. The retry sits outside the breaker so that every attempt is counted and an open
- * circuit ends the retries at once.
+ * The policies of one storage element, outermost first: retry (idempotent calls only), circuit breaker,
+ * bulkhead. The retry sits outside the breaker so that every attempt is counted and an open circuit ends the
+ * retries at once.
+ *
+ * <p>The bulkhead is a plain semaphore rather than Failsafe's {@code Bulkhead}: in Failsafe 3.3.2 a caller
+ * whose wait for a permit times out stays queued, and the next released permit goes to it and is lost.
  */
 final class ElementPolicies {
 
@@ -32,7 +35,7 @@ final class ElementPolicies {
     private final StorageElementId id;
     private final Resilience settings;
     private final CircuitBreaker<Object> breaker;
-    private final Bulkhead<Object> bulkhead;
+    private final Semaphore bulkhead;
     private final RetryPolicy<Object> idempotentRetry;
 
     ElementPolicies(StorageElementId id, Resilience settings) {
@@ -49,7 +52,7 @@ final class ElementPolicies {
                 .onHalfOpen(event -> LOG.log(Level.INFO, "storage element {0}: circuit half-open, trying calls again", id))
                 .onClose(event -> LOG.log(Level.INFO, "storage element {0}: circuit closed", id))
                 .build();
-        this.bulkhead = Bulkhead.builder(settings.bulkheadSize()).withMaxWaitTime(settings.bulkheadMaxWait()).build();
+        this.bulkhead = new Semaphore(settings.bulkheadSize(), true);
         this.idempotentRetry = retry(() -> true);
     }
 
@@ -74,17 +77,31 @@ final class ElementPolicies {
 
     private <T> T run(RetryPolicy<Object> retry, Supplier<T> call) {
         try {
-            return Failsafe.with(retry, breaker, bulkhead).get(call::get);
+            return Failsafe.with(retry, breaker).get(() -> withinBulkhead(call));
         } catch (CircuitBreakerOpenException e) {
             Duration remaining = breaker.getRemainingDelay();
             throw new IngestException(Kind.UNAVAILABLE, Codes.CIRCUIT_OPEN, "storage element " + id
                     + " failed too often lately; calls to it are paused for another " + remaining.toSeconds() + " s", e);
-        } catch (BulkheadFullException e) {
-            throw new IngestException(Kind.UNAVAILABLE, Codes.BUSY, "storage element " + id + " already has "
-                    + settings.bulkheadSize() + " calls in flight; none finished within " + settings.bulkheadMaxWait(), e);
         } catch (FailsafeException e) {
-            // Only checked exceptions arrive wrapped; the calls here throw none, so this is a fault of ours.
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IngestException(Kind.UNAVAILABLE, Codes.BUSY, "interrupted while waiting for a free slot"
+                        + " for storage element " + id, e.getCause());
+            }
+            // Only checked exceptions arrive wrapped; the calls throw none but the interruption above.
             throw new IngestException(Kind.INTERNAL, "internal_error", "call to storage element " + id + " failed: " + e, e);
+        }
+    }
+
+    private <T> T withinBulkhead(Supplier<T> call) throws InterruptedException {
+        if (!bulkhead.tryAcquire(settings.bulkheadMaxWait().toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new IngestException(Kind.UNAVAILABLE, Codes.BUSY, "storage element " + id + " already has "
+                    + settings.bulkheadSize() + " calls in flight; none finished within " + settings.bulkheadMaxWait());
+        }
+        try {
+            return call.get();
+        } finally {
+            bulkhead.release();
         }
     }
 

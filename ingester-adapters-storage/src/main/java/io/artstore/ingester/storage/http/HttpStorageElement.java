@@ -92,9 +92,8 @@ public final class HttpStorageElement implements StorageElement {
         if (settings.token() instanceof StaticToken token) {
             this.tokens = BearerTokens.of(token.value());
         } else {
-            this.tokens = new ServiceAccountTokens(shared.newBuilder()
-                    .connectTimeout(settings.timeouts().connect()).readTimeout(settings.timeouts().read()).build(),
-                    (ServiceAccount) settings.token(), clock);
+            // The admin module is reached with this element's TLS settings (trust store, minimum version).
+            this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
         }
         this.policies = new ElementPolicies(settings.id(), settings.resilience());
         for (int i = 0; i < locks.length; i++) {
@@ -157,8 +156,11 @@ public final class HttpStorageElement implements StorageElement {
             if (last != null && clock.instant().isBefore(last.takenAt().plus(settings.capacityCacheTtl()))) {
                 return last;
             }
-            Probe probe = new Probe(ready(), capacity().orElse(last == null ? Capacity.UNKNOWN : last.capacity()),
-                    clock.instant());
+            boolean ready = ready();
+            Optional<Probe> previous = Optional.ofNullable(last);
+            Optional<Capacity> capacity = capacity().or(() -> previous.map(Probe::capacity));
+            // Free space never known is as bad as not ready: selection must not place files blindly.
+            Probe probe = new Probe(ready && capacity.isPresent(), capacity.orElse(Capacity.UNKNOWN), clock.instant());
             lastProbe = probe;
             return probe;
         }
@@ -337,7 +339,14 @@ public final class HttpStorageElement implements StorageElement {
             if (part.sentBytes() == 0) {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }
-            RemoteFile landed = find(fileId).orElseThrow(() -> e);
+            Optional<RemoteFile> check;
+            try {
+                check = find(fileId);
+            } catch (IngestException checkFailed) {
+                e.addSuppressed(checkFailed);
+                throw e;
+            }
+            RemoteFile landed = check.orElseThrow(() -> e);
             if (!sameContent(landed, part)) {
                 throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
                         + settings.id() + " already holds a different file with id " + fileId, e);

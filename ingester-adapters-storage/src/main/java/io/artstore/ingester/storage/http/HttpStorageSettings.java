@@ -209,8 +209,9 @@ public record HttpStorageSettings(
             }
             requirePositive(retryDelay, "retry delay");
             requirePositive(retryMaxDelay, "retry max delay");
-            if (retryMaxDelay.compareTo(retryDelay) < 0) {
-                throw new IllegalArgumentException("retry max delay must be >= retry delay");
+            if (retryMaxDelay.compareTo(retryDelay) <= 0) {
+                throw new IllegalArgumentException("retry max delay must be longer than the retry delay, got "
+                        + retryMaxDelay + " and " + retryDelay);
             }
             if (!(jitter >= 0 && jitter <= 1)) {
                 throw new IllegalArgumentException("retry jitter must be between 0 and 1, got " + jitter);

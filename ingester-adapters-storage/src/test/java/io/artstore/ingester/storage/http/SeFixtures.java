@@ -75,7 +75,11 @@ final class SeFixtures implements AutoCloseable {
     }
 
     StorageElementServer start(Options options) {
-        StorageElementServer server = StorageElementServer.start(options, new SeAccounts().allow(TOKEN, SERVICE_ACCOUNT));
+        return start(options, new SeAccounts().allow(TOKEN, SERVICE_ACCOUNT));
+    }
+
+    StorageElementServer start(Options options, SeAccounts accounts) {
+        StorageElementServer server = StorageElementServer.start(options, accounts);
         servers.add(server);
         return server;
     }
