@@ -115,6 +115,11 @@ public record HttpStorageSettings(
         public Tls withMinVersion(String version) {
             return new Tls(version, trustStore, trustStorePassword, trustStoreType);
         }
+
+        @Override
+        public String toString() {
+            return "Tls[minVersion=" + minVersion + ", trustStore=" + trustStore + ", trustStoreType=" + trustStoreType + "]";
+        }
     }
 
     /** @param call the whole call including the body; zero means no limit (large uploads) */
