@@ -56,10 +56,10 @@ import java.util.regex.Pattern;
  *
  * <p>On {@link #open} the element empties {@code .tmp} (what a crash left half-written), indexes every
  * {@code attr.json}, and removes <em>orphans</em>: files in the hour folders that carry a file id in their
- * name but have no {@code attr.json} of their own or of a stored file they belong to. Such files are what a
+ * name, lie in an hour folder, and have no {@code attr.json} of their own or of a stored file they belong to. Such files are what a
  * crash leaves between the two renames of a store or the removals of a delete; neither was ever (or is still)
- * a stored file. Orphans of a file that is staged are kept, since publishing it may be half done. Files
- * without a file id in their name are not ours: they are logged and left alone.
+ * a stored file. Orphans of a file that is staged are kept, since publishing it may be half done. Other
+ * files are not ours: they are logged and left alone.
  *
  * <p>Thread-safe. Streaming runs without locks; only the short rename steps take a lock per file id.
  */
@@ -73,6 +73,7 @@ public final class LocalStorageElement implements StorageElement {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int LOCK_STRIPES = 64;
     private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
+    private static final Pattern HOUR_FOLDER = Pattern.compile("\\d{4}/\\d{2}/\\d{2}/\\d{2}");
     private static final Pattern FILE_ID_IN_NAME =
             Pattern.compile("_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f-])");
 
@@ -538,6 +539,7 @@ public final class LocalStorageElement implements StorageElement {
                 DurableFiles.moveAtomically(stagedAttributes, stored.attributes());
                 DurableFiles.forceFolder(stored.folder());
                 index.put(fileId, stored);
+                // No quota check here: staging checked it, and a commit decision must be carried out.
                 usedBytes.addAndGet(stored.size());
             } catch (IOException e) {
                 throw ioFailure("publishing staged file " + fileId, e);
@@ -609,12 +611,13 @@ public final class LocalStorageElement implements StorageElement {
     }
 
     private void indexFolder(Path folder, List<String> names) throws IOException {
+        Set<String> present = new HashSet<>(names);
         Set<String> owners = new HashSet<>();
         for (String name : names) {
             if (name.endsWith(ATTRIBUTES_SUFFIX)) {
                 String storageFilename = name.substring(0, name.length() - ATTRIBUTES_SUFFIX.length());
                 owners.add(storageFilename);
-                indexFile(folder, storageFilename, names);
+                indexFile(folder, storageFilename, present);
             }
         }
         boolean removed = false;
@@ -622,12 +625,13 @@ public final class LocalStorageElement implements StorageElement {
             if (name.endsWith(ATTRIBUTES_SUFFIX) || ownedBy(name, owners)) {
                 continue;
             }
-            Matcher id = FILE_ID_IN_NAME.matcher(name);
+            Matcher fileIds = FILE_ID_IN_NAME.matcher(name);
             String lastId = null;
-            while (id.find()) {
-                lastId = id.group(1);
+            while (fileIds.find()) {
+                lastId = fileIds.group(1);
             }
-            if (lastId == null) {
+            boolean hourFolder = HOUR_FOLDER.matcher(base.relativize(folder).toString().replace('\\', '/')).matches();
+            if (lastId == null || !hourFolder) {
                 LOG.log(Level.WARNING, "Storage element {0}: {1} is not an ArtStore file; left in place",
                         id(), folder.resolve(name));
             } else if (Files.exists(staging.resolve(lastId))) {
@@ -645,7 +649,7 @@ public final class LocalStorageElement implements StorageElement {
         }
     }
 
-    private void indexFile(Path folder, String storageFilename, List<String> names) {
+    private void indexFile(Path folder, String storageFilename, Set<String> present) {
         Path attributesFile = folder.resolve(storageFilename + ATTRIBUTES_SUFFIX);
         FileAttributes values;
         try {
@@ -655,7 +659,7 @@ public final class LocalStorageElement implements StorageElement {
                     id(), attributesFile, e.getMessage());
             return;
         }
-        if (!names.contains(storageFilename)) {
+        if (!present.contains(storageFilename)) {
             LOG.log(Level.WARNING, "Storage element {0}: {1} has no data file beside it; its file is not served",
                     id(), attributesFile);
             return;

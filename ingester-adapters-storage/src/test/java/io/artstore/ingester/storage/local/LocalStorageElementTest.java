@@ -288,6 +288,8 @@ class LocalStorageElementTest extends StorageElementContract {
         Path orphan = folder.resolve("lost_alice_20250102T153045_" + FileId.random() + ".pdf");
         Path orphanSidecar = folder.resolve("gone_alice_20250102T153045_" + FileId.random() + ".pdf.sig");
         Path foreign = folder.resolve("README.txt");
+        Path outsideHourFolders = element.path().resolve("export_" + FileId.random() + ".zip");
+        Files.writeString(outsideHourFolders, "an operator's backup");
         Files.writeString(orphan, "data without attributes");
         Files.writeString(orphanSidecar, "signature without file");
         Files.writeString(foreign, "an operator's note");
@@ -297,6 +299,7 @@ class LocalStorageElementTest extends StorageElementContract {
         assertThat(orphan).doesNotExist();
         assertThat(orphanSidecar).doesNotExist();
         assertThat(foreign).exists();
+        assertThat(outsideHourFolders).exists();
         assertThat(reopened.stat(stored.fileId())).contains(stored);
         assertThat(reopened.readSidecar(stored.fileId(), ".sig")).isPresent();
     }

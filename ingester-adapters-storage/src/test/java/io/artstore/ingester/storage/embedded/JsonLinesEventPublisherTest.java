@@ -1,0 +1,87 @@
+package io.artstore.ingester.storage.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.FileEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonLinesEventPublisherTest {
+
+    private static final Sha256 CHECKSUM = Sha256.parse("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void each_event_is_one_json_line_with_the_documented_fields() throws IOException {
+        Path file = folder.resolve("events/file-events.jsonl");
+        FileId fileId = FileId.parse("0b7e6f3c-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(new FileEvent(FileEvent.Type.FILE_ADDED, fileId, StorageElementId.of("se-edit"), Mode.EDIT,
+                    1234, CHECKSUM, Instant.parse("2025-01-02T15:30:45.123456789Z")));
+            assertThat(Files.readAllLines(file)).containsExactly("{\"type\":\"file_added\","
+                    + "\"file_id\":\"0b7e6f3c-1c2d-4e5f-8a9b-0c1d2e3f4a5b\",\"storage_element_id\":\"se-edit\","
+                    + "\"mode\":\"edit\",\"size\":1234,\"checksum\":\"" + CHECKSUM.hex() + "\","
+                    + "\"at\":\"2025-01-02T15:30:45.123456Z\"}");
+        }
+    }
+
+    @Test
+    void reopening_appends() throws IOException {
+        Path file = folder.resolve("events.jsonl");
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(event(FileEvent.Type.FILE_ADDED));
+        }
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(event(FileEvent.Type.FILE_DELETED));
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("{\"type\":\"file_added\"");
+        assertThat(lines.get(1)).startsWith("{\"type\":\"file_deleted\"");
+    }
+
+    @Test
+    void concurrent_events_never_interleave() throws Exception {
+        Path file = folder.resolve("events.jsonl");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        events.publish(event(FileEvent.Type.FILE_ADD_RETRACTED));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(Files.readAllLines(file)).hasSize(100)
+                .allMatch(line -> line.startsWith("{\"type\":\"file_add_retracted\"") && line.endsWith("Z\"}"));
+    }
+
+    private static FileEvent event(FileEvent.Type type) {
+        return new FileEvent(type, FileId.random(), StorageElementId.of("se-rw"), Mode.RW, 1, CHECKSUM, Instant.now());
+    }
+}
