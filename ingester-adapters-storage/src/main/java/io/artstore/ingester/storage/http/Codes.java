@@ -19,6 +19,8 @@ final class Codes {
     static final String BUSY = "se_busy";
     static final String CHECKSUM_MISMATCH = "se_checksum_mismatch";
     static final String FILE_EXISTS = "file_exists";
+    /** The SE answered with something that is not its documented JSON. */
+    static final String INVALID_ANSWER = "se_invalid_answer";
     static final String NOT_FOUND = "file_not_found";
 
     private Codes() {}

@@ -19,6 +19,7 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -425,7 +426,13 @@ public final class HttpStorageElement implements StorageElement {
                 if (!response.isSuccessful()) {
                     throw failure(response, "read the metadata of file " + fileId);
                 }
-                return Optional.of(RemoteFile.parse(Json.read(response.body().string())));
+                String body = response.body().string();
+                try {
+                    return Optional.of(RemoteFile.parse(Json.read(body)));
+                } catch (RuntimeException e) {
+                    throw new IngestException(Kind.INTERNAL, Codes.INVALID_ANSWER, "storage element " + settings.id()
+                            + " described file " + fileId + " in a form the ingester cannot read: " + e.getMessage(), e);
+                }
             } catch (IOException e) {
                 throw transportFailure(e);
             }
@@ -524,7 +531,7 @@ public final class HttpStorageElement implements StorageElement {
         int code = response.code();
         String detail = Json.detail(bodyText(response));
         String prefix = "storage element " + settings.id() + " could not " + action + ": HTTP " + code + " " + detail;
-        if (code == 400 && detail.toLowerCase(java.util.Locale.ROOT).contains("mode")) {
+        if (code == 400 && detail.toLowerCase(Locale.ROOT).contains("mode")) {
             return IngestException.conflict(Codes.WRONG_MODE, prefix);
         }
         if (code == 403) {
