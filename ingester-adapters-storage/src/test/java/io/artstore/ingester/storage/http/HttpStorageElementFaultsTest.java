@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -260,6 +261,36 @@ class HttpStorageElementFaultsTest {
         fixtures.assertNoLeftovers();
         element.store(request, new ByteArrayInputStream(bytes));
         assertThat(readAll(element, request.fileId())).isEqualTo(bytes);
+    }
+
+    @Test
+    void an_upload_whose_answer_was_lost_is_found_on_the_element_and_completed() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        server.faults().loseUploadAnswers(true);
+        StoreRequest request = aStoreRequest().metadata(Map.of("project", "atlas")).build();
+        byte[] bytes = randomBytes(200_000, 8);
+
+        FileAttributes stored = element.store(request, new ByteArrayInputStream(bytes));
+
+        assertThat(stored.metadata()).containsEntry("project", "atlas");
+        assertThat(element.stat(request.fileId())).contains(stored);
+        assertThat(readAll(element, request.fileId())).isEqualTo(bytes);
+    }
+
+    // --- Readiness ---
+
+    @Test
+    void describe_probes_readiness_instead_of_trusting_the_capacity_answer() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(fixtures.settings(server, Mode.EDIT, 0)
+                .withCapacityCacheTtl(Duration.ofMillis(1)));
+        assertThat(element.describe().health()).isEqualTo(Health.HEALTHY);
+        assertThat(element.describe().capacity().availableBytes()).isPositive();
+
+        server.faults().unready(true);
+
+        awaitDescribedHealth(element, Health.UNAVAILABLE, Duration.ofSeconds(10));
     }
 
     // --- TLS ---
