@@ -109,7 +109,11 @@ record RemoteFile(FileAttributes attributes, Map<String, Object> metadata) {
         } else {
             ingester.put(SIDECARS, sidecars);
         }
-        copy.put(StoredContent.METADATA_KEY, ingester);
+        if (ingester.isEmpty()) {
+            copy.remove(StoredContent.METADATA_KEY);
+        } else {
+            copy.put(StoredContent.METADATA_KEY, ingester);
+        }
         return copy;
     }
 
