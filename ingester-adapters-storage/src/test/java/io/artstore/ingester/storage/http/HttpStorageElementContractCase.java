@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageFileName;
 import io.artstore.ingester.core.domain.Uploader;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElementContract;
@@ -13,15 +14,15 @@ import io.artstore.ingester.core.testing.StoreRequestBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The storage element contract, run against fixture SEs through {@link HttpStorageElement}. */
-@ExtendWith(RemoteNamingDiffers.class)
 abstract class HttpStorageElementContractCase extends StorageElementContract {
 
     @TempDir
@@ -52,7 +53,16 @@ abstract class HttpStorageElementContractCase extends StorageElementContract {
         fixtures.assertNoLeftovers();
     }
 
-    // --- What a remote element does instead of the contract's naming tests ---
+    /** An ArtStore SE names a file after its token's name ({@code ingester} here) and its own clock. */
+    @Override
+    protected void assertStorageName(FileAttributes stored, StoreRequest request) {
+        String[] around = StorageFileName.of(request.originalFilename(), "ingester", Instant.EPOCH, request.fileId())
+                .split("19700101T000000", 2);
+        assertThat(stored.storageFilename()).matches(Pattern.quote(around[0]) + "\\d{8}T\\d{6}" + Pattern.quote(around[1]));
+        assertThat(stored.storagePath()).matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}/");
+    }
+
+    // --- What a remote element keeps of the request although it names files its own way ---
 
     @Test
     void storage_names_use_the_token_and_the_se_clock_while_attributes_keep_the_request() {
