@@ -1,57 +1,77 @@
 package io.artstore.ingester.core.transfer;
 
-import io.artstore.ingester.core.testing.Faults;
-
 import io.artstore.ingester.core.domain.Capacity;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Health;
-import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
-import io.artstore.ingester.core.testing.InMemoryStorageElement;
+import io.artstore.ingester.core.testing.Faults;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An {@link InMemoryStorageElement} whose every call passes through {@link Faults} as {@code <id>.<method>}
- * (reading an opened file passes {@code <id>.read} once), with hooks to hold a call half-way and to damage
- * staged copies. The test controls below bypass the faults.
+ * Wraps any {@link StorageElement} so that its every call passes through {@link Faults} as {@code <id>.<method>}
+ * (reading an opened file passes {@code <id>.read} once), with hooks to hold a call half-way, to damage staged
+ * copies and to change what the element reports about itself. The inspection helpers below ask the wrapped
+ * element through its port and bypass the faults; {@link #restart} swaps in a freshly built adapter over the
+ * same storage, as a restarted process would have.
  */
 public final class FaultInjectingStorageElement implements StorageElement {
 
-    private final InMemoryStorageElement element;
     private final Faults faults;
     private final String name;
+    private final StorageElementId id;
+    private volatile StorageElement element;
     private volatile boolean corruptStaging;
+    private volatile Optional<Capacity> capacity = Optional.empty();
+    private volatile Optional<Health> health = Optional.empty();
     private volatile Runnable beforeStage = () -> {};
     private volatile Runnable beforeDelete = () -> {};
 
-    public FaultInjectingStorageElement(String id, Mode mode, Faults faults, Clock clock) {
-        this.element = new InMemoryStorageElement(StorageElementId.of(id), mode, 0, 1L << 30, clock);
-        this.faults = faults;
-        this.name = id;
+    public FaultInjectingStorageElement(StorageElement element, Faults faults) {
+        this.element = Objects.requireNonNull(element, "element");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        this.id = element.id();
+        this.name = id.value();
     }
 
     // --- test controls ---
 
+    /**
+     * From now on, calls go to {@code freshAdapter}: a new adapter of the same element over the same storage, as
+     * a restarted process builds it. Hooks, overrides and the fault numbering stay.
+     */
+    public void restart(StorageElement freshAdapter) {
+        if (!freshAdapter.id().equals(id)) {
+            throw new IllegalArgumentException("a restart keeps the element " + id + ", got " + freshAdapter.id());
+        }
+        element = freshAdapter;
+    }
+
+    /** The adapter calls go to now. */
+    public StorageElement underlying() {
+        return element;
+    }
+
     /** Makes the element report only this much space, all of it free. */
     public FaultInjectingStorageElement capacity(long bytes) {
-        element.reportCapacity(new Capacity(bytes, 0, bytes));
+        capacity = Optional.of(new Capacity(bytes, 0, bytes));
         return this;
     }
 
-    public FaultInjectingStorageElement health(Health health) {
-        element.reportHealth(health);
+    /** Makes the element report this health, whatever the wrapped one says. */
+    public FaultInjectingStorageElement health(Health value) {
+        health = Optional.of(value);
         return this;
     }
 
@@ -98,12 +118,21 @@ public final class FaultInjectingStorageElement implements StorageElement {
 
     @Override
     public StorageElementId id() {
-        return element.id();
+        return id;
     }
 
     @Override
     public StorageElementDescriptor describe() {
-        return element.describe();
+        StorageElementDescriptor described = element.describe();
+        Optional<Capacity> reportedCapacity = capacity;
+        Optional<Health> reportedHealth = health;
+        if (reportedCapacity.isPresent()) {
+            described = described.withCapacity(reportedCapacity.get());
+        }
+        if (reportedHealth.isPresent()) {
+            described = described.withHealth(reportedHealth.get());
+        }
+        return described;
     }
 
     @Override

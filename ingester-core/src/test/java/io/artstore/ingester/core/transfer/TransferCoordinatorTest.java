@@ -177,7 +177,7 @@ class TransferCoordinatorTest {
     @Test
     void ends_heuristic_when_the_target_copy_vanishes_after_the_commit_decision() {
         SeededFile file = fixture.seed("vanishing.pdf");
-        int decision = callIndex(fixture, file, "log.append:Decided");
+        int decision = fixture.callIndex(file, "log.append:Decided");
         fixture.faults.arm(decision, Faults.Kind.CRASH_AFTER);
         assertThatThrownBy(() -> coordinator.begin(file.fileId(), Optional.empty())).isInstanceOf(Faults.SimulatedCrash.class);
         fixture.rw.loseStaged(file.fileId());
@@ -195,7 +195,7 @@ class TransferCoordinatorTest {
     @Test
     void suspends_when_a_phase_two_step_fails_and_recovery_finishes_it() {
         SeededFile file = fixture.seed("flaky.pdf");
-        fixture.faults.arm(callIndex(fixture, file, "local-edit.delete"), Faults.Kind.FAIL);
+        fixture.faults.arm(fixture.callIndex(file, "local-edit.delete"), Faults.Kind.FAIL);
 
         TransactionId id = coordinator.begin(file.fileId(), Optional.empty());
 
@@ -239,18 +239,6 @@ class TransferCoordinatorTest {
 
         assertThat(fixture.locks.isLocked(file.fileId())).isFalse();
         assertThat(fixture.locks.held()).singleElement().extracting(Locks.Lock::owner).isEqualTo("a-delete");
-    }
-
-    /** Runs a transfer of a throw-away file to learn at which call number {@code point} comes for {@code file}. */
-    static int callIndex(TransferFixture fixture, SeededFile file, String point) {
-        TransferFixture rehearsal = new TransferFixture();
-        SeededFile twin = rehearsal.seed(file.attributes().originalFilename(), file.content(), file.signature().isPresent());
-        rehearsal.faults.reset();
-        rehearsal.coordinator().begin(twin.fileId(), Optional.empty());
-        int index = rehearsal.faults.calls().indexOf(point);
-        assertThat(index).as("call %s in %s", point, rehearsal.faults.calls()).isNotNegative();
-        fixture.faults.reset();
-        return index;
     }
 
     private static void assertRefused(ThrowingCallable call, Kind kind, String code) {

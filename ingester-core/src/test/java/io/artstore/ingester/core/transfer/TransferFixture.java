@@ -11,6 +11,7 @@ import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.Uploader;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileEvent;
@@ -30,14 +31,20 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An {@code edit} and an {@code rw} element in memory, with the log, locks, catalogue and events a transfer
- * needs, all shared by every coordinator made here, as they would survive a restart of the process.
+ * An {@code edit} and an {@code rw} element (in memory unless a {@link StorageElementFactory} says otherwise),
+ * each behind a {@link FaultInjectingStorageElement}, with the log, locks, catalogue and events a transfer needs,
+ * all shared by every coordinator made here, as they would survive a restart of the process.
  */
 public final class TransferFixture {
 
+    public static final StorageElementId EDIT_ID = StorageElementId.of("local-edit");
+    public static final StorageElementId RW_ID = StorageElementId.of("local-rw");
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
     public static final Instant UPLOADED_AT = Instant.parse("2026-11-20T10:15:30Z");
 
     /** A file put on the edit element, as an upload would have left it. */
@@ -45,16 +52,64 @@ public final class TransferFixture {
             FileAttributes attributes) {}
 
     public final Faults faults = new Faults();
-    public final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
-    public final FaultInjectingStorageElement edit = new FaultInjectingStorageElement("local-edit", Mode.EDIT, faults, clock);
-    public final FaultInjectingStorageElement rw = new FaultInjectingStorageElement("local-rw", Mode.RW, faults, clock);
+    public final Clock clock = CLOCK;
+    public final FaultInjectingStorageElement edit;
+    public final FaultInjectingStorageElement rw;
     public final InMemoryTransactionLog log = new InMemoryTransactionLog(faults);
     public final InMemoryLocks locks = new InMemoryLocks(faults);
     public final InMemoryFileCatalog catalog = new InMemoryFileCatalog(faults);
     public final RecordingEventPublisher events = new RecordingEventPublisher(faults);
-    public final StorageElements elements = () -> List.<StorageElement>of(edit, rw);
+    public final StorageElements elements;
+    private final StorageElementFactory factory;
 
-    /** A coordinator as a freshly started process would build it: new in-memory reservations, nothing in flight. */
+    /** Both elements in memory. */
+    public TransferFixture() {
+        this(StorageElementFactory.inMemory(CLOCK));
+    }
+
+    /** Both elements built by {@code factory}, {@link #EDIT_ID} in mode edit and {@link #RW_ID} in mode rw. */
+    public TransferFixture(StorageElementFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.edit = new FaultInjectingStorageElement(factory.open(EDIT_ID, Mode.EDIT), faults);
+        this.rw = new FaultInjectingStorageElement(factory.open(RW_ID, Mode.RW), faults);
+        this.elements = () -> List.<StorageElement>of(edit, rw);
+    }
+
+    /**
+     * Another fixture over the same kind of elements, with its own log, locks, catalogue and events; e.g. to
+     * rehearse a transfer. Its elements may share storage with this one's: files never share an id.
+     */
+    public TransferFixture twin() {
+        return new TransferFixture(factory);
+    }
+
+    /**
+     * What a restarted process has: fresh adapters over the same storage (same folders, same remote elements)
+     * and a coordinator over them. The stores of the fixture (log, locks, catalogue, events) are kept, as they
+     * would be on disk. Call it only while nothing is in flight.
+     */
+    public TransferCoordinator restart() {
+        edit.restart(factory.open(EDIT_ID, Mode.EDIT));
+        rw.restart(factory.open(RW_ID, Mode.RW));
+        return coordinator();
+    }
+
+    /**
+     * Runs a transfer of a throw-away copy of {@code file} in a {@link #twin} to learn at which call number
+     * {@code point} comes, then starts this fixture's numbering afresh.
+     */
+    public int callIndex(SeededFile file, String point) {
+        TransferFixture rehearsal = twin();
+        SeededFile copy = rehearsal.seed(file.attributes().originalFilename(), file.content(), file.signature().isPresent());
+        rehearsal.faults.reset();
+        rehearsal.coordinator().begin(copy.fileId(), Optional.empty());
+        int index = rehearsal.faults.calls().indexOf(point);
+        assertThat(index).as("call %s in %s", point, rehearsal.faults.calls()).isNotNegative();
+        faults.reset();
+        return index;
+    }
+
+    /** A coordinator over the current adapters: new in-memory reservations, nothing in flight. */
     public TransferCoordinator coordinator() {
         StorageElementSelector selector = new StorageElementSelector(elements, new FakeCapacityReservations(),
                 StorageElementSelector.DEFAULT_GROWTH_STEP);
