@@ -86,9 +86,13 @@ final class SeFixtures implements AutoCloseable {
 
     /** Settings for an adapter of {@code server}: its pins and the test authority when over TLS. */
     HttpStorageSettings settings(StorageElementServer server, Mode mode, int priority) {
-        HttpStorageSettings settings = HttpStorageSettings.of(StorageElementId.of("http-" + root.relativize(
-                        server.dataFolder().getParent()).toString().replace('/', '-')), mode, server.url(), priority,
-                        new StaticToken(TOKEN))
+        return settings(StorageElementId.of("http-" + root.relativize(server.dataFolder().getParent()).toString()
+                .replace('/', '-')), server, mode, priority);
+    }
+
+    /** Settings for an adapter named {@code id} of {@code server}. */
+    HttpStorageSettings settings(StorageElementId id, StorageElementServer server, Mode mode, int priority) {
+        HttpStorageSettings settings = HttpStorageSettings.of(id, mode, server.url(), priority, new StaticToken(TOKEN))
                 .withResilience(QUICK);
         if (tls) {
             settings = settings.withTls(Tls.trusting(trustStore, TestCertificates.PASSWORD)).withPins(List.of(IDENTITY.pin()));
