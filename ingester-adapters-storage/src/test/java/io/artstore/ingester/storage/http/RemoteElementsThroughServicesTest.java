@@ -13,6 +13,7 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.service.AddFileService;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
@@ -85,6 +86,18 @@ class RemoteElementsThroughServicesTest {
         assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/2.0");
         assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/2.0");
         remote.assertNoLeftovers();
+    }
+
+    @Test
+    void a_restart_builds_new_adapters_that_find_what_the_old_ones_wrote() {
+        SeededFile file = fixture.seed("kept.pdf");
+        StorageElement before = fixture.edit.underlying();
+
+        fixture.restart();
+
+        assertThat(fixture.edit.underlying()).isNotSameAs(before).isInstanceOf(HttpStorageElement.class);
+        assertThat(fixture.edit.bytes(file.fileId())).hasValue(file.content());
+        assertThat(fixture.edit.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().orElseThrow());
     }
 
     @Test
