@@ -3,15 +3,16 @@ package io.artstore.ingester.server.transfer;
 import io.artstore.ingester.core.clock.NodeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.security.SecureRandom;
 
 /**
  * This instance's node id in vector clocks: the configured one, or one generated at the first start and kept in a
@@ -57,7 +58,7 @@ public final class NodeIdentity {
         Files.createDirectories(folder);
         Path temp = Files.createTempFile(folder, ".node-id-", ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
             channel.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);

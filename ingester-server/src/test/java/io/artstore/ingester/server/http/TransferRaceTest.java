@@ -8,6 +8,7 @@ import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ class TransferRaceTest {
         try {
             assertThat(Content.sha256(Files.readAllBytes(stored))).isEqualTo(Content.sha256(content));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -161,7 +162,7 @@ class TransferRaceTest {
         try (Stream<Path> files = Files.list(server.dataDir().resolve("locks"))) {
             return files.filter(path -> path.getFileName().toString().endsWith(".lock")).toList();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -8,11 +8,14 @@ import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,36 @@ class TransferRoutesTest {
         assertThat(data.resolve("clock")).isDirectory();
         assertThat(data.resolve("node-id")).exists();
         assertThat(Files.isRegularFile(data.resolve("node-id"))).isTrue();
+    }
+
+    @Test
+    void a_staged_copy_lost_after_the_commit_decision_ends_heuristic_and_keeps_the_source() throws Exception {
+        try (TestServer paused = TestServer.builder().env("INGESTER_TRANSFER_PAUSE_AFTER_DECISION", "1s").start()) {
+            TransferSteps pausedSteps = new TransferSteps(paused);
+            byte[] content = Content.random(5000);
+            String fileId = pausedSteps.uploadToEdit("lost.bin", content).path("file_id").asText();
+            String tx = pausedSteps.started(fileId);
+            pausedSteps.awaitState(tx, "committing");
+
+            deleteRecursively(paused.dataDir().resolve("storage").resolve("local-rw").resolve(".staging").resolve(fileId));
+            JsonNode ended = pausedSteps.awaitEnd(tx);
+
+            assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("heuristic");
+            assertThat(ended.path("error").asText()).contains("operator");
+            assertThat(paused.status().path("transfers").path("heuristic").asLong()).isEqualTo(1);
+            JsonNode located = paused.get("/api/v1/files/" + fileId).json();
+            assertThat(located.path("storage_element_id").asText()).isEqualTo("local-edit");
+            assertThat(Content.sha256(Files.readAllBytes(paused.storedFile(located)))).isEqualTo(Content.sha256(content));
+            assertThat(pausedSteps.delete(fileId, Optional.empty()).status()).as("the lock was released").isEqualTo(200);
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     @Test

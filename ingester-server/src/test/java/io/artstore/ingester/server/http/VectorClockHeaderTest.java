@@ -3,6 +3,7 @@ package io.artstore.ingester.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.clock.ClockOrder;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.VectorClock;
@@ -149,7 +150,7 @@ class VectorClockHeaderTest {
 
     private static JsonNode lastEvent(TestServer target) throws IOException {
         String[] lines = Files.readString(target.dataDir().resolve("events").resolve("events.jsonl")).strip().split("\n");
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]);
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
     }
 
     private static Optional<VectorClock> clockOf(Reply reply) {

@@ -3,6 +3,8 @@ package io.artstore.ingester.server.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,8 +86,8 @@ public final class TransferSteps {
         }
         try (Stream<Path> walk = Files.walk(base)) {
             return walk.filter(Files::isRegularFile).filter(path -> path.getFileName().toString().contains(fileId)).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
