@@ -1,6 +1,17 @@
 package io.artstore.ingester.server;
 
+import io.artstore.ingester.core.clock.ClockPruning;
+import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
+import io.artstore.ingester.core.port.out.EventPublisher;
+import io.artstore.ingester.core.port.out.FileClocks;
+import io.artstore.ingester.core.port.out.Locks;
+import io.artstore.ingester.core.service.ClockStampingEventPublisher;
+import io.artstore.ingester.core.service.ConcurrentOperationGuard;
+import io.artstore.ingester.core.service.LocalClock;
+import io.artstore.ingester.core.service.LockingDeleteFileService;
+import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
@@ -20,7 +31,15 @@ import io.artstore.ingester.server.http.HttpApi;
 import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
+import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
+import io.artstore.ingester.server.http.VectorClockHeader;
+import io.artstore.ingester.server.transfer.NodeIdentity;
+import io.artstore.ingester.server.transfer.TransferRunner;
+import io.artstore.ingester.storage.embedded.FileClockSync;
+import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
+import io.artstore.ingester.storage.embedded.FileSystemLocks;
+import io.artstore.ingester.storage.embedded.FileTransactionLog;
 import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
@@ -53,6 +72,8 @@ public final class IngesterServer implements AutoCloseable {
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
+    private final FileTransactionLog transactionLog;
+    private final TransferRunner transfers;
     private final Javalin http;
     private boolean started;
 
@@ -74,25 +95,48 @@ public final class IngesterServer implements AutoCloseable {
         CapacityReservations reservations = new InMemoryCapacityReservations();
         this.events = JsonLinesEventPublisher.open(config.storage().eventsFile());
 
+        // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
+        Locks locks = FileSystemLocks.open(config.storage().locksDir());
+        this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir());
+        NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+        LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT);
+        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"));
+        EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
+        LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
+        // --- end of transfers and vector clocks ---
+
         StorageElementSelector selector = new StorageElementSelector(elements, reservations,
                 StorageElementSelector.DEFAULT_GROWTH_STEP);
-        AddFileService addFile = new AddFileService(selector, catalog, events, codecs(config.compression()), clock,
+        AddFileService addFile = new AddFileService(selector, catalog, stampedEvents, codecs(config.compression()), clock,
                 config.upload().maxFileBytes());
         FileLocator locator = new FileLocator(catalog, elements);
-        DeleteFileService deleteFile = new DeleteFileService(locator, elements, catalog, events, clock);
+        DeleteFileService deleteFile = new DeleteFileService(locator, elements, catalog, stampedEvents, clock);
+
+        // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
+        DeleteFileUseCase lockedDelete = new LockingDeleteFileService(deleteFile, locks);
+        TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
+                TransferRunner.transactionLog(transactionLog, config.transfer()), locks, clock);
+        this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
+        ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks);
+        // --- end of transfers and vector clocks ---
 
         ServiceInfo service = new ServiceInfo(version(), UUID.randomUUID().toString(), clock.instant(), "embedded");
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock);
+                config.auth().enabled(), clock, transfers::counts);
         this.http = HttpApi.create(config.server(),
                 new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool),
-                new FileRoutes(locator, deleteFile),
+                new FileRoutes(locator, lockedDelete),
                 new HealthRoutes(report, clock),
-                new StatusRoutes(report));
+                new StatusRoutes(report),
+                new VectorClockHeader(localClock, guard),
+                new TransferRoutes(transfers, guard));
     }
 
+    /** Finishes what transfers a previous run left unfinished, then opens the port and starts the recovery sweep. */
     public synchronized IngesterServer start() {
+        transfers.recoverAtStartup();
         http.start();
+        transfers.startSweeping();
         started = true;
         LOG.atInfo().setMessage("listening on http://{}:{}")
                 .addArgument(config.server().host()).addArgument(http.port())
@@ -114,6 +158,12 @@ public final class IngesterServer implements AutoCloseable {
         if (started) {
             http.stop();
             started = false;
+        }
+        transfers.close();
+        try {
+            transactionLog.close();
+        } catch (Exception e) {
+            LOG.warn("closing the transfer log failed: {}", e.getMessage(), e);
         }
         try {
             events.close();

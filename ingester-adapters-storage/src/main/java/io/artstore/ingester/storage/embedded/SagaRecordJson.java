@@ -3,6 +3,7 @@ package io.artstore.ingester.storage.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.StepFailure;
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A saga record as the JSON body of one log frame; field by field, so the format does not follow the class. */
+/**
+ * A saga record as the JSON body of one log frame; field by field, so the format does not follow the class. The
+ * vector clock ({@code vector_clock}, text form) is written only when stamped; records without it read as empty.
+ */
 final class SagaRecordJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,6 +41,9 @@ final class SagaRecordJson {
         record.failure().ifPresent(failure -> json.putObject("failure")
                 .put("type", failure.type().name())
                 .put("message", failure.message()));
+        if (record.clock().size() > 0) {
+            json.put("vector_clock", record.clock().toText());
+        }
         try {
             return MAPPER.writeValueAsBytes(json);
         } catch (IOException e) {
@@ -60,7 +67,8 @@ final class SagaRecordJson {
                     : Optional.empty();
             return new SagaRecord(new SagaId(text(json, "saga_id")), text(json, "saga_type"), required(json, "sequence").longValue(),
                     SagaRecord.Kind.valueOf(text(json, "kind")), required(json, "step").intValue(), required(json, "attempt").intValue(),
-                    Instant.parse(text(json, "at")), text(json, "owner"), Instant.parse(text(json, "lease_until")), data, failure);
+                    Instant.parse(text(json, "at")), text(json, "owner"), Instant.parse(text(json, "lease_until")), data, failure,
+                    json.hasNonNull("vector_clock") ? VectorClock.parse(text(json, "vector_clock")) : VectorClock.empty());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a saga record: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.embedded;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -28,11 +29,13 @@ import java.util.UUID;
 /**
  * The binary form of transaction records in {@link FileTransactionLog}: a format version, a type byte, the
  * transaction id and time, then the type's fields. Enums are written by name so that reordering them in code
- * never changes the meaning of an old log.
+ * never changes the meaning of an old log. Version 2 adds the vector clock (text form) at the end of a begin
+ * record; version 1 records are still read, with an empty clock.
  */
 final class TransactionRecordCodec {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_CLOCK = 1;
     private static final int BEGUN = 1;
     private static final int VOTED = 2;
     private static final int DECIDED = 3;
@@ -57,6 +60,7 @@ final class TransactionRecordCodec {
                 writeString(out, begun.expectedChecksum().hex());
                 out.writeLong(begun.expectedSize());
                 out.writeLong(begun.fencingToken());
+                writeString(out, begun.clock().toText());
             } else if (record instanceof Voted voted) {
                 writeString(out, voted.participant().name());
                 out.writeBoolean(voted.yes());
@@ -83,7 +87,7 @@ final class TransactionRecordCodec {
     static TransactionRecord decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_CLOCK) {
                 throw new IOException("unknown record format version " + version);
             }
             int type = in.readUnsignedByte();
@@ -91,7 +95,8 @@ final class TransactionRecordCodec {
             Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
             TransactionRecord record = switch (type) {
                 case BEGUN -> new Begun(id, new FileId(readUuid(in)), StorageElementId.of(readString(in)),
-                        StorageElementId.of(readString(in)), new Sha256(readString(in)), in.readLong(), in.readLong(), at);
+                        StorageElementId.of(readString(in)), new Sha256(readString(in)), in.readLong(), in.readLong(), at,
+                        version == VERSION_WITHOUT_CLOCK ? VectorClock.empty() : VectorClock.parse(readString(in)));
                 case VOTED -> new Voted(id, Participant.valueOf(readString(in)), in.readBoolean(), readOptional(in), at);
                 case DECIDED -> new Decided(id, Verdict.valueOf(readString(in)), readOptional(in), at);
                 case STEP_COMPLETED -> new StepCompleted(id, Step.valueOf(readString(in)), at);

@@ -57,7 +57,7 @@ public final class SagaLogRules {
             return Optional.empty();
         }
         return Optional.of(new SagaRecord(latest.sagaId(), latest.sagaType(), log.size(), SagaRecord.Kind.LEASE_CLAIMED,
-                SagaRecord.NO_STEP, 0, now, owner, leaseUntil, latest.data(), Optional.empty()));
+                SagaRecord.NO_STEP, 0, now, owner, leaseUntil, latest.data(), Optional.empty(), latest.clock()));
     }
 
     private static IngestException conflict(String message) {

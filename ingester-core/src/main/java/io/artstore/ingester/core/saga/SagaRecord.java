@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.saga;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param owner the instance that drives the saga and wrote the record
  * @param leaseUntil until when the owner holds the saga; after it another instance may take it over
  * @param failure why an attempt failed or why the saga was parked; present exactly for those records
+ * @param clock the writing instance's vector clock when the record was written, to order it among the file's other
+ *     operations across instances; empty until a clock-stamping log stamps it
  */
 public record SagaRecord(
         SagaId sagaId,
@@ -28,7 +31,8 @@ public record SagaRecord(
         String owner,
         Instant leaseUntil,
         Map<String, String> data,
-        Optional<StepFailure> failure) {
+        Optional<StepFailure> failure,
+        VectorClock clock) {
 
     public static final int NO_STEP = -1;
 
@@ -79,6 +83,7 @@ public record SagaRecord(
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
         Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(clock, "clock");
         data = Map.copyOf(data);
         if (sagaType.isBlank() || owner.isBlank()) {
             throw new IllegalArgumentException("a saga record needs a saga type and an owner");
@@ -94,6 +99,16 @@ public record SagaRecord(
         if (kind.carriesFailure() != failure.isPresent()) {
             throw new IllegalArgumentException(kind + (kind.carriesFailure() ? " needs" : " takes no") + " failure");
         }
+    }
+
+    /** A record not yet stamped with a vector clock. */
+    public SagaRecord(SagaId sagaId, String sagaType, long sequence, Kind kind, int step, int attempt, Instant at,
+            String owner, Instant leaseUntil, Map<String, String> data, Optional<StepFailure> failure) {
+        this(sagaId, sagaType, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, VectorClock.empty());
+    }
+
+    public SagaRecord withClock(VectorClock stamped) {
+        return new SagaRecord(sagaId, sagaType, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, stamped);
     }
 
     /** True when, at {@code now}, no instance holds the saga any more. */

@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.service;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
@@ -32,6 +33,7 @@ import io.artstore.ingester.core.transfer.TransferDecision;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.TransferStateMachine;
 import io.artstore.ingester.core.transfer.TransferStatus;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,6 +50,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves a file from its {@code edit} storage element to an {@code rw} one by two-phase commit, keeping its id,
@@ -80,6 +83,8 @@ public final class TransferCoordinator {
     private final Set<TransactionId> driving = ConcurrentHashMap.newKeySet();
     private final Map<TransactionId, Placement> placements = new ConcurrentHashMap<>();
     private final Map<TransactionId, String> pendingErrors = new ConcurrentHashMap<>();
+    /** Bytes read from the source so far, for each copy being staged now. */
+    private final Map<TransactionId, AtomicLong> copying = new ConcurrentHashMap<>();
 
     public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
             FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock) {
@@ -111,7 +116,16 @@ public final class TransferCoordinator {
      * then calls {@link #run} (possibly on another thread) to carry the transaction out.
      */
     public TransactionId start(FileId fileId, Optional<StorageElementId> targetId) {
+        return start(fileId, targetId, VectorClock.empty());
+    }
+
+    /**
+     * {@link #start(FileId, Optional)} for a request that carries a vector clock, which the begin record keeps so
+     * that the transfer can be ordered among the file's other operations.
+     */
+    public TransactionId start(FileId fileId, Optional<StorageElementId> targetId, VectorClock requestClock) {
         Objects.requireNonNull(fileId, "fileId");
+        Objects.requireNonNull(requestClock, "requestClock");
         Objects.requireNonNull(targetId, "targetId");
         FileLocation location = locator.find(fileId).orElseThrow(() -> fileNotFound(fileId));
         if (location.element().mode() != Mode.EDIT) {
@@ -130,7 +144,7 @@ public final class TransferCoordinator {
                 Placement placement = selector.place(Mode.RW, targetId, OptionalLong.of(attributes.fileSize()));
                 try {
                     log.append(new Begun(id, fileId, source.id(), placement.element().id(), attributes.checksum(),
-                            attributes.fileSize(), lock.fencingToken(), clock.instant()));
+                            attributes.fileSize(), lock.fencingToken(), clock.instant(), requestClock));
                 } catch (RuntimeException failure) {
                     placement.close();
                     throw failure;
@@ -168,7 +182,10 @@ public final class TransferCoordinator {
         if (records.isEmpty()) {
             throw IngestException.notFound("transfer_not_found", "no transfer has the id " + id);
         }
-        return TransferStatus.of(TransactionHistory.of(records), Optional.ofNullable(pendingErrors.get(id)));
+        TransactionHistory history = TransactionHistory.of(records);
+        TransferStatus status = TransferStatus.of(history, Optional.ofNullable(pendingErrors.get(id)));
+        AtomicLong copied = copying.get(id);
+        return copied == null ? status : status.withCopiedBytes(copied.get(), history.begun().expectedSize());
     }
 
     /**
@@ -337,11 +354,15 @@ public final class TransferCoordinator {
                             "storage element " + begun.source() + " no longer holds file " + begun.fileId());
                 }
                 Sha256 sent;
-                try (DigestInputStream digesting = new DigestInputStream(content.get(), sha256())) {
+                AtomicLong copied = new AtomicLong();
+                copying.put(begun.transactionId(), copied);
+                try (DigestInputStream digesting = new DigestInputStream(new CountingInputStream(content.get(), copied), sha256())) {
                     target.stage(stagingRequest(begun, attributes.get()), digesting);
                     sent = Sha256.of(digesting.getMessageDigest().digest());
                 } catch (IOException e) {
                     throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
+                } finally {
+                    copying.remove(begun.transactionId());
                 }
                 if (!sent.equals(begun.expectedChecksum())) {
                     return new Signal.Missing(Participant.SOURCE, "the bytes read from " + begun.source()
@@ -505,6 +526,42 @@ public final class TransferCoordinator {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Counts the bytes read through it, for the progress of a copy that other threads may ask about. */
+    private static final class CountingInputStream extends FilterInputStream {
+
+        private final AtomicLong count;
+
+        CountingInputStream(InputStream in, AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count.addAndGet(skipped);
+            return skipped;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.transfer;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -18,11 +19,15 @@ public sealed interface TransactionRecord {
      * The transaction exists: what moves where, and what its bytes must hash to.
      *
      * @param fencingToken the token of the source file's lock, taken just before this record was written
+     * @param clock the vector clock of the request that began the transfer, to order it among the file's other
+     *     operations across instances; empty when none was known
      */
     record Begun(TransactionId transactionId, FileId fileId, StorageElementId source, StorageElementId target,
-            Sha256 expectedChecksum, long expectedSize, long fencingToken, Instant at) implements TransactionRecord {
+            Sha256 expectedChecksum, long expectedSize, long fencingToken, Instant at, VectorClock clock)
+            implements TransactionRecord {
 
         public Begun {
+            Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(transactionId, "transactionId");
             Objects.requireNonNull(fileId, "fileId");
             Objects.requireNonNull(source, "source");
@@ -35,6 +40,12 @@ public sealed interface TransactionRecord {
             if (expectedSize <= 0) {
                 throw new IllegalArgumentException("expectedSize must be > 0, got " + expectedSize);
             }
+        }
+
+        /** A begin record without a vector clock. */
+        public Begun(TransactionId transactionId, FileId fileId, StorageElementId source, StorageElementId target,
+                Sha256 expectedChecksum, long expectedSize, long fencingToken, Instant at) {
+            this(transactionId, fileId, source, target, expectedChecksum, expectedSize, fencingToken, at, VectorClock.empty());
         }
     }
 

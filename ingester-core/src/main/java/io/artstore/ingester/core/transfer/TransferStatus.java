@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * What a client may know of a transfer.
  *
- * @param progressPercent how much of the protocol is done, by steps (not bytes); 100 once ended
+ * @param progressPercent how much of the protocol is done: by steps, and while the copy is staged by the bytes
+ *     copied so far (see {@link #withCopiedBytes}); 100 once ended
  * @param checksumVerified the staged copy's checksum was found equal to the source's
  * @param error why it aborted, ended heuristically, or is waiting for a retry
  */
@@ -40,6 +41,28 @@ public record TransferStatus(
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0-100, got " + progressPercent);
         }
+    }
+
+    /** The share of the protocol that staging the copy stands for, after the source's vote. */
+    private static final int STAGING_FROM = 10;
+    private static final int STAGING_SHARE = 30;
+
+    /**
+     * This status with the progress of a copy being staged now: {@code copied} of {@code expected} bytes read from
+     * the source. Only a transaction still preparing whose copy is not staged yet moves; the progress never goes
+     * back and reaches the staged mark only once the log says so.
+     */
+    public TransferStatus withCopiedBytes(long copied, long expected) {
+        if (state != TransferState.PREPARING || progressPercent >= STAGING_FROM + STAGING_SHARE || expected <= 0) {
+            return this;
+        }
+        long share = Math.min(STAGING_SHARE - 1, Math.max(0, copied) * STAGING_SHARE / expected);
+        int during = STAGING_FROM + (int) share;
+        if (during <= progressPercent) {
+            return this;
+        }
+        return new TransferStatus(transactionId, fileId, source, target, state, during, startedAt, updatedAt,
+                finishedAt, checksumVerified, error);
     }
 
     /**

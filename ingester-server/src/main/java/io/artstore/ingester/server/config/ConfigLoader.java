@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,12 +55,18 @@ public final class ConfigLoader {
             Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
             Map.entry("compression.default_algorithm", List.of("INGESTER_COMPRESSION_DEFAULT_ALGORITHM")),
             Map.entry("compression.brotli_quality", List.of("INGESTER_COMPRESSION_BROTLI_QUALITY")),
-            Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")));
+            Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")),
+            // --- transfers and vector clocks ---
+            Map.entry("instance.node_id", List.of("INGESTER_NODE_ID")),
+            Map.entry("transfer.recovery_interval", List.of("INGESTER_TRANSFER_RECOVERY_INTERVAL")),
+            Map.entry("transfer.parallelism", List.of("INGESTER_TRANSFER_PARALLELISM")),
+            Map.entry("transfer.pause_after_decision", List.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION")));
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
     private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
 
     private final Optional<Path> file;
@@ -156,8 +164,26 @@ public final class ConfigLoader {
                         .orElse(CompressionAlgorithm.BROTLI),
                 text("compression.brotli_quality").map(v -> v.integer(0, 11)).orElse(CompressionSettings.DEFAULT_BROTLI_QUALITY),
                 text("compression.gzip_level").map(v -> v.integer(1, 9)).orElse(CompressionSettings.DEFAULT_GZIP_LEVEL));
+        // --- transfers and vector clocks ---
+        InstanceSettings instance = new InstanceSettings(
+                text("instance.node_id").filter(v -> !v.text().isBlank()).map(v -> v.parsed(NodeId::of)));
+        TransferSettings transfer = transfer();
+        // --- end of transfers and vector clocks ---
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
-        return new IngesterConfig(server, logging, auth, storage, upload, compression, file, defaultsOnly);
+        return new IngesterConfig(server, logging, auth, storage, upload, compression, instance, transfer, file,
+                defaultsOnly);
+    }
+
+    private TransferSettings transfer() {
+        Optional<Value> interval = text("transfer.recovery_interval");
+        Duration recovery = interval.map(Value::duration).orElse(TransferSettings.DEFAULT_RECOVERY_INTERVAL);
+        if (recovery.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new ConfigException(interval.orElseThrow().source(), "must be at least 100ms, got '" + interval.get().text() + "'");
+        }
+        return new TransferSettings(recovery,
+                text("transfer.parallelism").map(v -> v.integer(1, TransferSettings.MAX_PARALLELISM))
+                        .orElse(TransferSettings.DEFAULT_PARALLELISM),
+                text("transfer.pause_after_decision").map(Value::duration).orElse(Duration.ZERO));
     }
 
     private StorageSettings storage(Path dataDir) {
@@ -339,6 +365,27 @@ public final class ConfigLoader {
                 case 'T' -> base * base * base * base;
                 default -> 1;
             };
+        }
+
+        /** A whole number with a unit: ms, s, m or h; a bare number is seconds. */
+        Duration duration() {
+            Matcher matcher = DURATION.matcher(text.trim());
+            if (matcher.matches()) {
+                try {
+                    long number = Long.parseLong(matcher.group(1));
+                    String unit = matcher.group(2) == null ? "s" : matcher.group(2).toLowerCase(Locale.ROOT);
+                    return switch (unit) {
+                        case "ms" -> Duration.ofMillis(number);
+                        case "m" -> Duration.ofMinutes(number);
+                        case "h" -> Duration.ofHours(number);
+                        default -> Duration.ofSeconds(number);
+                    };
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // reported below
+                }
+            }
+            throw new ConfigException(source, "must be a duration such as 500ms, 30s, 5m or 1h (a bare number is"
+                    + " seconds), got '" + text + "'");
         }
 
         boolean bool() {

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.config;
 
+import io.artstore.ingester.core.clock.NodeId;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,10 @@ public record IngesterConfig(
         StorageSettings storage,
         UploadSettings upload,
         CompressionSettings compression,
+        // --- transfers and vector clocks ---
+        InstanceSettings instance,
+        TransferSettings transfer,
+        // --- end of transfers and vector clocks ---
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -33,6 +38,8 @@ public record IngesterConfig(
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(upload, "upload");
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(transfer, "transfer");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -58,6 +65,11 @@ public record IngesterConfig(
         root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
                 "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));
+        // --- transfers and vector clocks ---
+        root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null)));
+        root.put("transfer", ordered("recovery_interval", transfer.recoveryInterval().toString(),
+                "parallelism", transfer.parallelism(), "pause_after_decision", transfer.pauseAfterDecision().toString()));
+        // --- end of transfers and vector clocks ---
         return root;
     }
 

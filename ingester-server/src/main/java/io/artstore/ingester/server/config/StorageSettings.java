@@ -35,6 +35,30 @@ public record StorageSettings(Path dataDir, List<StorageElementSettings> element
         return dataDir.resolve("events").resolve("events.jsonl");
     }
 
+    // --- transfers and vector clocks ---
+
+    /** The transfer log. */
+    public Path transactionsDir() {
+        return dataDir.resolve("transactions");
+    }
+
+    /** Per-file operation locks. */
+    public Path locksDir() {
+        return dataDir.resolve("locks");
+    }
+
+    /** This instance's vector clock; the last-change clock of each file under {@code files/}. */
+    public Path clockDir() {
+        return dataDir.resolve("clock");
+    }
+
+    /** The generated node id, when none is configured. */
+    public Path nodeIdFile() {
+        return dataDir.resolve("node-id");
+    }
+
+    // --- end of transfers and vector clocks ---
+
     /** Where uploads whose file part precedes their fields wait until the fields are read. */
     public Path spoolDir() {
         return dataDir.resolve("spool");

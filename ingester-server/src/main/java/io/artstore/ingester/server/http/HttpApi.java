@@ -17,7 +17,7 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
-            StatusRoutes status) {
+            StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -34,10 +34,12 @@ public final class HttpApi {
             }
             // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
             config.staticFiles.enableWebjars();
+            clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);
             health.register(config.routes);
             status.register(config.routes);
+            transfers.register(config.routes);
             ErrorResponses.register(config.routes);
         });
     }

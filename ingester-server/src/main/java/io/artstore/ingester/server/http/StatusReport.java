@@ -9,12 +9,14 @@ import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.server.transfer.TransferCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +31,27 @@ public final class StatusReport {
     private final Map<String, Object> configuration;
     private final boolean authEnabled;
     private final Clock clock;
+    private final Supplier<TransferCounts> transfers;
 
     /** @param configuration already masked */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock) {
+        this(elements, reservations, service, configuration, authEnabled, clock, () -> new TransferCounts(0, 0, 0, 0));
+    }
+
+    /**
+     * @param configuration already masked
+     * @param transfers the counts the {@code transfers} section shows
+     */
+    public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, Supplier<TransferCounts> transfers) {
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.service = Objects.requireNonNull(service, "service");
         this.configuration = Map.copyOf(configuration);
         this.authEnabled = authEnabled;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.transfers = Objects.requireNonNull(transfers, "transfers");
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -79,6 +92,12 @@ public final class StatusReport {
             element.put("reserved_bytes", reserved);
         }
         json.putObject("reservations").put("outstanding_bytes", outstanding);
+        TransferCounts counts = transfers.get();
+        json.putObject("transfers")
+                .put("in_flight", counts.inFlight())
+                .put("committed", counts.committed())
+                .put("aborted", counts.aborted())
+                .put("heuristic", counts.heuristic());
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
     }

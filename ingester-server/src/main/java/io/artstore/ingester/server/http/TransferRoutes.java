@@ -1,0 +1,165 @@
+package io.artstore.ingester.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.service.ConcurrentOperationGuard;
+import io.artstore.ingester.core.transfer.TransactionId;
+import io.artstore.ingester.core.transfer.TransferStatus;
+import io.artstore.ingester.server.transfer.TransferRunner;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Transfers edit → rw: {@code POST /api/v1/files/{id}/transfer} starts one and answers 202 at once,
+ * {@code GET /api/v1/transfers/{tx}} tells where it stands. {@code POST /api/v1/finalize/{file_id}} and
+ * {@code GET /api/v1/finalize/{tx}/status} are the same with the ArtStore ingester's field names.
+ */
+public final class TransferRoutes {
+
+    private static final String TARGET_FIELD = "target_storage_element_id";
+
+    private final TransferRunner transfers;
+    private final ConcurrentOperationGuard guard;
+
+    public TransferRoutes(TransferRunner transfers, ConcurrentOperationGuard guard) {
+        this.transfers = Objects.requireNonNull(transfers, "transfers");
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/files/{id}/transfer", this::transfer);
+        routes.get("/api/v1/transfers/{tx}", ctx -> Json.send(ctx, 200, statusJson(transfers.status(transactionId(ctx)))));
+        routes.post("/api/v1/finalize/{id}", this::finalize);
+        routes.get("/api/v1/finalize/{tx}/status", ctx -> Json.send(ctx, 200, finalizeStatusJson(transfers.status(transactionId(ctx)))));
+    }
+
+    private void transfer(Context ctx) {
+        TransferStatus started = start(ctx);
+        ObjectNode json = Json.object()
+                .put("transaction_id", started.transactionId().toString())
+                .put("file_id", started.fileId().toString())
+                .put("status", started.state().wireName())
+                .put("source_storage_element_id", started.source().value())
+                .put("target_storage_element_id", started.target().value())
+                .put("created_at", started.startedAt().toString());
+        Json.send(ctx, 202, json);
+    }
+
+    private void finalize(Context ctx) {
+        TransferStatus started = start(ctx);
+        ObjectNode json = Json.object()
+                .put("transaction_id", started.transactionId().toString())
+                .put("file_id", started.fileId().toString())
+                .put("status", started.state().wireName())
+                .put("message", "transfer of file " + started.fileId() + " from " + started.source().value() + " to "
+                        + started.target().value() + " started; follow it at /api/v1/finalize/" + started.transactionId()
+                        + "/status");
+        Json.send(ctx, 202, json);
+    }
+
+    private TransferStatus start(Context ctx) {
+        // A refused start is logged here; a started transfer when it ends.
+        OperationLog log = OperationLog.start("transfer");
+        try {
+            FileId fileId = fileId(ctx);
+            Optional<StorageElementId> target = target(ctx);
+            guard.check(fileId, VectorClockHeader.clientClock(ctx));
+            TransferStatus started = transfers.submit(fileId, target, VectorClockHeader.requestClock(ctx));
+            ctx.header("Location", "/api/v1/transfers/" + started.transactionId());
+            return started;
+        } catch (RuntimeException e) {
+            log.failed(Optional.of(ctx.pathParam("id")), e);
+            throw e;
+        }
+    }
+
+    static ObjectNode statusJson(TransferStatus status) {
+        return Json.object()
+                .put("transaction_id", status.transactionId().toString())
+                .put("file_id", status.fileId().toString())
+                .put("status", status.state().wireName())
+                .put("source_storage_element_id", status.source().value())
+                .put("target_storage_element_id", status.target().value())
+                .put("progress_percent", status.progressPercent())
+                .put("checksum_verified", status.checksumVerified())
+                .put("created_at", status.startedAt().toString())
+                .put("updated_at", status.updatedAt().toString())
+                .put("completed_at", status.finishedAt().map(Instant::toString).orElse(null))
+                .put("error", status.error().orElse(null));
+    }
+
+    static ObjectNode finalizeStatusJson(TransferStatus status) {
+        return Json.object()
+                .put("transaction_id", status.transactionId().toString())
+                .put("file_id", status.fileId().toString())
+                .put("status", status.state().wireName())
+                .put("progress_percent", status.progressPercent())
+                .put("source_se", status.source().value())
+                .put("target_se", status.target().value())
+                .put("created_at", status.startedAt().toString())
+                .put("completed_at", status.finishedAt().map(Instant::toString).orElse(null))
+                .put("error", status.error().orElse(null));
+    }
+
+    /** The optional JSON body {@code {"target_storage_element_id": "..."}}; an empty body lets the ingester choose. */
+    private static Optional<StorageElementId> target(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw IngestException.invalid("invalid_body", "the body must be a JSON object such as {\"" + TARGET_FIELD
+                    + "\": \"local-rw\"}, or empty: " + e.getOriginalMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw IngestException.invalid("invalid_body", "the body must be a JSON object such as {\"" + TARGET_FIELD
+                    + "\": \"local-rw\"}, or empty");
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals(TARGET_FIELD)) {
+                throw IngestException.invalid("unknown_field", "the body has an unknown field '" + name + "'; the only one is "
+                        + TARGET_FIELD);
+            }
+        }
+        JsonNode target = json.get(TARGET_FIELD);
+        if (target == null || target.isNull()) {
+            return Optional.empty();
+        }
+        if (!target.isTextual()) {
+            throw IngestException.invalid("invalid_storage_element_id", TARGET_FIELD + " must be a string");
+        }
+        try {
+            return Optional.of(StorageElementId.of(target.asText()));
+        } catch (IllegalArgumentException e) {
+            throw IngestException.invalid("invalid_storage_element_id", e.getMessage());
+        }
+    }
+
+    private static FileId fileId(Context ctx) {
+        try {
+            return FileId.parse(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw IngestException.invalid("invalid_file_id", e.getMessage());
+        }
+    }
+
+    private static TransactionId transactionId(Context ctx) {
+        try {
+            return TransactionId.parse(ctx.pathParam("tx"));
+        } catch (IllegalArgumentException e) {
+            throw IngestException.invalid("invalid_transaction_id", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.artstore.ingester.server.transfer;
+
+import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.Locks;
+import io.artstore.ingester.core.port.out.TransactionLog;
+import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.core.transfer.TransactionId;
+import io.artstore.ingester.core.transfer.TransferState;
+import io.artstore.ingester.core.transfer.TransferStatus;
+import io.artstore.ingester.server.config.TransferSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs transfers for the HTTP API: {@link #submit} checks, locks and logs the start on the caller's thread and hands
+ * the rest to a pool of {@code transfer.parallelism} threads, so that a request returns at once. The recovery sweep
+ * runs once before the server takes requests ({@link #recoverAtStartup}) and then every
+ * {@code transfer.recovery_interval} on one scheduled thread. Outcomes are counted and logged; a heuristic one,
+ * which an operator must resolve, at ERROR.
+ *
+ * <p>Threads: {@code transfer-N} drive transfers, {@code transfer-recovery} sweeps; the coordinator keeps one
+ * thread per transaction at a time.
+ */
+public final class TransferRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransferRunner.class);
+    private static final Logger OPERATIONS = LoggerFactory.getLogger("io.artstore.ingester.operations");
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final TransferCoordinator coordinator;
+    private final TransactionLog log;
+    private final Locks locks;
+    private final TransferSettings settings;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong heuristic = new AtomicLong();
+
+    public TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings) {
+        this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+        this.log = Objects.requireNonNull(log, "log");
+        this.locks = Objects.requireNonNull(locks, "locks");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.workers = Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-"));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("transfer-recovery"));
+    }
+
+    /**
+     * The transaction log the coordinator should write to: the given one, or for crash tests one that pauses after
+     * each commit decision ({@code transfer.pause_after_decision}).
+     */
+    public static TransactionLog transactionLog(TransactionLog log, TransferSettings settings) {
+        if (settings.pauseAfterDecision().isZero()) {
+            return log;
+        }
+        LOG.warn("transfer.pause_after_decision is {}: every transfer waits that long after its commit decision;"
+                + " this setting is for crash tests only", settings.pauseAfterDecision());
+        return new PausingTransactionLog(log, settings.pauseAfterDecision());
+    }
+
+    /**
+     * Drives every transfer a previous run left unfinished to its end and releases the locks of deletes that died
+     * with it (no delete runs before the server takes requests). Call before serving.
+     */
+    public void recoverAtStartup() {
+        for (Locks.Lock lock : locks.held()) {
+            if (lock.operation() == Locks.Operation.DELETE && locks.release(lock)) {
+                LOG.warn("released the lock of file {} left by a delete that did not finish before the restart", lock.fileId());
+            }
+        }
+        int unfinished = log.unfinished().size();
+        if (unfinished > 0) {
+            LOG.info("recovering {} unfinished transfer(s)", unfinished);
+        }
+        sweep();
+    }
+
+    /** Starts the periodic recovery sweep. */
+    public void startSweeping() {
+        long millis = settings.recoveryInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepSafely, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts a transfer and queues the rest of it.
+     *
+     * @return its status right after the start
+     * @throws io.artstore.ingester.core.domain.IngestException as {@link TransferCoordinator#start} does
+     */
+    public TransferStatus submit(FileId fileId, Optional<StorageElementId> target, VectorClock requestClock) {
+        TransactionId id = coordinator.start(fileId, target, requestClock);
+        TransferStatus started = coordinator.status(id);
+        workers.execute(() -> {
+            try {
+                counted(coordinator.run(id));
+            } catch (RuntimeException e) {
+                LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
+            }
+        });
+        return started;
+    }
+
+    /** @throws io.artstore.ingester.core.domain.IngestException 404 {@code transfer_not_found} */
+    public TransferStatus status(TransactionId id) {
+        return coordinator.status(id);
+    }
+
+    public TransferCounts counts() {
+        return new TransferCounts(log.unfinished().size(), committed.get(), aborted.get(), heuristic.get());
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.error("the transfer recovery sweep failed; it runs again in {}", settings.recoveryInterval(), e);
+        }
+    }
+
+    private void sweep() {
+        List<TransferStatus> recovered = coordinator.recover();
+        recovered.forEach(this::counted);
+    }
+
+    private void counted(TransferStatus status) {
+        if (!status.state().finished()) {
+            LOG.warn("transfer {} of file {} stopped while {}: {}; the recovery sweep retries it", status.transactionId(),
+                    status.fileId(), status.state().wireName(), status.error().orElse("no reason given"));
+            return;
+        }
+        if (status.state() == TransferState.COMMITTED) {
+            committed.incrementAndGet();
+        } else if (status.state() == TransferState.ABORTED) {
+            aborted.incrementAndGet();
+        } else {
+            heuristic.incrementAndGet();
+            LOG.atError().setMessage("transfer {} of file {} ended HEURISTIC and needs an operator: {}")
+                    .addArgument(status.transactionId()).addArgument(status.fileId())
+                    .addArgument(status.error().orElse("no reason given"))
+                    .addKeyValue("transaction_id", status.transactionId().toString())
+                    .addKeyValue("file_id", status.fileId().toString())
+                    .log();
+        }
+        OPERATIONS.atInfo().setMessage("transfer")
+                .addKeyValue("operation", "transfer")
+                .addKeyValue("transaction_id", status.transactionId().toString())
+                .addKeyValue("file_id", status.fileId().toString())
+                .addKeyValue("storage_element", status.target().value())
+                .addKeyValue("duration_ms", Duration.between(status.startedAt(), status.updatedAt()).toMillis())
+                .addKeyValue("outcome", status.state().wireName())
+                .log();
+    }
+
+    /** Stops sweeping, lets running transfers finish for a while, then interrupts them; recovery finishes them later. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+            sweeper.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
