@@ -1,0 +1,609 @@
+package io.artstore.ingester.storage.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.core.domain.Capacity;
+import io.artstore.ingester.core.domain.FileAttributes;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Health;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.StorageElementDescriptor;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.storage.http.HttpStorageSettings.ServiceAccount;
+import io.artstore.ingester.storage.http.HttpStorageSettings.StaticToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * An ArtStore storage element reached over its HTTP API (see {@code docs/http-storage-element.md}).
+ *
+ * <p>The SE has no side files and no staging, so this adapter keeps both inside the file's metadata, under
+ * {@code metadata.ingester}: sidecars as base64 in {@code sidecars.<suffix>}, and {@code staging} =
+ * {@code staged} for a copy uploaded by {@link #stage} and not yet published. {@link #stat}, {@link #open} and
+ * {@link #delete} treat a staged copy as absent; {@link #publishStaged} flips the mark to {@code published}.
+ *
+ * <p>Every call runs through this element's retry, circuit breaker and bulkhead; only idempotent calls are
+ * retried, and an upload only while none of its content was read. Thread-safe; one instance per element,
+ * all sharing one {@link OkHttpClient}.
+ */
+public final class HttpStorageElement implements StorageElement {
+
+    /** The circuit breaker's state, as reported by {@link #breakerState()}. */
+    public enum BreakerState {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
+
+    private static final System.Logger LOG = System.getLogger(HttpStorageElement.class.getName());
+    private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+    private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
+    /** The SE keeps metadata in an attr.json of at most 4096 bytes; base64 grows a sidecar by a third. */
+    static final int SIDECAR_MAX_BYTES = 2048;
+    private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
+    private static final int LOCK_STRIPES = 64;
+
+    private final HttpStorageSettings settings;
+    private final OkHttpClient client;
+    private final HttpUrl base;
+    private final BearerTokens tokens;
+    private final ElementPolicies policies;
+    private final Clock clock;
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final Object probeLock = new Object();
+    private volatile Probe lastProbe;
+
+    /** What the SE said about itself at one moment. */
+    private record Probe(boolean ready, Capacity capacity, Instant takenAt) {}
+
+    /**
+     * @param shared the client all elements share (one connection pool and dispatcher); this element derives
+     *     its own copy with its TLS rules, pins and timeouts
+     */
+    public HttpStorageElement(HttpStorageSettings settings, OkHttpClient shared) {
+        this(settings, shared, Clock.systemUTC());
+    }
+
+    HttpStorageElement(HttpStorageSettings settings, OkHttpClient shared, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.client = ElementClients.derive(Objects.requireNonNull(shared, "shared"), settings);
+        this.base = HttpUrl.get(settings.url().toString());
+        if (settings.token() instanceof StaticToken token) {
+            this.tokens = BearerTokens.of(token.value());
+        } else {
+            // The admin module is reached with this element's TLS settings (trust store, minimum version).
+            this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
+        }
+        this.policies = new ElementPolicies(settings.id(), settings.resilience());
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** A client to share between elements: one connection pool with keep-alive, HTTP/2 where TLS offers it. */
+    public static OkHttpClient newSharedClient() {
+        return ElementClients.shared();
+    }
+
+    @Override
+    public StorageElementId id() {
+        return settings.id();
+    }
+
+    /** The circuit breaker's state now; read-only. */
+    public BreakerState breakerState() {
+        return switch (policies.state()) {
+            case CLOSED -> BreakerState.CLOSED;
+            case OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+        };
+    }
+
+    /**
+     * Mode and priority as configured; health from the breaker and from {@code /health/ready} (the capacity
+     * answer's own {@code health} is always "healthy" and is ignored); free space from {@code /api/v1/capacity}.
+     * Both are probed at most once per {@link HttpStorageSettings#capacityCacheTtl()}.
+     */
+    @Override
+    public StorageElementDescriptor describe() {
+        Health health;
+        Capacity capacity;
+        if (policies.refusingCalls()) {
+            Probe last = lastProbe;
+            health = Health.UNAVAILABLE;
+            capacity = last == null ? Capacity.UNKNOWN : last.capacity();
+        } else {
+            Probe probe = probe();
+            capacity = probe.capacity();
+            if (!probe.ready()) {
+                health = Health.UNAVAILABLE;
+            } else {
+                health = breakerState() == BreakerState.CLOSED ? Health.HEALTHY : Health.DEGRADED;
+            }
+        }
+        return new StorageElementDescriptor(settings.id(), settings.mode(), settings.priority(), health, capacity,
+                settings.url().toString());
+    }
+
+    private Probe probe() {
+        Probe last = lastProbe;
+        if (last != null && clock.instant().isBefore(last.takenAt().plus(settings.capacityCacheTtl()))) {
+            return last;
+        }
+        synchronized (probeLock) {
+            last = lastProbe;
+            if (last != null && clock.instant().isBefore(last.takenAt().plus(settings.capacityCacheTtl()))) {
+                return last;
+            }
+            boolean ready = ready();
+            Optional<Probe> previous = Optional.ofNullable(last);
+            Optional<Capacity> capacity = capacity().or(() -> previous.map(Probe::capacity));
+            // Free space never known is as bad as not ready: selection must not place files blindly.
+            Probe probe = new Probe(ready && capacity.isPresent(), capacity.orElse(Capacity.UNKNOWN), clock.instant());
+            lastProbe = probe;
+            return probe;
+        }
+    }
+
+    private boolean ready() {
+        Request request = new Request.Builder().url(url("health/ready")).get().build();
+        try (Response response = client.newCall(request).execute()) {
+            return response.code() == 200;
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "storage element {0}: readiness probe failed: {1}", settings.id(), e.toString());
+            return false;
+        }
+    }
+
+    private Optional<Capacity> capacity() {
+        Request request = new Request.Builder().url(url("api/v1/capacity")).get().build();
+        try (Response response = client.newCall(request).execute()) {
+            if (!response.isSuccessful()) {
+                return Optional.empty();
+            }
+            JsonNode capacity = Json.read(response.body().string()).path("capacity");
+            return Optional.of(new Capacity(Math.max(0, capacity.path("total").asLong(0)),
+                    Math.max(0, capacity.path("used").asLong(0)), Math.max(0, capacity.path("available").asLong(0))));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "storage element {0}: capacity probe failed: {1}", settings.id(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    // --- Files ---
+
+    @Override
+    public FileAttributes store(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsAdd(), "add files to");
+        return upload(request, content, false).attributes();
+    }
+
+    @Override
+    public Optional<FileAttributes> stat(FileId fileId) {
+        return find(fileId).filter(file -> !file.staged()).map(RemoteFile::attributes);
+    }
+
+    @Override
+    public Optional<InputStream> open(FileId fileId) {
+        if (stat(fileId).isEmpty()) {
+            return Optional.empty();
+        }
+        return policies.idempotent(() -> {
+            Response response = send(new Request.Builder().url(fileUrl(fileId, "download")).get(), () -> true);
+            if (response.code() == 404) {
+                response.close();
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw failure(response, "download file " + fileId);
+            }
+            return Optional.of(response.body().byteStream());
+        });
+    }
+
+    @Override
+    public boolean delete(FileId fileId) {
+        requireMode(settings.mode().allowsDelete(), "delete files from");
+        if (stat(fileId).isEmpty()) {
+            return false;
+        }
+        return deleteCopy(fileId);
+    }
+
+    // --- Sidecars, kept in the file's metadata ---
+
+    @Override
+    public void writeSidecar(FileId fileId, String suffix, byte[] content) {
+        requireSidecarSuffix(suffix);
+        Objects.requireNonNull(content, "content");
+        if (content.length > SIDECAR_MAX_BYTES) {
+            throw IngestException.invalid("sidecar_too_large", "storage element " + settings.id() + " keeps files beside"
+                    + " a stored file in its metadata, which holds at most " + SIDECAR_MAX_BYTES + " bytes for '" + suffix
+                    + "'; got " + content.length);
+        }
+        requireMode(settings.mode().allowsMetadataUpdate(), "write files beside stored files on");
+        synchronized (lockFor(fileId)) {
+            RemoteFile file = find(fileId).filter(found -> !found.staged()).orElseThrow(() -> notStored(fileId));
+            patchMetadata(fileId, file.withSidecar(suffix, Optional.of(content)));
+        }
+    }
+
+    @Override
+    public Optional<byte[]> readSidecar(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        return find(fileId).filter(file -> !file.staged()).flatMap(file -> file.sidecar(suffix));
+    }
+
+    @Override
+    public boolean deleteSidecar(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        requireMode(settings.mode().allowsMetadataUpdate(), "delete files beside stored files on");
+        synchronized (lockFor(fileId)) {
+            Optional<RemoteFile> file = find(fileId).filter(found -> !found.staged());
+            if (file.isEmpty() || file.get().sidecar(suffix).isEmpty()) {
+                return false;
+            }
+            patchMetadata(fileId, file.get().withSidecar(suffix, Optional.empty()));
+            return true;
+        }
+    }
+
+    // --- Staging, emulated: an uploaded copy marked as staged in its metadata ---
+
+    @Override
+    public FileAttributes stage(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsAdd(), "stage files on");
+        Optional<RemoteFile> existing = find(request.fileId());
+        if (existing.isPresent()) {
+            if (existing.get().staged()) {
+                return existing.get().attributes();
+            }
+            throw fileExists(request.fileId());
+        }
+        return upload(request, content, true).attributes();
+    }
+
+    @Override
+    public Optional<FileAttributes> staged(FileId fileId) {
+        return find(fileId).filter(RemoteFile::staged).map(RemoteFile::attributes);
+    }
+
+    @Override
+    public FileAttributes publishStaged(FileId fileId) {
+        synchronized (lockFor(fileId)) {
+            RemoteFile file = find(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+                    "storage element " + settings.id() + " holds neither a staged copy nor a stored file " + fileId));
+            if (!file.staged()) {
+                return file.attributes();
+            }
+            patchMetadata(fileId, file.published());
+            return find(fileId).map(RemoteFile::attributes).orElseThrow(() -> vanished(fileId));
+        }
+    }
+
+    @Override
+    public boolean discardStaged(FileId fileId) {
+        synchronized (lockFor(fileId)) {
+            if (find(fileId).filter(RemoteFile::staged).isEmpty()) {
+                return false;
+            }
+            return deleteCopy(fileId);
+        }
+    }
+
+    // --- Upload ---
+
+    /**
+     * Streams the content as the {@code file} part, then writes the metadata with a PATCH. When the answer to
+     * the upload is lost after the whole content went out, asks the SE whether the file landed (a second
+     * upload with the same id would only get a 500). Removes the copy again when a later step fails.
+     */
+    private RemoteFile upload(StoreRequest request, InputStream content, boolean staged) {
+        FileId fileId = request.fileId();
+        MediaType type = Optional.ofNullable(MediaType.parse(request.contentType())).orElse(OCTET_STREAM);
+        StreamingFilePart part = new StreamingFilePart(content, type);
+        MultipartBody.Builder form = new MultipartBody.Builder().setType(MultipartBody.FORM)
+                .addFormDataPart("file_id", fileId.toString());
+        request.description().ifPresent(description -> form.addFormDataPart("description", description));
+        request.version().ifPresent(version -> form.addFormDataPart("version", version));
+        MultipartBody body = form.addFormDataPart("file", request.originalFilename(), part).build();
+        try {
+            policies.repeatableWhile(part::untouched, () -> postUpload(body, part, fileId));
+        } catch (ContentFailed e) {
+            throw e.original;
+        } catch (IngestException e) {
+            if (!part.finished()) {
+                throw e;
+            }
+            if (part.sentBytes() == 0) {
+                throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+            }
+            Optional<RemoteFile> check;
+            try {
+                check = find(fileId);
+            } catch (IngestException checkFailed) {
+                e.addSuppressed(checkFailed);
+                throw e;
+            }
+            RemoteFile landed = check.orElseThrow(() -> e);
+            if (!sameContent(landed, part)) {
+                throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
+                        + settings.id() + " already holds a different file with id " + fileId, e);
+            }
+            LOG.log(Level.INFO, "storage element {0}: the upload of {1} landed although its answer was lost",
+                    settings.id(), fileId);
+        }
+        try {
+            patchMetadata(fileId, RemoteFile.forUpload(request.metadata().get(), request, staged));
+            RemoteFile stored = find(fileId).orElseThrow(() -> vanished(fileId));
+            if (!sameContent(stored, part)) {
+                throw new IngestException(Kind.INTERNAL, Codes.CHECKSUM_MISMATCH, "storage element " + settings.id()
+                        + " holds " + stored.attributes().fileSize() + " bytes with SHA-256 " + stored.attributes().checksum()
+                        + " for file " + fileId + ", but " + part.sentBytes() + " bytes with SHA-256 " + part.checksum()
+                        + " were sent");
+            }
+            return stored;
+        } catch (RuntimeException e) {
+            removeAfterFailure(fileId, e);
+            throw e;
+        }
+    }
+
+    private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
+        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).post(body);
+        Response response;
+        try {
+            response = send(request, part::untouched);
+        } catch (IngestException e) {
+            if (part.contentFailure().isPresent()) {
+                throw new ContentFailed(part.contentFailure().get());
+            }
+            throw e;
+        }
+        try (response) {
+            if (response.code() != 201 && response.code() != 200) {
+                throw failure(response, "add file " + fileId);
+            }
+            return null;
+        }
+    }
+
+    private static boolean sameContent(RemoteFile file, StreamingFilePart part) {
+        return file.attributes().checksum().equals(part.checksum()) && file.attributes().fileSize() == part.sentBytes();
+    }
+
+    private void removeAfterFailure(FileId fileId, RuntimeException failure) {
+        try {
+            deleteCopy(fileId);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.log(Level.WARNING, "storage element {0}: could not remove file {1} after a failed upload: {2}",
+                    settings.id(), fileId, e.getMessage());
+        }
+    }
+
+    /** A failure of the caller's content stream, carried through the policies without counting against the SE. */
+    private static final class ContentFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient RuntimeException original;
+
+        ContentFailed(RuntimeException original) {
+            super(original.getMessage(), original, false, false);
+            this.original = original;
+        }
+    }
+
+    // --- Calls ---
+
+    private Optional<RemoteFile> find(FileId fileId) {
+        return policies.idempotent(() -> {
+            try (Response response = send(new Request.Builder().url(fileUrl(fileId, null)).get(), () -> true)) {
+                if (response.code() == 404) {
+                    return Optional.empty();
+                }
+                if (!response.isSuccessful()) {
+                    throw failure(response, "read the metadata of file " + fileId);
+                }
+                String body = response.body().string();
+                try {
+                    return Optional.of(RemoteFile.parse(Json.read(body)));
+                } catch (RuntimeException e) {
+                    throw new IngestException(Kind.INTERNAL, Codes.INVALID_ANSWER, "storage element " + settings.id()
+                            + " described file " + fileId + " in a form the ingester cannot read: " + e.getMessage(), e);
+                }
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
+    }
+
+    /** Replaces the whole metadata object, so the result is the same whether the SE merges or replaces. */
+    private void patchMetadata(FileId fileId, Map<String, Object> metadata) {
+        byte[] json = Json.write(Map.of("metadata", metadata));
+        policies.idempotent(() -> {
+            Request.Builder request = new Request.Builder().url(fileUrl(fileId, null))
+                    .patch(RequestBody.create(json, Json.MEDIA_TYPE));
+            try (Response response = send(request, () -> true)) {
+                if (response.code() == 404) {
+                    throw notStored(fileId);
+                }
+                if (!response.isSuccessful()) {
+                    throw failure(response, "update the metadata of file " + fileId);
+                }
+                return null;
+            }
+        });
+    }
+
+    /** Removes a copy: DELETE on an edit SE, the garbage-collection delete on the others (e.g. rw). */
+    private boolean deleteCopy(FileId fileId) {
+        boolean edit = settings.mode().allowsDelete();
+        HttpUrl target = edit ? fileUrl(fileId, null) : url("api/v1/gc/" + fileId);
+        return policies.idempotent(() -> {
+            try (Response response = send(new Request.Builder().url(target).delete(edit ? null : EMPTY), () -> true)) {
+                if (response.code() == 404) {
+                    return false;
+                }
+                if (!response.isSuccessful()) {
+                    throw failure(response, "delete file " + fileId);
+                }
+                if (edit) {
+                    return true;
+                }
+                return "deleted".equals(Json.read(response.body().string()).path("status").asText());
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
+    }
+
+    /**
+     * Sends with the current bearer token; after a 401 fetches a new token and, when the request can be sent
+     * again, sends it once more.
+     */
+    private Response send(Request.Builder request, BooleanSupplier replayable) {
+        String token = tokens.current();
+        Response response = execute(request.header("Authorization", "Bearer " + token).build());
+        if (response.code() != 401) {
+            return response;
+        }
+        String detail = Json.detail(bodyText(response));
+        tokens.invalidate(token);
+        if (replayable.getAsBoolean()) {
+            String renewed = tokens.current();
+            response = execute(request.header("Authorization", "Bearer " + renewed).build());
+            if (response.code() != 401) {
+                return response;
+            }
+            detail = Json.detail(bodyText(response));
+            tokens.invalidate(renewed);
+        }
+        throw new IngestException(Kind.UNAVAILABLE, Codes.UNAUTHORIZED, "storage element " + settings.id()
+                + " refused the ingester's token: " + detail + "; check the token or the service account");
+    }
+
+    private Response execute(Request request) {
+        try {
+            return client.newCall(request).execute();
+        } catch (IOException e) {
+            throw transportFailure(e);
+        }
+    }
+
+    private IngestException transportFailure(IOException e) {
+        if (e instanceof SSLPeerUnverifiedException && String.valueOf(e.getMessage()).contains("pinning")) {
+            return new IngestException(Kind.UNAVAILABLE, Codes.PIN_MISMATCH, "storage element " + settings.id() + " at "
+                    + settings.url() + " presented a certificate whose public key matches none of its pins "
+                    + settings.pins() + "; check the pins or the element's certificate", e);
+        }
+        if (e instanceof SSLException) {
+            return new IngestException(Kind.UNAVAILABLE, Codes.TLS_FAILED, "TLS with storage element " + settings.id()
+                    + " at " + settings.url() + " failed (minimum " + settings.tls().minVersion() + "): " + e.getMessage(), e);
+        }
+        String what = e instanceof InterruptedIOException ? "timed out" : "failed";
+        return new IngestException(Kind.UNAVAILABLE, Codes.UNREACHABLE, "the connection to storage element "
+                + settings.id() + " at " + settings.url() + " " + what + ": " + e, e);
+    }
+
+    private IngestException failure(Response response, String action) {
+        int code = response.code();
+        String detail = Json.detail(bodyText(response));
+        String prefix = "storage element " + settings.id() + " could not " + action + ": HTTP " + code + " " + detail;
+        if (code == 400 && detail.toLowerCase(Locale.ROOT).contains("mode")) {
+            return IngestException.conflict(Codes.WRONG_MODE, prefix);
+        }
+        if (code == 403) {
+            return new IngestException(Kind.INTERNAL, Codes.FORBIDDEN, prefix + "; deleting needs role operator or"
+                    + " admin and garbage collection a service-account token");
+        }
+        if (code == 404) {
+            return IngestException.notFound(Codes.NOT_FOUND, prefix);
+        }
+        if (code == 502 || code == 503 || code == 504) {
+            return new IngestException(Kind.UNAVAILABLE, Codes.UNAVAILABLE, prefix);
+        }
+        if (code >= 500) {
+            return new IngestException(Kind.UNAVAILABLE, Codes.SE_ERROR, prefix);
+        }
+        return new IngestException(Kind.INTERNAL, Codes.REJECTED, prefix);
+    }
+
+    private static String bodyText(Response response) {
+        try (response) {
+            return response.body().string();
+        } catch (IOException e) {
+            return "(no readable body: " + e.getMessage() + ")";
+        }
+    }
+
+    private HttpUrl url(String path) {
+        return base.newBuilder().addPathSegments(path).build();
+    }
+
+    private HttpUrl fileUrl(FileId fileId, String then) {
+        HttpUrl.Builder url = base.newBuilder().addPathSegments("api/v1/files").addPathSegment(fileId.toString());
+        if (then != null) {
+            url.addPathSegment(then);
+        }
+        return url.build();
+    }
+
+    private void requireMode(boolean allowed, String action) {
+        if (!allowed) {
+            throw IngestException.conflict(Codes.WRONG_MODE, "storage element " + settings.id() + " is in mode '"
+                    + settings.mode().wireName() + "', which does not allow to " + action + " it");
+        }
+    }
+
+    private static void requireSidecarSuffix(String suffix) {
+        Objects.requireNonNull(suffix, "suffix");
+        if (!SIDECAR_SUFFIX.matcher(suffix).matches() || suffix.equals(".attr.json")) {
+            throw IngestException.invalid("invalid_sidecar_suffix", "a sidecar suffix is a dot and up to two short"
+                    + " words of letters, digits, '-' or '_' such as '.sig', and not '.attr.json'; got '" + suffix + "'");
+        }
+    }
+
+    private IngestException notStored(FileId fileId) {
+        return IngestException.notFound(Codes.NOT_FOUND, "storage element " + settings.id() + " holds no file " + fileId);
+    }
+
+    private IngestException fileExists(FileId fileId) {
+        return IngestException.conflict(Codes.FILE_EXISTS, "storage element " + settings.id() + " already holds file " + fileId);
+    }
+
+    private IngestException vanished(FileId fileId) {
+        return new IngestException(Kind.INTERNAL, "file_vanished", "file " + fileId + " disappeared from storage element "
+                + settings.id() + " while it was being written");
+    }
+
+    private Object lockFor(FileId fileId) {
+        return locks[Math.floorMod(fileId.hashCode(), LOCK_STRIPES)];
+    }
+
+    @Override
+    public String toString() {
+        return "HttpStorageElement[" + settings.id() + " " + settings.mode().wireName() + " " + settings.url() + "]";
+    }
+}

@@ -1,0 +1,10 @@
+package io.artstore.ingester.storage.http;
+
+/** The contract over TLS 1.3, HTTP/2 by ALPN, with the server's public key pinned. */
+class HttpStorageElementTest extends HttpStorageElementContractCase {
+
+    @Override
+    boolean tls() {
+        return true;
+    }
+}
