@@ -70,6 +70,12 @@ final class ElementPolicies {
         return breaker.getState();
     }
 
+    HttpStorageElement.BreakerStatus status(HttpStorageElement.BreakerState state) {
+        Duration remaining = state == HttpStorageElement.BreakerState.OPEN ? breaker.getRemainingDelay() : Duration.ZERO;
+        return new HttpStorageElement.BreakerStatus(state, breaker.getFailureRate(), breaker.getFailureCount(),
+                breaker.getSuccessCount(), settings.failureThreshold(), settings.failureWindow(), remaining);
+    }
+
     /** Open and still within its delay: calls are refused without trying. */
     boolean refusingCalls() {
         return breaker.isOpen() && !breaker.getRemainingDelay().isZero();

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -119,6 +120,27 @@ public final class HttpStorageElement implements StorageElement {
             case OPEN -> BreakerState.OPEN;
             case HALF_OPEN -> BreakerState.HALF_OPEN;
         };
+    }
+
+    /** The circuit breaker's state and counts now; read-only, for status reports. */
+    public BreakerStatus breakerStatus() {
+        return policies.status(breakerState());
+    }
+
+    /**
+     * The circuit breaker as operators see it.
+     *
+     * @param failureRate percentage of failures among the recorded calls, 0 to 100
+     * @param failureCount failures among the last {@code failureWindow} calls (or trial calls while half-open)
+     * @param remainingOpen how long an open circuit keeps refusing calls; zero otherwise
+     */
+    public record BreakerStatus(BreakerState state, int failureRate, long failureCount, long successCount,
+            int failureThreshold, int failureWindow, Duration remainingOpen) {
+
+        public BreakerStatus {
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(remainingOpen, "remainingOpen");
+        }
     }
 
     /**
@@ -372,7 +394,10 @@ public final class HttpStorageElement implements StorageElement {
     }
 
     private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
-        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).post(body);
+        // An SE that refuses before reading (503, 401) answers before any content went out, so that the
+        // upload can still be repeated: the stream is read only after "100 Continue".
+        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).header("Expect", "100-continue")
+                .post(body);
         Response response;
         try {
             response = send(request, part::untouched);
