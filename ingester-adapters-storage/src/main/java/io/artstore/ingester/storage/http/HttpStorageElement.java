@@ -97,7 +97,7 @@ public final class HttpStorageElement implements StorageElement {
             // The admin module is reached with this element's TLS settings (trust store, minimum version).
             this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
         }
-        this.policies = new ElementPolicies(settings.id(), settings.resilience());
+        this.policies = new ElementPolicies(settings.id(), settings.resilience(), clock);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -133,13 +133,15 @@ public final class HttpStorageElement implements StorageElement {
      * @param failureRate percentage of failures among the recorded calls, 0 to 100
      * @param failureCount failures among the last {@code failureWindow} calls (or trial calls while half-open)
      * @param remainingOpen how long an open circuit keeps refusing calls; zero otherwise
+     * @param changedAt when the state last changed; empty while it has been closed from the start
      */
     public record BreakerStatus(BreakerState state, int failureRate, long failureCount, long successCount,
-            int failureThreshold, int failureWindow, Duration remainingOpen) {
+            int failureThreshold, int failureWindow, Duration remainingOpen, Optional<Instant> changedAt) {
 
         public BreakerStatus {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(remainingOpen, "remainingOpen");
+            Objects.requireNonNull(changedAt, "changedAt");
         }
     }
 

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,13 +55,20 @@ public final class ConfigLoader {
             Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
             Map.entry("compression.default_algorithm", List.of("INGESTER_COMPRESSION_DEFAULT_ALGORITHM")),
             Map.entry("compression.brotli_quality", List.of("INGESTER_COMPRESSION_BROTLI_QUALITY")),
-            Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")));
+            Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")),
+            // --- Remote storage elements: the service account whose tokens they accept (ArtStore names first).
+            Map.entry("service_account.client_id", List.of("SERVICE_ACCOUNT_CLIENT_ID", "INGESTER_SERVICE_ACCOUNT_CLIENT_ID")),
+            Map.entry("service_account.client_secret",
+                    List.of("SERVICE_ACCOUNT_CLIENT_SECRET", "INGESTER_SERVICE_ACCOUNT_CLIENT_SECRET")),
+            Map.entry("service_account.admin_module_url",
+                    List.of("SERVICE_ACCOUNT_ADMIN_MODULE_URL", "INGESTER_SERVICE_ACCOUNT_ADMIN_MODULE_URL")));
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
     private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
 
     private final Optional<Path> file;
     private final JsonNode tree;
@@ -147,7 +156,8 @@ public final class ConfigLoader {
                     + " version; set it to off and keep the server reachable only from trusted clients");
         }
         Path dataDir = text("storage.data_dir").map(Value::path).orElse(Path.of("data"));
-        StorageSettings storage = storage(dataDir);
+        ServiceAccountSettings serviceAccount = serviceAccount();
+        StorageSettings storage = storage(dataDir, serviceAccount);
         UploadSettings upload = new UploadSettings(
                 text("upload.max_file_size").map(v -> v.size(1)).orElse(UploadSettings.DEFAULT_MAX_FILE_BYTES));
         CompressionSettings compression = new CompressionSettings(
@@ -160,9 +170,11 @@ public final class ConfigLoader {
         return new IngesterConfig(server, logging, auth, storage, upload, compression, file, defaultsOnly);
     }
 
-    private StorageSettings storage(Path dataDir) {
+    private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");
         List<StorageElementSettings> elements = new ArrayList<>();
+        List<HttpStorageSettings> httpElements = new ArrayList<>();
+        HttpElementReader http = new HttpElementReader(this::inFile, serviceAccount);
         if (list.isMissingNode() || list.isNull()) {
             Path root = dataDir.resolve("storage");
             elements.add(new StorageElementSettings(StorageElementId.of("local-edit"), Mode.EDIT,
@@ -174,11 +186,16 @@ public final class ConfigLoader {
                 throw new ConfigException(inFile("storage.elements"), "must be a list of at least one storage element");
             }
             for (int i = 0; i < list.size(); i++) {
-                elements.add(element("storage.elements[" + i + "]", list.get(i), dataDir));
+                String key = "storage.elements[" + i + "]";
+                if (HttpElementReader.isHttp(list.get(i))) {
+                    httpElements.add(http.read(key, list.get(i)));
+                } else {
+                    elements.add(element(key, list.get(i), dataDir));
+                }
             }
         }
         try {
-            return new StorageSettings(dataDir, elements);
+            return new StorageSettings(dataDir, elements, httpElements, serviceAccount);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(inFile("storage.elements"), e.getMessage());
         }
@@ -199,7 +216,7 @@ public final class ConfigLoader {
         Mode mode = required(key + ".mode", node.get("mode")).parsed(Mode::parse);
         Optional<Value> type = optional(key + ".type", node.get("type"));
         if (type.isPresent() && !type.get().text().equalsIgnoreCase("local")) {
-            throw new ConfigException(type.get().source(), "only type 'local' is supported, got '" + type.get().text() + "'");
+            throw new ConfigException(type.get().source(), "must be 'local' or 'http', got '" + type.get().text() + "'");
         }
         Path path = optional(key + ".path", node.get("path")).map(Value::path)
                 .orElse(dataDir.resolve("storage").resolve(elementId.value()));
@@ -208,6 +225,26 @@ public final class ConfigLoader {
         OptionalLong capacity = optional(key + ".capacity_bytes", node.get("capacity_bytes"))
                 .map(v -> OptionalLong.of(v.size(1))).orElse(OptionalLong.empty());
         return new StorageElementSettings(elementId, mode, StorageElementSettings.Type.LOCAL, path, priority, capacity);
+    }
+
+    /** The default service account of remote storage elements; all three parts or none. */
+    private ServiceAccountSettings serviceAccount() {
+        Optional<Value> clientId = text("service_account.client_id").filter(v -> !v.text().isBlank());
+        Optional<Value> secret = text("service_account.client_secret").filter(v -> !v.text().isBlank());
+        Optional<Value> url = text("service_account.admin_module_url").filter(v -> !v.text().isBlank());
+        Optional<String> source = clientId.map(Value::source).or(() -> secret.map(Value::source)).or(() -> url.map(Value::source));
+        if (source.isPresent()) {
+            for (String key : List.of("service_account.client_id", "service_account.client_secret",
+                    "service_account.admin_module_url")) {
+                if (text(key).filter(v -> !v.text().isBlank()).isEmpty()) {
+                    throw new ConfigException(VARIABLES.get(key).get(0) + " (" + inFile(key) + ")",
+                            "is required when " + source.get() + " is set: a service account needs its client id, secret"
+                                    + " and the admin module's URL");
+                }
+            }
+        }
+        return new ServiceAccountSettings(clientId.map(Value::text), secret.map(Value::text),
+                url.map(HttpElementReader::httpUrl), source);
     }
 
     private Value required(String key, JsonNode node) {
@@ -267,7 +304,7 @@ public final class ConfigLoader {
         }
     }
 
-    private String inFile(String key) {
+    String inFile(String key) {
         return key + file.map(path -> " (in " + path + ")").orElse("");
     }
 
@@ -294,7 +331,7 @@ public final class ConfigLoader {
     }
 
     /** A raw setting and where it came from. */
-    private record Value(String text, String source) {
+    record Value(String text, String source) {
 
         int integer(int min, int max) {
             try {
@@ -339,6 +376,45 @@ public final class ConfigLoader {
                 case 'T' -> base * base * base * base;
                 default -> 1;
             };
+        }
+
+        /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; {@code 0} only where {@code zeroAllowed}. */
+        Duration duration(boolean zeroAllowed) {
+            String trimmed = text.trim();
+            if (zeroAllowed && trimmed.equals("0")) {
+                return Duration.ZERO;
+            }
+            Matcher matcher = DURATION.matcher(trimmed);
+            if (matcher.matches()) {
+                try {
+                    long number = Long.parseLong(matcher.group(1));
+                    Duration duration = switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
+                        case "ms" -> Duration.ofMillis(number);
+                        case "s" -> Duration.ofSeconds(number);
+                        case "m" -> Duration.ofMinutes(number);
+                        default -> Duration.ofHours(number);
+                    };
+                    if (!duration.isZero() || zeroAllowed) {
+                        return duration;
+                    }
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // reported below
+                }
+            }
+            throw new ConfigException(source, "must be a duration such as 500ms, 5s, 2m or 1h"
+                    + (zeroAllowed ? ", or 0 for no limit" : " and more than zero") + ", got '" + text + "'");
+        }
+
+        double fraction() {
+            try {
+                double value = Double.parseDouble(text.trim());
+                if (value >= 0 && value <= 1) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(source, "must be a number from 0 to 1, such as 0.25, got '" + text + "'");
         }
 
         boolean bool() {
