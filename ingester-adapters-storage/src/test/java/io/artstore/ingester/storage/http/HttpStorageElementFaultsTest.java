@@ -39,6 +39,8 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -429,7 +431,7 @@ class HttpStorageElementFaultsTest {
         CompletableFuture<FileAttributes> occupying = CompletableFuture.supplyAsync(() ->
                 element.store(slow, new HeldStream(randomBytes(10_000, 7), reading, release)));
         try {
-            assertThat(reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
 
             assertIngestFailure(() -> element.stat(fileId), Kind.UNAVAILABLE, "se_busy");
         } finally {
@@ -480,7 +482,7 @@ class HttpStorageElementFaultsTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("storage element " + element.id() + " did not become " + health + " within " + within);
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(2_000_000);
         }
     }
 
@@ -515,7 +517,7 @@ class HttpStorageElementFaultsTest {
         public int read(byte[] b, int off, int len) throws IOException {
             reading.countDown();
             try {
-                if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!release.await(30, TimeUnit.SECONDS)) {
                     throw new IOException("never released");
                 }
             } catch (InterruptedException e) {
