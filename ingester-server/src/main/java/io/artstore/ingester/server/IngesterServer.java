@@ -12,6 +12,7 @@ import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.LockingDeleteFileService;
 import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
@@ -25,6 +26,7 @@ import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.StorageElementSettings;
+import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
@@ -45,6 +47,8 @@ import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
+import io.artstore.ingester.storage.http.HttpStorageElement;
+import io.artstore.ingester.storage.http.SharedHttpConnections;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
 import io.javalin.Javalin;
@@ -54,9 +58,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -64,7 +71,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the embedded adapters, the core's services and the HTTP API from one
- * configuration, by hand. {@link #start()} opens the port; {@link #stop()} closes it and the event log.
+ * configuration, by hand. {@link #start()} opens the port; {@link #stop()} closes it, the event log and the
+ * connections to remote storage elements.
  */
 public final class IngesterServer implements AutoCloseable {
 
@@ -74,6 +82,7 @@ public final class IngesterServer implements AutoCloseable {
     private final JsonLinesEventPublisher events;
     private final FileTransactionLog transactionLog;
     private final TransferRunner transfers;
+    private final SharedHttpConnections connections;
     private final Javalin http;
     private boolean started;
 
@@ -87,9 +96,21 @@ public final class IngesterServer implements AutoCloseable {
         createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool);
         UploadRoutes.clearSpool(spool);
 
-        List<StorageElement> elementList = config.storage().elements().stream()
+        List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
                 .<StorageElement>map(element -> LocalStorageElement.open(localSettings(element), clock))
-                .toList();
+                .toList());
+        // --- Remote storage elements: all share one connection pool, closed on stop.
+        this.connections = SharedHttpConnections.open();
+        Map<StorageElementId, HttpStorageElement> remote = new LinkedHashMap<>();
+        try {
+            config.storage().httpElements().forEach(settings -> remote.put(settings.id(), connections.element(settings)));
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        elementList.addAll(remote.values());
+        CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
+        // --- End of remote storage elements.
         StorageElements elements = new StaticStorageElements(elementList);
         FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
         CapacityReservations reservations = new InMemoryCapacityReservations();
@@ -122,7 +143,7 @@ public final class IngesterServer implements AutoCloseable {
 
         ServiceInfo service = new ServiceInfo(version(), UUID.randomUUID().toString(), clock.instant(), "embedded");
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock, transfers::counts);
+                config.auth().enabled(), clock, breakers, transfers::counts);
         this.http = HttpApi.create(config.server(),
                 new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool),
                 new FileRoutes(locator, lockedDelete),
@@ -170,6 +191,12 @@ public final class IngesterServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
+        connections.close();
+    }
+
+    /** The connections of the remote storage elements; closed once the server stopped. */
+    SharedHttpConnections remoteConnections() {
+        return connections;
     }
 
     @Override

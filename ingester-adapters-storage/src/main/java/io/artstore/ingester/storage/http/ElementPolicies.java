@@ -10,7 +10,10 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.storage.http.HttpStorageSettings.Resilience;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +40,9 @@ final class ElementPolicies {
     private final CircuitBreaker<Object> breaker;
     private final Semaphore bulkhead;
     private final RetryPolicy<Object> idempotentRetry;
+    private volatile Optional<Instant> lastChange = Optional.empty();
 
-    ElementPolicies(StorageElementId id, Resilience settings) {
+    ElementPolicies(StorageElementId id, Resilience settings, Clock clock) {
         this.id = id;
         this.settings = settings;
         this.breaker = CircuitBreaker.builder()
@@ -46,11 +50,20 @@ final class ElementPolicies {
                 .withFailureThreshold(settings.failureThreshold(), settings.failureWindow())
                 .withDelay(settings.openDelay())
                 .withSuccessThreshold(settings.successThreshold())
-                .onOpen(event -> LOG.log(Level.WARNING, "storage element {0}: circuit opened after {1} failures in the"
-                        + " last {2} calls; calls are refused for {3}", id, settings.failureThreshold(),
-                        settings.failureWindow(), settings.openDelay()))
-                .onHalfOpen(event -> LOG.log(Level.INFO, "storage element {0}: circuit half-open, trying calls again", id))
-                .onClose(event -> LOG.log(Level.INFO, "storage element {0}: circuit closed", id))
+                .onOpen(event -> {
+                    lastChange = Optional.of(clock.instant());
+                    LOG.log(Level.WARNING, "storage element {0}: circuit opened after {1} failures in the"
+                            + " last {2} calls; calls are refused for {3}", id, settings.failureThreshold(),
+                            settings.failureWindow(), settings.openDelay());
+                })
+                .onHalfOpen(event -> {
+                    lastChange = Optional.of(clock.instant());
+                    LOG.log(Level.INFO, "storage element {0}: circuit half-open, trying calls again", id);
+                })
+                .onClose(event -> {
+                    lastChange = Optional.of(clock.instant());
+                    LOG.log(Level.INFO, "storage element {0}: circuit closed", id);
+                })
                 .build();
         this.bulkhead = new Semaphore(settings.bulkheadSize(), true);
         this.idempotentRetry = retry(() -> true);
@@ -68,6 +81,12 @@ final class ElementPolicies {
 
     CircuitBreaker.State state() {
         return breaker.getState();
+    }
+
+    HttpStorageElement.BreakerStatus status(HttpStorageElement.BreakerState state) {
+        Duration remaining = state == HttpStorageElement.BreakerState.OPEN ? breaker.getRemainingDelay() : Duration.ZERO;
+        return new HttpStorageElement.BreakerStatus(state, breaker.getFailureRate(), breaker.getFailureCount(),
+                breaker.getSuccessCount(), settings.failureThreshold(), settings.failureWindow(), remaining, lastChange);
     }
 
     /** Open and still within its delay: calls are refused without trying. */

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class HttpStorageElement implements StorageElement {
             // The admin module is reached with this element's TLS settings (trust store, minimum version).
             this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
         }
-        this.policies = new ElementPolicies(settings.id(), settings.resilience());
+        this.policies = new ElementPolicies(settings.id(), settings.resilience(), clock);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -119,6 +120,29 @@ public final class HttpStorageElement implements StorageElement {
             case OPEN -> BreakerState.OPEN;
             case HALF_OPEN -> BreakerState.HALF_OPEN;
         };
+    }
+
+    /** The circuit breaker's state and counts now; read-only, for status reports. */
+    public BreakerStatus breakerStatus() {
+        return policies.status(breakerState());
+    }
+
+    /**
+     * The circuit breaker as operators see it.
+     *
+     * @param failureRate percentage of failures among the recorded calls, 0 to 100
+     * @param failureCount failures among the last {@code failureWindow} calls (or trial calls while half-open)
+     * @param remainingOpen how long an open circuit keeps refusing calls; zero otherwise
+     * @param changedAt when the state last changed; empty while it has been closed from the start
+     */
+    public record BreakerStatus(BreakerState state, int failureRate, long failureCount, long successCount,
+            int failureThreshold, int failureWindow, Duration remainingOpen, Optional<Instant> changedAt) {
+
+        public BreakerStatus {
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(remainingOpen, "remainingOpen");
+            Objects.requireNonNull(changedAt, "changedAt");
+        }
     }
 
     /**
@@ -372,7 +396,10 @@ public final class HttpStorageElement implements StorageElement {
     }
 
     private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
-        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).post(body);
+        // An SE that refuses before reading (503, 401) answers before any content went out, so that the
+        // upload can still be repeated: the stream is read only after "100 Continue".
+        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).header("Expect", "100-continue")
+                .post(body);
         Response response;
         try {
             response = send(request, part::untouched);

@@ -110,16 +110,37 @@ class HttpStorageElementFaultsTest {
     void an_upload_whose_content_was_sent_is_not_sent_again() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
-        server.faults().failNext(1, 503);
+        // A full disk is answered with a 500 after the SE read the whole body.
+        server.faults().diskFull(true);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
 
         assertIngestFailure(() -> element.store(request, new ByteArrayInputStream(randomBytes(300_000, 1))),
-                Kind.UNAVAILABLE, null);
+                Kind.UNAVAILABLE, "se_error");
 
         // One upload and, as its answer was a failure, at most the question whether it landed anyway.
         assertThat(server.apiRequests() - before).isBetween(1L, 2L);
+        server.faults().clear();
         assertThat(element.stat(request.fileId())).isEmpty();
+        fixtures.assertNoLeftovers();
+    }
+
+    @Test
+    void an_upload_refused_before_its_content_was_read_is_sent_again() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        server.faults().failNext(2, 503);
+        StoreRequest request = aStoreRequest().build();
+        byte[] bytes = randomBytes(300_000, 1);
+        long before = server.apiRequests();
+
+        FileAttributes stored = element.store(request, new ByteArrayInputStream(bytes));
+
+        // Two refused uploads, the one that landed, then the PATCH and the read-back of the metadata.
+        assertThat(server.apiRequests() - before).isEqualTo(5);
+        assertThat(stored.fileSize()).isEqualTo(bytes.length);
+        assertThat(readAll(element, request.fileId())).isEqualTo(bytes);
+        assertThat(element.breakerState()).isEqualTo(BreakerState.CLOSED);
         fixtures.assertNoLeftovers();
     }
 

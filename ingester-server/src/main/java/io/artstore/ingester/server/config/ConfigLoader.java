@@ -9,6 +9,7 @@ import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -60,7 +61,13 @@ public final class ConfigLoader {
             Map.entry("instance.node_id", List.of("INGESTER_NODE_ID")),
             Map.entry("transfer.recovery_interval", List.of("INGESTER_TRANSFER_RECOVERY_INTERVAL")),
             Map.entry("transfer.parallelism", List.of("INGESTER_TRANSFER_PARALLELISM")),
-            Map.entry("transfer.pause_after_decision", List.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION")));
+            Map.entry("transfer.pause_after_decision", List.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION")),
+            // --- Remote storage elements: the service account whose tokens they accept (ArtStore names first).
+            Map.entry("service_account.client_id", List.of("SERVICE_ACCOUNT_CLIENT_ID", "INGESTER_SERVICE_ACCOUNT_CLIENT_ID")),
+            Map.entry("service_account.client_secret",
+                    List.of("SERVICE_ACCOUNT_CLIENT_SECRET", "INGESTER_SERVICE_ACCOUNT_CLIENT_SECRET")),
+            Map.entry("service_account.admin_module_url",
+                    List.of("SERVICE_ACCOUNT_ADMIN_MODULE_URL", "INGESTER_SERVICE_ACCOUNT_ADMIN_MODULE_URL")));
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
@@ -155,7 +162,8 @@ public final class ConfigLoader {
                     + " version; set it to off and keep the server reachable only from trusted clients");
         }
         Path dataDir = text("storage.data_dir").map(Value::path).orElse(Path.of("data"));
-        StorageSettings storage = storage(dataDir);
+        ServiceAccountSettings serviceAccount = serviceAccount();
+        StorageSettings storage = storage(dataDir, serviceAccount);
         UploadSettings upload = new UploadSettings(
                 text("upload.max_file_size").map(v -> v.size(1)).orElse(UploadSettings.DEFAULT_MAX_FILE_BYTES));
         CompressionSettings compression = new CompressionSettings(
@@ -176,19 +184,21 @@ public final class ConfigLoader {
 
     private TransferSettings transfer() {
         Optional<Value> interval = text("transfer.recovery_interval");
-        Duration recovery = interval.map(Value::duration).orElse(TransferSettings.DEFAULT_RECOVERY_INTERVAL);
+        Duration recovery = interval.map(v -> v.duration(false)).orElse(TransferSettings.DEFAULT_RECOVERY_INTERVAL);
         if (recovery.compareTo(Duration.ofMillis(100)) < 0) {
             throw new ConfigException(interval.orElseThrow().source(), "must be at least 100ms, got '" + interval.get().text() + "'");
         }
         return new TransferSettings(recovery,
                 text("transfer.parallelism").map(v -> v.integer(1, TransferSettings.MAX_PARALLELISM))
                         .orElse(TransferSettings.DEFAULT_PARALLELISM),
-                text("transfer.pause_after_decision").map(Value::duration).orElse(Duration.ZERO));
+                text("transfer.pause_after_decision").map(v -> v.duration(true)).orElse(Duration.ZERO));
     }
 
-    private StorageSettings storage(Path dataDir) {
+    private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");
         List<StorageElementSettings> elements = new ArrayList<>();
+        List<HttpStorageSettings> httpElements = new ArrayList<>();
+        HttpElementReader http = new HttpElementReader(this::inFile, serviceAccount);
         if (list.isMissingNode() || list.isNull()) {
             Path root = dataDir.resolve("storage");
             elements.add(new StorageElementSettings(StorageElementId.of("local-edit"), Mode.EDIT,
@@ -200,11 +210,16 @@ public final class ConfigLoader {
                 throw new ConfigException(inFile("storage.elements"), "must be a list of at least one storage element");
             }
             for (int i = 0; i < list.size(); i++) {
-                elements.add(element("storage.elements[" + i + "]", list.get(i), dataDir));
+                String key = "storage.elements[" + i + "]";
+                if (HttpElementReader.isHttp(list.get(i))) {
+                    httpElements.add(http.read(key, list.get(i)));
+                } else {
+                    elements.add(element(key, list.get(i), dataDir));
+                }
             }
         }
         try {
-            return new StorageSettings(dataDir, elements);
+            return new StorageSettings(dataDir, elements, httpElements, serviceAccount);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(inFile("storage.elements"), e.getMessage());
         }
@@ -225,7 +240,7 @@ public final class ConfigLoader {
         Mode mode = required(key + ".mode", node.get("mode")).parsed(Mode::parse);
         Optional<Value> type = optional(key + ".type", node.get("type"));
         if (type.isPresent() && !type.get().text().equalsIgnoreCase("local")) {
-            throw new ConfigException(type.get().source(), "only type 'local' is supported, got '" + type.get().text() + "'");
+            throw new ConfigException(type.get().source(), "must be 'local' or 'http', got '" + type.get().text() + "'");
         }
         Path path = optional(key + ".path", node.get("path")).map(Value::path)
                 .orElse(dataDir.resolve("storage").resolve(elementId.value()));
@@ -234,6 +249,26 @@ public final class ConfigLoader {
         OptionalLong capacity = optional(key + ".capacity_bytes", node.get("capacity_bytes"))
                 .map(v -> OptionalLong.of(v.size(1))).orElse(OptionalLong.empty());
         return new StorageElementSettings(elementId, mode, StorageElementSettings.Type.LOCAL, path, priority, capacity);
+    }
+
+    /** The default service account of remote storage elements; all three parts or none. */
+    private ServiceAccountSettings serviceAccount() {
+        Optional<Value> clientId = text("service_account.client_id").filter(v -> !v.text().isBlank());
+        Optional<Value> secret = text("service_account.client_secret").filter(v -> !v.text().isBlank());
+        Optional<Value> url = text("service_account.admin_module_url").filter(v -> !v.text().isBlank());
+        Optional<String> source = clientId.map(Value::source).or(() -> secret.map(Value::source)).or(() -> url.map(Value::source));
+        if (source.isPresent()) {
+            for (String key : List.of("service_account.client_id", "service_account.client_secret",
+                    "service_account.admin_module_url")) {
+                if (text(key).filter(v -> !v.text().isBlank()).isEmpty()) {
+                    throw new ConfigException(VARIABLES.get(key).get(0) + " (" + inFile(key) + ")",
+                            "is required when " + source.get() + " is set: a service account needs its client id, secret"
+                                    + " and the admin module's URL");
+                }
+            }
+        }
+        return new ServiceAccountSettings(clientId.map(Value::text), secret.map(Value::text),
+                url.map(HttpElementReader::httpUrl), source);
     }
 
     private Value required(String key, JsonNode node) {
@@ -293,7 +328,7 @@ public final class ConfigLoader {
         }
     }
 
-    private String inFile(String key) {
+    String inFile(String key) {
         return key + file.map(path -> " (in " + path + ")").orElse("");
     }
 
@@ -320,7 +355,7 @@ public final class ConfigLoader {
     }
 
     /** A raw setting and where it came from. */
-    private record Value(String text, String source) {
+    record Value(String text, String source) {
 
         int integer(int min, int max) {
             try {
@@ -367,25 +402,47 @@ public final class ConfigLoader {
             };
         }
 
-        /** A whole number with a unit: ms, s, m or h; a bare number is seconds. */
-        Duration duration() {
-            Matcher matcher = DURATION.matcher(text.trim());
+        /**
+         * {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number being seconds; zero only where
+         * {@code zeroAllowed}.
+         */
+        Duration duration(boolean zeroAllowed) {
+            String trimmed = text.trim();
+            if (zeroAllowed && trimmed.equals("0")) {
+                return Duration.ZERO;
+            }
+            Matcher matcher = DURATION.matcher(trimmed);
             if (matcher.matches()) {
                 try {
                     long number = Long.parseLong(matcher.group(1));
                     String unit = matcher.group(2) == null ? "s" : matcher.group(2).toLowerCase(Locale.ROOT);
-                    return switch (unit) {
+                    Duration duration = switch (unit) {
                         case "ms" -> Duration.ofMillis(number);
                         case "m" -> Duration.ofMinutes(number);
                         case "h" -> Duration.ofHours(number);
                         default -> Duration.ofSeconds(number);
                     };
+                    if (!duration.isZero() || zeroAllowed) {
+                        return duration;
+                    }
                 } catch (ArithmeticException | NumberFormatException e) {
                     // reported below
                 }
             }
-            throw new ConfigException(source, "must be a duration such as 500ms, 30s, 5m or 1h (a bare number is"
-                    + " seconds), got '" + text + "'");
+            throw new ConfigException(source, "must be a duration such as 500ms, 5s, 2m or 1h (a bare number is seconds)"
+                    + (zeroAllowed ? ", or 0 for no limit" : " and more than zero") + ", got '" + text + "'");
+        }
+
+        double fraction() {
+            try {
+                double value = Double.parseDouble(text.trim());
+                if (value >= 0 && value <= 1) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(source, "must be a number from 0 to 1, such as 0.25, got '" + text + "'");
         }
 
         boolean bool() {

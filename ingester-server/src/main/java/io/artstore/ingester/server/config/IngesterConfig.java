@@ -60,7 +60,14 @@ public record IngesterConfig(
                 "type", element.type().name().toLowerCase(java.util.Locale.ROOT), "path", element.path().toString(),
                 "priority", element.priority(),
                 "capacity_bytes", element.capacityBytes().isPresent() ? element.capacityBytes().getAsLong() : null)).toList();
-        root.put("storage", ordered("data_dir", storage.dataDir().toString(), "elements", elements));
+        // --- Remote storage elements: listed after the local ones, secrets masked.
+        List<Map<String, Object>> allElements = new java.util.ArrayList<>(elements);
+        storage.httpElements().forEach(element -> allElements.add(RemoteElementDescription.of(element)));
+        root.put("storage", ordered("data_dir", storage.dataDir().toString(), "elements", allElements));
+        if (!storage.serviceAccount().isEmpty()) {
+            root.put("service_account", RemoteElementDescription.of(storage.serviceAccount()));
+        }
+        // --- End of remote storage elements.
         root.put("upload", ordered("max_file_size", upload.maxFileBytes()));
         root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
@@ -73,7 +80,7 @@ public record IngesterConfig(
         return root;
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
+    static Map<String, Object> ordered(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);

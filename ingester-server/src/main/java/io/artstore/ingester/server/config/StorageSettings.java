@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.config;
 
+import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -7,16 +8,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The data folder (catalogue, events, upload spool, embedded elements) and the storage elements.
+ * The data folder (catalogue, events, upload spool, embedded elements) and the storage elements: local ones
+ * (a folder in the ArtStore layout) and remote ones reached over the SE's HTTP API.
+ *
+ * @param serviceAccount the default account of remote elements, kept to show it (masked) in the status
  */
-public record StorageSettings(Path dataDir, List<StorageElementSettings> elements) {
+public record StorageSettings(Path dataDir, List<StorageElementSettings> elements, List<HttpStorageSettings> httpElements,
+        ServiceAccountSettings serviceAccount) {
 
     public static final int DEFAULT_PRIORITY = 100;
 
     public StorageSettings {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(serviceAccount, "serviceAccount");
         elements = List.copyOf(elements);
-        if (elements.isEmpty()) {
+        httpElements = List.copyOf(httpElements);
+        if (elements.isEmpty() && httpElements.isEmpty()) {
             throw new IllegalArgumentException("at least one storage element is needed");
         }
         Set<String> ids = new HashSet<>();
@@ -25,6 +32,16 @@ public record StorageSettings(Path dataDir, List<StorageElementSettings> element
                 throw new IllegalArgumentException("storage element id '" + element.id() + "' is used twice");
             }
         }
+        for (HttpStorageSettings element : httpElements) {
+            if (!ids.add(element.id().value())) {
+                throw new IllegalArgumentException("storage element id '" + element.id() + "' is used twice");
+            }
+        }
+    }
+
+    /** Local elements only. */
+    public StorageSettings(Path dataDir, List<StorageElementSettings> elements) {
+        this(dataDir, elements, List.of(), ServiceAccountSettings.NONE);
     }
 
     public Path catalogDir() {

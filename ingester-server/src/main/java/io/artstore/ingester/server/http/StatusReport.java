@@ -10,10 +10,12 @@ import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
+import io.artstore.ingester.storage.http.HttpStorageElement.BreakerState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -31,20 +33,25 @@ public final class StatusReport {
     private final Map<String, Object> configuration;
     private final boolean authEnabled;
     private final Clock clock;
+    private final CircuitBreakers breakers;
     private final Supplier<TransferCounts> transfers;
 
     /** @param configuration already masked */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock) {
-        this(elements, reservations, service, configuration, authEnabled, clock, () -> new TransferCounts(0, 0, 0, 0));
+        this(elements, reservations, service, configuration, authEnabled, clock, CircuitBreakers.NONE,
+                () -> new TransferCounts(0, 0, 0, 0));
     }
 
     /**
      * @param configuration already masked
+     * @param breakers the circuit breakers of remote elements, shown beside their health
      * @param transfers the counts the {@code transfers} section shows
      */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
-            Map<String, Object> configuration, boolean authEnabled, Clock clock, Supplier<TransferCounts> transfers) {
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
+            Supplier<TransferCounts> transfers) {
+        this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.service = Objects.requireNonNull(service, "service");
@@ -90,6 +97,7 @@ public final class StatusReport {
                     .put("available", capacity.availableBytes())
                     .put("percent_used", Math.round(capacity.percentUsed() * 100) / 100.0);
             element.put("reserved_bytes", reserved);
+            putCircuitBreaker(element, descriptor);
         }
         json.putObject("reservations").put("outstanding_bytes", outstanding);
         TransferCounts counts = transfers.get();
@@ -115,12 +123,30 @@ public final class StatusReport {
                 .put("rw", rw);
         ArrayNode list = json.putArray("storage_elements");
         for (StorageElementDescriptor descriptor : descriptors) {
-            list.addObject()
+            ObjectNode element = list.addObject()
                     .put("id", descriptor.id().value())
                     .put("mode", descriptor.mode().wireName())
                     .put("health", descriptor.health().wireName());
+            putCircuitBreaker(element, descriptor);
         }
         return new Readiness(ready, json);
+    }
+
+    /** Remote elements only: the breaker's state, its counts over the recent calls and its last change. */
+    private void putCircuitBreaker(ObjectNode element, StorageElementDescriptor descriptor) {
+        breakers.of(descriptor.id()).ifPresent(breaker -> {
+            ObjectNode json = element.putObject("circuit_breaker");
+            json.put("state", breaker.state().name().toLowerCase(Locale.ROOT));
+            json.put("failure_rate", breaker.failureRate());
+            json.put("failure_count", breaker.failureCount());
+            json.put("success_count", breaker.successCount());
+            json.put("failure_threshold", breaker.failureThreshold());
+            json.put("failure_window", breaker.failureWindow());
+            if (breaker.state() == BreakerState.OPEN) {
+                json.put("retry_in_seconds", Math.max(0, (breaker.remainingOpen().toMillis() + 999) / 1000));
+            }
+            breaker.changedAt().ifPresent(at -> json.put("changed_at", at.toString()));
+        });
     }
 
     private static long usable(List<StorageElementDescriptor> descriptors, Mode mode) {

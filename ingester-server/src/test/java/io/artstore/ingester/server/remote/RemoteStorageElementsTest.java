@@ -1,0 +1,102 @@
+package io.artstore.ingester.server.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.server.testing.Content;
+import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.RemoteElements;
+import io.artstore.ingester.server.testing.RemoteElements.Element;
+import io.artstore.ingester.server.testing.RemoteElements.Transport;
+import io.artstore.ingester.server.testing.Reply;
+import io.artstore.ingester.server.testing.TestServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Upload, look-up and delete through the server with both storage elements in other servers. */
+class RemoteStorageElementsTest {
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void upload_get_and_delete_pass_through_remote_elements(Transport transport) {
+        try (RemoteElements remote = new RemoteElements(root)) {
+            Element edit = remote.start("remote-edit", Mode.EDIT, 10, transport);
+            Element rw = remote.start("remote-rw", Mode.RW, 10, transport);
+            try (TestServer server = TestServer.builder().yaml(remote.yaml("")).start()) {
+                byte[] content = Content.random(300_000);
+
+                Reply uploaded = server.upload(Multipart.form().field("target_mode", "edit").field("description", "minutes")
+                        .file("file", "minutes.bin", "application/octet-stream", content));
+
+                assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+                JsonNode file = uploaded.json();
+                String fileId = file.path("file_id").asText();
+                assertThat(file.path("storage_element_id").asText()).isEqualTo("remote-edit");
+                assertThat(file.path("storage_element_url").asText()).isEqualTo(edit.server().url().toString());
+                assertThat(file.path("checksum").asText()).isEqualTo(Content.sha256(content));
+                Path stored = edit.storedFile(fileId).orElseThrow();
+                assertThat(RemoteElements.sha256(stored)).as("the bytes on the SE's disk").isEqualTo(Content.sha256(content));
+                if (transport == Transport.TLS) {
+                    assertThat(edit.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
+                } else {
+                    assertThat(edit.server().protocolsSeen()).containsOnly("HTTP/1.1");
+                }
+
+                Reply found = server.get("/api/v1/files/" + fileId);
+                assertThat(found.status()).as(found.toString()).isEqualTo(200);
+                assertThat(found.json().path("checksum").asText()).isEqualTo(Content.sha256(content));
+                assertThat(found.json().path("description").asText()).isEqualTo("minutes");
+                assertThat(found.json().path("storage_element_id").asText()).isEqualTo("remote-edit");
+
+                Reply finalFile = server.upload(Multipart.form().field("target_mode", "rw").file("final.bin", Content.random(5_000)));
+                assertThat(finalFile.status()).as(finalFile.toString()).isEqualTo(201);
+                assertThat(finalFile.json().path("storage_element_id").asText()).isEqualTo("remote-rw");
+                assertThat(rw.storedFile(finalFile.json().path("file_id").asText())).isPresent();
+
+                Reply deleted = server.delete("/api/v1/files/" + fileId);
+                assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+                assertThat(edit.storedFile(fileId)).as("gone from the SE").isEmpty();
+                assertThat(server.get("/api/v1/files/" + fileId).status()).isEqualTo(404);
+                remote.assertNothingHalfWritten();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void status_and_readiness_show_each_remote_element_with_its_closed_circuit(Transport transport) {
+        try (RemoteElements remote = new RemoteElements(root)) {
+            remote.start("remote-edit", Mode.EDIT, 10, transport);
+            remote.start("remote-rw", Mode.RW, 10, transport);
+            try (TestServer server = TestServer.builder().yaml(remote.yaml("")).start()) {
+                Reply ready = server.get("/health/ready");
+
+                assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+                for (JsonNode element : ready.json().path("storage_elements")) {
+                    assertThat(element.path("health").asText()).isEqualTo("healthy");
+                    assertThat(element.path("circuit_breaker").path("state").asText()).isEqualTo("closed");
+                }
+                JsonNode status = server.status();
+                JsonNode edit = status.path("storage_elements").get(0);
+                assertThat(edit.path("id").asText()).isEqualTo("remote-edit");
+                assertThat(edit.path("capacity").path("total").asLong()).isPositive();
+                assertThat(edit.path("circuit_breaker").path("failure_rate").asInt()).isZero();
+                JsonNode configured = status.path("configuration").path("storage").path("elements").get(0);
+                assertThat(configured.path("type").asText()).isEqualTo("http");
+                assertThat(configured.path("token").asText()).isEqualTo("********");
+                assertThat(status.toString()).doesNotContain(RemoteElements.TOKEN);
+                if (transport == Transport.TLS) {
+                    assertThat(configured.path("tls").path("trust_store_password").asText()).isEqualTo("********");
+                    assertThat(configured.path("pins").get(0).asText()).isEqualTo(RemoteElements.pin());
+                    assertThat(status.toString()).doesNotContain("changeit");
+                }
+            }
+        }
+    }
+}
