@@ -225,6 +225,13 @@ public final class SagaEngine {
                     step.lastCompensation = record;
                 }
                 case SAGA_COMPLETED, SAGA_COMPENSATED, SAGA_PARKED -> ended = true;
+                case SAGA_RESUMED -> {
+                    ended = false;
+                    compensating = true;
+                    for (StepHistory each : steps) {
+                        each.compensationFailures = 0;
+                    }
+                }
                 case SAGA_STARTED, LEASE_CLAIMED -> {
                     // Nothing about the steps.
                 }
