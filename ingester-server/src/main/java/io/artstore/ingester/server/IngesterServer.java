@@ -7,22 +7,42 @@ import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
+import io.artstore.ingester.core.port.out.Locks;
+import io.artstore.ingester.core.port.out.Signer;
+import io.artstore.ingester.core.saga.JitterSource;
+import io.artstore.ingester.core.saga.RetryPolicy;
+import io.artstore.ingester.core.saga.SagaDefinition;
+import io.artstore.ingester.core.saga.SagaEngine;
+import io.artstore.ingester.core.saga.SagaOrchestrator;
+import io.artstore.ingester.core.saga.Sleeper;
+import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
-import io.artstore.ingester.core.service.DeleteFileService;
+import io.artstore.ingester.core.service.DeleteFileSaga;
+import io.artstore.ingester.core.service.DurableDeleteFileService;
 import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
+import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
+import io.artstore.ingester.server.http.SignatureRoutes;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
+import io.artstore.ingester.server.saga.SagaMonitor;
+import io.artstore.ingester.server.saga.SagaRecovery;
+import io.artstore.ingester.server.signing.BouncyCastleSignatureVerifier;
+import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.storage.codec.BrotliCodec;
+import io.artstore.ingester.storage.embedded.FileSagaLog;
 import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
+import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -38,8 +58,8 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +73,8 @@ public final class IngesterServer implements AutoCloseable {
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
+    private final FileSagaLog sagaLog;
+    private final SagaRecovery recovery;
     private final Javalin http;
     private boolean started;
 
@@ -63,7 +85,8 @@ public final class IngesterServer implements AutoCloseable {
     public IngesterServer(IngesterConfig config, Clock clock) {
         this.config = config;
         Path spool = config.storage().spoolDir();
-        createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool);
+        createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
+                config.storage().sagasDir(), config.storage().locksDir());
         UploadRoutes.clearSpool(spool);
 
         List<StorageElement> elementList = config.storage().elements().stream()
@@ -76,23 +99,48 @@ public final class IngesterServer implements AutoCloseable {
 
         StorageElementSelector selector = new StorageElementSelector(elements, reservations,
                 StorageElementSelector.DEFAULT_GROWTH_STEP);
-        AddFileService addFile = new AddFileService(selector, catalog, events, codecs(config.compression()), clock,
-                config.upload().maxFileBytes());
         FileLocator locator = new FileLocator(catalog, elements);
-        DeleteFileService deleteFile = new DeleteFileService(locator, elements, catalog, events, clock);
+        Map<CompressionAlgorithm, Codec> codecs = codecs(config.compression());
 
-        ServiceInfo service = new ServiceInfo(version(), UUID.randomUUID().toString(), clock.instant(), "embedded");
+        // --- sagas and signing ---
+        SagaSettings sagaSettings = config.sagas();
+        String instanceId = sagaSettings.instanceId().orElseGet(() -> InstanceIds.loadOrCreate(config.storage().dataDir()));
+        this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId);
+        Locks locks = FileSystemLocks.open(config.storage().locksDir());
+        AddFileSaga addSaga = new AddFileSaga(elements, catalog, events, clock,
+                new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT));
+        DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, events, locks, clock,
+                new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT));
+        List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
+        SagaMonitor monitor = new SagaMonitor(definitions);
+        SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, definitions, new SagaEngine(JitterSource.hashed()),
+                new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
+                clock, Sleeper.system(), monitor);
+        this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
+        Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
+        AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
+                config.upload().maxFileBytes());
+        DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
+        SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, definitions);
+        SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
+        // --- end of sagas and signing ---
+
+        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant(), "embedded");
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock);
+                config.auth().enabled(), clock, () -> monitor.status(sagaLog));
         this.http = HttpApi.create(config.server(),
-                new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool),
+                new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
+                        config.signing().signByDefault()),
                 new FileRoutes(locator, deleteFile),
                 new HealthRoutes(report, clock),
-                new StatusRoutes(report));
+                new StatusRoutes(report),
+                sagaRoutes,
+                signatureRoutes);
     }
 
     public synchronized IngesterServer start() {
         http.start();
+        recovery.start();
         started = true;
         LOG.atInfo().setMessage("listening on http://{}:{}")
                 .addArgument(config.server().host()).addArgument(http.port())
@@ -111,9 +159,15 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     public synchronized void stop() {
+        recovery.close();
         if (started) {
             http.stop();
             started = false;
+        }
+        try {
+            sagaLog.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the saga log failed: {}", e.getMessage(), e);
         }
         try {
             events.close();

@@ -20,6 +20,10 @@ public record IngesterConfig(
         StorageSettings storage,
         UploadSettings upload,
         CompressionSettings compression,
+        // --- sagas and signing ---
+        SigningSettings signing,
+        SagaSettings sagas,
+        // --- end of sagas and signing ---
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -33,6 +37,8 @@ public record IngesterConfig(
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(upload, "upload");
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(signing, "signing");
+        Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -58,6 +64,18 @@ public record IngesterConfig(
         root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
                 "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));
+        // --- sagas and signing ---
+        root.put("signing", ordered("default", signing.signByDefault(), "source", signing.source(),
+                "algorithm", signing.algorithm().wireName(),
+                "keystore_path", signing.keystorePath().map(Path::toString).orElse(null),
+                "keystore_password", signing.keystorePassword().map(secret -> MASK).orElse(null),
+                "keystore_alias", signing.keystoreAlias(),
+                "service_url", signing.serviceUrl().map(Object::toString).orElse(null),
+                "service_token", signing.serviceToken().map(secret -> MASK).orElse(null)));
+        root.put("sagas", ordered("instance_id", sagas.instanceId().orElse(null), "lease", sagas.lease().toString(),
+                "recovery_interval", sagas.recoveryInterval().toString(), "add_timeout", sagas.addTimeout().toString(),
+                "delete_timeout", sagas.deleteTimeout().toString(), "max_retry_wait", sagas.maxRetryWait().toString()));
+        // --- end of sagas and signing ---
         return root;
     }
 

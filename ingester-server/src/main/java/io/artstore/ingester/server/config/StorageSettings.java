@@ -35,6 +35,16 @@ public record StorageSettings(Path dataDir, List<StorageElementSettings> element
         return dataDir.resolve("events").resolve("events.jsonl");
     }
 
+    /** The embedded saga log, shared by the instances that use this data folder. */
+    public Path sagasDir() {
+        return dataDir.resolve("sagas");
+    }
+
+    /** Per-file operation locks. */
+    public Path locksDir() {
+        return dataDir.resolve("locks");
+    }
+
     /** Where uploads whose file part precedes their fields wait until the fields are read. */
     public Path spoolDir() {
         return dataDir.resolve("spool");

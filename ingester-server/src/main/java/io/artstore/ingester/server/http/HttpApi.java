@@ -17,7 +17,7 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
-            StatusRoutes status) {
+            StatusRoutes status, SagaRoutes sagas, SignatureRoutes signatures) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -38,6 +38,8 @@ public final class HttpApi {
             files.register(config.routes);
             health.register(config.routes);
             status.register(config.routes);
+            sagas.register(config.routes);
+            signatures.register(config.routes);
             ErrorResponses.register(config.routes);
         });
     }

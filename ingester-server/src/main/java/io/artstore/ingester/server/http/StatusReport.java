@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +30,21 @@ public final class StatusReport {
     private final Map<String, Object> configuration;
     private final boolean authEnabled;
     private final Clock clock;
+    private final Supplier<Map<String, Object>> sagas;
 
-    /** @param configuration already masked */
+    /**
+     * @param configuration already masked
+     * @param sagas the sagas by state and how many ended since start (counters until metrics are exported)
+     */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
-            Map<String, Object> configuration, boolean authEnabled, Clock clock) {
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, Supplier<Map<String, Object>> sagas) {
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.service = Objects.requireNonNull(service, "service");
         this.configuration = Map.copyOf(configuration);
         this.authEnabled = authEnabled;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sagas = Objects.requireNonNull(sagas, "sagas");
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -79,6 +85,7 @@ public final class StatusReport {
             element.put("reserved_bytes", reserved);
         }
         json.putObject("reservations").put("outstanding_bytes", outstanding);
+        json.set("sagas", Json.MAPPER.valueToTree(sagas.get()));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
     }
