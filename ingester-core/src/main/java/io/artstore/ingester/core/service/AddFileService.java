@@ -99,11 +99,12 @@ public final class AddFileService implements AddFileUseCase {
         if (cause.isPresent() && cause.get() instanceof AddFileSaga.ContentConsumed consumed) {
             return consumed.original();
         }
-        if (cause.isPresent() && cause.get() instanceof RuntimeException runtime) {
-            return runtime;
+        if (cause.isPresent() && cause.get() instanceof IngestException ingest) {
+            return ingest;
         }
         return new IngestException(Kind.INTERNAL, "add_failed", "the add of file " + result.data().fileId()
-                + " was undone (saga " + result.sagaId() + "): " + result.failure().map(f -> f.message()).orElse("no reason logged"));
+                + " was undone (saga " + result.sagaId() + "): " + result.failure().map(f -> f.message()).orElse("no reason logged"),
+                cause.orElse(null));
     }
 
     private Codec codec(CompressionAlgorithm algorithm) {

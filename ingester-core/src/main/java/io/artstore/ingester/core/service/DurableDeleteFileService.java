@@ -43,10 +43,11 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
         return switch (result.state()) {
             case COMPLETED -> entry;
             case COMPENSATED, FAILED_COMPENSATION -> throw result.cause()
-                    .filter(RuntimeException.class::isInstance).map(RuntimeException.class::cast)
+                    .filter(IngestException.class::isInstance).map(IngestException.class::cast)
                     .orElseGet(() -> new IngestException(Kind.INTERNAL, "delete_failed", "the delete of file " + fileId
                             + " was undone (saga " + sagaId + "): "
-                            + result.failure().map(failure -> failure.message()).orElse("no reason logged")));
+                            + result.failure().map(failure -> failure.message()).orElse("no reason logged"),
+                            result.cause().orElse(null)));
             case RUNNING, COMPENSATING -> throw new IngestException(Kind.UNAVAILABLE, "saga_pending", "the delete of file "
                     + fileId + " is being finished in the background (saga " + sagaId + "); look it up at /api/v1/sagas/" + sagaId);
         };
