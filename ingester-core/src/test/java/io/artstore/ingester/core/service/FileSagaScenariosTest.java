@@ -21,9 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.SagaScenario;
@@ -119,6 +121,14 @@ class FileSagaScenariosTest {
         }
 
         @Test
+        void an_add_that_outlasts_its_timeout_before_the_pivot_is_undone() {
+            add().whenStep(STAGE_CONTENT).takes(AddFileSaga.Settings.DEFAULT.timeout().plusMinutes(1))
+                    .expectState(COMPENSATED).expectCompensations(STAGE_CONTENT, RESERVE_SPACE);
+
+            assertThat(edit.staged(fileId)).isEmpty();
+        }
+
+        @Test
         void a_discard_that_keeps_failing_parks_the_saga_for_an_operator() {
             add().whenStep(PUBLISH_STORED).fails().whenCompensationOf(STAGE_CONTENT).alwaysFails()
                     .expectState(FAILED_COMPENSATION).expectParkedBecause(STAGE_CONTENT);
@@ -197,6 +207,26 @@ class FileSagaScenariosTest {
         void an_unlock_that_keeps_failing_parks_the_saga_for_an_operator() {
             delete().whenStep(DELETE_FROM_ELEMENT).fails().whenCompensationOf(LOCK_FILE).alwaysFails()
                     .expectState(FAILED_COMPENSATION).expectParkedBecause(LOCK_FILE);
+        }
+
+        @Test
+        void a_file_locked_by_a_transfer_is_refused_and_left_as_it_is() {
+            locks.tryLock(stored.fileId(), Locks.Operation.TRANSFER, "transfer-1");
+
+            SagaScenario<DeleteFileSaga.Data> refused = delete().expectState(COMPENSATED).expectCompensations(LOCK_FILE);
+
+            assertThat(refused.result().cause()).hasValueSatisfying(cause -> assertThat(cause)
+                    .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("file_locked")));
+            assertThat(edit.stat(stored.fileId())).isPresent();
+            assertThat(locks.holder(stored.fileId())).hasValueSatisfying(held -> assertThat(held.owner()).isEqualTo("transfer-1"));
+        }
+
+        @Test
+        void a_delete_that_outlasts_its_timeout_before_the_pivot_is_undone() {
+            delete().whenStep(LOCK_FILE).takes(DeleteFileSaga.Settings.DEFAULT.timeout().plusMinutes(1))
+                    .expectState(COMPENSATED).expectCompensations(LOCK_FILE);
+
+            assertThat(edit.stat(stored.fileId())).isPresent();
         }
 
         @Test
