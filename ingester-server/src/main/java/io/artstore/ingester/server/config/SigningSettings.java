@@ -33,6 +33,16 @@ public record SigningSettings(
         Objects.requireNonNull(serviceToken, "serviceToken");
     }
 
+    /** Secrets stay out of logs. */
+    @Override
+    public String toString() {
+        return "SigningSettings[signByDefault=" + signByDefault + ", algorithm=" + algorithm.wireName()
+                + ", keystorePath=" + keystorePath.map(Path::toString).orElse("none")
+                + ", keystorePassword=" + keystorePassword.map(secret -> IngesterConfig.MASK).orElse("none")
+                + ", keystoreAlias=" + keystoreAlias + ", serviceUrl=" + serviceUrl.map(URI::toString).orElse("none")
+                + ", serviceToken=" + serviceToken.map(secret -> IngesterConfig.MASK).orElse("none") + "]";
+    }
+
     /** Where the key comes from, as shown to operators. */
     public String source() {
         return serviceUrl.isPresent() ? "service" : keystorePath.isPresent() ? "keystore" : "embedded";
