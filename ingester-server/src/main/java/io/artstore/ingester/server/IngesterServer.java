@@ -3,47 +3,65 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
-import io.artstore.ingester.core.port.in.DeleteFileUseCase;
-import io.artstore.ingester.core.port.out.EventPublisher;
-import io.artstore.ingester.core.port.out.FileClocks;
-import io.artstore.ingester.core.port.out.Locks;
-import io.artstore.ingester.core.service.ClockStampingEventPublisher;
-import io.artstore.ingester.core.service.ConcurrentOperationGuard;
-import io.artstore.ingester.core.service.LocalClock;
-import io.artstore.ingester.core.service.LockingDeleteFileService;
-import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.core.port.out.FileClocks;
+import io.artstore.ingester.core.port.out.Locks;
+import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.saga.JitterSource;
+import io.artstore.ingester.core.saga.RetryPolicy;
+import io.artstore.ingester.core.saga.SagaDefinition;
+import io.artstore.ingester.core.saga.SagaEngine;
+import io.artstore.ingester.core.saga.SagaOrchestrator;
+import io.artstore.ingester.core.saga.Sleeper;
+import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
-import io.artstore.ingester.core.service.DeleteFileService;
+import io.artstore.ingester.core.service.ClockStampingEventPublisher;
+import io.artstore.ingester.core.service.ClockStampingSagaLog;
+import io.artstore.ingester.core.service.ConcurrentOperationGuard;
+import io.artstore.ingester.core.service.DeleteFileSaga;
+import io.artstore.ingester.core.service.DurableDeleteFileService;
 import io.artstore.ingester.core.service.FileLocator;
+import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.StorageElementSelector;
+import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
 import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
+import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
+import io.artstore.ingester.server.http.SignatureRoutes;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
+import io.artstore.ingester.server.saga.SagaMonitor;
+import io.artstore.ingester.server.saga.SagaRecovery;
+import io.artstore.ingester.server.signing.BouncyCastleSignatureVerifier;
+import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
+import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.embedded.FileClockSync;
+import io.artstore.ingester.storage.embedded.FileSagaLog;
+import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
 import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.FileTransactionLog;
-import io.artstore.ingester.storage.codec.BrotliCodec;
-import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -65,7 +83,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +100,8 @@ public final class IngesterServer implements AutoCloseable {
     private final FileTransactionLog transactionLog;
     private final TransferRunner transfers;
     private final SharedHttpConnections connections;
+    private final FileSagaLog sagaLog;
+    private final SagaRecovery recovery;
     private final Javalin http;
     private boolean started;
 
@@ -93,7 +112,8 @@ public final class IngesterServer implements AutoCloseable {
     public IngesterServer(IngesterConfig config, Clock clock) {
         this.config = config;
         Path spool = config.storage().spoolDir();
-        createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool);
+        createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
+                config.storage().sagasDir(), config.storage().locksDir());
         UploadRoutes.clearSpool(spool);
 
         List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
@@ -128,36 +148,64 @@ public final class IngesterServer implements AutoCloseable {
 
         StorageElementSelector selector = new StorageElementSelector(elements, reservations,
                 StorageElementSelector.DEFAULT_GROWTH_STEP);
-        AddFileService addFile = new AddFileService(selector, catalog, stampedEvents, codecs(config.compression()), clock,
-                config.upload().maxFileBytes());
         FileLocator locator = new FileLocator(catalog, elements);
-        DeleteFileService deleteFile = new DeleteFileService(locator, elements, catalog, stampedEvents, clock);
+        Map<CompressionAlgorithm, Codec> codecs = codecs(config.compression());
+
+        // --- sagas and signing ---
+        SagaSettings sagaSettings = config.sagas();
+        // One name for this instance: its node id in vector clocks is its owner id in the saga log.
+        String instanceId = sagaSettings.instanceId().orElse(node.value());
+        this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId);
+        SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
+        AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
+                new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT));
+        DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
+                new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT));
+        List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
+        SagaMonitor monitor = new SagaMonitor(definitions);
+        SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, definitions, new SagaEngine(JitterSource.hashed()),
+                new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
+                clock, Sleeper.system(), monitor);
+        this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
+        Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
+        AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
+                config.upload().maxFileBytes());
+        DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
+        SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, definitions);
+        SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
+        // --- end of sagas and signing ---
 
         // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
-        DeleteFileUseCase lockedDelete = new LockingDeleteFileService(deleteFile, locks);
         TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
                 TransferRunner.transactionLog(transactionLog, config.transfer()), locks, clock);
         this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks);
         // --- end of transfers and vector clocks ---
 
-        ServiceInfo service = new ServiceInfo(version(), UUID.randomUUID().toString(), clock.instant(), "embedded");
+        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant(), "embedded");
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock, breakers, transfers::counts);
+                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog));
         this.http = HttpApi.create(config.server(),
-                new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool),
-                new FileRoutes(locator, lockedDelete),
+                new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
+                        config.signing().signByDefault()),
+                new FileRoutes(locator, deleteFile),
                 new HealthRoutes(report, clock),
                 new StatusRoutes(report),
                 new VectorClockHeader(localClock, guard),
-                new TransferRoutes(transfers, guard));
+                new TransferRoutes(transfers, guard),
+                sagaRoutes,
+                signatureRoutes);
     }
 
-    /** Finishes what transfers a previous run left unfinished, then opens the port and starts the recovery sweep. */
+    /**
+     * Finishes what transfers a previous run left unfinished, then opens the port and starts the recovery sweeps
+     * (the saga sweep's first run is at once).
+     */
     public synchronized IngesterServer start() {
         transfers.recoverAtStartup();
         http.start();
         transfers.startSweeping();
+        recovery.start();
         started = true;
         LOG.atInfo().setMessage("listening on http://{}:{}")
                 .addArgument(config.server().host()).addArgument(http.port())
@@ -176,6 +224,7 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     public synchronized void stop() {
+        recovery.close();
         if (started) {
             http.stop();
             started = false;
@@ -185,6 +234,11 @@ public final class IngesterServer implements AutoCloseable {
             transactionLog.close();
         } catch (Exception e) {
             LOG.warn("closing the transfer log failed: {}", e.getMessage(), e);
+        }
+        try {
+            sagaLog.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the saga log failed: {}", e.getMessage(), e);
         }
         try {
             events.close();

@@ -17,7 +17,7 @@ import io.artstore.ingester.core.saga.SagaStep;
 import io.artstore.ingester.core.saga.testing.ClockSleeper;
 import io.artstore.ingester.core.saga.testing.CrashingSagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
-import io.artstore.ingester.core.saga.testing.SimulatedCrash;
+import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

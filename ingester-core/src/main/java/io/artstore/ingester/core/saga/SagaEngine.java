@@ -104,6 +104,10 @@ public final class SagaEngine {
             if (current.lastCompensation.kind() == SagaRecord.Kind.COMPENSATION_STARTED) {
                 return new Compensate(step, current.compensationStarted + 1, true);
             }
+            if (current.compensationFailures == 0) {
+                // Resumed by an operator after it was parked: try again at once.
+                return new Compensate(step, current.compensationStarted + 1, current.unfinishedCompensations() > 0);
+            }
             if (current.compensationFailures >= definition.retryPolicy().compensationAttempts()) {
                 return new Park(SagaState.FAILED_COMPENSATION, "the compensation of step '" + definition.step(step).name()
                         + "' failed " + current.compensationFailures + " times; last: "
@@ -225,6 +229,13 @@ public final class SagaEngine {
                     step.lastCompensation = record;
                 }
                 case SAGA_COMPLETED, SAGA_COMPENSATED, SAGA_PARKED -> ended = true;
+                case SAGA_RESUMED -> {
+                    ended = false;
+                    compensating = true;
+                    for (StepHistory each : steps) {
+                        each.compensationFailures = 0;
+                    }
+                }
                 case SAGA_STARTED, LEASE_CLAIMED -> {
                     // Nothing about the steps.
                 }

@@ -28,12 +28,21 @@ public final class SagaLogRules {
             return;
         }
         SagaRecord latest = log.get(log.size() - 1);
+        if (latest.kind() == SagaRecord.Kind.SAGA_PARKED && next.kind() == SagaRecord.Kind.SAGA_RESUMED) {
+            // A parked saga has no driver: whichever instance an operator asks resumes it.
+            requireNext(log, latest, next);
+            return;
+        }
         if (latest.kind().endsSaga()) {
             throw conflict("saga " + next.sagaId() + " has ended (" + latest.kind() + "); nothing more can be appended");
         }
         if (!latest.owner().equals(next.owner())) {
             throw conflict("saga " + next.sagaId() + " is owned by instance " + latest.owner() + " now, not by " + next.owner());
         }
+        requireNext(log, latest, next);
+    }
+
+    private static void requireNext(List<SagaRecord> log, SagaRecord latest, SagaRecord next) {
         if (next.sequence() != log.size()) {
             throw conflict("saga " + next.sagaId() + " has " + log.size() + " records; a record with sequence "
                     + next.sequence() + " was written by an instance that missed some of them");

@@ -91,9 +91,14 @@ public final class SagaOrchestrator {
     }
 
     /**
-     * Takes over every unfinished saga whose lease has expired and drives it to its end: forward when it
-     * is past its point of no return or still may succeed, backward otherwise. A saga that cannot be driven
-     * is reported to the listener and left for the next sweep.
+     * Takes over every unfinished saga whose lease has expired, or that this instance owns but drives no
+     * more, and drives it to its end: forward when it is past its point of no return or still may succeed,
+     * backward otherwise. A saga that cannot be driven is reported to the listener and left for the next
+     * sweep.
+     *
+     * <p>A saga of this instance id that no thread of this process drives was left by an earlier process
+     * of the same instance, which is dead: the log lets one process at a time hold an instance id. Its
+     * sagas are taken at once, without waiting for their leases.
      *
      * @return where each saga taken over stood afterwards
      */
@@ -101,7 +106,8 @@ public final class SagaOrchestrator {
         List<SagaResult<?>> results = new ArrayList<>();
         for (SagaSummary summary : log.unfinished()) {
             SagaDefinition<?> definition = definitions.get(summary.sagaType());
-            if (definition == null || !summary.leaseExpiredAt(clock.instant()) || !driving.add(summary.sagaId())) {
+            boolean ours = summary.latest().owner().equals(settings.instanceId());
+            if (definition == null || !ours && !summary.leaseExpiredAt(clock.instant()) || !driving.add(summary.sagaId())) {
                 continue;
             }
             try {
@@ -116,6 +122,44 @@ public final class SagaOrchestrator {
             }
         }
         return results;
+    }
+
+    /**
+     * Sends a saga parked in {@code FAILED_COMPENSATION} back to its compensations, with a fresh count of
+     * attempts, and drives it as {@link #run} does; for an operator who has mended what made them fail.
+     *
+     * @throws IngestException {@code NOT_FOUND} for an unknown saga; {@code CONFLICT} when it is not parked
+     *     or this instance cannot run its type
+     */
+    public SagaResult<?> retry(SagaId sagaId) {
+        List<SagaRecord> records = log.load(sagaId);
+        if (records.isEmpty()) {
+            throw IngestException.notFound("saga_not_found", "no saga has the id " + sagaId);
+        }
+        SagaRecord latest = records.get(records.size() - 1);
+        if (latest.kind() != SagaRecord.Kind.SAGA_PARKED) {
+            throw IngestException.conflict("saga_not_parked", "saga " + sagaId + " is " + SagaState.of(records)
+                    + "; only a saga parked in FAILED_COMPENSATION can be retried");
+        }
+        SagaDefinition<?> definition = definitions.get(latest.sagaType());
+        if (definition == null) {
+            throw IngestException.conflict("saga_type_unknown", "saga " + sagaId + " is a '" + latest.sagaType()
+                    + "' saga, which this instance does not run");
+        }
+        if (!driving.add(sagaId)) {
+            throw IngestException.conflict("saga_running", "saga " + sagaId + " is already running here");
+        }
+        try {
+            return retry(definition, sagaId, records);
+        } finally {
+            driving.remove(sagaId);
+        }
+    }
+
+    private <D> SagaResult<D> retry(SagaDefinition<D> definition, SagaId sagaId, List<SagaRecord> records) {
+        Run<D> run = new Run<>(definition, sagaId, new ArrayList<>(records));
+        run.append(SagaRecord.Kind.SAGA_RESUMED, SagaRecord.NO_STEP, 0, records.get(records.size() - 1).data(), Optional.empty());
+        return run.drive();
     }
 
     private <D> SagaResult<D> resume(SagaDefinition<D> definition, SagaId sagaId) {

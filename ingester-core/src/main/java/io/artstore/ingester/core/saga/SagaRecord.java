@@ -50,7 +50,9 @@ public record SagaRecord(
         SAGA_COMPLETED(false, false),
         SAGA_COMPENSATED(false, false),
         /** A compensation kept failing; an operator must look. */
-        SAGA_PARKED(false, true);
+        SAGA_PARKED(false, true),
+        /** An operator sent a parked saga back to its compensations, with a fresh count of attempts. */
+        SAGA_RESUMED(false, false);
 
         private final boolean aboutStep;
         private final boolean carriesFailure;

@@ -28,7 +28,7 @@ public enum SagaState {
         SagaState state = RUNNING;
         for (SagaRecord record : records) {
             switch (record.kind()) {
-                case COMPENSATION_STARTED, COMPENSATION_SUCCEEDED, COMPENSATION_FAILED -> state = COMPENSATING;
+                case COMPENSATION_STARTED, COMPENSATION_SUCCEEDED, COMPENSATION_FAILED, SAGA_RESUMED -> state = COMPENSATING;
                 case SAGA_COMPLETED -> state = COMPLETED;
                 case SAGA_COMPENSATED -> state = COMPENSATED;
                 case SAGA_PARKED -> state = FAILED_COMPENSATION;

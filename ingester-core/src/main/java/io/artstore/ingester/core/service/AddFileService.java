@@ -8,16 +8,19 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.pipeline.ContentPipeline;
+import io.artstore.ingester.core.pipeline.SigningInputStream;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
-import io.artstore.ingester.core.port.out.EventPublisher;
-import io.artstore.ingester.core.port.out.FileCatalog;
-import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.port.out.Signer;
+import io.artstore.ingester.core.port.out.Signing;
 import io.artstore.ingester.core.port.out.StoreRequest;
-import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.saga.SagaId;
+import io.artstore.ingester.core.saga.SagaOrchestrator;
+import io.artstore.ingester.core.saga.SagaResult;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,25 +31,36 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Adds a file: choose and reserve → stream to the element → catalogue → event → release. */
+/**
+ * Adds a file by running the {@link AddFileSaga}: the file is wholly stored, signed if asked, catalogued and
+ * announced, or nothing of it remains.
+ *
+ * <p>A signature covers the original bytes: the client stream passes a {@link SigningInputStream} before it
+ * is compressed. The signature is made when the stream ends, inside the metadata supplier of the
+ * {@link StoreRequest}, which the storage element calls only after draining the stream; so the signature's
+ * algorithm, certificate fingerprint and time go into {@code attr.json} ({@code metadata.ingester.signature}),
+ * and the signature itself is written beside the file once it is stored.
+ */
 public final class AddFileService implements AddFileUseCase {
 
     /** How long a temporary file is kept when the request does not say. */
     public static final int DEFAULT_TTL_DAYS = 30;
 
     private final StorageElementSelector selector;
-    private final FileCatalog catalog;
-    private final EventPublisher events;
+    private final AddFileSaga saga;
+    private final SagaOrchestrator orchestrator;
     private final Map<CompressionAlgorithm, Codec> codecs;
+    private final Optional<Signer> signer;
     private final Clock clock;
     private final long maxFileBytes;
 
-    public AddFileService(StorageElementSelector selector, FileCatalog catalog, EventPublisher events,
-            Map<CompressionAlgorithm, Codec> codecs, Clock clock, long maxFileBytes) {
+    public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
+            Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes) {
         this.selector = Objects.requireNonNull(selector, "selector");
-        this.catalog = Objects.requireNonNull(catalog, "catalog");
-        this.events = Objects.requireNonNull(events, "events");
+        this.saga = Objects.requireNonNull(saga, "saga");
+        this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
         this.codecs = Map.copyOf(codecs);
+        this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxFileBytes = maxFileBytes;
     }
@@ -55,48 +69,42 @@ public final class AddFileService implements AddFileUseCase {
     public AddedFile add(AddFileCommand command, InputStream content) {
         Optional<Codec> codec = command.compression().map(this::codec);
         if (command.declaredSize().isPresent() && command.declaredSize().getAsLong() > maxFileBytes) {
-            throw tooLarge();
+            throw new IngestException(Kind.TOO_LARGE, "file_too_large",
+                    "the file is larger than the maximum of " + maxFileBytes + " bytes");
         }
-        Instant now = clock.instant();
-        RetentionPolicy retention = RetentionPolicy.of(command.targetMode());
-        Optional<Instant> ttlExpiresAt = retention == RetentionPolicy.TEMPORARY
-                ? Optional.of(now.plus(Duration.ofDays(command.ttlDays().orElse(DEFAULT_TTL_DAYS))))
-                : Optional.empty();
-        try (Placement placement = selector.place(command.targetMode(), command.elementId(), storedSizeBound(command, codec))) {
-            StorageElement element = placement.element();
-            ContentPipeline pipeline = ContentPipeline.of(content, codec,
-                    new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), placement);
-            FileId fileId = FileId.random();
-            StoreRequest request = new StoreRequest(fileId, command.originalFilename(), command.contentType(),
-                    command.uploader(), command.description(), command.version(), now,
-                    () -> metadata(command, pipeline.result(), retention, ttlExpiresAt));
-            FileAttributes attributes = element.store(request, pipeline.stored());
-            StoredContent stored = pipeline.result();
-            CatalogEntry entry = new CatalogEntry(element.id(), placement.descriptor().mode(), attributes);
-            try {
-                if (!attributes.checksum().equals(stored.storedChecksum()) || attributes.fileSize() != stored.storedSize()) {
-                    throw new IngestException(Kind.INTERNAL, "storage_checksum_mismatch", "storage element " + element.id()
-                            + " stored " + attributes.fileSize() + " bytes with SHA-256 " + attributes.checksum()
-                            + " but " + stored.storedSize() + " bytes with SHA-256 " + stored.storedChecksum() + " were sent");
-                }
-                catalog.put(entry);
-                events.publish(new FileEvent(FileEvent.Type.FILE_ADDED, fileId, element.id(), entry.mode(),
-                        attributes.fileSize(), attributes.checksum(), now));
-            } catch (RuntimeException failure) {
-                undo(entry, element, failure);
-                throw failure;
-            }
-            return new AddedFile(entry, placement.descriptor(), stored, retention, ttlExpiresAt);
+        if (command.sign() && signer.isEmpty()) {
+            throw IngestException.invalid("signing_unavailable",
+                    "this ingester has no signing key or service configured; send the upload without sign=true");
+        }
+        Request request = new Request(command, content, codec, clock.instant());
+        SagaId sagaId = SagaId.random();
+        try {
+            SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
+                    AddFileSaga.Data.start(FileId.random(), command.sign()));
+            return switch (result.state()) {
+                case COMPLETED -> request.added(result.data(), sagaId);
+                case COMPENSATED, FAILED_COMPENSATION -> throw failureOf(result);
+                case RUNNING, COMPENSATING -> throw new IngestException(Kind.UNAVAILABLE, "saga_pending",
+                        "the add of file " + result.data().fileId() + " is being finished in the background (saga "
+                                + sagaId + "); look it up at /api/v1/sagas/" + sagaId + " before uploading again");
+            };
+        } finally {
+            request.release();
         }
     }
 
-    private void undo(CatalogEntry entry, StorageElement element, RuntimeException failure) {
-        try {
-            catalog.remove(entry.fileId());
-            element.delete(entry.fileId());
-        } catch (RuntimeException undoFailure) {
-            failure.addSuppressed(undoFailure);
+    /** The failure that turned the saga back, as the client should see it. */
+    private static RuntimeException failureOf(SagaResult<AddFileSaga.Data> result) {
+        Optional<Exception> cause = result.cause();
+        if (cause.isPresent() && cause.get() instanceof AddFileSaga.ContentConsumed consumed) {
+            return consumed.original();
         }
+        if (cause.isPresent() && cause.get() instanceof IngestException ingest) {
+            return ingest;
+        }
+        return new IngestException(Kind.INTERNAL, "add_failed", "the add of file " + result.data().fileId()
+                + " was undone (saga " + result.sagaId() + "): " + result.failure().map(f -> f.message()).orElse("no reason logged"),
+                cause.orElse(null));
     }
 
     private Codec codec(CompressionAlgorithm algorithm) {
@@ -118,18 +126,95 @@ public final class AddFileService implements AddFileUseCase {
         return OptionalLong.of(bytes + bytes / 256 + 1024);
     }
 
-    private IngestException tooLarge() {
-        return new IngestException(Kind.TOO_LARGE, "file_too_large",
-                "the file is larger than the maximum of " + maxFileBytes + " bytes");
-    }
+    /** One upload: what the saga's request-bound steps need, and what they learnt. */
+    private final class Request implements AddFileSaga.Upload {
 
-    private static Map<String, Object> metadata(AddFileCommand command, StoredContent stored,
-            RetentionPolicy retention, Optional<Instant> ttlExpiresAt) {
-        Map<String, Object> ingester = new LinkedHashMap<>(stored.toMetadata());
-        ingester.put("retention_policy", retention.wireName());
-        ttlExpiresAt.ifPresent(at -> ingester.put("ttl_expires_at", at.toString()));
-        Map<String, Object> metadata = new LinkedHashMap<>(command.metadata());
-        metadata.put(StoredContent.METADATA_KEY, ingester);
-        return metadata;
+        private final AddFileCommand command;
+        private final InputStream content;
+        private final Optional<Codec> codec;
+        private final Instant now;
+        private final RetentionPolicy retention;
+        private final Optional<Instant> ttlExpiresAt;
+        private Optional<Placement> placement = Optional.empty();
+        private Optional<StoredContent> stored = Optional.empty();
+        private Optional<FileAttributes> staged = Optional.empty();
+        private Optional<DetachedSignature> signature = Optional.empty();
+
+        Request(AddFileCommand command, InputStream content, Optional<Codec> codec, Instant now) {
+            this.command = command;
+            this.content = content;
+            this.codec = codec;
+            this.now = now;
+            this.retention = RetentionPolicy.of(command.targetMode());
+            this.ttlExpiresAt = retention == RetentionPolicy.TEMPORARY
+                    ? Optional.of(now.plus(Duration.ofDays(command.ttlDays().orElse(DEFAULT_TTL_DAYS))))
+                    : Optional.empty();
+        }
+
+        @Override
+        public synchronized Placement reserve() {
+            if (placement.isEmpty()) {
+                placement = Optional.of(selector.place(command.targetMode(), command.elementId(), storedSizeBound(command, codec)));
+            }
+            return placement.get();
+        }
+
+        @Override
+        public AddFileSaga.Staged stage(AddFileSaga.Data data) {
+            Placement target = placement.orElseThrow(() -> new IllegalStateException("staging before reserving space"));
+            Optional<Signing> signing = data.sign() ? signer.map(s -> s.begin(data.fileId())) : Optional.empty();
+            InputStream original = signing.<InputStream>map(s -> new SigningInputStream(content, s)).orElse(content);
+            ContentPipeline pipeline = ContentPipeline.of(original, codec,
+                    new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
+            StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
+                    command.uploader(), command.description(), command.version(), now,
+                    () -> metadata(pipeline.result(), signing));
+            FileAttributes attributes = target.element().stage(storeRequest, pipeline.stored());
+            StoredContent result = pipeline.result();
+            if (!attributes.checksum().equals(result.storedChecksum()) || attributes.fileSize() != result.storedSize()) {
+                throw new IngestException(Kind.INTERNAL, "storage_checksum_mismatch", "storage element " + target.descriptor().id()
+                        + " stored " + attributes.fileSize() + " bytes with SHA-256 " + attributes.checksum()
+                        + " but " + result.storedSize() + " bytes with SHA-256 " + result.storedChecksum() + " were sent");
+            }
+            if (data.sign() && signature.isEmpty()) {
+                throw new IngestException(Kind.INTERNAL, "signature_missing", "storage element " + target.descriptor().id()
+                        + " stored file " + data.fileId() + " without asking for its metadata, so it was not signed");
+            }
+            stored = Optional.of(result);
+            staged = Optional.of(attributes);
+            return new AddFileSaga.Staged(attributes, signature);
+        }
+
+        @Override
+        public synchronized void release() {
+            placement.ifPresent(Placement::close);
+        }
+
+        /** Called by the storage element once the stream has ended: the content is wholly read and can be signed. */
+        private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing) {
+            if (signing.isPresent() && signature.isEmpty()) {
+                signature = Optional.of(signing.get().sign());
+            }
+            Map<String, Object> ingester = new LinkedHashMap<>(result.toMetadata());
+            ingester.put("retention_policy", retention.wireName());
+            ttlExpiresAt.ifPresent(at -> ingester.put("ttl_expires_at", at.toString()));
+            signature.ifPresent(signed -> {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("algorithm", signed.algorithm().wireName());
+                fields.put("certificate_fingerprint", signed.certificateFingerprint());
+                fields.put("signed_at", signed.signedAt().toString());
+                ingester.put("signature", fields);
+            });
+            Map<String, Object> metadata = new LinkedHashMap<>(command.metadata());
+            metadata.put(StoredContent.METADATA_KEY, ingester);
+            return metadata;
+        }
+
+        AddedFile added(AddFileSaga.Data data, SagaId sagaId) {
+            Placement target = placement.orElseThrow();
+            AddFileSaga.Placed placed = data.element().orElseThrow();
+            CatalogEntry entry = new CatalogEntry(placed.elementId(), placed.mode(), staged.orElseThrow());
+            return new AddedFile(entry, target.descriptor(), stored.orElseThrow(), retention, ttlExpiresAt, sagaId, signature);
+        }
     }
 }

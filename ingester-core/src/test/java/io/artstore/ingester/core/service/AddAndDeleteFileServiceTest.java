@@ -13,40 +13,48 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
-import io.artstore.ingester.core.pipeline.GzipCodec;
+import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.port.in.AddedFile;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
+import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.port.out.FakeSigner;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
+import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
+import io.artstore.ingester.core.testing.FileSagas;
 import io.artstore.ingester.core.testing.InMemoryFileCatalog;
 import io.artstore.ingester.core.testing.InMemoryStorageElement;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
+import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 class AddAndDeleteFileServiceTest {
 
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final ManualClock clock = new ManualClock(NOW);
     private final InMemoryStorageElement edit = InMemoryStorageElement.of("edit-1", Mode.EDIT);
     private final InMemoryStorageElement rw = InMemoryStorageElement.of("rw-1", Mode.RW);
     private final List<StorageElement> elements = List.of(edit, rw);
     private final FakeCapacityReservations reservations = new FakeCapacityReservations();
     private final InMemoryFileCatalog catalog = new InMemoryFileCatalog();
     private final RecordingEventPublisher events = new RecordingEventPublisher();
-    private final StorageElementSelector selector = new StorageElementSelector(() -> elements, reservations, 1 << 20);
-    private final AddFileService add = new AddFileService(selector, catalog, events,
-            Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1)), clock, 10_000_000);
+    private final InMemorySagaLog sagaLog = new InMemorySagaLog();
+    private final FileSagas sagas = new FileSagas(new FileSagas.Ports(() -> elements, reservations, catalog, events,
+            new InMemoryLocks(), sagaLog), clock, Optional.of(new FakeSigner(SignatureAlgorithm.ECDSA_P256_SHA256, clock)));
+    private final AddFileService add = sagas.add();
     private final FileLocator locator = new FileLocator(catalog, () -> elements);
-    private final DeleteFileService delete = new DeleteFileService(locator, () -> elements, catalog, events, clock);
+    private final DeleteFileUseCase delete = sagas.delete();
 
     @Test
     void adds_a_temporary_file_to_an_edit_element_and_catalogues_it() throws Exception {
@@ -120,14 +128,36 @@ class AddAndDeleteFileServiceTest {
     }
 
     @Test
-    void a_failed_event_undoes_the_stored_copy_and_the_catalogue_entry() {
-        AddFileService failingEvents = new AddFileService(selector, catalog, event -> {
-            throw new IllegalStateException("event log unavailable");
-        }, Map.of(), clock, 10_000_000);
+    void a_signed_file_keeps_its_signature_beside_it_and_names_it_in_its_metadata() {
+        AddedFile added = add.add(anAddFileCommand().signed().build(), new ByteArrayInputStream(bytes("sign me")));
 
-        assertThatThrownBy(() -> failingEvents.add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("x"))))
-                .hasMessageContaining("event log unavailable");
+        FileId id = added.entry().fileId();
+        assertThat(added.signature()).hasValueSatisfying(signature ->
+                assertThat(edit.readSidecar(id, DetachedSignature.SIDECAR_SUFFIX)).hasValueSatisfying(der ->
+                        assertThat(der).isEqualTo(signature.der())));
+        assertThat(added.signatureFile()).contains(added.entry().attributes().storageFilename() + ".sig");
+        assertThat(edit.stat(id).orElseThrow().metadata().get(StoredContent.METADATA_KEY)).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .extractingByKey("signature").asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("algorithm", "ecdsa-p256-sha256")
+                .containsEntry("certificate_fingerprint", FakeSigner.CERTIFICATE_FINGERPRINT)
+                .containsKey("signed_at");
+    }
 
+    @Test
+    void the_add_answers_with_the_saga_that_ran_it_and_the_saga_completed() {
+        AddedFile added = add.add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("x")));
+
+        assertThat(SagaState.of(sagaLog.load(added.sagaId()))).isEqualTo(SagaState.COMPLETED);
+        assertThat(sagaLog.load(added.sagaId()).get(0).sagaType()).isEqualTo(AddFileSaga.TYPE);
+    }
+
+    @Test
+    void signing_without_a_signer_is_refused_before_any_byte() {
+        FileSagas unsigned = new FileSagas(new FileSagas.Ports(() -> elements, reservations, catalog, events,
+                new InMemoryLocks(), sagaLog), clock, Optional.empty());
+
+        assertThatThrownBy(() -> unsigned.add().add(anAddFileCommand().signed().build(), new ByteArrayInputStream(bytes("x"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("signing_unavailable"));
         assertNothingStored();
     }
 

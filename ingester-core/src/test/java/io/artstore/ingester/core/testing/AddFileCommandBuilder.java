@@ -23,6 +23,7 @@ public final class AddFileCommandBuilder {
     private Optional<CompressionAlgorithm> compression = Optional.empty();
     private OptionalLong declaredSize = OptionalLong.empty();
     private Optional<Sha256> checksum = Optional.empty();
+    private boolean sign;
 
     public static AddFileCommandBuilder anAddFileCommand() {
         return new AddFileCommandBuilder();
@@ -68,9 +69,14 @@ public final class AddFileCommandBuilder {
         return this;
     }
 
+    public AddFileCommandBuilder signed() {
+        sign = true;
+        return this;
+    }
+
     public AddFileCommand build() {
         return new AddFileCommand(mode, elementId, originalFilename, "text/plain",
                 new Uploader("u-1", "ivan", Optional.of("Ivan Petrov")), Optional.of("a report"), Optional.of("1"),
-                metadata, ttlDays, compression, declaredSize, checksum, OptionalLong.empty());
+                metadata, ttlDays, compression, declaredSize, checksum, OptionalLong.empty(), sign);
     }
 }

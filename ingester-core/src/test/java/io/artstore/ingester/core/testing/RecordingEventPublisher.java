@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.testing;
 
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileEvent;
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ public final class RecordingEventPublisher implements EventPublisher {
                 published.add(event);
             }
         });
+    }
+
+    @Override
+    public synchronized boolean published(FileId fileId, FileEvent.Type type) {
+        return published.stream().anyMatch(event -> event.fileId().equals(fileId) && event.type() == type);
     }
 
     public synchronized List<FileEvent> published() {

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -67,13 +70,28 @@ public final class ConfigLoader {
             Map.entry("service_account.client_secret",
                     List.of("SERVICE_ACCOUNT_CLIENT_SECRET", "INGESTER_SERVICE_ACCOUNT_CLIENT_SECRET")),
             Map.entry("service_account.admin_module_url",
-                    List.of("SERVICE_ACCOUNT_ADMIN_MODULE_URL", "INGESTER_SERVICE_ACCOUNT_ADMIN_MODULE_URL")));
+                    List.of("SERVICE_ACCOUNT_ADMIN_MODULE_URL", "INGESTER_SERVICE_ACCOUNT_ADMIN_MODULE_URL")),
+            // --- sagas and signing ---
+            Map.entry("signing.default", List.of("INGESTER_SIGNING_DEFAULT")),
+            Map.entry("signing.algorithm", List.of("INGESTER_SIGNING_ALGORITHM")),
+            Map.entry("signing.keystore.path", List.of("INGESTER_SIGNING_KEYSTORE_PATH")),
+            Map.entry("signing.keystore.password", List.of("INGESTER_SIGNING_KEYSTORE_PASSWORD")),
+            Map.entry("signing.keystore.alias", List.of("INGESTER_SIGNING_KEYSTORE_ALIAS")),
+            Map.entry("signing.service.url", List.of("INGESTER_SIGNING_SERVICE_URL")),
+            Map.entry("signing.service.token", List.of("INGESTER_SIGNING_SERVICE_TOKEN")),
+            Map.entry("sagas.instance_id", List.of("INGESTER_SAGAS_INSTANCE_ID")),
+            Map.entry("sagas.lease", List.of("INGESTER_SAGAS_LEASE")),
+            Map.entry("sagas.recovery_interval", List.of("INGESTER_SAGAS_RECOVERY_INTERVAL")),
+            Map.entry("sagas.add_timeout", List.of("INGESTER_SAGAS_ADD_TIMEOUT")),
+            Map.entry("sagas.delete_timeout", List.of("INGESTER_SAGAS_DELETE_TIMEOUT")),
+            Map.entry("sagas.max_retry_wait", List.of("INGESTER_SAGAS_MAX_RETRY_WAIT")));
+            // --- end of sagas and signing ---
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
     private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
 
     private final Optional<Path> file;
@@ -177,9 +195,11 @@ public final class ConfigLoader {
                 text("instance.node_id").filter(v -> !v.text().isBlank()).map(v -> v.parsed(NodeId::of)));
         TransferSettings transfer = transfer();
         // --- end of transfers and vector clocks ---
+        SigningSettings signing = signing();
+        SagaSettings sagas = sagas();
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
-        return new IngesterConfig(server, logging, auth, storage, upload, compression, instance, transfer, file,
-                defaultsOnly);
+        return new IngesterConfig(server, logging, auth, storage, upload, compression, instance, transfer, signing, sagas,
+                file, defaultsOnly);
     }
 
     private TransferSettings transfer() {
@@ -193,6 +213,37 @@ public final class ConfigLoader {
                         .orElse(TransferSettings.DEFAULT_PARALLELISM),
                 text("transfer.pause_after_decision").map(v -> v.duration(true)).orElse(Duration.ZERO));
     }
+
+    // --- sagas and signing ---
+
+    private SigningSettings signing() {
+        Optional<Value> url = text("signing.service.url").filter(v -> !v.text().isBlank());
+        Optional<String> token = text("signing.service.token").map(Value::text).filter(t -> !t.isBlank());
+        if (url.isPresent() && token.isEmpty()) {
+            throw new ConfigException(url.get().source(), "the signing service needs a bearer token too: set signing.service.token"
+                    + " (INGESTER_SIGNING_SERVICE_TOKEN)");
+        }
+        return new SigningSettings(
+                text("signing.default").map(Value::bool).orElse(false),
+                text("signing.algorithm").map(v -> v.parsed(SignatureAlgorithm::parse)).orElse(SignatureAlgorithm.ECDSA_P256_SHA256),
+                text("signing.keystore.path").filter(v -> !v.text().isBlank()).map(Value::path),
+                text("signing.keystore.password").map(Value::text).filter(t -> !t.isEmpty()),
+                text("signing.keystore.alias").map(Value::text).filter(t -> !t.isBlank()).orElse(SigningSettings.DEFAULT_ALIAS),
+                url.map(v -> v.parsed(URI::create)),
+                token);
+    }
+
+    private SagaSettings sagas() {
+        return new SagaSettings(
+                text("sagas.instance_id").map(Value::text).filter(t -> !t.isBlank()),
+                text("sagas.lease").map(v -> v.duration(false)).orElse(SagaSettings.DEFAULT_LEASE),
+                text("sagas.recovery_interval").map(v -> v.duration(false)).orElse(SagaSettings.DEFAULT_RECOVERY_INTERVAL),
+                text("sagas.add_timeout").map(v -> v.duration(false)).orElse(SagaSettings.DEFAULT_ADD_TIMEOUT),
+                text("sagas.delete_timeout").map(v -> v.duration(false)).orElse(SagaSettings.DEFAULT_DELETE_TIMEOUT),
+                text("sagas.max_retry_wait").map(v -> v.duration(true)).orElse(SagaSettings.DEFAULT_MAX_RETRY_WAIT));
+    }
+
+    // --- end of sagas and signing ---
 
     private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");
@@ -403,34 +454,35 @@ public final class ConfigLoader {
         }
 
         /**
-         * {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number being seconds; zero only where
-         * {@code zeroAllowed}.
+         * A number with a unit ({@code ms}, {@code s}, {@code m}, {@code h}, {@code d}; a bare number is seconds)
+         * or an ISO-8601 duration such as {@code PT30S}; zero only where {@code zeroAllowed}.
          */
         Duration duration(boolean zeroAllowed) {
             String trimmed = text.trim();
-            if (zeroAllowed && trimmed.equals("0")) {
-                return Duration.ZERO;
-            }
             Matcher matcher = DURATION.matcher(trimmed);
-            if (matcher.matches()) {
-                try {
+            try {
+                Duration duration;
+                if (matcher.matches()) {
                     long number = Long.parseLong(matcher.group(1));
                     String unit = matcher.group(2) == null ? "s" : matcher.group(2).toLowerCase(Locale.ROOT);
-                    Duration duration = switch (unit) {
+                    duration = switch (unit) {
                         case "ms" -> Duration.ofMillis(number);
                         case "m" -> Duration.ofMinutes(number);
                         case "h" -> Duration.ofHours(number);
+                        case "d" -> Duration.ofDays(number);
                         default -> Duration.ofSeconds(number);
                     };
-                    if (!duration.isZero() || zeroAllowed) {
-                        return duration;
-                    }
-                } catch (ArithmeticException | NumberFormatException e) {
-                    // reported below
+                } else {
+                    duration = Duration.parse(trimmed);
                 }
+                if (!duration.isNegative() && (zeroAllowed || !duration.isZero())) {
+                    return duration;
+                }
+            } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+                // reported below
             }
-            throw new ConfigException(source, "must be a duration such as 500ms, 5s, 2m or 1h (a bare number is seconds)"
-                    + (zeroAllowed ? ", or 0 for no limit" : " and more than zero") + ", got '" + text + "'");
+            throw new ConfigException(source, "must be a " + (zeroAllowed ? "" : "positive ") + "duration such as 500ms, 30s,"
+                    + " 5m, 1h, 2d or PT30S (a bare number is seconds), got '" + text + "'");
         }
 
         double fraction() {

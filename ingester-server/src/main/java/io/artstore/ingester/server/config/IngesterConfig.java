@@ -25,6 +25,10 @@ public record IngesterConfig(
         InstanceSettings instance,
         TransferSettings transfer,
         // --- end of transfers and vector clocks ---
+        // --- sagas and signing ---
+        SigningSettings signing,
+        SagaSettings sagas,
+        // --- end of sagas and signing ---
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -40,6 +44,8 @@ public record IngesterConfig(
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(transfer, "transfer");
+        Objects.requireNonNull(signing, "signing");
+        Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -77,6 +83,18 @@ public record IngesterConfig(
         root.put("transfer", ordered("recovery_interval", transfer.recoveryInterval().toString(),
                 "parallelism", transfer.parallelism(), "pause_after_decision", transfer.pauseAfterDecision().toString()));
         // --- end of transfers and vector clocks ---
+        // --- sagas and signing ---
+        root.put("signing", ordered("default", signing.signByDefault(), "source", signing.source(),
+                "algorithm", signing.algorithm().wireName(),
+                "keystore_path", signing.keystorePath().map(Path::toString).orElse(null),
+                "keystore_password", signing.keystorePassword().map(secret -> MASK).orElse(null),
+                "keystore_alias", signing.keystoreAlias(),
+                "service_url", signing.serviceUrl().map(Object::toString).orElse(null),
+                "service_token", signing.serviceToken().map(secret -> MASK).orElse(null)));
+        root.put("sagas", ordered("instance_id", sagas.instanceId().orElse(null), "lease", sagas.lease().toString(),
+                "recovery_interval", sagas.recoveryInterval().toString(), "add_timeout", sagas.addTimeout().toString(),
+                "delete_timeout", sagas.deleteTimeout().toString(), "max_retry_wait", sagas.maxRetryWait().toString()));
+        // --- end of sagas and signing ---
         return root;
     }
 

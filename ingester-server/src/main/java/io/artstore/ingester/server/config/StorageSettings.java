@@ -52,6 +52,11 @@ public record StorageSettings(Path dataDir, List<StorageElementSettings> element
         return dataDir.resolve("events").resolve("events.jsonl");
     }
 
+    /** The embedded saga log, shared by the instances that use this data folder. */
+    public Path sagasDir() {
+        return dataDir.resolve("sagas");
+    }
+
     // --- transfers and vector clocks ---
 
     /** The transfer log. */

@@ -1,10 +1,13 @@
 package io.artstore.ingester.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.in.FileLocation;
+import io.artstore.ingester.core.port.out.DetachedSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +26,12 @@ final class FileJson {
         json.put("mode", added.entry().mode().wireName());
         json.put("retention_policy", added.retention().wireName());
         json.put("ttl_expires_at", added.ttlExpiresAt().map(Object::toString).orElse(null));
-        json.putNull("signature");
-        json.putNull("saga_id");
+        json.set("signature", added.signature().map(signature -> (JsonNode) Json.object()
+                .put("algorithm", signature.algorithm().wireName())
+                .put("certificate_fingerprint", signature.certificateFingerprint())
+                .put("signed_at", signature.signedAt().toString())
+                .put("file", added.signatureFile().orElseThrow())).orElse(NullNode.getInstance()));
+        json.put("saga_id", added.sagaId().value());
         return json;
     }
 
@@ -37,7 +44,7 @@ final class FileJson {
         json.put("mode", location.entry().mode().wireName());
         json.put("retention_policy", location.retention().wireName());
         json.put("ttl_expires_at", ingesterField(attributes, "ttl_expires_at").orElse(null));
-        json.putNull("signature");
+        json.set("signature", signatureOf(attributes).orElse(NullNode.getInstance()));
         json.put("description", attributes.description().orElse(null));
         json.put("version", attributes.version().orElse(null));
         json.put("content_type", attributes.contentType());
@@ -67,6 +74,17 @@ final class FileJson {
         Map<String, Object> metadata = new LinkedHashMap<>(attributes.metadata());
         metadata.remove(StoredContent.METADATA_KEY);
         return metadata;
+    }
+
+    /** The signature named in the file's metadata, and the file beside it that holds it. */
+    private static Optional<JsonNode> signatureOf(FileAttributes attributes) {
+        if (attributes.metadata().get(StoredContent.METADATA_KEY) instanceof Map<?, ?> section
+                && section.get("signature") instanceof Map<?, ?> signature) {
+            ObjectNode json = Json.MAPPER.valueToTree(signature);
+            json.put("file", attributes.storageFilename() + DetachedSignature.SIDECAR_SUFFIX);
+            return Optional.of(json);
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> ingesterField(FileAttributes attributes, String name) {

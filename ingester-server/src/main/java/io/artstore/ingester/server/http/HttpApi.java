@@ -17,7 +17,8 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
-            StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers) {
+            StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
+            SignatureRoutes signatures) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -40,6 +41,8 @@ public final class HttpApi {
             health.register(config.routes);
             status.register(config.routes);
             transfers.register(config.routes);
+            sagas.register(config.routes);
+            signatures.register(config.routes);
             ErrorResponses.register(config.routes);
         });
     }

@@ -35,22 +35,25 @@ public final class StatusReport {
     private final Clock clock;
     private final CircuitBreakers breakers;
     private final Supplier<TransferCounts> transfers;
+    private final Supplier<Map<String, Object>> sagas;
 
-    /** @param configuration already masked */
+    /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock) {
         this(elements, reservations, service, configuration, authEnabled, clock, CircuitBreakers.NONE,
-                () -> new TransferCounts(0, 0, 0, 0));
+                () -> new TransferCounts(0, 0, 0, 0), Map::of);
     }
 
     /**
      * @param configuration already masked
      * @param breakers the circuit breakers of remote elements, shown beside their health
      * @param transfers the counts the {@code transfers} section shows
+     * @param sagas the {@code sagas} section: counts by state now and by outcome since start (counters until
+     *     metrics are exported)
      */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
-            Supplier<TransferCounts> transfers) {
+            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas) {
         this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
@@ -59,6 +62,7 @@ public final class StatusReport {
         this.authEnabled = authEnabled;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.transfers = Objects.requireNonNull(transfers, "transfers");
+        this.sagas = Objects.requireNonNull(sagas, "sagas");
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -106,6 +110,7 @@ public final class StatusReport {
                 .put("committed", counts.committed())
                 .put("aborted", counts.aborted())
                 .put("heuristic", counts.heuristic());
+        json.set("sagas", Json.MAPPER.valueToTree(sagas.get()));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
     }

@@ -31,10 +31,12 @@ final class UploadForm {
     private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final CompressionSettings compression;
+    private final boolean signByDefault;
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    UploadForm(CompressionSettings compression) {
+    UploadForm(CompressionSettings compression, boolean signByDefault) {
         this.compression = compression;
+        this.signByDefault = signByDefault;
     }
 
     static boolean isField(String name) {
@@ -55,7 +57,7 @@ final class UploadForm {
 
     /** What can be refused before any byte of the body is read. */
     void checkBeforeBody(long maxFileBytes) {
-        refuseSigning();
+        bool("sign");
         OptionalLong declared = declaredSize();
         if (declared.isPresent() && declared.getAsLong() > maxFileBytes) {
             throw new IngestException(Kind.TOO_LARGE, "file_too_large", "file_size " + declared.getAsLong()
@@ -99,7 +101,6 @@ final class UploadForm {
     AddFileCommand command(String filename, String contentType, OptionalLong sizeHint) {
         Mode mode = targetMode().orElseThrow(() -> IngestException.invalid("missing_target_mode",
                 "say where the file goes: target_mode 'edit' or 'rw' (or retention_policy 'temporary' or 'permanent')"));
-        refuseSigning();
         return new AddFileCommand(
                 mode,
                 value("storage_element_id").map(text -> parse("storage_element_id", text, StorageElementId::of)),
@@ -113,14 +114,8 @@ final class UploadForm {
                 compression(),
                 declaredSize(),
                 value("checksum").map(text -> parse("checksum", text, Sha256::parse)),
-                sizeHint);
-    }
-
-    private void refuseSigning() {
-        if (bool("sign").orElse(false)) {
-            throw IngestException.invalid("signing_unavailable",
-                    "this ingester cannot sign files yet; send the upload without sign=true");
-        }
+                sizeHint,
+                bool("sign").orElse(signByDefault));
     }
 
     private Optional<CompressionAlgorithm> compression() {

@@ -44,12 +44,16 @@ public final class UploadRoutes {
     private final long maxFileBytes;
     private final CompressionSettings compression;
     private final Path spoolDir;
+    private final boolean signByDefault;
 
-    public UploadRoutes(AddFileUseCase addFile, long maxFileBytes, CompressionSettings compression, Path spoolDir) {
+    /** @param signByDefault whether uploads that do not say {@code sign} are signed */
+    public UploadRoutes(AddFileUseCase addFile, long maxFileBytes, CompressionSettings compression, Path spoolDir,
+            boolean signByDefault) {
         this.addFile = Objects.requireNonNull(addFile, "addFile");
         this.maxFileBytes = maxFileBytes;
         this.compression = Objects.requireNonNull(compression, "compression");
         this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.signByDefault = signByDefault;
     }
 
     public void register(RoutesConfig routes) {
@@ -79,7 +83,7 @@ public final class UploadRoutes {
             throw IngestException.invalid("not_multipart", "send the upload as multipart/form-data with a 'file' part; got "
                     + Optional.ofNullable(request.getContentType()).map(type -> "Content-Type '" + type + "'").orElse("no Content-Type"));
         }
-        UploadForm form = new UploadForm(compression);
+        UploadForm form = new UploadForm(compression, signByDefault);
         ctx.queryParamMap().forEach((name, values) -> values.forEach(value -> form.put(name, value)));
         form.checkBeforeBody(maxFileBytes);
         long length = request.getContentLengthLong();

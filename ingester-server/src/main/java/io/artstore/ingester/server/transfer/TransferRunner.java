@@ -73,15 +73,10 @@ public final class TransferRunner implements AutoCloseable {
     }
 
     /**
-     * Drives every transfer a previous run left unfinished to its end and releases the locks of deletes that died
-     * with it (no delete runs before the server takes requests). Call before serving.
+     * Drives every transfer a previous run left unfinished to its end. Call before serving. Locks of deletes are
+     * left alone: each belongs to a delete saga, whose recovery finishes the delete and releases it.
      */
     public void recoverAtStartup() {
-        for (Locks.Lock lock : locks.held()) {
-            if (lock.operation() == Locks.Operation.DELETE && locks.release(lock)) {
-                LOG.warn("released the lock of file {} left by a delete that did not finish before the restart", lock.fileId());
-            }
-        }
         int unfinished = log.unfinished().size();
         if (unfinished > 0) {
             LOG.info("recovering {} unfinished transfer(s)", unfinished);

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +181,67 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--config: ");
         assertThatThrownBy(() -> ConfigLoader.load(List.of("--port", "1"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--port: unknown argument");
+    }
+
+    @Test
+    void signing_and_sagas_are_set_by_the_file_and_the_environment() throws IOException {
+        Path file = yaml("""
+                signing:
+                  default: on
+                  algorithm: rsa-sha256
+                  keystore:
+                    path: /etc/ingester/signing.p12
+                    alias: ingester
+                sagas:
+                  instance_id: ingester-a
+                  lease: 45m
+                  recovery_interval: 30s
+                  add_timeout: PT2H
+                """);
+
+        IngesterConfig config = ConfigLoader.load(List.of("--config", file.toString()), Map.of(
+                "INGESTER_SIGNING_KEYSTORE_PASSWORD", "changeit", "INGESTER_SAGAS_DELETE_TIMEOUT", "90s",
+                "INGESTER_SAGAS_MAX_RETRY_WAIT", "0s"));
+
+        assertThat(config.signing()).isEqualTo(new SigningSettings(true, SignatureAlgorithm.RSA_SHA256,
+                Optional.of(Path.of("/etc/ingester/signing.p12")), Optional.of("changeit"), "ingester", Optional.empty(),
+                Optional.empty()));
+        assertThat(config.signing().source()).isEqualTo("keystore");
+        assertThat(config.sagas()).isEqualTo(new SagaSettings(Optional.of("ingester-a"), Duration.ofMinutes(45),
+                Duration.ofSeconds(30), Duration.ofHours(2), Duration.ofSeconds(90), Duration.ZERO));
+    }
+
+    @Test
+    void signing_and_sagas_have_embedded_defaults() {
+        IngesterConfig config = ConfigLoader.load(List.of(), Map.of());
+
+        assertThat(config.signing().signByDefault()).isFalse();
+        assertThat(config.signing().source()).isEqualTo("embedded");
+        assertThat(config.sagas()).isEqualTo(new SagaSettings(Optional.empty(), SagaSettings.DEFAULT_LEASE,
+                SagaSettings.DEFAULT_RECOVERY_INTERVAL, SagaSettings.DEFAULT_ADD_TIMEOUT, SagaSettings.DEFAULT_DELETE_TIMEOUT,
+                SagaSettings.DEFAULT_MAX_RETRY_WAIT));
+    }
+
+    @Test
+    void a_bad_duration_or_a_signing_service_without_a_token_is_refused() {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_SAGAS_LEASE", "0s")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("INGESTER_SAGAS_LEASE: must be a positive duration");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_SAGAS_RECOVERY_INTERVAL", "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("INGESTER_SAGAS_RECOVERY_INTERVAL: ");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_SIGNING_SERVICE_URL", "https://signer.example")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("INGESTER_SIGNING_SERVICE_TOKEN");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_SIGNING_ALGORITHM", "md5")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("INGESTER_SIGNING_ALGORITHM: ");
+    }
+
+    @Test
+    void signing_secrets_are_masked_too() {
+        IngesterConfig config = ConfigLoader.load(List.of(), Map.of("INGESTER_SIGNING_SERVICE_URL", "https://signer.example",
+                "INGESTER_SIGNING_SERVICE_TOKEN", "t0ken-s3cret", "INGESTER_SIGNING_KEYSTORE_PASSWORD", "p4ss-s3cret"));
+
+        assertThat(config.signing().source()).isEqualTo("service");
+        assertThat(config.describe().toString()).doesNotContain("t0ken-s3cret").doesNotContain("p4ss-s3cret");
+        assertThat(config.toString()).doesNotContain("t0ken-s3cret").doesNotContain("p4ss-s3cret");
     }
 
     @Test

@@ -246,14 +246,6 @@ class UploadRoutesTest {
     }
 
     @Test
-    void signing_is_refused_for_now() {
-        refused(() -> server.upload("?sign=true", Multipart.form().field("target_mode", "edit").file("a.txt", Content.random(10))),
-                400, "signing_unavailable");
-        refused(() -> server.upload(Multipart.form().file("a.txt", Content.random(10)).field("target_mode", "edit")
-                .field("sign", "on")), 400, "signing_unavailable");
-    }
-
-    @Test
     void an_empty_file_is_refused_in_either_order() {
         refused(() -> server.upload(Multipart.form().field("target_mode", "edit").file("empty.txt", new byte[0])), 400, "empty_file");
         refused(() -> server.upload(Multipart.form().file("empty.txt", new byte[0]).field("target_mode", "edit")), 400, "empty_file");

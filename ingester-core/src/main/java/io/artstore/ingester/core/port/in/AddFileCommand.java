@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  * A request to add one file, validated on construction.
  *
  * @param sizeHint an upper bound of the file's size when no size was declared (e.g. the request length)
+ * @param sign whether to sign the original content and keep the signature beside the stored file
  */
 public record AddFileCommand(
         Mode targetMode,
@@ -34,7 +35,8 @@ public record AddFileCommand(
         Optional<CompressionAlgorithm> compression,
         OptionalLong declaredSize,
         Optional<Sha256> expectedChecksum,
-        OptionalLong sizeHint) {
+        OptionalLong sizeHint,
+        boolean sign) {
 
     public static final int MAX_TTL_DAYS = 365;
 

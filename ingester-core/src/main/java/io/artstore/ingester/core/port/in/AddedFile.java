@@ -4,17 +4,26 @@ import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.saga.SagaId;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A file that was added: where it went and what was stored. */
+/**
+ * A file that was added: where it went and what was stored.
+ *
+ * @param sagaId the saga that added it, to look up in the saga API
+ * @param signature the signature kept beside the file, when the upload asked for one
+ */
 public record AddedFile(
         CatalogEntry entry,
         StorageElementDescriptor element,
         StoredContent content,
         RetentionPolicy retention,
-        Optional<Instant> ttlExpiresAt) {
+        Optional<Instant> ttlExpiresAt,
+        SagaId sagaId,
+        Optional<DetachedSignature> signature) {
 
     public AddedFile {
         Objects.requireNonNull(entry, "entry");
@@ -22,5 +31,12 @@ public record AddedFile(
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(ttlExpiresAt, "ttlExpiresAt");
+        Objects.requireNonNull(sagaId, "sagaId");
+        Objects.requireNonNull(signature, "signature");
+    }
+
+    /** The signature file's name beside the stored file, when there is one. */
+    public Optional<String> signatureFile() {
+        return signature.map(any -> entry.attributes().storageFilename() + DetachedSignature.SIDECAR_SUFFIX);
     }
 }

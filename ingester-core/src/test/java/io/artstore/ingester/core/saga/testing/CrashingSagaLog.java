@@ -5,6 +5,7 @@ import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
+import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public final class CrashingSagaLog implements SagaLog {
     @Override
     public synchronized void append(SagaRecord record) {
         if (appends == appendsBeforeCrash) {
-            throw new SimulatedCrash("crashed before appending record " + appends + " (" + record.kind() + ")");
+            throw new SimulatedCrash("the append of record " + appends + " (" + record.kind() + ")");
         }
         log.append(record);
         appends++;

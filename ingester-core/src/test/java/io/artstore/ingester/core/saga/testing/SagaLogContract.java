@@ -110,6 +110,23 @@ public abstract class SagaLogContract {
     }
 
     @Test
+    void lets_any_instance_resume_a_parked_saga_and_only_that_one_go_on() {
+        SagaLog a = instance("instance-a");
+        SagaLog b = instance("instance-b");
+        SagaId saga = SagaId.random();
+        write(a, saga, "instance-a", Kind.COMPENSATION_FAILED, Kind.SAGA_PARKED);
+
+        assertConflict(() -> b.append(SagaRecords.record(saga, 3, Kind.COMPENSATION_STARTED, "instance-b", T0)));
+        b.append(SagaRecords.record(saga, 3, Kind.SAGA_RESUMED, "instance-b", T0.plusSeconds(3)));
+
+        assertThat(b.unfinished()).extracting(SagaSummary::sagaId).contains(saga);
+        assertThat(b.list(SagaState.COMPENSATING)).extracting(SagaSummary::sagaId).contains(saga);
+        assertConflict(() -> a.append(SagaRecords.record(saga, 4, Kind.COMPENSATION_STARTED, "instance-a", T0)));
+        b.append(SagaRecords.record(saga, 4, Kind.COMPENSATION_STARTED, "instance-b", T0.plusSeconds(4)));
+        assertThat(a.load(saga)).hasSize(5);
+    }
+
+    @Test
     void lists_unfinished_sagas_and_sagas_by_state() {
         SagaLog log = instance("instance-a");
         SagaId running = SagaId.random();

@@ -17,6 +17,7 @@ import io.artstore.ingester.core.saga.SagaStep;
 import io.artstore.ingester.core.saga.StepAttempt;
 import io.artstore.ingester.core.saga.StepDefinition;
 import io.artstore.ingester.core.saga.StepFailure;
+import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,0 +1,356 @@
+package io.artstore.ingester.core.service;
+
+import io.artstore.ingester.core.domain.FileAttributes;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.domain.SignatureAlgorithm;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.port.out.EventPublisher;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.saga.FailureClassifier;
+import io.artstore.ingester.core.saga.RetryPolicy;
+import io.artstore.ingester.core.saga.SagaDataFormat;
+import io.artstore.ingester.core.saga.SagaDefinition;
+import io.artstore.ingester.core.saga.StepAttempt;
+import io.artstore.ingester.core.saga.StepFailure;
+import io.artstore.ingester.core.saga.StepInterceptor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Adding a file as a saga. The file id is chosen before the saga starts and kept in its data, so that
+ * recovery can find, and if need be discard, whatever reached the storage element.
+ *
+ * <pre>
+ * reserve-space        → release the reservation
+ * stage-content        → discard the staged copy      (streams the upload; signs the original bytes)
+ * publish-stored       PIVOT: the staged copy becomes the stored file
+ * write-signature      retriable: {@code <storage_filename>.sig}, when asked for
+ * record-in-catalogue  retriable
+ * publish-file-added   retriable: exactly one FILE_ADDED event
+ * release-space        retriable
+ * </pre>
+ *
+ * <p>The pivot is making the file visible, not the event: files on {@code rw} elements cannot be deleted,
+ * so a stored file is the point of no return whatever follows. Until then the copy is staged, invisible
+ * and discardable on every mode. Every step after the pivot is idempotent, so recovery may repeat it; the
+ * event is published only if the publisher has not got it yet. As no event goes out before the pivot, no
+ * add ever needs a {@code FILE_ADD_RETRACTED}.
+ *
+ * <p>The steps that need the request (the reservation, held in memory, and the client's stream) get it
+ * from the {@link Upload} of {@link #definitionFor}; the {@link #definition() recovery definition} has
+ * none, so such a step re-run by recovery fails permanently and the saga is compensated.
+ */
+public final class AddFileSaga {
+
+    public static final String TYPE = "add-file";
+    public static final String RESERVE_SPACE = "reserve-space";
+    public static final String STAGE_CONTENT = "stage-content";
+    public static final String PUBLISH_STORED = "publish-stored";
+    public static final String WRITE_SIGNATURE = "write-signature";
+    public static final String RECORD_IN_CATALOGUE = "record-in-catalogue";
+    public static final String PUBLISH_FILE_ADDED = "publish-file-added";
+    public static final String RELEASE_SPACE = "release-space";
+
+    /**
+     * @param timeout how long an add may take before its pivot; past it the saga is compensated
+     */
+    public record Settings(Duration timeout, RetryPolicy retryPolicy) {
+
+        public static final Settings DEFAULT = new Settings(Duration.ofHours(1), RetryPolicy.DEFAULT);
+
+        public Settings {
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(retryPolicy, "retryPolicy");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the add saga's timeout must be positive, got " + timeout);
+            }
+        }
+    }
+
+    /**
+     * What the add saga's log keeps: enough to find and finish or undo the file without the request.
+     *
+     * @param element the storage element chosen, once space was reserved on it
+     * @param stored size and checksum of the stored bytes, once staged
+     * @param signature the detached signature, once the content was signed
+     */
+    public record Data(FileId fileId, boolean sign, Optional<Placed> element, Optional<Stored> stored,
+            Optional<DetachedSignature> signature) {
+
+        public Data {
+            Objects.requireNonNull(fileId, "fileId");
+            Objects.requireNonNull(element, "element");
+            Objects.requireNonNull(stored, "stored");
+            Objects.requireNonNull(signature, "signature");
+        }
+
+        public static Data start(FileId fileId, boolean sign) {
+            return new Data(fileId, sign, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        Data placedOn(StorageElementId elementId, Mode mode) {
+            return new Data(fileId, sign, Optional.of(new Placed(elementId, mode)), stored, signature);
+        }
+
+        Data storedAs(long size, Sha256 checksum, Optional<DetachedSignature> signed) {
+            return new Data(fileId, sign, element, Optional.of(new Stored(size, checksum)), signed);
+        }
+    }
+
+    /** The storage element a file went to. */
+    public record Placed(StorageElementId elementId, Mode mode) {
+        public Placed {
+            Objects.requireNonNull(elementId, "elementId");
+            Objects.requireNonNull(mode, "mode");
+        }
+    }
+
+    /** The stored bytes' size and SHA-256. */
+    public record Stored(long size, Sha256 checksum) {
+        public Stored {
+            Objects.requireNonNull(checksum, "checksum");
+        }
+    }
+
+    /** What only the request holds: its reservation and its content. */
+    public interface Upload {
+
+        /** Reserves space for the file and returns where it goes. */
+        Placement reserve();
+
+        /** Stages the content on the reserved element; called once, since the stream cannot be read twice. */
+        Staged stage(Data data);
+
+        /** Releases the reservation, if one was made; idempotent. */
+        void release();
+    }
+
+    /** What staging left: the staged attributes and, when signed, the signature. */
+    public record Staged(FileAttributes attributes, Optional<DetachedSignature> signature) {
+        public Staged {
+            Objects.requireNonNull(attributes, "attributes");
+            Objects.requireNonNull(signature, "signature");
+        }
+    }
+
+    static final SagaDataFormat<Data> FORMAT = new DataFormat();
+
+    private final StorageElements elements;
+    private final FileCatalog catalog;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Settings settings;
+    private final Optional<StepInterceptor<Data>> interceptor;
+
+    public AddFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Clock clock, Settings settings) {
+        this(elements, catalog, events, clock, settings, Optional.empty());
+    }
+
+    private AddFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Clock clock, Settings settings,
+            Optional<StepInterceptor<Data>> interceptor) {
+        this.elements = Objects.requireNonNull(elements, "elements");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.interceptor = interceptor;
+    }
+
+    /** The same saga with every step run through {@code around}, for tracing or fault injection. */
+    public AddFileSaga intercepted(StepInterceptor<Data> around) {
+        return new AddFileSaga(elements, catalog, events, clock, settings, Optional.of(around));
+    }
+
+    /** The definition recovery runs: without the request, whose steps then fail permanently. */
+    public SagaDefinition<Data> definition() {
+        return build(Optional.empty());
+    }
+
+    /** The definition one upload runs, its request steps served by {@code upload}. */
+    public SagaDefinition<Data> definitionFor(Upload upload) {
+        return build(Optional.of(upload));
+    }
+
+    private SagaDefinition<Data> build(Optional<Upload> upload) {
+        SagaDefinition<Data> definition = SagaDefinition.named(TYPE, FORMAT)
+                .step(RESERVE_SPACE).invoke((data, attempt) -> reserve(upload, data))
+                        .withCompensation((data, attempt) -> release(upload, data))
+                .step(STAGE_CONTENT).invoke((data, attempt) -> stage(upload, data, attempt))
+                        .withCompensation((data, attempt) -> discardStaged(data))
+                .step(PUBLISH_STORED).invoke((data, attempt) -> publishStored(data)).pivot()
+                .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriable()
+                .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data)).retriable()
+                .step(PUBLISH_FILE_ADDED).invoke(this::publishFileAdded).retriable()
+                .step(RELEASE_SPACE).invoke((data, attempt) -> release(upload, data)).retriable()
+                .timeout(settings.timeout())
+                .retryPolicy(settings.retryPolicy())
+                .classifyFailuresWith(CLASSIFIER)
+                .build();
+        return interceptor.map(definition::intercepted).orElse(definition);
+    }
+
+    // --- Steps ---
+
+    private Data reserve(Optional<Upload> upload, Data data) {
+        Placement placement = upload.orElseThrow(() -> new RequestGone("the reservation")).reserve();
+        return data.placedOn(placement.descriptor().id(), placement.descriptor().mode());
+    }
+
+    private Data release(Optional<Upload> upload, Data data) {
+        // The reservation lives in memory: after a restart it is gone already.
+        upload.ifPresent(Upload::release);
+        return data;
+    }
+
+    private Data stage(Optional<Upload> upload, Data data, StepAttempt attempt) {
+        Upload request = upload.orElseThrow(() -> new RequestGone("the upload's content"));
+        if (!attempt.isFirst()) {
+            throw new RequestGone("the upload's content, read by an earlier attempt,");
+        }
+        try {
+            Staged staged = request.stage(data);
+            return data.storedAs(staged.attributes().fileSize(), staged.attributes().checksum(), staged.signature());
+        } catch (RuntimeException failure) {
+            throw new ContentConsumed(failure);
+        }
+    }
+
+    private Data discardStaged(Data data) {
+        Optional<Placed> placed = data.element();
+        if (placed.isPresent()) {
+            element(placed.get()).discardStaged(data.fileId());
+        }
+        return data;
+    }
+
+    private Data publishStored(Data data) {
+        Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
+        element(placed).publishStaged(data.fileId());
+        return data;
+    }
+
+    private Data writeSignature(Data data) {
+        if (data.sign()) {
+            DetachedSignature signature = data.signature().orElseThrow(() -> broken(data, "no signature"));
+            element(data.element().orElseThrow()).writeSidecar(data.fileId(), DetachedSignature.SIDECAR_SUFFIX, signature.der());
+        }
+        return data;
+    }
+
+    private Data recordInCatalogue(Data data) {
+        Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
+        FileAttributes attributes = element(placed).stat(data.fileId()).orElseThrow(() -> new IngestException(Kind.INTERNAL,
+                "stored_file_missing", "file " + data.fileId() + " was published on storage element " + placed.elementId()
+                        + " but the element does not find it"));
+        catalog.put(new CatalogEntry(placed.elementId(), placed.mode(), attributes));
+        return data;
+    }
+
+    private Data publishFileAdded(Data data, StepAttempt attempt) {
+        if (!attempt.isFirst() && events.published(data.fileId(), FileEvent.Type.FILE_ADDED)) {
+            return data;
+        }
+        Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
+        Stored stored = data.stored().orElseThrow(() -> broken(data, "no stored size"));
+        events.publish(new FileEvent(FileEvent.Type.FILE_ADDED, data.fileId(), placed.elementId(), placed.mode(),
+                stored.size(), stored.checksum(), clock.instant()));
+        return data;
+    }
+
+    private StorageElement element(Placed placed) {
+        return elements.find(placed.elementId()).orElseThrow(() -> new IngestException(Kind.UNAVAILABLE,
+                "storage_unavailable", "storage element " + placed.elementId() + " is not known now"));
+    }
+
+    private static IngestException broken(Data data, String missing) {
+        return new IngestException(Kind.INTERNAL, "saga_data_broken", "the add saga of file " + data.fileId()
+                + " has " + missing + " in its data at a step that needs it");
+    }
+
+    // --- Failures that no retry can mend ---
+
+    /** Stream-consuming and request-bound steps fail for good: a second attempt has nothing to read. */
+    private static final FailureClassifier CLASSIFIER = failure -> failure instanceof RequestGone || failure instanceof ContentConsumed
+            ? StepFailure.permanent(failure.getMessage())
+            : FailureClassifier.standard().classify(failure);
+
+    /** A step that needs the request, run where the request is gone (recovery, or a retry). */
+    static final class RequestGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RequestGone(String what) {
+            super(what + " is gone with the request that brought it; the add is undone");
+        }
+    }
+
+    /** Staging failed after it had read from the client's stream, which cannot be read again. */
+    static final class ContentConsumed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ContentConsumed(RuntimeException cause) {
+            super((cause instanceof IngestException ingest ? ingest.code() + ": " : "") + cause.getMessage(), cause);
+        }
+
+        /** What the client is to be told: the failure itself. */
+        RuntimeException original() {
+            return (RuntimeException) getCause();
+        }
+    }
+
+    // --- The data in the log ---
+
+    private static final class DataFormat implements SagaDataFormat<Data> {
+
+        @Override
+        public Map<String, String> write(Data data) {
+            Map<String, String> fields = new HashMap<>();
+            fields.put("file_id", data.fileId().toString());
+            fields.put("sign", Boolean.toString(data.sign()));
+            data.element().ifPresent(placed -> {
+                fields.put("element_id", placed.elementId().value());
+                fields.put("mode", placed.mode().wireName());
+            });
+            data.stored().ifPresent(stored -> {
+                fields.put("stored_size", Long.toString(stored.size()));
+                fields.put("stored_checksum", stored.checksum().hex());
+            });
+            data.signature().ifPresent(signature -> {
+                fields.put("signature_der", Base64.getEncoder().encodeToString(signature.der()));
+                fields.put("signature_algorithm", signature.algorithm().wireName());
+                fields.put("signature_certificate_fingerprint", signature.certificateFingerprint());
+                fields.put("signature_signed_at", signature.signedAt().toString());
+            });
+            return fields;
+        }
+
+        @Override
+        public Data read(Map<String, String> fields) {
+            FileId fileId = FileId.parse(fields.get("file_id"));
+            Optional<Placed> element = Optional.ofNullable(fields.get("element_id"))
+                    .map(id -> new Placed(StorageElementId.of(id), Mode.parse(fields.get("mode"))));
+            Optional<Stored> stored = Optional.ofNullable(fields.get("stored_size"))
+                    .map(size -> new Stored(Long.parseLong(size), Sha256.parse(fields.get("stored_checksum"))));
+            Optional<DetachedSignature> signature = Optional.ofNullable(fields.get("signature_der"))
+                    .map(der -> new DetachedSignature(Base64.getDecoder().decode(der),
+                            SignatureAlgorithm.parse(fields.get("signature_algorithm")),
+                            fields.get("signature_certificate_fingerprint"),
+                            Instant.parse(fields.get("signature_signed_at"))));
+            return new Data(fileId, Boolean.parseBoolean(fields.get("sign")), element, stored, signature);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.artstore.ingester.server.saga;
+
+import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.saga.SagaDefinition;
+import io.artstore.ingester.core.saga.SagaId;
+import io.artstore.ingester.core.saga.SagaListener;
+import io.artstore.ingester.core.saga.SagaRecord;
+import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.StepFailure;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Logs one structured line per step outcome and per saga end, with the saga id as a key-value pair, and
+ * counts how sagas end, for the status document. A parked saga is logged as an error: an operator must act.
+ */
+public final class SagaMonitor implements SagaListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.artstore.ingester.sagas");
+
+    private final Map<String, SagaDefinition<?>> definitions;
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong compensated = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong recoveryFailures = new AtomicLong();
+
+    public SagaMonitor(Collection<? extends SagaDefinition<?>> definitions) {
+        this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name, Function.identity()));
+    }
+
+    @Override
+    public void recorded(SagaRecord record) {
+        switch (record.kind()) {
+            case STEP_SUCCEEDED, COMPENSATION_SUCCEEDED -> stepLine(LOG.atInfo(), record, "ok");
+            case STEP_FAILED, COMPENSATION_FAILED -> stepLine(LOG.atWarn(), record,
+                    record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
+            case SAGA_COMPLETED -> {
+                completed.incrementAndGet();
+                sagaLine(LOG.atInfo(), record, "completed");
+            }
+            case SAGA_COMPENSATED -> {
+                compensated.incrementAndGet();
+                sagaLine(LOG.atInfo(), record, "compensated");
+            }
+            case SAGA_PARKED -> {
+                parked.incrementAndGet();
+                sagaLine(LOG.atError(), record, "failed_compensation");
+            }
+            default -> {
+                // Intents and claims are in the saga log; the outcome is what an operator reads.
+            }
+        }
+    }
+
+    @Override
+    public void recoveryFailed(SagaId sagaId, RuntimeException failure) {
+        recoveryFailures.incrementAndGet();
+        LOG.atWarn().setMessage("saga recovery").addKeyValue("saga_id", sagaId.value())
+                .addKeyValue("outcome", "recovery_failed").addKeyValue("reason", String.valueOf(failure.getMessage()))
+                .setCause(failure).log();
+    }
+
+    /** The {@code sagas} section of the status document: sagas by state now, and how many ended since start. */
+    public Map<String, Object> status(SagaLog log) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("running", log.list(SagaState.RUNNING).size());
+        status.put("compensating", log.list(SagaState.COMPENSATING).size());
+        status.put("failed_compensation", log.list(SagaState.FAILED_COMPENSATION).size());
+        status.put("completed_since_start", completed.get());
+        status.put("compensated_since_start", compensated.get());
+        status.put("parked_since_start", parked.get());
+        status.put("recovery_failures_since_start", recoveryFailures.get());
+        return status;
+    }
+
+    private void stepLine(LoggingEventBuilder builder, SagaRecord record, String outcome) {
+        boolean compensation = record.kind() == SagaRecord.Kind.COMPENSATION_SUCCEEDED || record.kind() == SagaRecord.Kind.COMPENSATION_FAILED;
+        LoggingEventBuilder line = base(builder, record)
+                .addKeyValue("step", stepName(record))
+                .addKeyValue("compensation", compensation)
+                .addKeyValue("attempt", record.attempt())
+                .addKeyValue("outcome", outcome);
+        record.failure().ifPresent(failure -> line.addKeyValue("reason", failure.message()));
+        line.log();
+    }
+
+    private static void sagaLine(LoggingEventBuilder builder, SagaRecord record, String outcome) {
+        LoggingEventBuilder line = base(builder, record).addKeyValue("outcome", outcome);
+        record.failure().ifPresent(failure -> line.addKeyValue("reason", failure.message()));
+        line.log();
+    }
+
+    private static LoggingEventBuilder base(LoggingEventBuilder builder, SagaRecord record) {
+        return builder.setMessage("saga " + record.sagaType())
+                .addKeyValue("saga_id", record.sagaId().value())
+                .addKeyValue("saga_type", record.sagaType())
+                .addKeyValue("file_id", Objects.requireNonNullElse(record.data().get("file_id"), ""));
+    }
+
+    private String stepName(SagaRecord record) {
+        SagaDefinition<?> definition = definitions.get(record.sagaType());
+        return definition != null && record.step() < definition.steps().size()
+                ? definition.step(record.step()).name()
+                : "step-" + record.step();
+    }
+}
