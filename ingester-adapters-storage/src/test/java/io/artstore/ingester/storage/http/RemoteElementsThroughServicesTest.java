@@ -8,19 +8,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.in.AddedFile;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
+import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.service.AddFileService;
-import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
+import io.artstore.ingester.core.testing.FileSagas;
 import io.artstore.ingester.core.transfer.TransactionId;
-import io.artstore.ingester.core.transfer.TransferFixture;
 import io.artstore.ingester.core.transfer.TransferFixture.SeededFile;
+import io.artstore.ingester.core.transfer.TransferFixture;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.storage.http.fixture.StorageElementServer;
 import java.io.ByteArrayInputStream;
@@ -29,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,14 +53,16 @@ class RemoteElementsThroughServicesTest {
     private RemoteTransferElements remote;
     private TransferFixture fixture;
     private AddFileService add;
+    private DeleteFileUseCase delete;
 
     @BeforeEach
     void startElements() {
         remote = new RemoteTransferElements(root, true);
         fixture = remote.newFixture();
-        add = new AddFileService(new StorageElementSelector(fixture.elements, new FakeCapacityReservations(),
-                StorageElementSelector.DEFAULT_GROWTH_STEP), fixture.catalog, fixture.events, Map.of(), fixture.clock,
-                10L << 20);
+        FileSagas sagas = new FileSagas(new FileSagas.Ports(fixture.elements, new FakeCapacityReservations(), fixture.catalog,
+                fixture.events, fixture.locks, new InMemorySagaLog()), new ManualClock(fixture.clock.instant()), Optional.empty());
+        add = sagas.add();
+        delete = sagas.delete();
     }
 
     @AfterEach
@@ -119,7 +123,7 @@ class RemoteElementsThroughServicesTest {
         assertThat(attributes.path("metadata").path("ingester").path("retention_policy").asText()).isEqualTo("temporary");
         assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).isEmpty();
 
-        fixture.deleteService().delete(fileId);
+        delete.delete(fileId);
 
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder())).isEmpty();
         assertThat(fixture.catalog.find(fileId)).isEmpty();
@@ -140,7 +144,7 @@ class RemoteElementsThroughServicesTest {
         assertThat(attributes(remote.rw, stored).path("metadata").path("ingester").path("retention_policy").asText())
                 .isEqualTo("permanent");
 
-        assertThatThrownBy(() -> fixture.deleteService().delete(stored.fileId()))
+        assertThatThrownBy(() -> delete.delete(stored.fileId()))
                 .isInstanceOfSatisfying(IngestException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.CONFLICT);
                     assertThat(e.code()).isEqualTo("wrong_mode");

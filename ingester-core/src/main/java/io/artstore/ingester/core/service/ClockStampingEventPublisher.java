@@ -1,6 +1,7 @@
 package io.artstore.ingester.core.service;
 
 import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.FileEvent;
@@ -28,5 +29,10 @@ public final class ClockStampingEventPublisher implements EventPublisher {
         VectorClock stamp = clock.receive(event.clock());
         delegate.publish(event.withClock(stamp));
         lastChanges.recordChange(event.fileId(), stamp);
+    }
+
+    @Override
+    public boolean published(FileId fileId, FileEvent.Type type) {
+        return delegate.published(fileId, type);
     }
 }
