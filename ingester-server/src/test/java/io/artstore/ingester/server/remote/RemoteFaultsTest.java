@@ -93,6 +93,19 @@ class RemoteFaultsTest {
         log.start();
         Logger adapterLog = (Logger) LoggerFactory.getLogger("io.artstore.ingester.storage.http.HttpStorageElement");
         adapterLog.addAppender(log);
+        try {
+            opensAndMovesToTheOtherElement(preferred, other);
+        } finally {
+            adapterLog.detachAppender(log);
+        }
+        assertThat(log.list).as("the change of state is logged")
+                .anySatisfy(event -> {
+                    assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                    assertThat(event.getFormattedMessage()).contains("preferred-edit", "circuit opened");
+                });
+    }
+
+    private void opensAndMovesToTheOtherElement(Element preferred, Element other) {
         preferred.server().faults().failNext(1_000, 503);
 
         int refused = 0;
@@ -122,12 +135,6 @@ class RemoteFaultsTest {
         assertThat(statusPreferred.path("circuit_breaker").path("failure_rate").asInt()).isPositive();
         assertThat(server.get("/").body()).contains("circuit open");
         remote.assertNothingHalfWritten();
-        adapterLog.detachAppender(log);
-        assertThat(log.list).as("the change of state is logged")
-                .anySatisfy(event -> {
-                    assertThat(event.getLevel()).isEqualTo(Level.WARN);
-                    assertThat(event.getFormattedMessage()).contains("preferred-edit", "circuit opened");
-                });
     }
 
     @Test
