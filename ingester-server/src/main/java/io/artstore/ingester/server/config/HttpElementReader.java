@@ -1,6 +1,7 @@
 package io.artstore.ingester.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.server.config.ConfigLoader.Value;
@@ -83,15 +84,14 @@ final class HttpElementReader {
         URI url = httpUrl(element.required("url"));
         int priority = element.value("priority").map(v -> v.integer(0, Integer.MAX_VALUE))
                 .orElse(StorageSettings.DEFAULT_PRIORITY);
-        HttpStorageSettings settings = checked(key, () -> HttpStorageSettings.of(id, mode, url, priority, token(element)));
+        HttpStorageSettings base = checked(key, () -> HttpStorageSettings.of(id, mode, url, priority, token(element)));
         List<String> pins = element.strings("pins");
-        settings = checked(key + ".pins", settings::withPins, pins);
-        Section tls = element.section("tls", TLS_KEYS);
-        settings = settings.withTls(tls(tls));
-        settings = settings.withTimeouts(timeouts(element.section("timeouts", TIMEOUT_KEYS)));
-        settings = settings.withResilience(resilience(element));
         Duration ttl = element.value("capacity_cache_ttl").map(v -> v.duration(false)).orElse(DEFAULT_CAPACITY_CACHE_TTL);
-        return settings.withCapacityCacheTtl(ttl);
+        return checked(key + ".pins", () -> base.withPins(pins))
+                .withTls(tls(element.section("tls", TLS_KEYS)))
+                .withTimeouts(timeouts(element.section("timeouts", TIMEOUT_KEYS)))
+                .withResilience(resilience(element))
+                .withCapacityCacheTtl(ttl);
     }
 
     private Token token(Section element) {
@@ -126,7 +126,7 @@ final class HttpElementReader {
     }
 
     private Tls tls(Section section) {
-        String minVersion = section.value("min_version").map(v -> tlsVersion(v)).orElse(Tls.DEFAULT.minVersion());
+        String minVersion = section.value("min_version").map(HttpElementReader::tlsVersion).orElse(Tls.DEFAULT.minVersion());
         Optional<Value> trustStore = section.value("trust_store");
         Optional<Value> password = section.value("trust_store_password");
         String type = section.value("trust_store_type").map(v -> v.text().trim().toUpperCase(Locale.ROOT))
@@ -209,10 +209,6 @@ final class HttpElementReader {
         }
     }
 
-    private <A, T> T checked(String key, java.util.function.Function<A, T> make, A argument) {
-        return checked(key, () -> make.apply(argument));
-    }
-
     /** One mapping of the file: its known keys and its single values, each named by its full key. */
     private final class Section {
         private final String key;
@@ -220,7 +216,7 @@ final class HttpElementReader {
 
         Section(String key, JsonNode node, Set<String> known) {
             this.key = key;
-            this.node = node == null || node.isNull() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+            this.node = node == null || node.isNull() ? MissingNode.getInstance() : node;
             if (this.node.isMissingNode()) {
                 return;
             }

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * One configured storage element. Only {@code local} elements (a folder in the ArtStore layout) exist so far.
+ * One configured local storage element: a folder in the ArtStore layout. Remote ones ({@code type: http}) are
+ * read straight into the HTTP adapter's settings, see {@link StorageSettings#httpElements()}.
  *
  * @param capacityBytes a quota below the file system's free space, if any
  */

@@ -2,6 +2,10 @@ package io.artstore.ingester.server.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.server.testing.Content;
@@ -16,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Faults of remote storage elements as the server's clients see them. */
 class RemoteFaultsTest {
@@ -84,6 +89,23 @@ class RemoteFaultsTest {
         Element preferred = remote.start("preferred-edit", Mode.EDIT, 1, Transport.PLAIN);
         Element other = remote.start("other-edit", Mode.EDIT, 2, Transport.TLS);
         startServer();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger adapterLog = (Logger) LoggerFactory.getLogger("io.artstore.ingester.storage.http.HttpStorageElement");
+        adapterLog.addAppender(log);
+        try {
+            opensAndMovesToTheOtherElement(preferred, other);
+        } finally {
+            adapterLog.detachAppender(log);
+        }
+        assertThat(log.list).as("the change of state is logged")
+                .anySatisfy(event -> {
+                    assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                    assertThat(event.getFormattedMessage()).contains("preferred-edit", "circuit opened");
+                });
+    }
+
+    private void opensAndMovesToTheOtherElement(Element preferred, Element other) {
         preferred.server().faults().failNext(1_000, 503);
 
         int refused = 0;
