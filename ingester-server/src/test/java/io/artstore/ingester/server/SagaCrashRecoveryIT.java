@@ -88,7 +88,7 @@ class SagaCrashRecoveryIT {
         try (ServerProcess server = ServerProcess.start(config, Map.of(), "128m")) {
             fileId = uploadSigned(server);
             Path sagaLog = folder.resolve("data").resolve("sagas")
-                    .resolve("saga-" + Files.readString(folder.resolve("data").resolve("instance-id")).trim() + ".log");
+                    .resolve("saga-" + Files.readString(folder.resolve("data").resolve("node-id")).trim() + ".log");
             long before = Files.size(sagaLog);
             Thread deleter = new Thread(() -> {
                 try {
