@@ -1,10 +1,5 @@
 package io.artstore.ingester.core.transfer;
 
-import io.artstore.ingester.core.testing.Faults;
-import io.artstore.ingester.core.testing.InMemoryFileCatalog;
-import io.artstore.ingester.core.testing.RecordingEventPublisher;
-import io.artstore.ingester.core.testing.FakeCapacityReservations;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileAttributes;
@@ -13,16 +8,22 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.Uploader;
+import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.port.out.StoreRequest;
-import io.artstore.ingester.core.service.DeleteFileService;
+import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
+import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.service.FileLocator;
-import io.artstore.ingester.core.service.LockingDeleteFileService;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.core.testing.FakeCapacityReservations;
+import io.artstore.ingester.core.testing.Faults;
+import io.artstore.ingester.core.testing.FileSagas;
+import io.artstore.ingester.core.testing.InMemoryFileCatalog;
+import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -117,9 +118,10 @@ public final class TransferFixture {
                 clock);
     }
 
-    public LockingDeleteFileService deleteService() {
-        return new LockingDeleteFileService(
-                new DeleteFileService(new FileLocator(catalog, elements), elements, catalog, events, clock), locks);
+    /** The delete saga over this fixture's elements, catalogue, events and locks, as the server wires it. */
+    public DeleteFileUseCase deleteService() {
+        return new FileSagas(new FileSagas.Ports(elements, new FakeCapacityReservations(), catalog, events, locks,
+                new InMemorySagaLog()), new ManualClock(clock.instant()), Optional.empty()).delete();
     }
 
     public SeededFile seed(String name) {
