@@ -3,33 +3,19 @@ package io.artstore.ingester.storage.embedded;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.IngestException;
-import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.out.ClockSync;
-import io.artstore.ingester.storage.fs.DurableFiles;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * Vector clocks in a local folder, one {@code <node>.clock} file per node holding the clock's text form,
- * replaced by temp file, fsync and atomic rename so that a crash leaves the old clock or the new one.
- */
+/** Vector clocks in a local folder, one {@code <node>.clock} file per node (see {@link ClockFiles}). */
 public final class FileClockSync implements ClockSync {
 
-    private static final String SUFFIX = ".clock";
-    private static final String TEMP_FOLDER = ".tmp";
+    private final ClockFiles files;
 
-    private final Path folder;
-    private final Path temp;
-
-    private FileClockSync(Path folder) {
-        this.folder = folder;
-        this.temp = folder.resolve(TEMP_FOLDER);
+    private FileClockSync(ClockFiles files) {
+        this.files = files;
     }
 
     /**
@@ -38,15 +24,7 @@ public final class FileClockSync implements ClockSync {
      * @throws UncheckedIOException when the folder cannot be created or cleared
      */
     public static FileClockSync open(Path folder) {
-        Path absolute = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
-        FileClockSync sync = new FileClockSync(absolute);
-        try {
-            DurableFiles.createFolders(sync.temp);
-            DurableFiles.emptyFolder(sync.temp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the clock folder " + absolute + ": " + e.getMessage(), e);
-        }
-        return sync;
+        return new FileClockSync(ClockFiles.open(folder, "clock store"));
     }
 
     /**
@@ -54,40 +32,11 @@ public final class FileClockSync implements ClockSync {
      */
     @Override
     public Optional<VectorClock> load(NodeId node) {
-        Path file = fileOf(node);
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException none) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw failure("reading " + file, e);
-        }
-        try {
-            return Optional.of(VectorClock.parse(text.strip()));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(Kind.INTERNAL, "clock_unreadable",
-                    "the vector clock in " + file + " cannot be read (" + e.getMessage() + "); restore it or remove it", e);
-        }
+        return files.read(Objects.requireNonNull(node, "node").value());
     }
 
     @Override
     public void persist(NodeId node, VectorClock clock) {
-        Objects.requireNonNull(clock, "clock");
-        Path file = fileOf(node);
-        try {
-            DurableFiles.replace(file, (clock.toText() + "\n").getBytes(StandardCharsets.UTF_8), temp);
-        } catch (IOException e) {
-            throw failure("writing " + file, e);
-        }
-    }
-
-    private Path fileOf(NodeId node) {
-        return folder.resolve(Objects.requireNonNull(node, "node").value() + SUFFIX);
-    }
-
-    private static IngestException failure(String action, IOException e) {
-        return new IngestException(Kind.INTERNAL, "clock_io_error", "the vector clock store failed " + action + ": "
-                + e.getMessage(), e);
+        files.write(Objects.requireNonNull(node, "node").value(), clock);
     }
 }
