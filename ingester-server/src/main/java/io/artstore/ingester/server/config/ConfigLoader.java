@@ -481,8 +481,8 @@ public final class ConfigLoader {
             } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
                 // reported below
             }
-            throw new ConfigException(source, "must be a " + (zeroAllowed ? "" : "positive ") + "duration such as 500ms, 30s,"
-                    + " 5m, 1h, 2d or PT30S (a bare number is seconds), got '" + text + "'");
+            throw new ConfigException(source, "must be a duration such as 500ms, 30s, 5m, 1h, 2d or PT30S (a bare number is"
+                    + " seconds), " + (zeroAllowed ? "zero or more" : "more than zero") + ", got '" + text + "'");
         }
 
         double fraction() {
