@@ -38,6 +38,12 @@ class AdminApiGateTest {
                 assertThat(reply.json().path("detail").asText()).isEqualTo(reply.json().path("message").asText());
             }
             assertThat(list.body()).doesNotContain(sagaId);
+            for (String disguised : new String[] {"/api/v1/%61dmin/sagas?state=completed", "/api/v1/admin//sagas?state=completed",
+                    "/api/v1/./admin/sagas?state=completed", "/api/v1/admin/sagas/?state=completed"}) {
+                Reply reply = server.get(disguised);
+                assertThat(reply.status()).as("%s: %s", disguised, reply).isNotEqualTo(200);
+                assertThat(reply.body()).as(disguised).doesNotContain(sagaId);
+            }
             assertThat(sagaLog(server)).as("the saga log").isEqualTo(sagaLogBefore);
             assertThat(server.get("/api/v1/sagas/" + sagaId).body()).isEqualTo(sagaBefore);
             assertThat(server.get("/api/v1/sagas/" + sagaId).status()).as("a saga stays readable by its id").isEqualTo(200);
