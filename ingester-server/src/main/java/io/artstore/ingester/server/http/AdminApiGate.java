@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminApiGate {
 
     /** Every admin route starts with this. */
-    public static final String PREFIX = "/api/v1/admin";
+    static final String PREFIX = "/api/v1/admin";
 
     static final String DISABLED_MESSAGE = "the admin API is off while authentication is off; set"
             + " admin.enabled_without_auth (INGESTER_ADMIN_ENABLED_WITHOUT_AUTH) to on to serve it anyway, only on a"
@@ -37,10 +37,6 @@ public final class AdminApiGate {
                     + " list and retry sagas under {}/; keep the server on a trusted network", PREFIX);
         }
         return new AdminApiGate(authEnabled || enabledWithoutAuth);
-    }
-
-    public boolean open() {
-        return open;
     }
 
     /** Register before the routes, so that a refusal comes before any of them acts. */
