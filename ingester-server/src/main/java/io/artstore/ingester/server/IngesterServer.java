@@ -37,6 +37,7 @@ import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
+import io.artstore.ingester.server.http.AdminApiGate;
 import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
@@ -194,7 +195,8 @@ public final class IngesterServer implements AutoCloseable {
                 new VectorClockHeader(localClock, guard),
                 new TransferRoutes(transfers, guard),
                 sagaRoutes,
-                signatureRoutes);
+                signatureRoutes,
+                AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
     }
 
     /**

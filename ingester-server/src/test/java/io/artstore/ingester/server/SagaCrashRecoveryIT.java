@@ -128,6 +128,8 @@ class SagaCrashRecoveryIT {
                   data_dir: %s
                 logging:
                   format: json
+                admin:
+                  enabled_without_auth: on
                 """.formatted(folder.resolve("data")));
     }
 

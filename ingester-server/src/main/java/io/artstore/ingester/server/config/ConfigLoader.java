@@ -54,6 +54,7 @@ public final class ConfigLoader {
             Map.entry("auth.public_key_path", List.of("AUTH_PUBLIC_KEY_PATH", "INGESTER_AUTH_PUBLIC_KEY_PATH")),
             Map.entry("auth.client_id", List.of("INGESTER_AUTH_CLIENT_ID")),
             Map.entry("auth.client_secret", List.of("INGESTER_AUTH_CLIENT_SECRET")),
+            Map.entry("admin.enabled_without_auth", List.of("INGESTER_ADMIN_ENABLED_WITHOUT_AUTH")),
             Map.entry("storage.data_dir", List.of("INGESTER_DATA_DIR")),
             Map.entry("upload.max_file_size", List.of("MAX_FILE_SIZE", "INGESTER_MAX_FILE_SIZE")),
             Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
@@ -179,6 +180,7 @@ public final class ConfigLoader {
             throw new ConfigException(authEnabled.orElseThrow().source(), "token authentication is not available in this"
                     + " version; set it to off and keep the server reachable only from trusted clients");
         }
+        AdminSettings admin = new AdminSettings(text("admin.enabled_without_auth").map(Value::bool).orElse(false));
         Path dataDir = text("storage.data_dir").map(Value::path).orElse(Path.of("data"));
         ServiceAccountSettings serviceAccount = serviceAccount();
         StorageSettings storage = storage(dataDir, serviceAccount);
@@ -198,7 +200,7 @@ public final class ConfigLoader {
         SigningSettings signing = signing();
         SagaSettings sagas = sagas();
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
-        return new IngesterConfig(server, logging, auth, storage, upload, compression, instance, transfer, signing, sagas,
+        return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
                 file, defaultsOnly);
     }
 

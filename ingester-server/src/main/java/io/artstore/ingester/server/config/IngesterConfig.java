@@ -18,6 +18,7 @@ public record IngesterConfig(
         ServerSettings server,
         LoggingSettings logging,
         AuthSettings auth,
+        AdminSettings admin,
         StorageSettings storage,
         UploadSettings upload,
         CompressionSettings compression,
@@ -39,6 +40,7 @@ public record IngesterConfig(
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(upload, "upload");
         Objects.requireNonNull(compression, "compression");
@@ -61,6 +63,7 @@ public record IngesterConfig(
                 "public_key_path", auth.publicKeyPath().map(Path::toString).orElse(null),
                 "client_id", auth.clientId().orElse(null),
                 "client_secret", auth.clientSecret().map(secret -> MASK).orElse(null)));
+        root.put("admin", ordered("enabled_without_auth", admin.enabledWithoutAuth()));
         List<Map<String, Object>> elements = storage.elements().stream().map(element -> ordered(
                 "id", element.id().value(), "mode", element.mode().wireName(),
                 "type", element.type().name().toLowerCase(java.util.Locale.ROOT), "path", element.path().toString(),

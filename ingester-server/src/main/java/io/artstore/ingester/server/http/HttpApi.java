@@ -18,7 +18,7 @@ public final class HttpApi {
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
-            SignatureRoutes signatures) {
+            SignatureRoutes signatures, AdminApiGate admin) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -35,6 +35,7 @@ public final class HttpApi {
             }
             // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
             config.staticFiles.enableWebjars();
+            admin.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);

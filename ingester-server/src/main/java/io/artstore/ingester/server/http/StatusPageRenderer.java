@@ -40,6 +40,25 @@ public final class StatusPageRenderer {
     private static final DateTimeFormatter TIME_FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+    /** The counts of the {@code transfers} section, in the order shown, with their labels. */
+    private static final String[][] TRANSFER_COUNTS = {
+        {"in_flight", "In flight"},
+        {"committed", "Committed since start"},
+        {"aborted", "Aborted since start"},
+        {"heuristic", "Heuristic since start"},
+    };
+
+    /** The counts of the {@code sagas} section, in the order shown, with their labels. */
+    private static final String[][] SAGA_COUNTS = {
+        {"running", "Running"},
+        {"compensating", "Compensating"},
+        {"failed_compensation", "Failed compensation"},
+        {"completed_since_start", "Completed since start"},
+        {"compensated_since_start", "Compensated since start"},
+        {"parked_since_start", "Parked since start"},
+        {"recovery_failures_since_start", "Recovery failures since start"},
+    };
+
     private static final String TEMPLATE = loadTemplate();
 
     private StatusPageRenderer() {
@@ -53,6 +72,10 @@ public final class StatusPageRenderer {
         slots.put("summary", summary(status));
         slots.put("instance_facts", instanceFacts(status));
         slots.put("health_checks", healthChecks(status.path("health").path("checks")));
+        slots.put("transfers_badge", attentionBadge(status.path("transfers"), "heuristic", "heuristic"));
+        slots.put("transfer_counts", counts(status.path("transfers"), TRANSFER_COUNTS));
+        slots.put("sagas_badge", attentionBadge(status.path("sagas"), "failed_compensation", "failed compensation"));
+        slots.put("saga_counts", counts(status.path("sagas"), SAGA_COUNTS));
         slots.put("storage_elements_rows", storageElementRows(status.path("storage_elements")));
         slots.put("configuration_rows", configurationRows(status.path("configuration")));
         slots.put("generated_at", escape(text(status.path("health").path("timestamp"))
@@ -156,6 +179,31 @@ public final class StatusPageRenderer {
         return html.isEmpty()
                 ? "<tr><td class=\"text-center text-body-secondary py-4\" colspan=\"6\">No storage elements reported.</td></tr>"
                 : html.toString();
+    }
+
+    /**
+     * A warning when the count that needs an operator (heuristic transfers, sagas parked in failed compensation) is
+     * above zero; neutral when the section is missing, as from a server that does not report it.
+     */
+    private static String attentionBadge(JsonNode section, String key, String what) {
+        if (!section.isObject()) {
+            return badge("secondary", "not reported");
+        }
+        OptionalLong count = count(section.path(key));
+        if (count.isPresent() && count.getAsLong() > 0) {
+            return badge("warning", "Needs an operator: " + count.getAsLong() + " " + what);
+        }
+        return badge(count.isPresent() ? "success" : "secondary", count.isPresent() ? "OK" : "unknown");
+    }
+
+    private static String counts(JsonNode section, String[][] labels) {
+        StringBuilder html = new StringBuilder();
+        for (String[] label : labels) {
+            OptionalLong count = count(section.path(label[0]));
+            html.append("<dt class=\"col-8\">").append(escape(label[1])).append("</dt><dd class=\"col-4 text-end mb-1\">")
+                    .append(count.isPresent() ? Long.toString(count.getAsLong()) : MISSING).append("</dd>");
+        }
+        return html.toString();
     }
 
     private static String capacity(JsonNode capacity) {
@@ -301,6 +349,12 @@ public final class StatusPageRenderer {
     /** A scalar as text; empty for missing, null, objects and arrays. */
     private static Optional<String> text(JsonNode node) {
         return node.isValueNode() && !node.isNull() ? Optional.of(node.asText()) : Optional.empty();
+    }
+
+    /** A whole number; counts of another type are shown as missing rather than guessed. */
+    private static OptionalLong count(JsonNode node) {
+        return node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToLong()
+                ? OptionalLong.of(node.longValue()) : OptionalLong.empty();
     }
 
     private static OptionalLong number(JsonNode node) {

@@ -20,7 +20,7 @@ class SagaRoutesTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
+        server = TestServer.builder().adminApi().start();
     }
 
     @AfterAll

@@ -121,6 +121,8 @@ class StatusPageBrowserIT {
         assertThat(dom)
                 .contains(">ingester-after-refresh<", ">2 h 5 min<", "Not ready")
                 .contains(">remote-archive<", "circuit half_open", "&lt;b&gt;not bold&lt;/b&gt;")
+                .contains("Needs an operator: 1 heuristic", "Needs an operator: 4 failed compensation",
+                        ">Committed since start</dt><dd class=\"col-4 text-end mb-1\">13</dd>")
                 .doesNotContain("<b>not bold</b>")
                 .contains("<code>server.port</code></th><td>8020</td>", "Generated at <span id=\"generated-at\">2026-11-26 00:05:00 UTC</span>");
     }
@@ -132,7 +134,8 @@ class StatusPageBrowserIT {
         String dom = chromium.dumpDom(pageUrl);
 
         assertThat(classesOf(dom, "stale-badge")).doesNotContain("d-none");
-        assertThat(dom).contains(">ingester-7f3a<", ">local-edit<", ">local-rw<", ">2 h 3 min<", "<code>server.port</code>")
+        assertThat(dom).contains(">ingester-7f3a<", ">local-edit<", ">local-rw<", ">2 h 3 min<", "<code>server.port</code>",
+                        ">Completed since start</dt><dd class=\"col-4 text-end mb-1\">42</dd>")
                 .doesNotContain("data-refreshed-at=");
     }
 
@@ -186,6 +189,8 @@ class StatusPageBrowserIT {
         rich.withObjectProperty("configuration").put("banner", "<script>alert('x')</script> \"quoted\" & more")
                 .putNull("proxy").putArray("peers");
         rich.withObjectProperty("health").withObjectProperty("checks").putObject("catalogue").put("status", "fail");
+        rich.withObjectProperty("transfers").put("heuristic", 2).put("aborted", "<b>many</b>").put("committed", 3.0);
+        rich.withObjectProperty("sagas").put("failed_compensation", 1).put("running", 1.5).putNull("compensating");
         ObjectNode bare = StatusDocuments.JSON.createObjectNode();
         bare.putObject("health").put("timestamp", "2026-11-26T00:05:00Z");
         return Stream.of(Arguments.of("a rich document", rich), Arguments.of("a bare document", bare));
@@ -199,6 +204,8 @@ class StatusPageBrowserIT {
                 10_000L * GIB, 9_000L * GIB, 1_000L * GIB, 90.0, 0);
         archive.putObject("circuit_breaker").put("state", "half_open");
         status.withArrayProperty("storage_elements").add(archive);
+        status.withObjectProperty("transfers").put("committed", 13).put("heuristic", 1);
+        status.withObjectProperty("sagas").put("failed_compensation", 4);
         return status.toString();
     }
 

@@ -145,6 +145,8 @@ class StatusPageRendererTest {
                 .doesNotContain("{{")
                 .contains("<span class=\"badge text-bg-secondary\">Health unknown</span>")
                 .contains("No storage elements reported.", "No configuration reported.", "No checks reported.")
+                .contains("<span id=\"transfers-badge\"><span class=\"badge text-bg-secondary\">not reported</span></span>")
+                .contains("<span id=\"sagas-badge\"><span class=\"badge text-bg-secondary\">not reported</span></span>")
                 .contains("<dt class=\"col-sm-4\">Version</dt><dd class=\"col-sm-8\">—</dd>")
                 .contains("start time unknown");
     }
@@ -170,6 +172,85 @@ class StatusPageRendererTest {
         ((ObjectNode) status.withArrayProperty("storage_elements").get(0)).putObject("circuit_breaker").put("state", "half_open");
 
         assertThat(section(StatusPageRenderer.render(status), "storage-elements-rows")).contains("circuit half_open");
+    }
+
+    @Test
+    void shows_transfer_and_saga_counts_with_a_calm_badge_when_nothing_needs_an_operator() {
+        String page = StatusPageRenderer.render(embedded());
+
+        assertThat(section(page, "transfer-counts"))
+                .contains("<dt class=\"col-8\">In flight</dt><dd class=\"col-4 text-end mb-1\">1</dd>")
+                .contains(">Committed since start</dt><dd class=\"col-4 text-end mb-1\">12</dd>")
+                .contains(">Aborted since start</dt><dd class=\"col-4 text-end mb-1\">1</dd>")
+                .contains(">Heuristic since start</dt><dd class=\"col-4 text-end mb-1\">0</dd>");
+        assertThat(section(page, "saga-counts"))
+                .contains(">Running</dt><dd class=\"col-4 text-end mb-1\">2</dd>")
+                .contains(">Failed compensation</dt><dd class=\"col-4 text-end mb-1\">0</dd>")
+                .contains(">Completed since start</dt><dd class=\"col-4 text-end mb-1\">42</dd>")
+                .contains(">Compensated since start</dt><dd class=\"col-4 text-end mb-1\">3</dd>")
+                .contains(">Recovery failures since start</dt>");
+        assertThat(section(page, "transfers-badge")).isEqualTo("<span class=\"badge text-bg-success\">OK</span>");
+        assertThat(section(page, "sagas-badge")).isEqualTo("<span class=\"badge text-bg-success\">OK</span>");
+    }
+
+    @Test
+    void warns_when_a_transfer_ended_heuristic() {
+        ObjectNode status = embedded();
+        status.withObjectProperty("transfers").put("heuristic", 2);
+
+        String page = StatusPageRenderer.render(status);
+
+        assertThat(section(page, "transfers-badge"))
+                .isEqualTo("<span class=\"badge text-bg-warning\">Needs an operator: 2 heuristic</span>");
+        assertThat(section(page, "sagas-badge")).contains(">OK<");
+    }
+
+    @Test
+    void warns_when_a_saga_is_parked_in_failed_compensation() {
+        ObjectNode status = embedded();
+        status.withObjectProperty("sagas").put("failed_compensation", 1);
+
+        String page = StatusPageRenderer.render(status);
+
+        assertThat(section(page, "sagas-badge"))
+                .isEqualTo("<span class=\"badge text-bg-warning\">Needs an operator: 1 failed compensation</span>");
+        assertThat(section(page, "saga-counts")).contains(">Failed compensation</dt><dd class=\"col-4 text-end mb-1\">1</dd>");
+        assertThat(section(page, "transfers-badge")).contains(">OK<");
+    }
+
+    @Test
+    void says_not_reported_when_a_server_sends_no_transfer_or_saga_section() {
+        ObjectNode status = embedded();
+        status.remove("transfers");
+        status.put("sagas", "disabled");
+
+        String page = StatusPageRenderer.render(status);
+
+        for (String badge : new String[] {"transfers-badge", "sagas-badge"}) {
+            assertThat(section(page, badge)).isEqualTo("<span class=\"badge text-bg-secondary\">not reported</span>");
+        }
+        assertThat(section(page, "transfer-counts")).contains(">In flight</dt><dd class=\"col-4 text-end mb-1\">—</dd>")
+                .doesNotContainPattern(">\\d+</dd>");
+        assertThat(section(page, "saga-counts")).contains(">Running</dt><dd class=\"col-4 text-end mb-1\">—</dd>")
+                .doesNotContain("disabled");
+    }
+
+    @Test
+    void shows_counts_of_the_wrong_type_as_missing_and_never_as_markup() {
+        ObjectNode status = embedded();
+        status.withObjectProperty("transfers").put("in_flight", HOSTILE).put("committed", 2.5).put("heuristic", HOSTILE)
+                .put(HOSTILE, 7);
+        status.withObjectProperty("sagas").putNull("running").put("failed_compensation", "3");
+
+        String page = StatusPageRenderer.render(status);
+
+        String transfers = section(page, "transfer-counts");
+        assertThat(transfers).contains(">In flight</dt><dd class=\"col-4 text-end mb-1\">—</dd>",
+                ">Committed since start</dt><dd class=\"col-4 text-end mb-1\">—</dd>");
+        assertThat(page).doesNotContain("alert(", "<script>");
+        assertThat(section(page, "transfers-badge")).contains(">unknown<");
+        assertThat(section(page, "saga-counts")).contains(">Running</dt><dd class=\"col-4 text-end mb-1\">—</dd>");
+        assertThat(section(page, "sagas-badge")).as("a count sent as text is not trusted").contains(">unknown<");
     }
 
     @Test

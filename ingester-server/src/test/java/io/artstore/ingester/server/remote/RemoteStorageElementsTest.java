@@ -11,12 +11,13 @@ import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
+import io.artstore.ingester.server.testing.TransferSteps;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Upload, look-up and delete through the server with both storage elements in other servers. */
+/** Upload, look-up, transfer and delete through the server with both storage elements in other servers. */
 class RemoteStorageElementsTest {
 
     @TempDir
@@ -70,6 +71,58 @@ class RemoteStorageElementsTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void a_signed_file_transferred_through_the_server_moves_to_the_remote_rw_element_whole(Transport transport) {
+        try (RemoteElements remote = new RemoteElements(root)) {
+            Element edit = remote.start("remote-edit", Mode.EDIT, 10, transport);
+            Element rw = remote.start("remote-rw", Mode.RW, 10, transport);
+            try (TestServer server = TestServer.builder().yaml(remote.yaml("")).start()) {
+                byte[] content = Content.random(200_000);
+                Reply uploaded = server.upload(Multipart.form().field("target_mode", "edit").field("sign", "true")
+                        .file("file", "survey.bin", "application/octet-stream", content));
+                assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+                String fileId = uploaded.json().path("file_id").asText();
+                assertThat(uploaded.json().path("signature").isObject()).as("signed: %s", uploaded).isTrue();
+                Path onEdit = edit.storedFile(fileId).orElseThrow();
+                String signature = sidecar(onEdit, ".sig");
+                assertThat(signature).as("the signature beside the file on the edit SE").isNotBlank();
+                TransferSteps steps = new TransferSteps(server);
+
+                String transactionId = steps.started(fileId);
+                JsonNode ended = steps.awaitEnd(transactionId);
+
+                assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("committed");
+                assertThat(edit.storedFiles()).as("left on the edit SE").isEmpty();
+                Path onRw = rw.storedFile(fileId).orElseThrow();
+                assertThat(rw.storedFiles()).as("the file and its attr.json").containsExactlyInAnyOrder(onRw, Path.of(onRw + ".attr.json"));
+                assertThat(RemoteElements.sha256(onRw)).as("the bytes on the rw SE's disk").isEqualTo(Content.sha256(content));
+                JsonNode attributes = RemoteElements.attributes(onRw);
+                assertThat(attributes.path("file_id").asText()).isEqualTo(fileId);
+                assertThat(attributes.path("checksum").asText()).isEqualTo(Content.sha256(content));
+                assertThat(attributes.path("metadata").path("ingester").path("staging").asText()).isEqualTo("published");
+                assertThat(sidecar(onRw, ".sig")).as("the signature, moved with the file").isEqualTo(signature);
+
+                Reply found = server.get("/api/v1/files/" + fileId);
+                assertThat(found.status()).as(found.toString()).isEqualTo(200);
+                assertThat(found.json().path("storage_element_id").asText()).isEqualTo("remote-rw");
+                assertThat(found.json().path("storage_element_url").asText()).isEqualTo(rw.server().url().toString());
+                assertThat(found.json().path("mode").asText()).isEqualTo("rw");
+                assertThat(found.json().path("checksum").asText()).isEqualTo(Content.sha256(content));
+                Reply verified = server.get("/api/v1/files/" + fileId + "/signature/verify");
+                assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+                assertThat(verified.json().path("valid").asBoolean()).as(verified.toString()).isTrue();
+                if (transport == Transport.TLS) {
+                    assertThat(edit.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
+                    assertThat(rw.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
+                } else {
+                    assertThat(rw.server().protocolsSeen()).containsOnly("HTTP/1.1");
+                }
+                remote.assertNothingHalfWritten();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void status_and_readiness_show_each_remote_element_with_its_closed_circuit(Transport transport) {
         try (RemoteElements remote = new RemoteElements(root)) {
             remote.start("remote-edit", Mode.EDIT, 10, transport);
@@ -98,5 +151,10 @@ class RemoteStorageElementsTest {
                 }
             }
         }
+    }
+
+    /** A sidecar file as the remote element keeps it: base64 in the file's attr.json. */
+    private static String sidecar(Path storedFile, String suffix) {
+        return RemoteElements.attributes(storedFile).path("metadata").path("ingester").path("sidecars").path(suffix).asText();
     }
 }

@@ -2,6 +2,8 @@ package io.artstore.ingester.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.storage.http.fixture.SeAccounts;
@@ -38,6 +40,8 @@ public final class RemoteElements implements AutoCloseable {
     }
 
     public static final String TOKEN = "ingester-test-token";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final TestCertificates AUTHORITY = TestCertificates.newAuthority();
     private static final ServerIdentity IDENTITY = AUTHORITY.issueServer();
@@ -119,18 +123,35 @@ public final class RemoteElements implements AutoCloseable {
         return yaml.toString();
     }
 
-    /** Nothing half-written on any SE: no temporary file, no upload part, no file without its attr.json. */
+    /**
+     * Nothing half-written on any SE: no temporary file, no upload part, no file without its attr.json, and no copy
+     * still staged by a transfer.
+     */
     public void assertNothingHalfWritten() {
         for (Element element : elements) {
             Path data = element.server().dataFolder();
             assertThat(list(data.resolve(".tmp"))).as("temporary files of %s", element.id()).isEmpty();
+            assertThat(list(data.resolve(".staging"))).as("staged files of %s", element.id()).isEmpty();
             assertThat(list(data.getParent().resolve("work").resolve("parts"))).as("upload parts of %s", element.id()).isEmpty();
             List<Path> files = element.storedFiles();
             for (Path file : files) {
-                if (!file.toString().endsWith(".attr.json")) {
+                if (file.toString().endsWith(".attr.json")) {
+                    assertThat(attributes(file).path("metadata").path("ingester").path("staging").asText())
+                            .as("the staging mark of %s", file).isNotEqualTo("staged");
+                } else {
                     assertThat(Path.of(file + ".attr.json")).as("the attr.json of %s", file).exists();
                 }
             }
+        }
+    }
+
+    /** The attr.json of a stored file (or the attr.json itself) as JSON. */
+    public static JsonNode attributes(Path file) {
+        Path attributes = file.toString().endsWith(".attr.json") ? file : Path.of(file + ".attr.json");
+        try {
+            return JSON.readTree(attributes.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -65,6 +65,11 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves the operator actions under {@code /api/v1/admin/}, off by default while authentication is off. */
+        public Builder adminApi() {
+            return env("INGESTER_ADMIN_ENABLED_WITHOUT_AUTH", "on");
+        }
+
         /** The configuration file's text; {@code ${data}} stands for the server's data folder. */
         public Builder yaml(String text) {
             this.yaml = text;

@@ -38,6 +38,11 @@
     return typeof value === "number" && isFinite(value) ? value : null;
   }
 
+  // A whole number; counts of another type are shown as missing rather than guessed.
+  function count(value) {
+    return typeof value === "number" && Number.isInteger(value) ? value : null;
+  }
+
   function list(value) {
     return Array.isArray(value) ? value : [];
   }
@@ -225,6 +230,44 @@
     });
   }
 
+  var TRANSFER_COUNTS = [
+    ["in_flight", "In flight"],
+    ["committed", "Committed since start"],
+    ["aborted", "Aborted since start"],
+    ["heuristic", "Heuristic since start"]
+  ];
+
+  var SAGA_COUNTS = [
+    ["running", "Running"],
+    ["compensating", "Compensating"],
+    ["failed_compensation", "Failed compensation"],
+    ["completed_since_start", "Completed since start"],
+    ["compensated_since_start", "Compensated since start"],
+    ["parked_since_start", "Parked since start"],
+    ["recovery_failures_since_start", "Recovery failures since start"]
+  ];
+
+  function attentionBadge(section, key, what) {
+    if (!isObject(section)) {
+      return [badge("secondary", "not reported")];
+    }
+    var n = count(section[key]);
+    if (n !== null && n > 0) {
+      return [badge("warning", "Needs an operator: " + n + " " + what)];
+    }
+    return [n === null ? badge("secondary", "unknown") : badge("success", "OK")];
+  }
+
+  function counts(section, labels) {
+    var nodes = [];
+    labels.forEach(function (label) {
+      var n = count(field(section, label[0]));
+      nodes.push(el("dt", "col-8", [label[1]]));
+      nodes.push(el("dd", "col-4 text-end mb-1", [n === null ? MISSING : String(n)]));
+    });
+    return nodes;
+  }
+
   function capacity(node) {
     var total = number(field(node, "total"));
     var used = number(field(node, "used"));
@@ -326,6 +369,10 @@
     replace("summary", summary(status));
     replace("instance-facts", instanceFacts(status));
     replace("health-checks", healthChecks(field(health, "checks")));
+    replace("transfers-badge", attentionBadge(field(status, "transfers"), "heuristic", "heuristic"));
+    replace("transfer-counts", counts(field(status, "transfers"), TRANSFER_COUNTS));
+    replace("sagas-badge", attentionBadge(field(status, "sagas"), "failed_compensation", "failed compensation"));
+    replace("saga-counts", counts(field(status, "sagas"), SAGA_COUNTS));
     replace("storage-elements-rows", storageElementRows(field(status, "storage_elements")));
     replace("configuration-rows", configurationRows(field(status, "configuration")));
     replace("generated-at", [timestamp === null ? formatTime(new Date().toISOString()) : formatTime(timestamp)]);
