@@ -1,11 +1,12 @@
 package io.artstore.ingester.core.service;
 
 import io.artstore.ingester.core.domain.FileId;
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
@@ -148,6 +149,14 @@ public final class DeleteFileSaga {
                         + locks.holder(data.fileId()).map(held -> "a running " + held.operation().wireName() + " operation")
                                 .orElse("another operation")
                         + "; retry once it has finished"));
+        // The file was located before the lock was taken: a transfer that finished in between moved it. (No entry
+        // means an earlier delete got there first; the steps after this one are idempotent.)
+        Optional<CatalogEntry> entry = catalog.find(data.fileId());
+        if (entry.isPresent() && (!entry.get().elementId().equals(data.elementId()) || !entry.get().mode().allowsDelete())) {
+            throw IngestException.conflict("wrong_mode", "file " + data.fileId() + " moved to storage element "
+                    + entry.get().elementId() + " in mode '" + entry.get().mode().wireName()
+                    + "' while the delete began; only files on 'edit' storage elements can be deleted");
+        }
         return data;
     }
 
