@@ -150,7 +150,7 @@ class RemoteElementConfigTest {
             pins: [sha256/short]                     | storage.elements[0].pins       | a pin is 'sha256/'
             colour: blue                             | storage.elements[0].colour     | unknown setting
             timeouts: {read: 5 seconds}              | storage.elements[0].timeouts.read | duration such as 500ms
-            timeouts: {connect: 0}                   | storage.elements[0].timeouts.connect | must be a positive duration
+            timeouts: {connect: 0}                   | storage.elements[0].timeouts.connect | more than zero
             timeouts: {tick: 5s}                     | storage.elements[0].timeouts.tick | unknown setting
             breaker: {failure_threshold: 0}          | storage.elements[0].breaker.failure_threshold | whole number from 1
             breaker: {failure_threshold: 8, failure_window: 4} | storage.elements[0].breaker | failure threshold <= failure window

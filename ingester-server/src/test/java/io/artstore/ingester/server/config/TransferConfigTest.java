@@ -64,7 +64,7 @@ class TransferConfigTest {
     @CsvSource(delimiter = '|', value = {
             "INGESTER_NODE_ID|-leading-dash|INGESTER_NODE_ID: node id must be",
             "INGESTER_NODE_ID|a:b|INGESTER_NODE_ID: node id must be",
-            "INGESTER_TRANSFER_RECOVERY_INTERVAL|soon|INGESTER_TRANSFER_RECOVERY_INTERVAL: must be a positive duration",
+            "INGESTER_TRANSFER_RECOVERY_INTERVAL|soon|INGESTER_TRANSFER_RECOVERY_INTERVAL: must be a duration",
             "INGESTER_TRANSFER_RECOVERY_INTERVAL|50ms|INGESTER_TRANSFER_RECOVERY_INTERVAL: must be at least 100ms",
             "INGESTER_TRANSFER_PARALLELISM|0|INGESTER_TRANSFER_PARALLELISM: must be a whole number from 1 to 64",
             "INGESTER_TRANSFER_PAUSE_AFTER_DECISION|-1s|INGESTER_TRANSFER_PAUSE_AFTER_DECISION: must be a duration"})
