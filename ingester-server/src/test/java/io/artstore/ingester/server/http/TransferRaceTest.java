@@ -129,9 +129,12 @@ class TransferRaceTest {
             }
 
             assertThat(transactions).doesNotHaveDuplicates();
-            for (int i = 0; i < 20; i++) {
-                JsonNode ended = steps.awaitEnd(transactions.get(i));
+            for (String transaction : transactions) {
+                JsonNode ended = steps.awaitEnd(transaction);
                 assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("committed");
+            }
+            // Only once every transfer has ended: walking the folders while others still move files would race them.
+            for (int i = 0; i < 20; i++) {
                 assertOnRwIntact(server, steps, fileIds.get(i), contents.get(i));
             }
             assertThat(server.status().path("transfers").path("committed").asLong()).isEqualTo(20);
