@@ -1,6 +1,7 @@
 package io.artstore.ingester.storage.codec;
 
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
+import io.artstore.ingester.core.pipeline.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,9 +31,7 @@ final class BrotliDecodingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return Streams.readOneByte(this);
     }
 
     @Override

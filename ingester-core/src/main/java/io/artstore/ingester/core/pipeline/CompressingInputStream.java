@@ -39,9 +39,7 @@ final class CompressingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return Streams.readOneByte(this);
     }
 
     @Override

@@ -137,9 +137,7 @@ public final class ContentPipeline {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return Streams.readOneByte(this);
         }
 
         @Override

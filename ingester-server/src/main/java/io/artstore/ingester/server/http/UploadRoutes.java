@@ -1,7 +1,8 @@
 package io.artstore.ingester.server.http;
 
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.pipeline.Streams;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
@@ -199,9 +200,7 @@ public final class UploadRoutes {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return Streams.readOneByte(this);
         }
 
         @Override
