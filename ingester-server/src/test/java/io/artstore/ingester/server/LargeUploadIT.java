@@ -17,6 +17,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LargeUploadIT {
 
     private static final long SIZE = 2L * 1024 * 1024 * 1024;
-    private static final String BOUNDARY = "large-upload-boundary-7f3a";
 
     @TempDir
     Path folder;
@@ -41,7 +41,7 @@ class LargeUploadIT {
         try (ServerProcess server = ServerProcess.start(config, Map.of(), "128m")) {
             GeneratedContent content = new GeneratedContent(SIZE, 20_251_126L);
 
-            HttpURLConnection connection = upload(server, content);
+            HttpURLConnection connection = server.sendUpload("large.bin", content, Duration.ofMinutes(10));
 
             String body = new String(read(connection), StandardCharsets.UTF_8);
             assertThat(connection.getResponseCode()).as(body).isEqualTo(201);
@@ -61,40 +61,13 @@ class LargeUploadIT {
         }
     }
 
-    /** Fields first, so the file streams to the storage element; the length is computed, not buffered. */
-    private static HttpURLConnection upload(ServerProcess server, GeneratedContent content) throws IOException {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/api/v1/files/upload").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-        connection.setFixedLengthStreamingMode(head.length + content.size() + tail.length);
-        connection.setReadTimeout(600_000);
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(head);
-            byte[] buffer = new byte[256 * 1024];
-            int n;
-            while ((n = content.next(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
-            out.write(tail);
-        }
-        return connection;
-    }
-
     private static JsonNode locate(ServerProcess server, String fileId) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) server.uri("/api/v1/files/" + fileId).toURL().openConnection();
         return new ObjectMapper().readTree(read(connection));
     }
 
     private static byte[] read(HttpURLConnection connection) throws IOException {
-        InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream() : connection.getInputStream();
-        try (in) {
-            return in.readAllBytes();
-        }
+        return ServerProcess.body(connection);
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransferCrashIT {
 
-    private static final String BOUNDARY = "transfer-crash-boundary-5c1e";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -182,25 +181,7 @@ class TransferCrashIT {
 
     /** Fields first, so the file streams to the storage element. */
     private static String upload(ServerProcess server, GeneratedContent content) throws IOException {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"survey.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/api/v1/files/upload").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-        connection.setFixedLengthStreamingMode(head.length + content.size() + tail.length);
-        connection.setReadTimeout((int) TIMEOUT.toMillis());
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(head);
-            byte[] buffer = new byte[256 * 1024];
-            int n;
-            while ((n = content.next(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
-            out.write(tail);
-        }
+        HttpURLConnection connection = server.sendUpload("survey.bin", content, TIMEOUT);
         String body = new String(read(connection), StandardCharsets.UTF_8);
         assertThat(connection.getResponseCode()).as(body).isEqualTo(201);
         return JSON.readTree(body).path("file_id").asText();
@@ -213,10 +194,7 @@ class TransferCrashIT {
     }
 
     private static byte[] read(HttpURLConnection connection) throws IOException {
-        InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream() : connection.getInputStream();
-        try (in) {
-            return in.readAllBytes();
-        }
+        return ServerProcess.body(connection);
     }
 
     private static String sha256(Path file) {
