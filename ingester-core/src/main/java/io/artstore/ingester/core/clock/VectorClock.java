@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * An immutable vector clock: one counter per node that has counted an event. A node absent from the clock has
@@ -16,11 +17,16 @@ import java.util.TreeSet;
  *
  * <p>Its text form, used in the {@code X-ArtStore-Vector-Clock} header and in logs, lists the entries sorted
  * by node id: {@code node-a:3,node-b:7}; the empty clock is the empty string.
+ *
+ * <p>Counters are at most {@link #MAX_COUNTER}, the largest integer a JSON number holds exactly; a counter that
+ * reached it stays there ({@link #increment} saturates), so that no clock value can make an event fail.
  */
 public final class VectorClock {
 
     /** The most entries a clock may have, here and in its text form. */
     public static final int MAX_ENTRIES = 128;
+    /** The largest counter, 2^53: beyond it JSON readers (JavaScript's among them) lose precision. */
+    public static final long MAX_COUNTER = 1L << 53;
     /** The longest text form accepted: every entry at its longest, plus separators. */
     public static final int MAX_TEXT_LENGTH = MAX_ENTRIES * (64 + 1 + 19 + 1);
 
@@ -37,15 +43,17 @@ public final class VectorClock {
     }
 
     /**
-     * @throws IllegalArgumentException when a counter is below one or there are more than {@link #MAX_ENTRIES}
+     * @throws IllegalArgumentException when a counter is below one or above {@link #MAX_COUNTER}, or there are more
+     *     than {@link #MAX_ENTRIES}
      */
     public static VectorClock of(Map<NodeId, Long> counters) {
         TreeMap<NodeId, Long> copy = new TreeMap<>();
         counters.forEach((node, counter) -> {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(counter, "counter");
-            if (counter < 1) {
-                throw new IllegalArgumentException("the counter of node " + node + " must be >= 1, got " + counter);
+            if (counter < 1 || counter > MAX_COUNTER) {
+                throw new IllegalArgumentException("the counter of node " + node + " must be >= 1 and <= " + MAX_COUNTER
+                        + ", got " + counter);
             }
             copy.put(node, counter);
         });
@@ -67,12 +75,20 @@ public final class VectorClock {
         return counters.size();
     }
 
-    /** This clock after one more event on {@code node}. */
+    /** This clock after one more event on {@code node}; a counter at {@link #MAX_COUNTER} stays there. */
     public VectorClock increment(NodeId node) {
         Objects.requireNonNull(node, "node");
         TreeMap<NodeId, Long> next = new TreeMap<>(counters);
-        next.put(node, Math.addExact(get(node), 1L));
+        next.put(node, Math.min(get(node) + 1, MAX_COUNTER));
         return new VectorClock(next);
+    }
+
+    /** The entries of the nodes {@code keep} accepts, the others dropped. */
+    public VectorClock retain(Predicate<NodeId> keep) {
+        Objects.requireNonNull(keep, "keep");
+        TreeMap<NodeId, Long> next = new TreeMap<>(counters);
+        next.keySet().removeIf(node -> !keep.test(node));
+        return next.size() == counters.size() ? this : new VectorClock(next);
     }
 
     /** The least clock that is at or after both: the entry-wise maximum. Not pruned: see {@link #prune}. */
@@ -138,9 +154,25 @@ public final class VectorClock {
     /**
      * Reads the text form; blanks around entries are allowed, an empty or blank text is the empty clock.
      *
-     * @throws IllegalArgumentException naming the offending entry when the text is malformed or too long
+     * @throws IllegalArgumentException naming the offending entry when the text is malformed, too long, or has a
+     *     counter above {@link #MAX_COUNTER}
      */
     public static VectorClock parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Reads the text form as {@link #parse} does, but takes a counter above {@link #MAX_COUNTER} (even one beyond
+     * a {@code long}) as {@code MAX_COUNTER}: for clocks stored by versions that did not bound counters, which
+     * must stay readable.
+     *
+     * @throws IllegalArgumentException naming the offending entry when the text is malformed or too long
+     */
+    public static VectorClock parseSaturating(String text) {
+        return parse(text, true);
+    }
+
+    private static VectorClock parse(String text, boolean saturate) {
         Objects.requireNonNull(text, "text");
         if (text.length() > MAX_TEXT_LENGTH) {
             throw new IllegalArgumentException("a vector clock is at most " + MAX_TEXT_LENGTH + " characters, got "
@@ -158,7 +190,7 @@ public final class VectorClock {
                         + entry + "' in '" + abbreviate(text) + "'");
             }
             NodeId node = new NodeId(entry.substring(0, colon).strip());
-            long counter = parseCounter(entry.substring(colon + 1).strip(), entry);
+            long counter = parseCounter(entry.substring(colon + 1).strip(), entry, saturate);
             if (counters.put(node, counter) != null) {
                 throw new IllegalArgumentException("node " + node + " appears twice in the vector clock '"
                         + abbreviate(text) + "'");
@@ -168,18 +200,23 @@ public final class VectorClock {
         return new VectorClock(counters);
     }
 
-    private static long parseCounter(String digits, String entry) {
+    private static long parseCounter(String digits, String entry, boolean saturate) {
         if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("the counter in vector clock entry '" + entry + "' is not a whole number");
+            throw new IllegalArgumentException("the counter in vector clock entry '" + abbreviate(entry)
+                    + "' is not a whole number");
         }
-        long counter;
-        try {
-            counter = Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the counter in vector clock entry '" + entry + "' is too large", e);
-        }
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        // More than 16 digits is above MAX_COUNTER (16 digits) whatever they are; no need to parse them.
+        long counter = significant.length() > 16 ? Long.MAX_VALUE : Long.parseLong(significant);
         if (counter < 1) {
-            throw new IllegalArgumentException("the counter in vector clock entry '" + entry + "' must be >= 1");
+            throw new IllegalArgumentException("the counter in vector clock entry '" + abbreviate(entry) + "' must be >= 1");
+        }
+        if (counter > MAX_COUNTER) {
+            if (saturate) {
+                return MAX_COUNTER;
+            }
+            throw new IllegalArgumentException("the counter in vector clock entry '" + abbreviate(entry)
+                    + "' is out of range: counters go from 1 to " + MAX_COUNTER);
         }
         return counter;
     }

@@ -172,6 +172,46 @@ class VectorClockTest {
     }
 
     @Test
+    void counters_above_two_to_the_53_are_refused() {
+        assertThat(VectorClock.parse("a:9007199254740992").get(NodeId.of("a"))).isEqualTo(VectorClock.MAX_COUNTER);
+        for (String text : List.of("a:9007199254740993", "a:9223372036854775806", "a:9223372036854775807",
+                "a:00000000000000009007199254740993")) {
+            assertThatThrownBy(() -> VectorClock.parse(text)).as(text).hasMessageContaining("out of range");
+        }
+        assertThatThrownBy(() -> VectorClock.of(Map.of(NodeId.of("a"), VectorClock.MAX_COUNTER + 1)))
+                .hasMessageContaining("<= " + VectorClock.MAX_COUNTER);
+    }
+
+    @Test
+    void increment_saturates_at_the_largest_counter_and_never_throws() {
+        VectorClock top = VectorClock.parse("a:9007199254740992,b:9007199254740991");
+
+        VectorClock once = top.increment(NodeId.of("a")).increment(NodeId.of("b"));
+
+        assertThat(once.get(NodeId.of("a"))).isEqualTo(VectorClock.MAX_COUNTER);
+        assertThat(once.get(NodeId.of("b"))).isEqualTo(VectorClock.MAX_COUNTER);
+        assertThat(once.increment(NodeId.of("b")).get(NodeId.of("b"))).isEqualTo(VectorClock.MAX_COUNTER);
+    }
+
+    @Test
+    void stored_counters_beyond_the_range_are_read_as_the_largest_counter() {
+        VectorClock stored = VectorClock.parseSaturating("a:9223372036854775807,b:99999999999999999999999,c:4");
+
+        assertThat(stored.toText()).isEqualTo("a:9007199254740992,b:9007199254740992,c:4");
+        assertThat(stored.increment(NodeId.of("a"))).isEqualTo(stored);
+        assertThatThrownBy(() -> VectorClock.parseSaturating("a:x")).hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> VectorClock.parseSaturating("a:0")).hasMessageContaining(">= 1");
+    }
+
+    @Test
+    void retain_keeps_only_the_entries_accepted() {
+        VectorClock clock = VectorClock.parse("a:1,client-7:3,ingester-x:2");
+
+        assertThat(clock.retain(node -> !node.value().startsWith("client")).toText()).isEqualTo("a:1,ingester-x:2");
+        assertThat(clock.retain(node -> true)).isSameAs(clock);
+    }
+
+    @Test
     void node_ids_that_would_break_the_text_form_are_refused() {
         for (String bad : List.of("", "a:b", "a,b", "a b", "-a", "x".repeat(65))) {
             assertThatThrownBy(() -> NodeId.of(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);

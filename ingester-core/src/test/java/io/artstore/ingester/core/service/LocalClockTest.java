@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.clock.ClockOrder;
+import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.InMemoryClockSync;
 import io.artstore.ingester.core.clock.NodeId;
@@ -63,6 +64,65 @@ class LocalClockTest {
         VectorClock after = clock.receive(VectorClock.parse("ingester-2:7,ingester-3:2"));
 
         assertThat(after.toText()).isEqualTo("ingester-1:1,ingester-3:2");
+    }
+
+    @Test
+    void entries_of_nodes_that_are_not_participants_are_ignored() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT, ClockParticipants.of(ME, "ingester-[0-9]+"));
+
+        VectorClock after = clock.receive(VectorClock.parse("client-7:3,ingester-2:7,ingester-x:4"));
+
+        assertThat(after.toText()).isEqualTo("ingester-1:1,ingester-2:7");
+        assertThat(sync.load(ME)).hasValue(after);
+    }
+
+    @Test
+    void its_own_entry_is_never_taken_from_a_received_clock() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT);
+        clock.tick();
+
+        VectorClock after = clock.receive(VectorClock.parse("ingester-1:9007199254740992"));
+
+        assertThat(after.toText()).isEqualTo("ingester-1:2");
+    }
+
+    @Test
+    void a_counter_at_the_top_of_its_range_never_makes_an_event_fail() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT);
+
+        VectorClock first = clock.receive(VectorClock.parse("ingester-2:9007199254740992"));
+        VectorClock second = clock.receive(VectorClock.parse("ingester-2:9007199254740992"));
+
+        assertThat(first.get(PEER)).isEqualTo(VectorClock.MAX_COUNTER);
+        assertThat(second.get(PEER)).isEqualTo(VectorClock.MAX_COUNTER);
+        assertThat(second.get(ME)).isEqualTo(2);
+    }
+
+    @Test
+    void an_entry_that_stops_growing_is_dropped_after_the_idle_limit() {
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT.withIdleEvents(3));
+        clock.receive(VectorClock.parse("ingester-2:7,ingester-3:1"));
+        clock.tick();
+
+        VectorClock third = clock.receive(VectorClock.parse("ingester-3:2"));
+        VectorClock fourth = clock.tick();
+
+        assertThat(third.toText()).as("both seen within three events").isEqualTo("ingester-1:3,ingester-2:7,ingester-3:2");
+        assertThat(fourth.toText()).as("ingester-2 has not grown for three events").isEqualTo("ingester-1:4,ingester-3:2");
+        assertThat(clock.receive(VectorClock.parse("ingester-2:7")).get(PEER)).as("a later receipt brings it back")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void a_clock_an_earlier_version_stored_is_cleaned_when_loaded() {
+        sync.persist(ME, VectorClock.parseSaturating("client-7:3,ingester-1:9223372036854775807,ingester-2:5"));
+
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT);
+        VectorClock next = clock.tick();
+
+        assertThat(clock.node()).isEqualTo(ME);
+        assertThat(next.toText()).isEqualTo("ingester-1:9007199254740992,ingester-2:5");
+        assertThat(clock.tick()).isEqualTo(next);
     }
 
     @Test
