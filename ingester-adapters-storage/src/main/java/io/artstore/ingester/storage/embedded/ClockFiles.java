@@ -64,7 +64,7 @@ final class ClockFiles {
             throw failure("reading " + file, e);
         }
         try {
-            return Optional.of(VectorClock.parse(text.strip()));
+            return Optional.of(VectorClock.parseSaturating(text.strip()));
         } catch (IllegalArgumentException e) {
             throw new IngestException(Kind.INTERNAL, "clock_unreadable",
                     "the vector clock in " + file + " cannot be read (" + e.getMessage() + "); restore it or remove it", e);

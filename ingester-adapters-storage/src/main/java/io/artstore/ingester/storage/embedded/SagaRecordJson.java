@@ -68,7 +68,7 @@ final class SagaRecordJson {
             return new SagaRecord(new SagaId(text(json, "saga_id")), text(json, "saga_type"), required(json, "sequence").longValue(),
                     SagaRecord.Kind.valueOf(text(json, "kind")), required(json, "step").intValue(), required(json, "attempt").intValue(),
                     Instant.parse(text(json, "at")), text(json, "owner"), Instant.parse(text(json, "lease_until")), data, failure,
-                    json.hasNonNull("vector_clock") ? VectorClock.parse(text(json, "vector_clock")) : VectorClock.empty());
+                    json.hasNonNull("vector_clock") ? VectorClock.parseSaturating(text(json, "vector_clock")) : VectorClock.empty());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a saga record: " + e.getMessage(), e);
         }

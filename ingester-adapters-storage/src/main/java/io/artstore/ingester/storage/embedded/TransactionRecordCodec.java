@@ -96,7 +96,7 @@ final class TransactionRecordCodec {
             TransactionRecord record = switch (type) {
                 case BEGUN -> new Begun(id, new FileId(readUuid(in)), StorageElementId.of(readString(in)),
                         StorageElementId.of(readString(in)), new Sha256(readString(in)), in.readLong(), in.readLong(), at,
-                        version == VERSION_WITHOUT_CLOCK ? VectorClock.empty() : VectorClock.parse(readString(in)));
+                        version == VERSION_WITHOUT_CLOCK ? VectorClock.empty() : VectorClock.parseSaturating(readString(in)));
                 case VOTED -> new Voted(id, Participant.valueOf(readString(in)), in.readBoolean(), readOptional(in), at);
                 case DECIDED -> new Decided(id, Verdict.valueOf(readString(in)), readOptional(in), at);
                 case STEP_COMPLETED -> new StepCompleted(id, Step.valueOf(readString(in)), at);

@@ -43,6 +43,19 @@ class FileClockSyncTest extends ClockSyncContract {
     }
 
     @Test
+    void a_clock_file_with_counters_beyond_the_range_loads_and_the_clock_goes_on() throws IOException {
+        // As an earlier version left it after a client sent ingester-1:9223372036854775806.
+        Files.writeString(folder.resolve("ingester-1.clock"), "client-7:3,ingester-1:9223372036854775807\n");
+
+        LocalClock clock = new LocalClock(NODE, FileClockSync.open(folder), ClockPruning.DEFAULT);
+        VectorClock next = clock.tick();
+
+        assertThat(next.toText()).isEqualTo("ingester-1:" + VectorClock.MAX_COUNTER);
+        assertThat(clock.tick()).isEqualTo(next);
+        assertThat(folder.resolve("ingester-1.clock")).content().isEqualTo("ingester-1:9007199254740992\n");
+    }
+
+    @Test
     void a_damaged_clock_file_is_reported_with_its_name() throws IOException {
         Files.writeString(folder.resolve("ingester-1.clock"), "ingester-1:three\n");
 

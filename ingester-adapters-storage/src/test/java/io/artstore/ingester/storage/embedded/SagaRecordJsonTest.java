@@ -32,4 +32,16 @@ class SagaRecordJsonTest {
         assertThat(SagaRecordJson.read(body).clock()).isEqualTo(VectorClock.empty());
         assertThat(SagaRecordJson.read(body)).isEqualTo(plain);
     }
+
+    @Test
+    void a_counter_beyond_the_range_stored_by_an_earlier_version_reads_as_the_largest_counter() {
+        SagaRecord stamped = SagaRecords.record(SagaId.random(), 0, SagaRecord.Kind.SAGA_STARTED, "ingester-1", SagaRecords.T0)
+                .withClock(VectorClock.parse("ingester-1:4,ingester-2:1"));
+        byte[] body = new String(SagaRecordJson.write(stamped), StandardCharsets.UTF_8)
+                .replace("ingester-1:4", "ingester-1:9223372036854775807").getBytes(StandardCharsets.UTF_8);
+
+        SagaRecord read = SagaRecordJson.read(body);
+
+        assertThat(read.clock().toText()).isEqualTo("ingester-1:9007199254740992,ingester-2:1");
+    }
 }

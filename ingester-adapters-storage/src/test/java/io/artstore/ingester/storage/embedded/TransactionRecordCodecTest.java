@@ -61,4 +61,17 @@ class TransactionRecordCodecTest {
                 CHECKSUM, 42, 7, AT));
         assertThat(((Begun) decoded).clock()).isEqualTo(VectorClock.empty());
     }
+
+    @Test
+    void a_counter_beyond_the_range_stored_by_an_earlier_version_reads_as_the_largest_counter() throws IOException {
+        Begun begun = new Begun(TransactionId.random(), FileId.random(), StorageElementId.of("edit-1"),
+                StorageElementId.of("rw-1"), CHECKSUM, 42, 7, AT, VectorClock.parse("node-a:9000000000000000"));
+        // The same length, so the length prefix stays right: a counter above 2^53 as earlier versions could write.
+        byte[] bytes = new String(TransactionRecordCodec.encode(begun), StandardCharsets.ISO_8859_1)
+                .replace("node-a:9000000000000000", "node-a:9999999999999999").getBytes(StandardCharsets.ISO_8859_1);
+
+        TransactionRecord decoded = TransactionRecordCodec.decode(bytes);
+
+        assertThat(((Begun) decoded).clock().toText()).isEqualTo("node-a:9007199254740992");
+    }
 }
