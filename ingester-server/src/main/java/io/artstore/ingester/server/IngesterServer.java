@@ -1,7 +1,9 @@
 package io.artstore.ingester.server;
 
+import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
@@ -141,7 +143,14 @@ public final class IngesterServer implements AutoCloseable {
         Locks locks = FileSystemLocks.open(config.storage().locksDir());
         this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir());
         NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
-        LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT);
+        ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
+        LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
+                participants);
+        if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
+            LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
+                    + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
+                    + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
+        }
         FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"));
         EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
         LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
@@ -180,7 +189,7 @@ public final class IngesterServer implements AutoCloseable {
         TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
                 TransferRunner.transactionLog(transactionLog, config.transfer()), locks, clock);
         this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
-        ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks);
+        ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
         // --- end of transfers and vector clocks ---
 
         ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant(), "embedded");
@@ -192,7 +201,7 @@ public final class IngesterServer implements AutoCloseable {
                 new FileRoutes(locator, deleteFile),
                 new HealthRoutes(report, clock),
                 new StatusRoutes(report),
-                new VectorClockHeader(localClock, guard),
+                new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
                 new TransferRoutes(transfers, guard),
                 sagaRoutes,
                 signatureRoutes,

@@ -28,9 +28,16 @@ public record ClockParticipants(NodeId self, Pattern others) {
      * @throws IllegalArgumentException when {@code pattern} is not a regular expression
      */
     public static ClockParticipants of(NodeId self, String pattern) {
+        return new ClockParticipants(self, compile(pattern));
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code pattern} is not a regular expression
+     */
+    public static Pattern compile(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         try {
-            return new ClockParticipants(self, Pattern.compile(pattern));
+            return Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("not a regular expression: " + e.getDescription() + " near index "
                     + e.getIndex() + " of '" + pattern + "'", e);

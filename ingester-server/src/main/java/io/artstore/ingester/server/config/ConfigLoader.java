@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
@@ -63,6 +65,8 @@ public final class ConfigLoader {
             Map.entry("compression.gzip_level", List.of("INGESTER_COMPRESSION_GZIP_LEVEL")),
             // --- transfers and vector clocks ---
             Map.entry("instance.node_id", List.of("INGESTER_NODE_ID")),
+            Map.entry("instance.clock_participants", List.of("INGESTER_CLOCK_PARTICIPANTS")),
+            Map.entry("instance.clock_max_entries", List.of("INGESTER_CLOCK_MAX_ENTRIES")),
             Map.entry("transfer.recovery_interval", List.of("INGESTER_TRANSFER_RECOVERY_INTERVAL")),
             Map.entry("transfer.parallelism", List.of("INGESTER_TRANSFER_PARALLELISM")),
             Map.entry("transfer.pause_after_decision", List.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION")),
@@ -194,7 +198,12 @@ public final class ConfigLoader {
                 text("compression.gzip_level").map(v -> v.integer(1, 9)).orElse(CompressionSettings.DEFAULT_GZIP_LEVEL));
         // --- transfers and vector clocks ---
         InstanceSettings instance = new InstanceSettings(
-                text("instance.node_id").filter(v -> !v.text().isBlank()).map(v -> v.parsed(NodeId::of)));
+                text("instance.node_id").filter(v -> !v.text().isBlank()).map(v -> v.parsed(NodeId::of)),
+                text("instance.clock_participants").filter(v -> !v.text().isBlank())
+                        .map(v -> v.parsed(pattern -> ClockParticipants.compile(pattern).pattern()))
+                        .orElse(ClockParticipants.DEFAULT_PATTERN),
+                text("instance.clock_max_entries").map(v -> v.integer(1, VectorClock.MAX_ENTRIES))
+                        .orElse(InstanceSettings.DEFAULT_CLOCK_MAX_ENTRIES));
         TransferSettings transfer = transfer();
         // --- end of transfers and vector clocks ---
         SigningSettings signing = signing();

@@ -82,7 +82,8 @@ public record IngesterConfig(
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
                 "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));
         // --- transfers and vector clocks ---
-        root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null)));
+        root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null),
+                "clock_participants", instance.clockParticipants(), "clock_max_entries", instance.clockMaxEntries()));
         root.put("transfer", ordered("recovery_interval", transfer.recoveryInterval().toString(),
                 "parallelism", transfer.parallelism(), "pause_after_decision", transfer.pauseAfterDecision().toString()));
         // --- end of transfers and vector clocks ---

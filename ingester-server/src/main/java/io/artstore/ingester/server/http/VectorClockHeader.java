@@ -14,9 +14,12 @@ import java.util.Set;
 
 /**
  * The {@code X-ArtStore-Vector-Clock} header. A state-changing request (POST, PUT, PATCH, DELETE) is an event of
- * this instance: a clock the client sends is merged into the local clock, otherwise the local clock ticks; a
- * malformed header is refused with 400 {@code invalid_vector_clock}. Every response of such a request, error or
- * not, carries the local clock as it stands after the request, so that a client that keeps it has seen the change.
+ * this instance: a clock the client sends is merged into the local clock (the entries {@link LocalClock} takes in),
+ * otherwise the local clock ticks; a malformed header, one with more entries than configured or with a counter
+ * above {@link VectorClock#MAX_COUNTER}, is refused with 400 {@code invalid_vector_clock} before anything changes.
+ * Every response of such a request, error or not, carries the local clock as it stands after the request, so that
+ * a client that keeps it has seen the change; {@code GET /api/v1/files/{id}} carries the clock of the file's last
+ * change, which a client refused with 409 {@code concurrent_operation} merges before it retries.
  */
 public final class VectorClockHeader {
 
@@ -28,10 +31,16 @@ public final class VectorClockHeader {
 
     private final LocalClock clock;
     private final ConcurrentOperationGuard guard;
+    private final int maxEntries;
 
-    public VectorClockHeader(LocalClock clock, ConcurrentOperationGuard guard) {
+    /** @param maxEntries the most entries a received header may have */
+    public VectorClockHeader(LocalClock clock, ConcurrentOperationGuard guard, int maxEntries) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.guard = Objects.requireNonNull(guard, "guard");
+        if (maxEntries < 1 || maxEntries > VectorClock.MAX_ENTRIES) {
+            throw new IllegalArgumentException("maxEntries must be from 1 to " + VectorClock.MAX_ENTRIES + ", got " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
     }
 
     /** Register before the routes, so that the clock is received before any of them acts. */
@@ -40,6 +49,19 @@ public final class VectorClockHeader {
         // The delete route knows nothing of clocks; its concurrency check is made here.
         routes.before("/api/v1/files/{id}", this::checkDelete);
         routes.after(this::stamp);
+        routes.after("/api/v1/files/{id}", this::stampFile);
+    }
+
+    /** A file read answers the clock of the file's last change, when one was recorded. */
+    private void stampFile(Context ctx) {
+        if (ctx.method() != HandlerType.GET || ctx.statusCode() != 200) {
+            return;
+        }
+        try {
+            guard.lastChange(FileId.parse(ctx.pathParam("id"))).ifPresent(last -> ctx.header(NAME, last.toText()));
+        } catch (IllegalArgumentException malformed) {
+            // not a file id: the route has answered with its own error
+        }
     }
 
     private void checkDelete(Context ctx) {
@@ -73,6 +95,11 @@ public final class VectorClockHeader {
         if (header == null) {
             ctx.attribute(REQUEST_CLOCK, clock.tick());
             return;
+        }
+        long entries = header.isBlank() ? 0 : header.chars().filter(c -> c == ',').count() + 1;
+        if (entries > maxEntries) {
+            throw IngestException.invalid("invalid_vector_clock", "the " + NAME + " header has " + entries
+                    + " entries; at most " + maxEntries + " are accepted");
         }
         VectorClock received;
         try {

@@ -3,6 +3,7 @@ package io.artstore.ingester.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.NodeId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,5 +82,39 @@ class TransferConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(List.of("--config", file.toString()), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("transfer.paralellism (in " + file + "): unknown setting");
+    }
+
+    @Test
+    void clock_participants_and_the_entry_bound_have_defaults_and_can_be_set() throws IOException {
+        Path file = Files.writeString(folder.resolve("clock.yaml"), """
+                instance:
+                  clock_participants: "edge-[0-9]+"
+                  clock_max_entries: 16
+                """);
+
+        InstanceSettings defaults = ConfigLoader.load(List.of(), Map.of()).instance();
+        IngesterConfig fromFile = ConfigLoader.load(List.of("--config", file.toString()), Map.of());
+        InstanceSettings overridden = ConfigLoader.load(List.of("--config", file.toString()),
+                Map.of("INGESTER_CLOCK_PARTICIPANTS", "ingester-(a|b)", "INGESTER_CLOCK_MAX_ENTRIES", "128")).instance();
+
+        assertThat(defaults.clockParticipants()).isEqualTo(ClockParticipants.DEFAULT_PATTERN);
+        assertThat(defaults.clockMaxEntries()).isEqualTo(64);
+        assertThat(fromFile.instance().clockParticipants()).isEqualTo("edge-[0-9]+");
+        assertThat(fromFile.instance().clockMaxEntries()).isEqualTo(16);
+        assertThat(fromFile.describe().get("instance").toString()).contains("clock_participants=edge-[0-9]+",
+                "clock_max_entries=16");
+        assertThat(overridden.clockParticipants()).isEqualTo("ingester-(a|b)");
+        assertThat(overridden.clockMaxEntries()).isEqualTo(128);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "INGESTER_CLOCK_PARTICIPANTS|ingester-(|INGESTER_CLOCK_PARTICIPANTS: not a regular expression",
+            "INGESTER_CLOCK_MAX_ENTRIES|0|INGESTER_CLOCK_MAX_ENTRIES: must be a whole number from 1 to 128",
+            "INGESTER_CLOCK_MAX_ENTRIES|129|INGESTER_CLOCK_MAX_ENTRIES: must be a whole number from 1 to 128"})
+    void a_bad_clock_setting_is_named_in_the_error(String variable, String value, String message) {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(variable, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
     }
 }

@@ -63,12 +63,12 @@ class VectorClockHeaderTest {
         Multipart form = Multipart.form().file("merged.bin", Content.random(100));
         Reply upload = server.send(HttpRequest.newBuilder(server.uri("/api/v1/files/upload?target_mode=edit"))
                 .header("Content-Type", form.contentType())
-                .header(TransferSteps.CLOCK_HEADER, "client-7:41")
+                .header(TransferSteps.CLOCK_HEADER, "ingester-peer-7:41")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())));
         VectorClock answered = clockOf(upload).orElseThrow();
 
         assertThat(upload.status()).as(upload.toString()).isEqualTo(201);
-        assertThat(answered.get(NodeId.of("client-7"))).isEqualTo(41);
+        assertThat(answered.get(NodeId.of("ingester-peer-7"))).isEqualTo(41);
         assertThat(answered.get(NODE)).isPositive();
     }
 
