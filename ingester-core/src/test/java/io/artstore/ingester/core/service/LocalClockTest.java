@@ -10,7 +10,11 @@ import io.artstore.ingester.core.clock.InMemoryClockSync;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.port.out.ClockSync;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +115,27 @@ class LocalClockTest {
         assertThat(fourth.toText()).as("ingester-2 has not grown for three events").isEqualTo("ingester-1:4,ingester-3:2");
         assertThat(clock.receive(VectorClock.parse("ingester-2:7")).get(PEER)).as("a later receipt brings it back")
                 .isEqualTo(7);
+    }
+
+    @Test
+    void no_received_clock_makes_a_later_event_fail_or_go_back() {
+        Random random = new Random(20261207L);
+        LocalClock clock = new LocalClock(ME, sync, ClockPruning.DEFAULT.withIdleEvents(50));
+        long own = 0;
+        for (int i = 0; i < 5_000; i++) {
+            Map<NodeId, Long> counters = new HashMap<>();
+            for (int j = random.nextInt(8); j > 0; j--) {
+                String id = List.of("ingester-", "client-", "admin-module-", "").get(random.nextInt(4)) + random.nextInt(200);
+                long counter = random.nextBoolean() ? VectorClock.MAX_COUNTER - random.nextInt(3) : 1 + random.nextInt(1_000);
+                counters.put(random.nextInt(10) == 0 ? ME : NodeId.of(id), counter);
+            }
+            VectorClock after = random.nextBoolean() ? clock.receive(VectorClock.of(counters)) : clock.tick();
+
+            assertThat(after.get(ME)).isEqualTo(++own);
+            assertThat(after.size()).isLessThanOrEqualTo(VectorClock.MAX_ENTRIES);
+            assertThat(after.entries().keySet()).allMatch(node -> node.equals(ME) || node.value().startsWith("ingester-")
+                    || node.value().startsWith("admin-module-"));
+        }
     }
 
     @Test
