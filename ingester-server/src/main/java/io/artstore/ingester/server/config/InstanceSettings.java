@@ -28,8 +28,4 @@ public record InstanceSettings(Optional<NodeId> nodeId, String clockParticipants
                     + clockMaxEntries);
         }
     }
-
-    public InstanceSettings(Optional<NodeId> nodeId) {
-        this(nodeId, ClockParticipants.DEFAULT_PATTERN, DEFAULT_CLOCK_MAX_ENTRIES);
-    }
 }
