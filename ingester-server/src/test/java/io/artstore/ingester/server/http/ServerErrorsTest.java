@@ -48,6 +48,16 @@ class ServerErrorsTest {
         reply.assertEnvelope(400);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/files/a%2Fb", "/api/v1/files/%2e%2e/x", "/..;/x", "/api/v1/files/a%5Cb", "//api/v1/files/x",
+        "/api/v1/files/x?a=%", "/static/..%2f..%2fetc/passwd", "/api/v1/files/%C0%AE"})
+    void an_odd_uri_gets_the_json_envelope_whoever_refuses_it(String path) {
+        Raw reply = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(reply.status()).as(reply.toString()).isBetween(400, 499);
+        reply.assertEnvelope(reply.status());
+    }
+
     @Test
     void a_uri_too_long_gets_the_json_envelope() {
         Raw reply = raw("GET /api/v1/files/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
