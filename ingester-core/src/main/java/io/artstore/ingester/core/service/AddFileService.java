@@ -79,6 +79,9 @@ public final class AddFileService implements AddFileUseCase {
         Request request = new Request(command, content, codec, clock.instant());
         SagaId sagaId = SagaId.random();
         try {
+            // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
+            // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
+            request.reserve();
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
                     AddFileSaga.Data.start(FileId.random(), command.sign()));
             return switch (result.state()) {

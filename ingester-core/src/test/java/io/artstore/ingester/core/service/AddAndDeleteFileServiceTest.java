@@ -239,6 +239,23 @@ class AddAndDeleteFileServiceTest {
         assertThat(catalog.find(id)).isPresent();
     }
 
+    @Test
+    void a_placement_refusal_leaves_no_saga_record() {
+        edit.reportCapacity(new Capacity(100, 90, 10));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().declaredSize(11).build(), new ByteArrayInputStream(new byte[11])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("insufficient_storage"));
+        assertThatThrownBy(() -> add.add(anAddFileCommand().element("rw-1").build(), new ByteArrayInputStream(new byte[5])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("wrong_mode"));
+        assertThatThrownBy(() -> add.add(anAddFileCommand().element("nowhere").build(), new ByteArrayInputStream(new byte[5])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("unknown_storage_element"));
+
+        for (SagaState state : SagaState.values()) {
+            assertThat(sagaLog.list(state)).as(state.name()).isEmpty();
+        }
+        assertNothingStored();
+    }
+
     private void assertNothingStored() {
         assertThat(edit.storedCount() + rw.storedCount()).isZero();
         assertThat(catalog.size()).isZero();

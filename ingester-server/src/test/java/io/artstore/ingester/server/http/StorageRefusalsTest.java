@@ -20,7 +20,7 @@ class StorageRefusalsTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.builder().yaml("""
+        server = TestServer.builder().adminApi().yaml("""
                 storage:
                   elements:
                     - id: small-edit
@@ -50,6 +50,26 @@ class StorageRefusalsTest {
     @Test
     void a_spooled_file_that_no_element_has_room_for_is_507() {
         refused(Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("target_mode", "edit"), 507, "insufficient_storage");
+    }
+
+    @Test
+    void a_507_known_before_any_byte_is_stored_leaves_no_saga_record() {
+        int before = sagaCount();
+        refused(Multipart.form().field("target_mode", "edit").field("file_size", String.valueOf(QUOTA + 1))
+                .file("a.bin", Content.random(QUOTA + 1)), 507, "insufficient_storage");
+        refused(Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("target_mode", "edit"), 507, "insufficient_storage");
+
+        assertThat(sagaCount()).isEqualTo(before);
+    }
+
+    private static int sagaCount() {
+        int count = 0;
+        for (String state : List.of("running", "compensating", "completed", "compensated", "failed_compensation")) {
+            Reply reply = server.get("/api/v1/admin/sagas?state=" + state);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            count += reply.json().path("count").asInt();
+        }
+        return count;
     }
 
     @Test
