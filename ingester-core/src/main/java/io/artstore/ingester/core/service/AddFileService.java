@@ -79,6 +79,9 @@ public final class AddFileService implements AddFileUseCase {
         Request request = new Request(command, content, codec, clock.instant());
         SagaId sagaId = SagaId.random();
         try {
+            // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
+            // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
+            request.reserve();
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
                     AddFileSaga.Data.start(FileId.random(), command.sign()));
             return switch (result.state()) {
@@ -117,8 +120,7 @@ public final class AddFileService implements AddFileUseCase {
     }
 
     /** Compressed output can exceed its input by a little on incompressible data; reserve for that too. */
-    private static OptionalLong storedSizeBound(AddFileCommand command, Optional<Codec> codec) {
-        OptionalLong size = command.expectedSize();
+    private static OptionalLong storedSizeBound(OptionalLong size, Optional<Codec> codec) {
         if (size.isEmpty() || codec.isEmpty()) {
             return size;
         }
@@ -154,9 +156,28 @@ public final class AddFileService implements AddFileUseCase {
         @Override
         public synchronized Placement reserve() {
             if (placement.isEmpty()) {
-                placement = Optional.of(selector.place(command.targetMode(), command.elementId(), storedSizeBound(command, codec)));
+                placement = Optional.of(place());
             }
             return placement.get();
+        }
+
+        /** A 507 names the file's own size when it is known, never the request's length. */
+        private Placement place() {
+            OptionalLong declared = command.declaredSize();
+            String file = declared.isPresent() ? "the file's " + declared.getAsLong() + " bytes" : "the file";
+            if (declared.isPresent() || command.sizeHint().isEmpty()) {
+                return selector.place(command.targetMode(), command.elementId(), storedSizeBound(declared, codec), file);
+            }
+            try {
+                return selector.place(command.targetMode(), command.elementId(), storedSizeBound(command.sizeHint(), codec), file);
+            } catch (IngestException e) {
+                if (e.kind() != Kind.INSUFFICIENT_STORAGE) {
+                    throw e;
+                }
+                // The hint only bounds the file's size (a request's length counts its headers and fields too): the
+                // file may still fit, so reserve as it streams; the placement cuts it off if it outgrows the room.
+                return selector.place(command.targetMode(), command.elementId(), OptionalLong.empty(), file);
+            }
         }
 
         @Override

@@ -45,6 +45,15 @@ public final class StorageElementSelector {
      * @throws IngestException 400 unknown element, 409 wrong mode, 503 none reachable, 507 none has room
      */
     public Placement place(Mode mode, Optional<StorageElementId> requested, OptionalLong storedSize) {
+        return place(mode, requested, storedSize, storedSize.isPresent() ? storedSize.getAsLong() + " bytes" : "the file");
+    }
+
+    /**
+     * @param storedSize how many bytes the stored file will take, if known
+     * @param file what a 507 says has no room, e.g. "the file's 4097 bytes"
+     * @throws IngestException 400 unknown element, 409 wrong mode, 503 none reachable, 507 none has room
+     */
+    public Placement place(Mode mode, Optional<StorageElementId> requested, OptionalLong storedSize, String file) {
         List<Candidate> candidates = candidates(mode, requested);
         if (candidates.isEmpty()) {
             throw new IngestException(Kind.UNAVAILABLE, "storage_unavailable",
@@ -62,10 +71,9 @@ public final class StorageElementSelector {
                 return new Placement(candidate.element(), candidate.descriptor(), reservation.get(), growthStep);
             }
         }
-        String size = storedSize.isPresent() ? storedSize.getAsLong() + " bytes" : "the file";
         throw new IngestException(Kind.INSUFFICIENT_STORAGE, "insufficient_storage",
-                requested.map(id -> "storage element " + id + " has no room for " + size)
-                        .orElse("no storage element of mode '" + mode.wireName() + "' has room for " + size));
+                requested.map(id -> "storage element " + id + " has no room for " + file)
+                        .orElse("no storage element of mode '" + mode.wireName() + "' has room for " + file));
     }
 
     private List<Candidate> candidates(Mode mode, Optional<StorageElementId> requested) {

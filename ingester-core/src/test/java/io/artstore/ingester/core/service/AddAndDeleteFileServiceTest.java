@@ -128,6 +128,41 @@ class AddAndDeleteFileServiceTest {
     }
 
     @Test
+    void a_507_names_the_declared_size_of_the_file_not_its_compressed_bound() {
+        edit.reportCapacity(new Capacity(100_000, 99_000, 1000));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().declaredSize(1001).compression(CompressionAlgorithm.GZIP).build(),
+                new ByteArrayInputStream(new byte[1001])))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.code()).isEqualTo("insufficient_storage");
+                    assertThat(e.getMessage()).contains("the file's 1001 bytes").doesNotContain("2028");
+                });
+        assertNothingStored();
+    }
+
+    @Test
+    void a_request_length_is_no_file_size_a_file_under_it_that_fits_is_taken() {
+        edit.reportCapacity(new Capacity(100, 90, 10));
+
+        AddedFile added = add.add(anAddFileCommand().sizeHint(5000).build(), new ByteArrayInputStream(bytes("0123456")));
+
+        assertThat(added.content().originalSize()).isEqualTo(7);
+        assertThat(reservations.totalOutstanding()).isZero();
+    }
+
+    @Test
+    void a_file_that_outgrows_the_room_under_a_request_length_gets_a_507_without_that_length() {
+        edit.reportCapacity(new Capacity(100, 90, 10));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().sizeHint(5000).build(), new ByteArrayInputStream(new byte[11])))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.code()).isEqualTo("insufficient_storage");
+                    assertThat(e.getMessage()).doesNotContain("5000");
+                });
+        assertNothingStored();
+    }
+
+    @Test
     void a_signed_file_keeps_its_signature_beside_it_and_names_it_in_its_metadata() {
         AddedFile added = add.add(anAddFileCommand().signed().build(), new ByteArrayInputStream(bytes("sign me")));
 
@@ -202,6 +237,23 @@ class AddAndDeleteFileServiceTest {
 
         assertThat(locator.find(id)).hasValueSatisfying(location -> assertThat(location.entry().elementId()).isEqualTo(edit.id()));
         assertThat(catalog.find(id)).isPresent();
+    }
+
+    @Test
+    void a_placement_refusal_leaves_no_saga_record() {
+        edit.reportCapacity(new Capacity(100, 90, 10));
+
+        assertThatThrownBy(() -> add.add(anAddFileCommand().declaredSize(11).build(), new ByteArrayInputStream(new byte[11])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("insufficient_storage"));
+        assertThatThrownBy(() -> add.add(anAddFileCommand().element("rw-1").build(), new ByteArrayInputStream(new byte[5])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("wrong_mode"));
+        assertThatThrownBy(() -> add.add(anAddFileCommand().element("nowhere").build(), new ByteArrayInputStream(new byte[5])))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("unknown_storage_element"));
+
+        for (SagaState state : SagaState.values()) {
+            assertThat(sagaLog.list(state)).as(state.name()).isEmpty();
+        }
+        assertNothingStored();
     }
 
     private void assertNothingStored() {

@@ -23,6 +23,7 @@ public final class AddFileCommandBuilder {
     private Optional<CompressionAlgorithm> compression = Optional.empty();
     private OptionalLong declaredSize = OptionalLong.empty();
     private Optional<Sha256> checksum = Optional.empty();
+    private OptionalLong sizeHint = OptionalLong.empty();
     private boolean sign;
 
     public static AddFileCommandBuilder anAddFileCommand() {
@@ -69,6 +70,11 @@ public final class AddFileCommandBuilder {
         return this;
     }
 
+    public AddFileCommandBuilder sizeHint(long value) {
+        sizeHint = OptionalLong.of(value);
+        return this;
+    }
+
     public AddFileCommandBuilder signed() {
         sign = true;
         return this;
@@ -77,6 +83,6 @@ public final class AddFileCommandBuilder {
     public AddFileCommand build() {
         return new AddFileCommand(mode, elementId, originalFilename, "text/plain",
                 new Uploader("u-1", "ivan", Optional.of("Ivan Petrov")), Optional.of("a report"), Optional.of("1"),
-                metadata, ttlDays, compression, declaredSize, checksum, OptionalLong.empty(), sign);
+                metadata, ttlDays, compression, declaredSize, checksum, sizeHint, sign);
     }
 }

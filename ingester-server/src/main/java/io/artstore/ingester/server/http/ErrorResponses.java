@@ -24,11 +24,7 @@ public final class ErrorResponses {
     public static void register(RoutesConfig routes) {
         routes.exception(IngestException.class, (e, ctx) -> send(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> {
-            String code = switch (e.getStatus()) {
-                case 404 -> "not_found";
-                case 405 -> "method_not_allowed";
-                default -> "http_" + e.getStatus();
-            };
+            String code = ServerErrorHandler.code(e.getStatus());
             String message = e.getStatus() == 404
                     ? "no endpoint " + ctx.method() + " " + ctx.path() + "; see docs/api.md for the API"
                     : e.getMessage();

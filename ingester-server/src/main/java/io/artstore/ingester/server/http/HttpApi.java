@@ -24,6 +24,8 @@ public final class HttpApi {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
+            // Errors Jetty raises before a route sees the request get the API's JSON body too.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
             if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
                 config.staticFiles.add(assets -> {
                     assets.hostedPath = "/static";

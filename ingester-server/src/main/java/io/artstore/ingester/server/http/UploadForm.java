@@ -1,8 +1,12 @@
 package io.artstore.ingester.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
@@ -29,6 +33,10 @@ final class UploadForm {
             "version", "metadata", "ttl_days", "compress", "compression_algorithm", "sign", "file_size", "checksum");
 
     private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final CompressionSettings compression;
     private final boolean signByDefault;
@@ -98,7 +106,11 @@ final class UploadForm {
         }).orElse(OptionalLong.empty());
     }
 
-    AddFileCommand command(String filename, String contentType, OptionalLong sizeHint) {
+    /**
+     * @param sizeHint an upper bound of the file's size, e.g. the request's length
+     * @param measuredSize the file's exact size when the server has it already (a spooled part), else empty
+     */
+    AddFileCommand command(String filename, String contentType, OptionalLong sizeHint, OptionalLong measuredSize) {
         Mode mode = targetMode().orElseThrow(() -> IngestException.invalid("missing_target_mode",
                 "say where the file goes: target_mode 'edit' or 'rw' (or retention_policy 'temporary' or 'permanent')"));
         return new AddFileCommand(
@@ -112,7 +124,7 @@ final class UploadForm {
                 metadata(),
                 ttlDays(),
                 compression(),
-                declaredSize(),
+                declaredSize().isPresent() ? declaredSize() : measuredSize,
                 value("checksum").map(text -> parse("checksum", text, Sha256::parse)),
                 sizeHint,
                 bool("sign").orElse(signByDefault));
@@ -149,29 +161,38 @@ final class UploadForm {
     }
 
     private Map<String, Object> metadata() {
-        Optional<String> text = value("metadata");
-        if (text.isEmpty()) {
-            return Map.of();
-        }
+        return value("metadata").map(UploadForm::parseMetadata).orElse(Map.of());
+    }
+
+    /**
+     * The {@code metadata} field: one JSON object and nothing after it, with no key twice at any depth (which
+     * of two values would win is the parser's choice, so neither is taken).
+     */
+    static Map<String, Object> parseMetadata(String text) {
         try {
-            JsonNode node = Json.MAPPER.readTree(text.get());
+            JsonNode node = STRICT.readTree(text);
             if (node == null || !node.isObject()) {
                 throw IngestException.invalid("invalid_metadata", "metadata must be a JSON object such as {\"project\":\"x\"}, got '"
-                        + abbreviate(text.get()) + "'");
+                        + abbreviate(text) + "'");
             }
-            return Json.MAPPER.convertValue(node, JSON_OBJECT);
+            return STRICT.convertValue(node, JSON_OBJECT);
         } catch (JsonProcessingException e) {
-            throw IngestException.invalid("invalid_metadata", "metadata is not valid JSON (" + e.getOriginalMessage()
-                    + "); send a JSON object such as {\"project\":\"x\"}");
+            throw IngestException.invalid("invalid_metadata", "metadata is not one valid JSON object (" + e.getOriginalMessage()
+                    + "); send a single JSON object, each key once, such as {\"project\":\"x\"}");
         }
     }
 
     private Optional<Boolean> bool(String name) {
-        return value(name).map(text -> switch (text.toLowerCase(Locale.ROOT)) {
-            case "true", "on", "yes", "1" -> true;
-            case "false", "off", "no", "0" -> false;
+        return value(name).map(text -> parseBoolean(name, text));
+    }
+
+    /** The words docs/api.md lists for boolean fields, in any case: {@code true}/{@code false}, {@code on}/{@code off}. */
+    static boolean parseBoolean(String name, String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on" -> true;
+            case "false", "off" -> false;
             default -> throw IngestException.invalid("invalid_" + name, name + " must be true or false (or on/off), got '" + text + "'");
-        });
+        };
     }
 
     private Optional<String> value(String name) {

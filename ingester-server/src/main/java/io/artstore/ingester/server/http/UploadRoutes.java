@@ -2,6 +2,7 @@ package io.artstore.ingester.server.http;
 
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.StorageFileName;
 import io.artstore.ingester.core.pipeline.Streams;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
@@ -15,6 +16,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +25,9 @@ import org.apache.commons.fileupload2.core.DiskFileItem;
 import org.apache.commons.fileupload2.core.DiskFileItemFactory;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadByteCountLimitException;
 import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.core.FileUploadSizeException;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
 /**
@@ -38,6 +42,11 @@ public final class UploadRoutes {
     public static final String PATH = "/api/v1/files/upload";
     static final String FILE_PART = "file";
     private static final int MAX_FIELD_BYTES = 64 * 1024;
+    /**
+     * The most bytes of one part's headers. ArtStore names have up to 200 characters: up to 800 bytes in UTF-8,
+     * 2,400 percent-encoded in {@code filename*}, 3,200 when a client sends both forms; this leaves twice that.
+     */
+    static final int MAX_PART_HEADER_BYTES = 8 * 1024;
     /** Room for boundaries, part headers and fields when a request is judged by its length alone. */
     private static final long MULTIPART_ALLOWANCE = 1024 * 1024;
 
@@ -102,21 +111,19 @@ public final class UploadRoutes {
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
                 count++;
-                if (part.isFormField()) {
-                    if (UploadForm.isField(part.getFieldName())) {
-                        form.put(part.getFieldName(), readField(part));
-                    }
-                } else if (FILE_PART.equals(part.getFieldName())) {
+                if (FILE_PART.equals(part.getFieldName())) {
                     if (file != null) {
                         throw IngestException.invalid("too_many_files", "send one 'file' part per upload");
                     }
                     file = FilePart.of(part);
                     if (form.targetMode().isPresent()) {
-                        AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint);
+                        AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty());
                         added = addFile.add(command, new LastPart(part.getInputStream(), parts));
                     } else {
                         spool = Spool.write(spoolDir, part.getInputStream(), maxFileBytes, form.declaredSize());
                     }
+                } else if (part.isFormField() && UploadForm.isField(part.getFieldName())) {
+                    form.put(part.getFieldName(), readField(part));
                 }
             }
             if (count == 0) {
@@ -129,7 +136,8 @@ public final class UploadRoutes {
             if (added != null) {
                 return added;
             }
-            AddFileCommand command = form.command(file.name(), file.contentType(), OptionalLong.of(spool.size()));
+            AddFileCommand command = form.command(file.name(), file.contentType(), OptionalLong.empty(),
+                    spool.size() > 0 ? OptionalLong.of(spool.size()) : OptionalLong.empty());
             if (spool.size() == 0) {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }
@@ -137,7 +145,7 @@ public final class UploadRoutes {
                 return addFile.add(command, content);
             }
         } catch (FileUploadException e) {
-            throw malformed(e);
+            throw refusal(e);
         } catch (IOException e) {
             throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted",
                     "the upload ended before the request was complete: " + e.getMessage(), e);
@@ -151,10 +159,19 @@ public final class UploadRoutes {
     private static JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> parser() {
         JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> parser = new JakartaServletFileUpload<>();
         parser.setHeaderCharset(StandardCharsets.UTF_8);
+        parser.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES);
         return parser;
     }
 
-    private static IngestException malformed(FileUploadException e) {
+    /** What the client is told when the parser gives up on the body. */
+    private static IngestException refusal(FileUploadException e) {
+        if (e instanceof FileUploadSizeException size && !(e instanceof FileUploadByteCountLimitException)
+                && size.getPermitted() == MAX_PART_HEADER_BYTES) {
+            // The filename is the one part header that can grow this long.
+            return IngestException.invalid("filename_too_long", "a part's headers are longer than "
+                    + MAX_PART_HEADER_BYTES + " bytes, the most this server reads; shorten the file name (names of up"
+                    + " to 200 characters always fit, even sent both as filename and filename*)");
+        }
         return IngestException.invalid("malformed_multipart", "the multipart body cannot be read (" + e.getMessage()
                 + "); send multipart/form-data with a boundary and complete parts");
     }
@@ -172,14 +189,26 @@ public final class UploadRoutes {
 
     private record FilePart(String name, String contentType) {
 
+        /** Checks the name before any byte of the file is read, so that a refusal spools and stores nothing. */
         static FilePart of(FileItemInput part) {
-            String name = part.getName();
+            String name = name(part);
             if (name == null || name.isBlank()) {
                 throw IngestException.invalid("missing_filename",
                         "the 'file' part has no filename; send it with Content-Disposition: form-data; name=\"file\"; filename=\"...\"");
             }
+            StorageFileName.checkOriginal(name);
             String type = part.getContentType();
             return new FilePart(name, type == null || type.isBlank() ? "application/octet-stream" : type);
+        }
+
+        private static String name(FileItemInput part) {
+            try {
+                return part.getName();
+            } catch (InvalidPathException e) {
+                // The parser refuses a NUL byte itself; the name check says so in the API's words.
+                StorageFileName.checkOriginal(e.getInput());
+                throw IngestException.invalid("invalid_filename", "the file name cannot be read: " + e.getReason());
+            }
         }
     }
 
@@ -222,12 +251,12 @@ public final class UploadRoutes {
                                 + "' came after the file part, which was already being stored; send the fields before the"
                                 + " file part or in the query string (or send target_mode after the file part too)");
                     }
-                    if (!part.isFormField() && FILE_PART.equals(part.getFieldName())) {
+                    if (FILE_PART.equals(part.getFieldName())) {
                         throw IngestException.invalid("too_many_files", "send one 'file' part per upload");
                     }
                 }
             } catch (FileUploadException e) {
-                throw malformed(e);
+                throw refusal(e);
             }
         }
     }

@@ -20,7 +20,7 @@ class StorageRefusalsTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.builder().yaml("""
+        server = TestServer.builder().adminApi().yaml("""
                 storage:
                   elements:
                     - id: small-edit
@@ -50,6 +50,58 @@ class StorageRefusalsTest {
     @Test
     void a_spooled_file_that_no_element_has_room_for_is_507() {
         refused(Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("target_mode", "edit"), 507, "insufficient_storage");
+    }
+
+    @Test
+    void a_507_known_before_any_byte_is_stored_leaves_no_saga_record() {
+        int before = sagaCount();
+        refused(Multipart.form().field("target_mode", "edit").field("file_size", String.valueOf(QUOTA + 1))
+                .file("a.bin", Content.random(QUOTA + 1)), 507, "insufficient_storage");
+        refused(Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("target_mode", "edit"), 507, "insufficient_storage");
+
+        assertThat(sagaCount()).isEqualTo(before);
+    }
+
+    private static int sagaCount() {
+        int count = 0;
+        for (String state : List.of("running", "compensating", "completed", "compensated", "failed_compensation")) {
+            Reply reply = server.get("/api/v1/admin/sagas?state=" + state);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            count += reply.json().path("count").asInt();
+        }
+        return count;
+    }
+
+    @Test
+    void a_507_names_the_size_of_the_file_not_the_length_of_the_request() {
+        Multipart declared = Multipart.form().field("target_mode", "edit").field("file_size", String.valueOf(QUOTA + 1))
+                .field("description", "d".repeat(2000)).file("a.bin", Content.random(QUOTA + 1));
+        assertThat(refused(declared, 507, "insufficient_storage").json().path("message").asText())
+                .contains((QUOTA + 1) + " bytes").doesNotContain(String.valueOf(declared.bytes().length));
+
+        Multipart spooled = Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("description", "d".repeat(2000))
+                .field("target_mode", "edit");
+        assertThat(refused(spooled, 507, "insufficient_storage").json().path("message").asText())
+                .contains((QUOTA + 1) + " bytes").doesNotContain(String.valueOf(spooled.bytes().length));
+
+        Multipart streamed = Multipart.form().field("target_mode", "edit").field("description", "d".repeat(2000))
+                .file("a.bin", Content.random(QUOTA + 1));
+        assertThat(refused(streamed, 507, "insufficient_storage").json().path("message").asText())
+                .doesNotContain(String.valueOf(streamed.bytes().length));
+    }
+
+    @Test
+    void a_streamed_file_that_fits_is_taken_though_its_request_is_longer_than_the_room() {
+        long free = server.status().path("storage_elements").path(0).path("capacity").path("available").asLong();
+        byte[] content = Content.random((int) free - 1000);
+        Multipart form = Multipart.form().field("target_mode", "edit").field("description", "d".repeat(1500))
+                .file("most.bin", content);
+        assertThat(form.bytes().length).isGreaterThan((int) free);
+
+        Reply reply = server.upload(form);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        assertThat(server.outstandingBytes()).isZero();
     }
 
     @Test

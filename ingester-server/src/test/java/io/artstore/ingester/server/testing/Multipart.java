@@ -36,6 +36,19 @@ public final class Multipart {
         return this;
     }
 
+    /**
+     * A part with exactly these header lines (each without its CRLF), for headers that {@link #file} cannot
+     * write: a {@code filename*}, a NUL byte, no filename at all.
+     */
+    public Multipart part(List<String> headers, byte[] content) {
+        ByteArrayOutputStream part = new ByteArrayOutputStream();
+        part.writeBytes(("--" + boundary + "\r\n" + String.join("\r\n", headers) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        part.writeBytes(content);
+        part.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        parts.add(part.toByteArray());
+        return this;
+    }
+
     public String contentType() {
         return "multipart/form-data; boundary=" + boundary;
     }

@@ -19,6 +19,9 @@ import java.util.OptionalLong;
 /**
  * A request to add one file, validated on construction.
  *
+ * @param ttlDays how long a temporary ({@code edit}) file is kept; refused for a permanent ({@code rw}) one
+ * @param declaredSize the file's exact size when it is known before its bytes are stored: declared by the client,
+ *     or measured from a spooled copy
  * @param sizeHint an upper bound of the file's size when no size was declared (e.g. the request length)
  * @param sign whether to sign the original content and keep the signature beside the stored file
  */
@@ -53,16 +56,18 @@ public record AddFileCommand(
         Objects.requireNonNull(declaredSize, "declaredSize");
         Objects.requireNonNull(expectedChecksum, "expectedChecksum");
         Objects.requireNonNull(sizeHint, "sizeHint");
-        if (StorageFileName.sanitise(originalFilename).isEmpty()) {
-            throw IngestException.invalid("invalid_filename",
-                    "the file name '" + originalFilename + "' has no usable characters; send a name with letters or digits");
-        }
+        StorageFileName.checkOriginal(originalFilename);
         if (!targetMode.allowsAdd()) {
             throw IngestException.invalid("invalid_target_mode",
                     "target_mode must be 'edit' or 'rw'; files cannot be added to '" + targetMode.wireName() + "' storage elements");
         }
         if (ttlDays.isPresent() && (ttlDays.getAsInt() < 1 || ttlDays.getAsInt() > MAX_TTL_DAYS)) {
             throw IngestException.invalid("invalid_ttl_days", "ttl_days must be between 1 and " + MAX_TTL_DAYS + ", got " + ttlDays.getAsInt());
+        }
+        if (targetMode == Mode.RW && ttlDays.isPresent()) {
+            // Permanent files have no TTL (ArtStore's registry keeps ttl_days null for them): refuse rather than drop it.
+            throw IngestException.invalid("conflicting_ttl_days", "ttl_days " + ttlDays.getAsInt()
+                    + " was sent for a permanent (rw) upload, but only temporary (edit) files expire; send ttl_days only with target_mode edit");
         }
         if (declaredSize.isPresent() && declaredSize.getAsLong() <= 0) {
             throw IngestException.invalid("invalid_file_size", "file_size must be a positive number of bytes, got " + declaredSize.getAsLong());
