@@ -183,7 +183,7 @@ public final class IngesterServer implements AutoCloseable {
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks);
         // --- end of transfers and vector clocks ---
 
-        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant(), "embedded");
+        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
                 config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog));
         this.http = HttpApi.create(config.server(),

@@ -11,6 +11,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -21,6 +23,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * Logs one structured line per step outcome and per saga end, with the saga id as a key-value pair, and
  * counts how sagas end, for the status document. A parked saga is logged as an error: an operator must act.
+ *
+ * <p>A saga undone because a step was refused for good (bad input, content that contradicts its checksum, no
+ * room, a file locked by another operation) is counted as rejected, not as compensated: nothing went wrong but
+ * the request. Compensations count the sagas undone after a failure of ours or of an element, or a timeout.
  */
 public final class SagaMonitor implements SagaListener {
 
@@ -29,6 +35,9 @@ public final class SagaMonitor implements SagaListener {
     private final Map<String, SagaDefinition<?>> definitions;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong compensated = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    /** Sagas of this process whose forward step failed permanently, until they end. */
+    private final Set<SagaId> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
 
@@ -40,17 +49,29 @@ public final class SagaMonitor implements SagaListener {
     public void recorded(SagaRecord record) {
         switch (record.kind()) {
             case STEP_SUCCEEDED, COMPENSATION_SUCCEEDED -> stepLine(LOG.atInfo(), record, "ok");
-            case STEP_FAILED, COMPENSATION_FAILED -> stepLine(LOG.atWarn(), record,
-                    record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
+            case STEP_FAILED, COMPENSATION_FAILED -> {
+                if (record.kind() == SagaRecord.Kind.STEP_FAILED && record.failure().filter(StepFailure::isPermanent).isPresent()) {
+                    refused.add(record.sagaId());
+                }
+                stepLine(LOG.atWarn(), record,
+                        record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
+            }
             case SAGA_COMPLETED -> {
+                refused.remove(record.sagaId());
                 completed.incrementAndGet();
                 sagaLine(LOG.atInfo(), record, "completed");
             }
             case SAGA_COMPENSATED -> {
-                compensated.incrementAndGet();
-                sagaLine(LOG.atInfo(), record, "compensated");
+                if (refused.remove(record.sagaId())) {
+                    rejected.incrementAndGet();
+                    sagaLine(LOG.atInfo(), record, "rejected");
+                } else {
+                    compensated.incrementAndGet();
+                    sagaLine(LOG.atInfo(), record, "compensated");
+                }
             }
             case SAGA_PARKED -> {
+                refused.remove(record.sagaId());
                 parked.incrementAndGet();
                 sagaLine(LOG.atError(), record, "failed_compensation");
             }
@@ -76,6 +97,7 @@ public final class SagaMonitor implements SagaListener {
         status.put("failed_compensation", log.list(SagaState.FAILED_COMPENSATION).size());
         status.put("completed_since_start", completed.get());
         status.put("compensated_since_start", compensated.get());
+        status.put("rejected_since_start", rejected.get());
         status.put("parked_since_start", parked.get());
         status.put("recovery_failures_since_start", recoveryFailures.get());
         return status;
