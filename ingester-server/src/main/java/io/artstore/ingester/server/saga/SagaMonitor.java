@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.saga;
 
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaId;
@@ -24,9 +25,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  * Logs one structured line per step outcome and per saga end, with the saga id as a key-value pair, and
  * counts how sagas end, for the status document. A parked saga is logged as an error: an operator must act.
  *
- * <p>A saga undone because a step was refused for good (bad input, content that contradicts its checksum, no
+ * <p>A saga undone because a step refused the request (bad input, content that contradicts its checksum, no
  * room, a file locked by another operation) is counted as rejected, not as compensated: nothing went wrong but
- * the request. Compensations count the sagas undone after a failure of ours or of an element, or a timeout.
+ * the request. Compensations count the sagas undone after a failure of ours or of an element, a timeout, or a
+ * crash that left a step recovery cannot repeat.
  */
 public final class SagaMonitor implements SagaListener {
 
@@ -36,7 +38,7 @@ public final class SagaMonitor implements SagaListener {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong compensated = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
-    /** Sagas of this process whose forward step failed permanently, until they end. */
+    /** Sagas of this process that a step refused for the request's fault, until they end. */
     private final Set<SagaId> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
@@ -49,13 +51,8 @@ public final class SagaMonitor implements SagaListener {
     public void recorded(SagaRecord record) {
         switch (record.kind()) {
             case STEP_SUCCEEDED, COMPENSATION_SUCCEEDED -> stepLine(LOG.atInfo(), record, "ok");
-            case STEP_FAILED, COMPENSATION_FAILED -> {
-                if (record.kind() == SagaRecord.Kind.STEP_FAILED && record.failure().filter(StepFailure::isPermanent).isPresent()) {
-                    refused.add(record.sagaId());
-                }
-                stepLine(LOG.atWarn(), record,
-                        record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
-            }
+            case STEP_FAILED, COMPENSATION_FAILED -> stepLine(LOG.atWarn(), record,
+                    record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
             case SAGA_COMPLETED -> {
                 refused.remove(record.sagaId());
                 completed.incrementAndGet();
@@ -79,6 +76,29 @@ public final class SagaMonitor implements SagaListener {
                 // Intents and claims are in the saga log; the outcome is what an operator reads.
             }
         }
+    }
+
+    /**
+     * A step refused by the request's own fault (an {@link IngestException} of a client kind: bad input, content
+     * that contradicts its checksum, no room, a lock held by another operation) marks the saga as rejected.
+     * A step that fails for good for another reason, such as a stream that recovery cannot read again after a
+     * crash, does not: undoing that saga is a compensation.
+     */
+    @Override
+    public void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
+        if (!compensation && refusal(cause)) {
+            refused.add(sagaId);
+        }
+    }
+
+    /** The first {@link IngestException} in the chain decides: steps wrap what the content stream threw. */
+    private static boolean refusal(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IngestException ingest) {
+                return ingest.kind() != IngestException.Kind.UNAVAILABLE && ingest.kind() != IngestException.Kind.INTERNAL;
+            }
+        }
+        return false;
     }
 
     @Override
