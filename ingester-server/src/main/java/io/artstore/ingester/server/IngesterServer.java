@@ -23,7 +23,6 @@ import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaEngine;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
-import io.artstore.ingester.core.saga.Sleeper;
 import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
 import io.artstore.ingester.core.service.ClockStampingEventPublisher;
@@ -52,6 +51,7 @@ import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
+import io.artstore.ingester.server.saga.BlockingSleeper;
 import io.artstore.ingester.server.saga.SagaMonitor;
 import io.artstore.ingester.server.saga.SagaRecovery;
 import io.artstore.ingester.server.signing.BouncyCastleSignatureVerifier;
@@ -175,7 +175,7 @@ public final class IngesterServer implements AutoCloseable {
         SagaMonitor monitor = new SagaMonitor(definitions);
         SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, definitions, new SagaEngine(JitterSource.hashed()),
                 new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                clock, Sleeper.system(), monitor);
+                clock, BlockingSleeper.INSTANCE, monitor);
         this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
         Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
         AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
@@ -192,7 +192,7 @@ public final class IngesterServer implements AutoCloseable {
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
         // --- end of transfers and vector clocks ---
 
-        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant(), "embedded");
+        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
                 config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog));
         this.http = HttpApi.create(config.server(),

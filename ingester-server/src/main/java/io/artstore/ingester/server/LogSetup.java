@@ -3,7 +3,6 @@ package io.artstore.ingester.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -14,6 +13,8 @@ import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import io.artstore.ingester.server.config.LoggingSettings;
 import java.nio.file.Path;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,15 +71,18 @@ final class LogSetup {
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext context, LoggingSettings.Format format) {
         if (format == LoggingSettings.Format.JSON) {
-            JsonEncoder json = new JsonEncoder();
+            // Each key-value pair of a line (file_id, saga_id, duration_ms, ...) becomes a field of its own, so that
+            // a log collector can filter on it; the timestamp is ISO-8601 in UTC, as in the text format.
+            LogstashEncoder json = new LogstashEncoder();
             json.setContext(context);
-            // The message as people read it, not its template and arguments; no logback bookkeeping.
-            json.setWithFormattedMessage(true);
-            json.setWithMessage(false);
-            json.setWithArguments(false);
-            json.setWithContext(false);
-            json.setWithSequenceNumber(false);
-            json.setWithNanoseconds(false);
+            json.setTimeZone("UTC");
+            json.setTimestampPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+            json.setIncludeKeyValuePairs(true);
+            json.setIncludeContext(false);
+            LogstashFieldNames names = new LogstashFieldNames();
+            names.setVersion("[ignore]");
+            names.setLevelValue("[ignore]");
+            json.setFieldNames(names);
             json.start();
             return json;
         }

@@ -163,15 +163,21 @@ public final class LocalStorageElement implements StorageElement {
                 usable ? Health.HEALTHY : Health.UNAVAILABLE, capacity, base.toString());
     }
 
+    /**
+     * Used is whatever of the total this element cannot take files into: its own files, other data on the file
+     * system, blocks the file system keeps for root, or quota the file system can no longer back. So used and
+     * available always add up to the total.
+     */
     private Capacity capacity(FileStore store) throws IOException {
         long total = store.getTotalSpace();
         long usable = store.getUsableSpace();
         if (settings.quotaBytes().isPresent() && settings.quotaBytes().getAsLong() < total) {
             long quota = settings.quotaBytes().getAsLong();
-            long used = Math.min(quota, usedBytes.get());
-            return new Capacity(quota, used, Math.max(0, Math.min(quota - used, usable)));
+            long available = Math.max(0, Math.min(quota - Math.min(quota, usedBytes.get()), usable));
+            return new Capacity(quota, quota - available, available);
         }
-        return new Capacity(total, Math.max(0, total - store.getUnallocatedSpace()), usable);
+        long available = Math.min(usable, total);
+        return new Capacity(total, total - available, available);
     }
 
     // --- Storing ---

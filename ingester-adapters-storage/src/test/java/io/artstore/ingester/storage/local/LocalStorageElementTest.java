@@ -346,6 +346,8 @@ class LocalStorageElementTest extends StorageElementContract {
 
         assertThat(descriptor.capacity().totalBytes()).isEqualTo(Files.getFileStore(element.path()).getTotalSpace());
         assertThat(descriptor.capacity().availableBytes()).isPositive();
+        assertThat(descriptor.capacity().usedBytes() + descriptor.capacity().availableBytes()).as("used + available")
+                .isEqualTo(descriptor.capacity().totalBytes());
         assertThat(descriptor.location()).isEqualTo(element.path().toString());
         assertThat(descriptor.priority()).isEqualTo(1);
         assertThat(descriptor.health()).isEqualTo(Health.HEALTHY);

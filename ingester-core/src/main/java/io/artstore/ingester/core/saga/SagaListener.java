@@ -11,6 +11,13 @@ public interface SagaListener {
     default void recorded(SagaRecord record) {
     }
 
+    /**
+     * When an attempt of a step or of a compensation threw, before its failure is logged: the log keeps only
+     * the failure's classification, this says what was thrown (for example, whether the request was refused).
+     */
+    default void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
+    }
+
     /** After the engine has decided, before the decision is carried out. */
     default void decided(SagaId sagaId, SagaDecision decision) {
     }

@@ -229,6 +229,7 @@ public final class SagaOrchestrator {
             } catch (Exception thrown) {
                 after = null;
                 failure = Optional.of(definition.classifier().classify(thrown));
+                listener.attemptFailed(sagaId, compensating, thrown);
                 if (compensating) {
                     compensationCause = Optional.of(thrown);
                 } else {

@@ -4,6 +4,7 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
+import io.artstore.ingester.core.port.in.DeletedFile;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.saga.SagaId;
@@ -14,7 +15,7 @@ import java.util.Objects;
 /**
  * Deletes a file from an {@code edit} storage element by running the {@link DeleteFileSaga}. The saga takes
  * the file's lock as its first step, so a delete that races a transfer is refused with 409
- * {@code file_locked}, as {@link LockingDeleteFileService} does for the plain {@link DeleteFileService}.
+ * {@code file_locked}.
  */
 public final class DurableDeleteFileService implements DeleteFileUseCase {
 
@@ -29,7 +30,7 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
     }
 
     @Override
-    public CatalogEntry delete(FileId fileId) {
+    public DeletedFile delete(FileId fileId) {
         FileLocation location = locator.find(fileId).orElseThrow(() ->
                 IngestException.notFound("file_not_found", "no file has the id " + fileId));
         CatalogEntry entry = location.entry();
@@ -41,7 +42,7 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
         SagaResult<DeleteFileSaga.Data> result = orchestrator.run(saga.definition(), sagaId, new DeleteFileSaga.Data(
                 fileId, entry.elementId(), entry.mode(), entry.attributes().fileSize(), entry.attributes().checksum()));
         return switch (result.state()) {
-            case COMPLETED -> entry;
+            case COMPLETED -> new DeletedFile(entry, sagaId);
             case COMPENSATED, FAILED_COMPENSATION -> throw result.cause()
                     .filter(IngestException.class::isInstance).map(IngestException.class::cast)
                     .orElseGet(() -> new IngestException(Kind.INTERNAL, "delete_failed", "the delete of file " + fileId

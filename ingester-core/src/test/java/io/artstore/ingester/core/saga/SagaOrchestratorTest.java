@@ -222,6 +222,37 @@ class SagaOrchestratorTest {
     }
 
     @Test
+    void tells_its_listener_what_a_failed_attempt_threw_before_the_failure_is_logged() {
+        IngestException refusal = IngestException.invalid("empty_file", "the file is empty");
+        IllegalStateException compensationTrouble = new IllegalStateException("the element is slow");
+        List<String> seen = new ArrayList<>();
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("refused")
+                .step("reserve").invoke((data, attempt) -> data).withCompensation((data, attempt) -> {
+                    if (attempt.number() == 1) {
+                        throw compensationTrouble;
+                    }
+                    return data;
+                })
+                .step("stage").invoke((Map<String, String> data, StepAttempt attempt) -> {
+                    throw refusal;
+                }).withCompensation((data, attempt) -> data)
+                .build();
+        SagaListener listener = new SagaListener() {
+            @Override
+            public void attemptFailed(SagaId id, boolean compensation, Exception cause) {
+                seen.add(id.value() + " " + (compensation ? "compensation" : "step") + " " + cause.getMessage()
+                        + " after " + log.load(id).get(log.load(id).size() - 1).kind());
+            }
+        };
+
+        orchestrator("instance-a", listener, Duration.ofHours(1), saga).run(saga, sagaId, Map.of());
+
+        assertThat(seen).containsExactly(
+                "saga-1 step the file is empty after " + STEP_STARTED,
+                "saga-1 compensation the element is slow after " + COMPENSATION_STARTED);
+    }
+
+    @Test
     void stops_when_another_instance_has_taken_the_saga_over() {
         SagaDefinition<Map<String, String>> saga = SagaDefinition.named("slow")
                 .step("stall").invoke((data, attempt) -> {

@@ -58,7 +58,7 @@ public record IngesterConfig(
         root.put("server", ordered("host", server.host(), "port", server.port()));
         root.put("logging", ordered("level", logging.level(), "format", logging.format().name().toLowerCase(java.util.Locale.ROOT),
                 "file", logging.file().map(Path::toString).orElse(null),
-                "max_file_size", logging.maxFileBytes(), "max_history_days", logging.maxHistoryDays()));
+                "max_file_size", ConfigValues.size(logging.maxFileBytes()), "max_history_days", logging.maxHistoryDays()));
         root.put("auth", ordered("enabled", auth.enabled(),
                 "public_key_path", auth.publicKeyPath().map(Path::toString).orElse(null),
                 "client_id", auth.clientId().orElse(null),
@@ -68,7 +68,7 @@ public record IngesterConfig(
                 "id", element.id().value(), "mode", element.mode().wireName(),
                 "type", element.type().name().toLowerCase(java.util.Locale.ROOT), "path", element.path().toString(),
                 "priority", element.priority(),
-                "capacity_bytes", element.capacityBytes().isPresent() ? element.capacityBytes().getAsLong() : null)).toList();
+                "capacity_bytes", element.capacityBytes().isPresent() ? ConfigValues.size(element.capacityBytes().getAsLong()) : null)).toList();
         // --- Remote storage elements: listed after the local ones, secrets masked.
         List<Map<String, Object>> allElements = new java.util.ArrayList<>(elements);
         storage.httpElements().forEach(element -> allElements.add(RemoteElementDescription.of(element)));
@@ -77,15 +77,15 @@ public record IngesterConfig(
             root.put("service_account", RemoteElementDescription.of(storage.serviceAccount()));
         }
         // --- End of remote storage elements.
-        root.put("upload", ordered("max_file_size", upload.maxFileBytes()));
+        root.put("upload", ordered("max_file_size", ConfigValues.size(upload.maxFileBytes())));
         root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
                 "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));
         // --- transfers and vector clocks ---
         root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null),
                 "clock_participants", instance.clockParticipants(), "clock_max_entries", instance.clockMaxEntries()));
-        root.put("transfer", ordered("recovery_interval", transfer.recoveryInterval().toString(),
-                "parallelism", transfer.parallelism(), "pause_after_decision", transfer.pauseAfterDecision().toString()));
+        root.put("transfer", ordered("recovery_interval", ConfigValues.duration(transfer.recoveryInterval()),
+                "parallelism", transfer.parallelism(), "pause_after_decision", ConfigValues.duration(transfer.pauseAfterDecision())));
         // --- end of transfers and vector clocks ---
         // --- sagas and signing ---
         root.put("signing", ordered("default", signing.signByDefault(), "source", signing.source(),
@@ -95,9 +95,9 @@ public record IngesterConfig(
                 "keystore_alias", signing.keystoreAlias(),
                 "service_url", signing.serviceUrl().map(Object::toString).orElse(null),
                 "service_token", signing.serviceToken().map(secret -> MASK).orElse(null)));
-        root.put("sagas", ordered("instance_id", sagas.instanceId().orElse(null), "lease", sagas.lease().toString(),
-                "recovery_interval", sagas.recoveryInterval().toString(), "add_timeout", sagas.addTimeout().toString(),
-                "delete_timeout", sagas.deleteTimeout().toString(), "max_retry_wait", sagas.maxRetryWait().toString()));
+        root.put("sagas", ordered("instance_id", sagas.instanceId().orElse(null), "lease", ConfigValues.duration(sagas.lease()),
+                "recovery_interval", ConfigValues.duration(sagas.recoveryInterval()), "add_timeout", ConfigValues.duration(sagas.addTimeout()),
+                "delete_timeout", ConfigValues.duration(sagas.deleteTimeout()), "max_retry_wait", ConfigValues.duration(sagas.maxRetryWait())));
         // --- end of sagas and signing ---
         return root;
     }

@@ -53,11 +53,8 @@ final class RemoteElementDescription {
                 "admin_module_url", account.adminModuleUrl().map(URI::toString).orElse(null));
     }
 
-    /** In the form the file takes: {@code 500ms}, {@code 5s}, {@code 0}. */
+    /** In the form the file takes: {@code 500ms}, {@code 5s}, {@code 0s}. */
     private static String text(Duration duration) {
-        if (duration.isZero()) {
-            return "0";
-        }
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        return ConfigValues.duration(duration);
     }
 }

@@ -4,6 +4,7 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.in.GetFileUseCase;
+import io.artstore.ingester.core.port.in.DeletedFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -35,11 +36,13 @@ public final class FileRoutes {
         OperationLog log = OperationLog.start("delete");
         String id = ctx.pathParam("id");
         try {
-            CatalogEntry deleted = deleteFile.delete(fileId(ctx));
+            DeletedFile done = deleteFile.delete(fileId(ctx));
+            CatalogEntry deleted = done.entry();
             Json.send(ctx, 200, Json.object()
                     .put("file_id", deleted.fileId().toString())
                     .put("deleted", true)
-                    .put("storage_element_id", deleted.elementId().value()));
+                    .put("storage_element_id", deleted.elementId().value())
+                    .put("saga_id", done.sagaId().toString()));
             log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
         } catch (RuntimeException e) {
             log.failed(Optional.of(id), e);

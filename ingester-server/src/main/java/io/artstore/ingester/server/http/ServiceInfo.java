@@ -4,12 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** Who this server is: for the status document. */
-public record ServiceInfo(String version, String instanceId, Instant startedAt, String deployment) {
+public record ServiceInfo(String version, String instanceId, Instant startedAt) {
 
     public ServiceInfo {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(startedAt, "startedAt");
-        Objects.requireNonNull(deployment, "deployment");
     }
 }

@@ -55,6 +55,7 @@ public final class StatusPageRenderer {
         {"failed_compensation", "Failed compensation"},
         {"completed_since_start", "Completed since start"},
         {"compensated_since_start", "Compensated since start"},
+        {"rejected_since_start", "Rejected since start"},
         {"parked_since_start", "Parked since start"},
         {"recovery_failures_since_start", "Recovery failures since start"},
     };
@@ -113,10 +114,15 @@ public final class StatusPageRenderer {
         List<String> modes = new ArrayList<>();
         byMode.forEach((mode, n) -> modes.add(n + " " + mode));
         String elementsNote = count == 0 ? "none reported" : healthy + " healthy · " + String.join(" · ", modes);
+        // Each file system once (local elements may share one); the sum is for servers that do not report it.
+        OptionalLong free = number(status.path("capacity").path("available"));
+        if (free.isPresent()) {
+            available = free.getAsLong();
+        }
         OptionalLong reserved = number(status.path("reservations").path("outstanding_bytes"));
         OptionalLong uptime = number(status.path("uptime_seconds"));
         return statCard("Storage elements", Integer.toString(count), elementsNote)
-                + statCard("Free space", count == 0 ? MISSING : humanSize(available), "over all storage elements")
+                + statCard("Free space", count == 0 ? MISSING : humanSize(available), "over all storage elements, each file system once")
                 + statCard("Reserved", reserved.isPresent() ? humanSize(reserved.getAsLong()) : MISSING,
                         "for uploads in flight")
                 + statCard("Uptime", uptime.isPresent() ? humanDuration(uptime.getAsLong()) : MISSING,

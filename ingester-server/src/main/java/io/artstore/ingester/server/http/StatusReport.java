@@ -11,9 +11,15 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.http.HttpStorageElement.BreakerState;
+import io.artstore.ingester.storage.local.LocalStorageElement;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,7 +64,8 @@ public final class StatusReport {
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.service = Objects.requireNonNull(service, "service");
-        this.configuration = Map.copyOf(configuration);
+        // In the order given, so that the page and the document list the settings as the configuration file does.
+        this.configuration = Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
         this.authEnabled = authEnabled;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.transfers = Objects.requireNonNull(transfers, "transfers");
@@ -73,14 +80,15 @@ public final class StatusReport {
     }
 
     public ObjectNode status() {
-        List<StorageElementDescriptor> descriptors = describeAll();
+        List<Described> described = describeEach();
+        List<StorageElementDescriptor> descriptors = described.stream().map(Described::descriptor).toList();
         ObjectNode json = Json.object();
         json.put("service", "artstore-ingester");
         json.put("version", service.version());
         json.put("instance_id", service.instanceId());
         json.put("started_at", service.startedAt().toString());
         json.put("uptime_seconds", Duration.between(service.startedAt(), clock.instant()).toSeconds());
-        json.put("deployment", service.deployment());
+        json.put("deployment", deployment(described));
         json.putObject("auth").put("enabled", authEnabled);
         json.set("health", readiness(descriptors).json());
         ArrayNode list = json.putArray("storage_elements");
@@ -103,6 +111,7 @@ public final class StatusReport {
             element.put("reserved_bytes", reserved);
             putCircuitBreaker(element, descriptor);
         }
+        json.set("capacity", overallCapacity(described));
         json.putObject("reservations").put("outstanding_bytes", outstanding);
         TransferCounts counts = transfers.get();
         json.putObject("transfers")
@@ -158,17 +167,78 @@ public final class StatusReport {
         return descriptors.stream().filter(d -> d.mode() == mode && d.health() != Health.UNAVAILABLE).count();
     }
 
-    /** An element that cannot even describe itself counts as unavailable rather than failing the report. */
+    /** An element and how it described itself. */
+    private record Described(StorageElement element, StorageElementDescriptor descriptor) {}
+
     private List<StorageElementDescriptor> describeAll() {
-        List<StorageElementDescriptor> descriptors = new ArrayList<>();
+        return describeEach().stream().map(Described::descriptor).toList();
+    }
+
+    /** An element that cannot even describe itself counts as unavailable rather than failing the report. */
+    private List<Described> describeEach() {
+        List<Described> described = new ArrayList<>();
         for (StorageElement element : elements.all()) {
+            StorageElementDescriptor descriptor;
             try {
-                descriptors.add(element.describe());
+                descriptor = element.describe();
             } catch (RuntimeException e) {
                 LOG.warn("storage element {} cannot describe itself: {}", element.id(), e.getMessage());
-                descriptors.add(new StorageElementDescriptor(element.id(), Mode.RO, 0, Health.UNAVAILABLE, Capacity.UNKNOWN, ""));
+                descriptor = new StorageElementDescriptor(element.id(), Mode.RO, 0, Health.UNAVAILABLE, Capacity.UNKNOWN, "");
             }
+            described.add(new Described(element, descriptor));
         }
-        return descriptors;
+        return described;
+    }
+
+    /** {@code embedded} when every element is a local folder, {@code remote} when none is, else {@code mixed}. */
+    private static String deployment(List<Described> described) {
+        long local = described.stream().filter(d -> d.element() instanceof LocalStorageElement).count();
+        return local == described.size() ? "embedded" : local == 0 ? "remote" : "mixed";
+    }
+
+    /**
+     * The space over all elements with each file system counted once: local elements in folders of one file system
+     * share its free space, so theirs is not added up. A remote element counts as a volume of its own (its file
+     * system cannot be seen from here). Used is total minus available, so that the two add up.
+     */
+    private static ObjectNode overallCapacity(List<Described> described) {
+        // Keyed by the file system of a local element, by the element's id otherwise.
+        Map<Object, List<Capacity>> volumes = new LinkedHashMap<>();
+        for (Described each : described) {
+            Capacity capacity = each.descriptor().capacity();
+            if (capacity.totalBytes() == 0) {
+                continue;
+            }
+            Object volume = each.element().id();
+            if (each.element() instanceof LocalStorageElement local) {
+                try {
+                    volume = Files.getFileStore(local.path());
+                } catch (IOException e) {
+                    LOG.debug("no file system for storage element {}: {}", local.id(), e.getMessage());
+                }
+            }
+            volumes.computeIfAbsent(volume, any -> new ArrayList<>()).add(capacity);
+        }
+        long total = 0;
+        long available = 0;
+        for (Map.Entry<Object, List<Capacity>> volume : volumes.entrySet()) {
+            long volumeTotal = volume.getValue().stream().mapToLong(Capacity::totalBytes).sum();
+            long volumeAvailable = volume.getValue().stream().mapToLong(Capacity::availableBytes).sum();
+            if (volume.getKey() instanceof FileStore store) {
+                try {
+                    volumeTotal = Math.min(volumeTotal, store.getTotalSpace());
+                    volumeAvailable = Math.min(volumeAvailable, store.getUsableSpace());
+                } catch (IOException e) {
+                    LOG.debug("cannot read the file system {}: {}", store, e.getMessage());
+                }
+            }
+            total += volumeTotal;
+            available += Math.min(volumeAvailable, volumeTotal);
+        }
+        return Json.object()
+                .put("total", total)
+                .put("used", total - available)
+                .put("available", available)
+                .put("file_systems", volumes.size());
     }
 }

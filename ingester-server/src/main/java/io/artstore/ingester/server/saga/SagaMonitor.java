@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.saga;
 
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaId;
@@ -11,6 +12,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -21,6 +24,11 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * Logs one structured line per step outcome and per saga end, with the saga id as a key-value pair, and
  * counts how sagas end, for the status document. A parked saga is logged as an error: an operator must act.
+ *
+ * <p>A saga undone because a step refused the request (bad input, content that contradicts its checksum, no
+ * room, a file locked by another operation) is counted as rejected, not as compensated: nothing went wrong but
+ * the request. Compensations count the sagas undone after a failure of ours or of an element, a timeout, or a
+ * crash that left a step recovery cannot repeat.
  */
 public final class SagaMonitor implements SagaListener {
 
@@ -29,6 +37,9 @@ public final class SagaMonitor implements SagaListener {
     private final Map<String, SagaDefinition<?>> definitions;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong compensated = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    /** Sagas of this process that a step refused for the request's fault, until they end. */
+    private final Set<SagaId> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
 
@@ -43,14 +54,21 @@ public final class SagaMonitor implements SagaListener {
             case STEP_FAILED, COMPENSATION_FAILED -> stepLine(LOG.atWarn(), record,
                     record.failure().map(StepFailure::type).map(type -> type.name().toLowerCase(java.util.Locale.ROOT)).orElse("failed"));
             case SAGA_COMPLETED -> {
+                refused.remove(record.sagaId());
                 completed.incrementAndGet();
                 sagaLine(LOG.atInfo(), record, "completed");
             }
             case SAGA_COMPENSATED -> {
-                compensated.incrementAndGet();
-                sagaLine(LOG.atInfo(), record, "compensated");
+                if (refused.remove(record.sagaId())) {
+                    rejected.incrementAndGet();
+                    sagaLine(LOG.atInfo(), record, "rejected");
+                } else {
+                    compensated.incrementAndGet();
+                    sagaLine(LOG.atInfo(), record, "compensated");
+                }
             }
             case SAGA_PARKED -> {
+                refused.remove(record.sagaId());
                 parked.incrementAndGet();
                 sagaLine(LOG.atError(), record, "failed_compensation");
             }
@@ -58,6 +76,29 @@ public final class SagaMonitor implements SagaListener {
                 // Intents and claims are in the saga log; the outcome is what an operator reads.
             }
         }
+    }
+
+    /**
+     * A step refused by the request's own fault (an {@link IngestException} of a client kind: bad input, content
+     * that contradicts its checksum, no room, a lock held by another operation) marks the saga as rejected.
+     * A step that fails for good for another reason, such as a stream that recovery cannot read again after a
+     * crash, does not: undoing that saga is a compensation.
+     */
+    @Override
+    public void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
+        if (!compensation && refusal(cause)) {
+            refused.add(sagaId);
+        }
+    }
+
+    /** The first {@link IngestException} in the chain decides: steps wrap what the content stream threw. */
+    private static boolean refusal(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IngestException ingest) {
+                return ingest.kind() != IngestException.Kind.UNAVAILABLE && ingest.kind() != IngestException.Kind.INTERNAL;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -76,6 +117,7 @@ public final class SagaMonitor implements SagaListener {
         status.put("failed_compensation", log.list(SagaState.FAILED_COMPENSATION).size());
         status.put("completed_since_start", completed.get());
         status.put("compensated_since_start", compensated.get());
+        status.put("rejected_since_start", rejected.get());
         status.put("parked_since_start", parked.get());
         status.put("recovery_failures_since_start", recoveryFailures.get());
         return status;

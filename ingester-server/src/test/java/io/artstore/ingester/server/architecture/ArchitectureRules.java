@@ -1,10 +1,34 @@
 package io.artstore.ingester.server.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FileReader;
+import java.io.FileWriter;
+import java.io.RandomAccessFile;
+import java.util.Set;
+import java.util.Timer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The architecture rules, for any root package: {@link ArchitectureTest} applies them to the ingester and
@@ -26,13 +50,85 @@ final class ArchitectureRules {
                 .because("the core is a library any JVM service can embed; technology belongs in adapters");
     }
 
-    static ArchRule coreServicesAreWiredOnlyByTheServer(String root) {
-        // Values, ports, the pipeline and the pure engines (whose log records adapters persist) are open to
-        // adapters; the services that carry out use cases are not.
-        return classes().that().resideInAPackage(root + ".core.service..")
-                .should().onlyHaveDependentClassesThat().resideInAnyPackage(root + ".core..", root + ".server..")
-                .because("adapters implement ports and must not reach into use cases; only the server wires services");
+    /**
+     * The core packages that adapters may use: ports and the values that cross them, the streaming pipeline, and
+     * the pure engines whose records and values the log ports carry (saga, transfer, vector clock).
+     */
+    static final String[] OPEN_TO_ADAPTERS = {"port", "domain", "pipeline", "saga", "transfer", "clock"};
+
+    static ArchRule adaptersReachTheCoreOnlyThroughPortsValuesAndPureEngines(String root) {
+        String[] open = new String[OPEN_TO_ADAPTERS.length];
+        for (int i = 0; i < open.length; i++) {
+            open[i] = root + ".core." + OPEN_TO_ADAPTERS[i] + "..";
+        }
+        DescribedPredicate<JavaClass> closedCore = resideInAPackage(root + ".core..").and(resideOutsideOfPackages(open))
+                .as("core classes outside " + String.join(", ", OPEN_TO_ADAPTERS));
+        return noClasses().that().resideInAPackage(root + "..").and().resideOutsideOfPackages(root + ".core..", root + ".server..")
+                .should().dependOnClassesThat(closedCore)
+                .because("adapters implement ports and persist the engines' records; the services that carry out use"
+                        + " cases are wired by the server alone");
     }
+
+    /** Adapters may use the engines, so the engines must not lead them on to the services. */
+    static ArchRule coreEnginesDependOnNoService(String root) {
+        return noClasses().that().resideInAnyPackage(root + ".core.saga..", root + ".core.transfer..", root + ".core.clock..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".core.service..")
+                .because("adapters may use the saga, transfer and clock engines, and through them must not reach a"
+                        + " use case");
+    }
+
+    /** Files, file systems and sockets. */
+    static ArchRule doesNoIo(String root, String corePackage) {
+        DescribedPredicate<JavaClass> io = resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
+                .or(belongToAnyOf(File.class, FileDescriptor.class, FileInputStream.class, FileOutputStream.class,
+                        FileReader.class, FileWriter.class, RandomAccessFile.class))
+                .as("are files, file systems or sockets (java.io files, java.nio.file, java.nio.channels, java.net)");
+        return noClasses().that().resideInAPackage(root + ".core." + corePackage + "..")
+                .should().dependOnClassesThat(io)
+                .because("core." + corePackage + " decides and adapters act: its I/O goes through ports, so that"
+                        + " tests can run it in memory and crash it at any call");
+    }
+
+    /** The system clock; a {@link java.time.Clock} handed in is fine. */
+    static ArchRule readsNoWallClock(String root, String corePackage) {
+        DescribedPredicate<JavaMethodCall> wallClock = DescribedPredicate.describe(
+                "it reads the system clock (System.currentTimeMillis or nanoTime, a java.time now(), Clock.system*)",
+                call -> readsTheSystemClock(call));
+        return noClasses().that().resideInAPackage(root + ".core." + corePackage + "..")
+                .should().callMethodWhere(wallClock)
+                .because("core." + corePackage + " takes the time from a Clock it is given, so that tests can move"
+                        + " time and leases, timeouts and backoffs are decided deterministically");
+    }
+
+    private static boolean readsTheSystemClock(JavaCall<?> call) {
+        String owner = call.getTargetOwner().getName();
+        String name = call.getName();
+        return owner.equals("java.lang.System") && (name.equals("currentTimeMillis") || name.equals("nanoTime"))
+                || owner.startsWith("java.time.") && name.equals("now")
+                || (owner.equals("java.time.Clock") || owner.equals("java.time.InstantSource")) && name.startsWith("system");
+    }
+
+    /** Starting, sleeping or scheduling threads; restoring an interrupt on the current thread is fine. */
+    static ArchRule startsNoThreads(String root, String corePackage) {
+        DescribedPredicate<JavaClass> executors = belongToAnyOf(Executor.class, ExecutorService.class,
+                ScheduledExecutorService.class, Executors.class, ThreadFactory.class, ForkJoinPool.class, Timer.class)
+                .as("are executors, thread factories or timers");
+        DescribedPredicate<JavaConstructorCall> newThread = DescribedPredicate.describe("it makes a new Thread",
+                call -> call.getTargetOwner().isAssignableTo(Thread.class));
+        DescribedPredicate<JavaMethodCall> threadControl = DescribedPredicate.describe(
+                "it is Thread.start, sleep, join, yield or a thread builder, or TimeUnit.sleep",
+                call -> call.getTargetOwner().isAssignableTo(Thread.class) && THREAD_CONTROL.contains(call.getName())
+                        || call.getTargetOwner().getName().equals("java.util.concurrent.TimeUnit") && call.getName().equals("sleep"));
+        return noClasses().that().resideInAPackage(root + ".core." + corePackage + "..")
+                .should().dependOnClassesThat(executors)
+                .orShould().callConstructorWhere(newThread)
+                .orShould().callMethodWhere(threadControl)
+                .because("core." + corePackage + " runs on its caller's thread; the server owns the threads, pools"
+                        + " and waits, so that tests can drive it step by step");
+    }
+
+    private static final Set<String> THREAD_CONTROL = Set.of("start", "sleep", "join", "yield", "onSpinWait", "ofVirtual",
+            "ofPlatform", "startVirtualThread");
 
     static ArchRule nothingButTheServerDependsOnTheServer(String root) {
         return classes().that().resideInAPackage(root + ".server..")

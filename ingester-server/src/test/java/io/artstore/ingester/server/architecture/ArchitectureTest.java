@@ -4,44 +4,82 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The hexagon's boundaries, checked on the production classes of every module. */
+/**
+ * The hexagon's boundaries, checked on the production classes of every module. Each field's name says what its
+ * rule checks; the rule's {@code because} says why.
+ */
 @AnalyzeClasses(packages = ArchitectureTest.ROOT, importOptions = ProductionClassesOnly.class)
 class ArchitectureTest {
 
     static final String ROOT = "io.artstore.ingester";
 
     @ArchTest
-    static final ArchRule core_depends_only_on_the_jdk = ArchitectureRules.coreDependsOnlyOnTheJdk(ROOT);
+    static final ArchRule the_core_depends_only_on_the_jdk_and_itself = ArchitectureRules.coreDependsOnlyOnTheJdk(ROOT);
 
     @ArchTest
-    static final ArchRule adapters_use_the_core_only_through_ports_domain_and_pipeline =
-            ArchitectureRules.coreServicesAreWiredOnlyByTheServer(ROOT);
+    static final ArchRule adapters_use_only_the_cores_ports_domain_pipeline_saga_transfer_and_clock_packages =
+            ArchitectureRules.adaptersReachTheCoreOnlyThroughPortsValuesAndPureEngines(ROOT);
 
     @ArchTest
-    static final ArchRule nothing_depends_on_the_server = ArchitectureRules.nothingButTheServerDependsOnTheServer(ROOT);
+    static final ArchRule the_saga_transfer_and_clock_packages_use_no_core_service =
+            ArchitectureRules.coreEnginesDependOnNoService(ROOT);
 
     @ArchTest
-    static final ArchRule only_the_server_uses_the_storage_adapters = ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "storage");
+    static final ArchRule nothing_outside_the_server_depends_on_the_server =
+            ArchitectureRules.nothingButTheServerDependsOnTheServer(ROOT);
 
     @ArchTest
-    static final ArchRule only_the_server_uses_the_redis_adapters = ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "redis");
+    static final ArchRule only_the_server_and_the_storage_adapters_use_the_storage_adapters =
+            ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "storage");
 
     @ArchTest
-    static final ArchRule only_the_server_uses_the_kafka_adapters = ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "kafka");
+    static final ArchRule only_the_server_and_the_redis_adapters_use_the_redis_adapters =
+            ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "redis");
 
     @ArchTest
-    static final ArchRule javalin_is_used_only_by_the_server = ArchitectureRules.technologyOnlyIn(ROOT, "io.javalin..", "server");
+    static final ArchRule only_the_server_and_the_kafka_adapters_use_the_kafka_adapters =
+            ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "kafka");
 
     @ArchTest
-    static final ArchRule okhttp_is_used_only_by_the_storage_adapters = ArchitectureRules.technologyOnlyIn(ROOT, "okhttp3..", "storage");
+    static final ArchRule only_the_server_uses_javalin = ArchitectureRules.technologyOnlyIn(ROOT, "io.javalin..", "server");
 
     @ArchTest
-    static final ArchRule jedis_is_used_only_by_the_redis_adapters = ArchitectureRules.technologyOnlyIn(ROOT, "redis.clients..", "redis");
+    static final ArchRule only_the_storage_adapters_use_okhttp = ArchitectureRules.technologyOnlyIn(ROOT, "okhttp3..", "storage");
 
     @ArchTest
-    static final ArchRule kafka_clients_are_used_only_by_the_kafka_adapters =
+    static final ArchRule only_the_redis_adapters_use_jedis = ArchitectureRules.technologyOnlyIn(ROOT, "redis.clients..", "redis");
+
+    @ArchTest
+    static final ArchRule only_the_kafka_adapters_use_kafka_clients =
             ArchitectureRules.technologyOnlyIn(ROOT, "org.apache.kafka..", "kafka");
 
     @ArchTest
-    static final ArchRule modules_packages_are_free_of_cycles = ArchitectureRules.topLevelPackagesAreFreeOfCycles(ROOT);
+    static final ArchRule the_top_level_packages_form_no_cycle = ArchitectureRules.topLevelPackagesAreFreeOfCycles(ROOT);
+
+    @ArchTest
+    static final ArchRule core_transfer_does_no_file_or_network_io = ArchitectureRules.doesNoIo(ROOT, "transfer");
+
+    @ArchTest
+    static final ArchRule core_transfer_reads_no_system_clock = ArchitectureRules.readsNoWallClock(ROOT, "transfer");
+
+    @ArchTest
+    static final ArchRule core_transfer_starts_sleeps_and_schedules_no_threads = ArchitectureRules.startsNoThreads(ROOT, "transfer");
+
+    @ArchTest
+    static final ArchRule core_clock_does_no_file_or_network_io = ArchitectureRules.doesNoIo(ROOT, "clock");
+
+    @ArchTest
+    static final ArchRule core_clock_reads_no_system_clock = ArchitectureRules.readsNoWallClock(ROOT, "clock");
+
+    @ArchTest
+    static final ArchRule core_clock_starts_sleeps_and_schedules_no_threads = ArchitectureRules.startsNoThreads(ROOT, "clock");
+
+    @ArchTest
+    static final ArchRule core_saga_does_no_file_or_network_io = ArchitectureRules.doesNoIo(ROOT, "saga");
+
+    @ArchTest
+    static final ArchRule core_saga_reads_no_system_clock = ArchitectureRules.readsNoWallClock(ROOT, "saga");
+
+    @ArchTest
+    static final ArchRule core_saga_starts_sleeps_and_schedules_no_threads = ArchitectureRules.startsNoThreads(ROOT, "saga");
 }

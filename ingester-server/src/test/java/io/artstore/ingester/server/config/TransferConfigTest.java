@@ -57,7 +57,7 @@ class TransferConfigTest {
         assertThat(fromFile.transfer()).isEqualTo(new TransferSettings(Duration.ofMinutes(5), 8, Duration.ofMillis(250)));
         assertThat(overridden.instance().nodeId()).contains(NodeId.of("ingester-eu-2"));
         assertThat(overridden.transfer()).isEqualTo(new TransferSettings(Duration.ofSeconds(90), 2, Duration.ofMillis(250)));
-        assertThat(fromFile.describe().get("transfer").toString()).contains("recovery_interval=PT5M", "parallelism=8");
+        assertThat(fromFile.describe().get("transfer").toString()).contains("recovery_interval=5m", "parallelism=8");
         assertThat(fromFile.describe().get("instance").toString()).contains("ingester-eu-1");
     }
 

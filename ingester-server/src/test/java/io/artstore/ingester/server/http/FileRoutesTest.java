@@ -81,6 +81,21 @@ class FileRoutesTest {
     }
 
     @Test
+    void a_delete_answers_with_its_saga_which_the_saga_api_shows_completed() {
+        String id = upload("edit", Multipart.form().file("draft.txt", Content.random(100))).path("file_id").asText();
+
+        Reply reply = server.delete("/api/v1/files/" + id);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        String sagaId = reply.json().path("saga_id").asText();
+        assertThat(sagaId).as(reply.toString()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        Reply saga = server.get("/api/v1/sagas/" + sagaId);
+        assertThat(saga.status()).as(saga.toString()).isEqualTo(200);
+        assertThat(saga.json().path("type").asText()).isEqualTo("delete-file");
+        assertThat(saga.json().path("state").asText()).isEqualTo("completed");
+    }
+
+    @Test
     void a_file_on_an_rw_element_is_not_deleted() {
         JsonNode uploaded = upload("rw", Multipart.form().file("final.txt", Content.random(100)));
         Path stored = server.storedFile(uploaded);

@@ -28,10 +28,12 @@ final class StatusDocuments {
                         500L * GIB, 120L * GIB, 380L * GIB, 24.0, 3L * MIB / 2))
                 .add(element("local-rw", "rw", 2, "healthy", "/srv/artstore/data/storage/local-rw",
                         2_000L * GIB, 1_840L * GIB, 160L * GIB, 92.0, 0));
+        status.putObject("capacity").put("total", 2_500L * GIB).put("used", 1_960L * GIB).put("available", 540L * GIB)
+                .put("file_systems", 2);
         status.putObject("reservations").put("outstanding_bytes", 3L * MIB / 2);
         status.putObject("transfers").put("in_flight", 1).put("committed", 12).put("aborted", 1).put("heuristic", 0);
         status.putObject("sagas").put("running", 2).put("compensating", 0).put("failed_compensation", 0)
-                .put("completed_since_start", 42).put("compensated_since_start", 3).put("parked_since_start", 0)
+                .put("completed_since_start", 42).put("compensated_since_start", 3).put("rejected_since_start", 1).put("parked_since_start", 0)
                 .put("recovery_failures_since_start", 0);
         ObjectNode configuration = status.putObject("configuration");
         configuration.putObject("server").put("host", "127.0.0.1").put("port", 8020);

@@ -38,6 +38,28 @@ class StatusPageRendererTest {
     }
 
     @Test
+    void free_space_counts_a_shared_file_system_once_as_the_document_reports_it() {
+        ObjectNode status = embedded();
+        status.putObject("capacity").put("total", 500L * GIB).put("used", 120L * GIB).put("available", 380L * GIB)
+                .put("file_systems", 1);
+        assertThat(section(StatusPageRenderer.render(status), "summary")).contains(">380 GiB<").doesNotContain(">540 GiB<");
+
+        status.remove("capacity");
+        assertThat(section(StatusPageRenderer.render(status), "summary")).as("an older server: the elements added up")
+                .contains(">540 GiB<");
+    }
+
+    @Test
+    void counts_rejected_sagas_apart_from_compensated_ones() {
+        ObjectNode status = embedded();
+        status.withObjectProperty("sagas").put("rejected_since_start", 7);
+
+        assertThat(section(StatusPageRenderer.render(status), "saga-counts"))
+                .contains(">Rejected since start</dt><dd class=\"col-4 text-end mb-1\">7</dd>")
+                .contains(">Compensated since start</dt><dd class=\"col-4 text-end mb-1\">3</dd>");
+    }
+
+    @Test
     void shows_overall_health_as_a_coloured_badge() {
         ObjectNode status = embedded();
         assertThat(StatusPageRenderer.render(status)).contains("<span class=\"badge text-bg-success\">Ready</span>");

@@ -75,7 +75,7 @@ class StatusRoutesTest {
             JsonNode auth = json.path("configuration").path("auth");
             assertThat(auth.path("client_secret").asText()).isEqualTo("********");
             assertThat(auth.path("client_id").asText()).isEqualTo("sa_prod_ingester_0011aabb");
-            assertThat(json.path("configuration").path("upload").path("max_file_size").asLong()).isEqualTo(10L << 30);
+            assertThat(json.path("configuration").path("upload").path("max_file_size").asText()).isEqualTo("10GiB");
         }
     }
 

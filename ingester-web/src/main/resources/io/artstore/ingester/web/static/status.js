@@ -172,13 +172,18 @@
       available += number(field(field(element, "capacity"), "available")) || 0;
     });
     var modes = modeOrder.map(function (mode) { return byMode[mode] + " " + mode; });
+    // Each file system once (local elements may share one); the sum is for servers that do not report it.
+    var free = number(field(field(status, "capacity"), "available"));
+    if (free !== null) {
+      available = free;
+    }
     var reserved = number(field(field(status, "reservations"), "outstanding_bytes"));
     var uptime = number(field(status, "uptime_seconds"));
     var startedAt = text(field(status, "started_at"));
     return [
       statCard("Storage elements", String(elements.length),
         elements.length === 0 ? "none reported" : [healthy + " healthy"].concat(modes).join(" \u00b7 ")),
-      statCard("Free space", elements.length === 0 ? MISSING : humanSize(available), "over all storage elements"),
+      statCard("Free space", elements.length === 0 ? MISSING : humanSize(available), "over all storage elements, each file system once"),
       statCard("Reserved", reserved === null ? MISSING : humanSize(reserved), "for uploads in flight"),
       statCard("Uptime", uptime === null ? MISSING : humanDuration(uptime),
         startedAt === null ? "start time unknown" : "since " + formatTime(startedAt))
@@ -243,6 +248,7 @@
     ["failed_compensation", "Failed compensation"],
     ["completed_since_start", "Completed since start"],
     ["compensated_since_start", "Compensated since start"],
+    ["rejected_since_start", "Rejected since start"],
     ["parked_since_start", "Parked since start"],
     ["recovery_failures_since_start", "Recovery failures since start"]
   ];

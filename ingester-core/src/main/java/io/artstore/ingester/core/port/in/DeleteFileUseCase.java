@@ -1,14 +1,13 @@
 package io.artstore.ingester.core.port.in;
 
 import io.artstore.ingester.core.domain.FileId;
-import io.artstore.ingester.core.port.out.CatalogEntry;
 
 public interface DeleteFileUseCase {
 
     /**
      * Deletes a file held on an {@code edit} storage element.
      *
-     * @return the entry as it was before the delete
+     * @return the entry as it was before the delete, and the saga that deleted it
      */
-    CatalogEntry delete(FileId fileId);
+    DeletedFile delete(FileId fileId);
 }
