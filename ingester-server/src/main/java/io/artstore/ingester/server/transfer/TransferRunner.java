@@ -2,6 +2,7 @@ package io.artstore.ingester.server.transfer;
 
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.TransactionLog;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +53,17 @@ public final class TransferRunner implements AutoCloseable {
     private final AtomicLong heuristic = new AtomicLong();
 
     public TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings) {
+        this(coordinator, log, locks, settings, Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-")));
+    }
+
+    /** With the given pool for the transfers' phases; it is shut down on {@link #close}. */
+    TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings,
+            ExecutorService workers) {
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.log = Objects.requireNonNull(log, "log");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.workers = Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-"));
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("transfer-recovery"));
     }
 
@@ -94,19 +102,37 @@ public final class TransferRunner implements AutoCloseable {
      * Starts a transfer and queues the rest of it.
      *
      * @return its status right after the start
-     * @throws io.artstore.ingester.core.domain.IngestException as {@link TransferCoordinator#start} does
+     * @throws io.artstore.ingester.core.domain.IngestException as {@link TransferCoordinator#start} does; 503
+     *     {@code transfer_rejected} when the pool refuses the transfer (the server is stopping): it is aborted
+     *     and the file released
      */
     public TransferStatus submit(FileId fileId, Optional<StorageElementId> target, VectorClock requestClock) {
         TransactionId id = coordinator.start(fileId, target, requestClock);
         TransferStatus started = coordinator.status(id);
-        workers.execute(() -> {
-            try {
-                counted(coordinator.run(id));
-            } catch (RuntimeException e) {
-                LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
-            }
-        });
+        try {
+            workers.execute(() -> {
+                try {
+                    counted(coordinator.run(id));
+                } catch (RuntimeException e) {
+                    LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
+                }
+            });
+        } catch (RejectedExecutionException rejected) {
+            // Logged as started but no thread will run it: end it here, or it would hold the file's lock for ever.
+            abandon(id, fileId);
+            throw new IngestException(IngestException.Kind.UNAVAILABLE, "transfer_rejected", "the server cannot run"
+                    + " transfer " + id + " of file " + fileId + " now (it is stopping); the transfer was aborted and"
+                    + " the file left where it was; retry later", rejected);
+        }
         return started;
+    }
+
+    private void abandon(TransactionId id, FileId fileId) {
+        try {
+            counted(coordinator.abandon(id, "the transfer pool refused the transfer (the server is stopping)"));
+        } catch (RuntimeException e) {
+            LOG.error("transfer {} of file {} could not be aborted now; the recovery sweep aborts it", id, fileId, e);
+        }
     }
 
     /** @throws io.artstore.ingester.core.domain.IngestException 404 {@code transfer_not_found} */
