@@ -16,6 +16,7 @@ import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.saga.JitterSource;
 import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDefinition;
@@ -82,8 +83,10 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +114,27 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     public IngesterServer(IngesterConfig config, Clock clock) {
+        this(config, clock, Decorators.NONE);
+    }
+
+    /**
+     * Wraps adapters as the composition root wires them. Production wires none; tests wire their own to add
+     * synchronisation and crash points, so that no test switch lives in the configuration.
+     *
+     * @param transactionLog wraps the transfer log that the transfer coordinator writes to
+     * @param storageElement wraps each storage element, local or remote, as the core sees it
+     */
+    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+
+        public static final Decorators NONE = new Decorators(UnaryOperator.identity(), UnaryOperator.identity());
+
+        public Decorators {
+            Objects.requireNonNull(transactionLog, "transactionLog");
+            Objects.requireNonNull(storageElement, "storageElement");
+        }
+    }
+
+    public IngesterServer(IngesterConfig config, Clock clock, Decorators decorators) {
         this.config = config;
         Path spool = config.storage().spoolDir();
         createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
@@ -118,7 +142,8 @@ public final class IngesterServer implements AutoCloseable {
         UploadRoutes.clearSpool(spool);
 
         List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
-                .<StorageElement>map(element -> LocalStorageElement.open(localSettings(element), clock))
+                .<StorageElement>map(element -> decorators.storageElement().apply(
+                        LocalStorageElement.open(localSettings(element), clock)))
                 .toList());
         // --- Remote storage elements: all share one connection pool, closed on stop.
         this.connections = SharedHttpConnections.open();
@@ -129,7 +154,7 @@ public final class IngesterServer implements AutoCloseable {
             connections.close();
             throw e;
         }
-        elementList.addAll(remote.values());
+        remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
         CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
         // --- End of remote storage elements.
         StorageElements elements = new StaticStorageElements(elementList);
@@ -178,7 +203,7 @@ public final class IngesterServer implements AutoCloseable {
 
         // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
         TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
-                TransferRunner.transactionLog(transactionLog, config.transfer()), locks, clock);
+                decorators.transactionLog().apply(transactionLog), locks, clock);
         this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks);
         // --- end of transfers and vector clocks ---

@@ -3,6 +3,7 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.server.config.ConfigException;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -22,6 +23,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
+        run(args, IngesterServer.Decorators.NONE);
+    }
+
+    /** {@link #main} with adapters wrapped as given: tests start the process through it with their own. */
+    static void run(String[] args, IngesterServer.Decorators decorators) throws InterruptedException {
         IngesterConfig config;
         try {
             config = ConfigLoader.load(List.of(args), System.getenv());
@@ -35,7 +41,7 @@ public final class Main {
 
         IngesterServer server;
         try {
-            server = new IngesterServer(config).start();
+            server = new IngesterServer(config, Clock.systemUTC(), decorators).start();
         } catch (RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             System.exit(EXIT_START_FAILED);

@@ -84,7 +84,7 @@ public record IngesterConfig(
         // --- transfers and vector clocks ---
         root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null)));
         root.put("transfer", ordered("recovery_interval", transfer.recoveryInterval().toString(),
-                "parallelism", transfer.parallelism(), "pause_after_decision", transfer.pauseAfterDecision().toString()));
+                "parallelism", transfer.parallelism()));
         // --- end of transfers and vector clocks ---
         // --- sagas and signing ---
         root.put("signing", ordered("default", signing.signByDefault(), "source", signing.source(),

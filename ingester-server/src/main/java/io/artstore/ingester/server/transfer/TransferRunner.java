@@ -68,19 +68,6 @@ public final class TransferRunner implements AutoCloseable {
     }
 
     /**
-     * The transaction log the coordinator should write to: the given one, or for crash tests one that pauses after
-     * each commit decision ({@code transfer.pause_after_decision}).
-     */
-    public static TransactionLog transactionLog(TransactionLog log, TransferSettings settings) {
-        if (settings.pauseAfterDecision().isZero()) {
-            return log;
-        }
-        LOG.warn("transfer.pause_after_decision is {}: every transfer waits that long after its commit decision;"
-                + " this setting is for crash tests only", settings.pauseAfterDecision());
-        return new PausingTransactionLog(log, settings.pauseAfterDecision());
-    }
-
-    /**
      * Drives every transfer a previous run left unfinished to its end. Call before serving. Locks of deletes are
      * left alone: each belongs to a delete saga, whose recovery finishes the delete and releases it.
      */

@@ -1,6 +1,7 @@
 package io.artstore.ingester.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -38,10 +41,10 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI base;
 
-    private TestServer(Path root, IngesterConfig config) {
+    private TestServer(Path root, IngesterConfig config, IngesterServer.Decorators decorators) {
         this.root = root;
         this.dataDir = config.storage().dataDir();
-        this.server = new IngesterServer(config).start();
+        this.server = new IngesterServer(config, Clock.systemUTC(), decorators).start();
         this.base = URI.create("http://127.0.0.1:" + server.port());
     }
 
@@ -56,8 +59,15 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new HashMap<>();
         private String yaml;
+        private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
 
         private Builder() {}
+
+        /** Wraps the transfer log the server's transfers write to, e.g. with {@link PauseAfterCommitDecision}. */
+        public Builder transactionLog(UnaryOperator<TransactionLog> decorator) {
+            this.transactionLog = decorator;
+            return this;
+        }
 
         /** Sets an environment variable as the server would see it. */
         public Builder env(String name, String value) {
@@ -91,7 +101,8 @@ public final class TestServer implements AutoCloseable {
                     Files.writeString(file, yaml.replace("${data}", data.toString()));
                     args = List.of("--config", file.toString());
                 }
-                return new TestServer(root, ConfigLoader.load(args, variables));
+                return new TestServer(root, ConfigLoader.load(args, variables),
+                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 class TransferRunnerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final TransferSettings QUICK_SWEEPS = new TransferSettings(Duration.ofMillis(100), 2, Duration.ZERO);
+    private static final TransferSettings QUICK_SWEEPS = new TransferSettings(Duration.ofMillis(100), 2);
 
     private final TransferFixture fixture = new TransferFixture();
     private final Logger runnerLog = (Logger) LoggerFactory.getLogger(TransferRunner.class);
@@ -180,13 +180,6 @@ class TransferRunnerTest {
         assertThat(fixture.locks.held()).singleElement()
                 .satisfies(lock -> assertThat(lock.fileId()).isEqualTo(deleted.fileId()));
         fixture.assertConsistent(transferred);
-    }
-
-    @Test
-    void the_test_pause_is_applied_only_when_configured() {
-        assertThat(TransferRunner.transactionLog(fixture.log, TransferSettings.defaults())).isSameAs(fixture.log);
-        assertThat(TransferRunner.transactionLog(fixture.log, new TransferSettings(Duration.ofSeconds(1), 1, Duration.ofMillis(1))))
-                .isInstanceOf(PausingTransactionLog.class);
     }
 
     /** Loses the staged copy right after a commit decision, as a failing disk might. */
