@@ -67,6 +67,8 @@ import io.artstore.ingester.storage.embedded.FileTransactionLog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
+import io.artstore.ingester.storage.fs.FolderInUseException;
+import io.artstore.ingester.storage.fs.FolderLock;
 import io.artstore.ingester.storage.http.HttpStorageElement;
 import io.artstore.ingester.storage.http.SharedHttpConnections;
 import io.artstore.ingester.storage.local.LocalStorageElement;
@@ -98,6 +100,8 @@ import org.slf4j.LoggerFactory;
 public final class IngesterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngesterServer.class);
+    /** In the data folder; held by the running instance. */
+    static final String DATA_LOCK_FILE = "ingester.lock";
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
@@ -107,6 +111,7 @@ public final class IngesterServer implements AutoCloseable {
     private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
     private final Javalin http;
+    private final List<FolderLock> folderLocks;
     private boolean started;
 
     public IngesterServer(IngesterConfig config) {
@@ -134,8 +139,18 @@ public final class IngesterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * @throws FolderInUseException another process (or server) holds the data folder or a local storage element's
+     *     folder; nothing was changed in them
+     */
     public IngesterServer(IngesterConfig config, Clock clock, Decorators decorators) {
+        // The locks come first: before them, nothing may clear the spool, .tmp or orphans of a running instance.
+        this(config, clock, decorators, lockFolders(config));
+    }
+
+    private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
         this.config = config;
+        this.folderLocks = folderLocks;
         Path spool = config.storage().spoolDir();
         createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
                 config.storage().sagasDir(), config.storage().locksDir());
@@ -273,6 +288,7 @@ public final class IngesterServer implements AutoCloseable {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
         connections.close();
+        folderLocks.forEach(FolderLock::close);
     }
 
     /** The connections of the remote storage elements; closed once the server stopped. */
@@ -283,6 +299,22 @@ public final class IngesterServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The data folder and each local storage element's folder, locked for this instance; all or none. */
+    private static List<FolderLock> lockFolders(IngesterConfig config) {
+        List<FolderLock> held = new ArrayList<>();
+        try {
+            held.add(FolderLock.acquire(config.storage().dataDir(), DATA_LOCK_FILE, "the data folder (storage.data_dir)"));
+            for (StorageElementSettings element : config.storage().elements()) {
+                held.add(FolderLock.acquire(element.path(), LocalStorageElement.LOCK_FILE,
+                        "the folder of storage element " + element.id()));
+            }
+        } catch (RuntimeException e) {
+            held.forEach(FolderLock::close);
+            throw e;
+        }
+        return List.copyOf(held);
     }
 
     private static LocalStorageSettings localSettings(StorageElementSettings element) {

@@ -157,6 +157,11 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port).resolve(pathAndQuery);
     }
 
+    /** The process id, which the server records as the holder of its data folder's lock. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -5,6 +5,7 @@ import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.storage.local.LocalStorageElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -121,6 +122,11 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The configuration the server was built from. */
+    public IngesterConfig config() {
+        return server.config();
+    }
+
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
@@ -173,14 +179,15 @@ public final class TestServer implements AutoCloseable {
                 .resolve(file.path("storage_filename").asText());
     }
 
-    /** Every regular file of the storage elements, the catalogue and the upload spool. */
+    /** Every regular file of the storage elements (but their lock files), the catalogue and the upload spool. */
     public List<Path> files() {
         List<Path> files = new ArrayList<>();
         for (String folder : List.of("storage", "catalog", "spool")) {
             Path path = dataDir.resolve(folder);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).forEach(files::add);
+                    walk.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals(
+                            LocalStorageElement.LOCK_FILE)).forEach(files::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
