@@ -84,7 +84,7 @@ class DataFolderLockIT {
             JsonNode located = get(first, "/api/v1/files/" + JSON.readTree(answer).path("file_id").asText());
             assertThat(located.path("checksum").asText()).isEqualTo(content.sha256());
             assertThat(located.path("file_size").asLong()).isEqualTo(content.size());
-            assertThat(first.stop()).isZero();
+            first.stop();
         }
 
         try (ServerProcess again = ServerProcess.start(config, Map.of(), "128m")) {
