@@ -140,6 +140,9 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     /**
+     * Takes the folder locks first; {@link #stop()} releases them. A constructor that fails after taking them keeps
+     * them until the process ends, as {@link Main} ends it then.
+     *
      * @throws FolderInUseException another process (or server) holds the data folder or a local storage element's
      *     folder; nothing was changed in them
      */
