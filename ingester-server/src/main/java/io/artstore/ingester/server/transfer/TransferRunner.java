@@ -47,23 +47,29 @@ public final class TransferRunner implements AutoCloseable {
     private final Locks locks;
     private final TransferSettings settings;
     private final ExecutorService workers;
+    private final Duration shutdownGrace;
     private final ScheduledExecutorService sweeper;
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong heuristic = new AtomicLong();
 
     public TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings) {
-        this(coordinator, log, locks, settings, Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-")));
+        this(coordinator, log, locks, settings, Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-")),
+                SHUTDOWN_GRACE);
     }
 
-    /** With the given pool for the transfers' phases; it is shut down on {@link #close}. */
+    /**
+     * With the given pool for the transfers' phases, shut down on {@link #close} after giving its transfers
+     * {@code shutdownGrace} to finish.
+     */
     TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings,
-            ExecutorService workers) {
+            ExecutorService workers, Duration shutdownGrace) {
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.log = Objects.requireNonNull(log, "log");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.workers = Objects.requireNonNull(workers, "workers");
+        this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("transfer-recovery"));
     }
 
@@ -97,16 +103,10 @@ public final class TransferRunner implements AutoCloseable {
         TransactionId id = coordinator.start(fileId, target, requestClock);
         TransferStatus started = coordinator.status(id);
         try {
-            workers.execute(() -> {
-                try {
-                    counted(coordinator.run(id));
-                } catch (RuntimeException e) {
-                    LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
-                }
-            });
+            workers.execute(new Queued(id, fileId));
         } catch (RejectedExecutionException rejected) {
             // Logged as started but no thread will run it: end it here, or it would hold the file's lock for ever.
-            abandon(id, fileId);
+            abandon(id, fileId, "the transfer pool refused the transfer (the server is stopping)");
             throw new IngestException(IngestException.Kind.UNAVAILABLE, "transfer_rejected", "the server cannot run"
                     + " transfer " + id + " of file " + fileId + " now (it is stopping); the transfer was aborted and"
                     + " the file left where it was; retry later", rejected);
@@ -114,9 +114,29 @@ public final class TransferRunner implements AutoCloseable {
         return started;
     }
 
-    private void abandon(TransactionId id, FileId fileId) {
+    /** A transfer waiting for a thread; one that never gets it is aborted (see {@link #close}). */
+    private final class Queued implements Runnable {
+        private final TransactionId id;
+        private final FileId fileId;
+
+        Queued(TransactionId id, FileId fileId) {
+            this.id = id;
+            this.fileId = fileId;
+        }
+
+        @Override
+        public void run() {
+            try {
+                counted(coordinator.run(id));
+            } catch (RuntimeException e) {
+                LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
+            }
+        }
+    }
+
+    private void abandon(TransactionId id, FileId fileId, String reason) {
         try {
-            counted(coordinator.abandon(id, "the transfer pool refused the transfer (the server is stopping)"));
+            counted(coordinator.abandon(id, reason));
         } catch (RuntimeException e) {
             LOG.error("transfer {} of file {} could not be aborted now; the recovery sweep aborts it", id, fileId, e);
         }
@@ -173,19 +193,30 @@ public final class TransferRunner implements AutoCloseable {
                 .log();
     }
 
-    /** Stops sweeping, lets running transfers finish for a while, then interrupts them; recovery finishes them later. */
+    /**
+     * Stops sweeping, lets running and queued transfers finish for a while, then interrupts the running ones
+     * (recovery finishes them later) and aborts those still waiting for a thread.
+     */
     @Override
     public void close() {
         sweeper.shutdownNow();
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
+            if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                abandonQueued(workers.shutdownNow());
             }
-            sweeper.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            sweeper.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            abandonQueued(workers.shutdownNow());
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void abandonQueued(List<Runnable> neverRun) {
+        for (Runnable task : neverRun) {
+            if (task instanceof Queued queued) {
+                abandon(queued.id, queued.fileId, "the server stopped before the transfer got a thread");
+            }
         }
     }
 

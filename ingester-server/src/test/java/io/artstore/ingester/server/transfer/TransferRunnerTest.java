@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,8 @@ class TransferRunnerTest {
         });
         // One thread and no queue: while the first transfer copies, the pool refuses any other.
         ThreadPoolExecutor oneAtATime = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
-        runner = new TransferRunner(fixture.coordinator(), fixture.log, fixture.locks, TransferSettings.defaults(), oneAtATime);
+        runner = new TransferRunner(fixture.coordinator(), fixture.log, fixture.locks, TransferSettings.defaults(), oneAtATime,
+                Duration.ofSeconds(10));
         TransactionId first = runner.submit(running.fileId(), Optional.empty(), VectorClock.empty()).transactionId();
         assertThat(staging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
@@ -113,6 +115,32 @@ class TransferRunnerTest {
         assertThat(fixture.assertConsistent(rejected)).as("the rejected file stayed on edit").isSameAs(fixture.edit);
         fixture.assertConsistent(running);
         assertThat(fixture.locks.held()).isEmpty();
+    }
+
+    @Test
+    void a_transfer_still_queued_when_the_runner_closes_is_aborted_and_releases_its_lock() throws InterruptedException {
+        SeededFile running = fixture.seed("running.pdf");
+        SeededFile queued = fixture.seed("queued.pdf");
+        CountDownLatch staging = new CountDownLatch(1);
+        fixture.rw.beforeStage(() -> {
+            staging.countDown();
+            awaitQuietly(new CountDownLatch(1));
+        });
+        TransferCoordinator coordinator = fixture.coordinator();
+        runner = new TransferRunner(coordinator, fixture.log, fixture.locks, TransferSettings.defaults(),
+                Executors.newSingleThreadExecutor(), Duration.ofMillis(200));
+        TransactionId first = runner.submit(running.fileId(), Optional.empty(), VectorClock.empty()).transactionId();
+        assertThat(staging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        TransactionId waiting = runner.submit(queued.fileId(), Optional.empty(), VectorClock.empty()).transactionId();
+
+        runner.close();
+
+        TransferStatus ended = coordinator.status(waiting);
+        assertThat(ended.state()).as(ended.toString()).isEqualTo(TransferState.ABORTED);
+        assertThat(ended.error()).hasValueSatisfying(error -> assertThat(error).contains("stopped"));
+        assertThat(fixture.locks.isLocked(queued.fileId())).as("its lock is released").isFalse();
+        assertThat(fixture.log.unfinished()).doesNotContain(waiting);
+        assertThat(first).isNotEqualTo(waiting);
     }
 
     @Test
