@@ -18,6 +18,7 @@ import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.saga.JitterSource;
 import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDefinition;
@@ -68,6 +69,8 @@ import io.artstore.ingester.storage.embedded.FileTransactionLog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
+import io.artstore.ingester.storage.fs.FolderInUseException;
+import io.artstore.ingester.storage.fs.FolderLock;
 import io.artstore.ingester.storage.http.HttpStorageElement;
 import io.artstore.ingester.storage.http.SharedHttpConnections;
 import io.artstore.ingester.storage.local.LocalStorageElement;
@@ -84,8 +87,10 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +102,8 @@ import org.slf4j.LoggerFactory;
 public final class IngesterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngesterServer.class);
+    /** In the data folder; held by the running instance. */
+    static final String DATA_LOCK_FILE = "ingester.lock";
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
@@ -106,6 +113,7 @@ public final class IngesterServer implements AutoCloseable {
     private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
     private final Javalin http;
+    private final List<FolderLock> folderLocks;
     private boolean started;
 
     public IngesterServer(IngesterConfig config) {
@@ -113,14 +121,49 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     public IngesterServer(IngesterConfig config, Clock clock) {
+        this(config, clock, Decorators.NONE);
+    }
+
+    /**
+     * Wraps adapters as the composition root wires them. Production wires none; tests wire their own to add
+     * synchronisation and crash points, so that no test switch lives in the configuration.
+     *
+     * @param transactionLog wraps the transfer log that the transfer coordinator writes to
+     * @param storageElement wraps each storage element, local or remote, as the core sees it
+     */
+    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+
+        public static final Decorators NONE = new Decorators(UnaryOperator.identity(), UnaryOperator.identity());
+
+        public Decorators {
+            Objects.requireNonNull(transactionLog, "transactionLog");
+            Objects.requireNonNull(storageElement, "storageElement");
+        }
+    }
+
+    /**
+     * Takes the folder locks first; {@link #stop()} releases them. A constructor that fails after taking them keeps
+     * them until the process ends, as {@link Main} ends it then.
+     *
+     * @throws FolderInUseException another process (or server) holds the data folder or a local storage element's
+     *     folder; nothing was changed in them
+     */
+    public IngesterServer(IngesterConfig config, Clock clock, Decorators decorators) {
+        // The locks come first: before them, nothing may clear the spool, .tmp or orphans of a running instance.
+        this(config, clock, decorators, lockFolders(config));
+    }
+
+    private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
         this.config = config;
+        this.folderLocks = folderLocks;
         Path spool = config.storage().spoolDir();
         createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
                 config.storage().sagasDir(), config.storage().locksDir());
         UploadRoutes.clearSpool(spool);
 
         List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
-                .<StorageElement>map(element -> LocalStorageElement.open(localSettings(element), clock))
+                .<StorageElement>map(element -> decorators.storageElement().apply(
+                        LocalStorageElement.open(localSettings(element), clock)))
                 .toList());
         // --- Remote storage elements: all share one connection pool, closed on stop.
         this.connections = SharedHttpConnections.open();
@@ -131,7 +174,7 @@ public final class IngesterServer implements AutoCloseable {
             connections.close();
             throw e;
         }
-        elementList.addAll(remote.values());
+        remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
         CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
         // --- End of remote storage elements.
         StorageElements elements = new StaticStorageElements(elementList);
@@ -187,7 +230,7 @@ public final class IngesterServer implements AutoCloseable {
 
         // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
         TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
-                TransferRunner.transactionLog(transactionLog, config.transfer()), locks, clock);
+                decorators.transactionLog().apply(transactionLog), locks, clock);
         this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
         // --- end of transfers and vector clocks ---
@@ -257,6 +300,7 @@ public final class IngesterServer implements AutoCloseable {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
         connections.close();
+        folderLocks.forEach(FolderLock::close);
     }
 
     /** The connections of the remote storage elements; closed once the server stopped. */
@@ -267,6 +311,22 @@ public final class IngesterServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The data folder and each local storage element's folder, locked for this instance; all or none. */
+    private static List<FolderLock> lockFolders(IngesterConfig config) {
+        List<FolderLock> held = new ArrayList<>();
+        try {
+            held.add(FolderLock.acquire(config.storage().dataDir(), DATA_LOCK_FILE, "the data folder (storage.data_dir)"));
+            for (StorageElementSettings element : config.storage().elements()) {
+                held.add(FolderLock.acquire(element.path(), LocalStorageElement.LOCK_FILE,
+                        "the folder of storage element " + element.id()));
+            }
+        } catch (RuntimeException e) {
+            held.forEach(FolderLock::close);
+            throw e;
+        }
+        return List.copyOf(held);
     }
 
     private static LocalStorageSettings localSettings(StorageElementSettings element) {

@@ -3,6 +3,8 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.server.config.ConfigException;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.storage.fs.FolderInUseException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -10,18 +12,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar artstore-ingester.jar [--config FILE]}: reads the configuration, starts the server and runs
- * until SIGTERM or SIGINT, then stops it cleanly. A bad setting ends the process with status 2.
+ * until SIGTERM or SIGINT, then stops it cleanly. A bad setting ends the process with status 2; a data folder or
+ * storage element folder that another instance holds, with status 3, before anything in them changed.
  */
 public final class Main {
 
     static final int EXIT_BAD_CONFIGURATION = 2;
     static final int EXIT_START_FAILED = 1;
+    static final int EXIT_FOLDER_IN_USE = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
+        run(args, IngesterServer.Decorators.NONE);
+    }
+
+    /** {@link #main} with adapters wrapped as given: tests start the process through it with their own. */
+    static void run(String[] args, IngesterServer.Decorators decorators) throws InterruptedException {
         IngesterConfig config;
         try {
             config = ConfigLoader.load(List.of(args), System.getenv());
@@ -35,7 +44,11 @@ public final class Main {
 
         IngesterServer server;
         try {
-            server = new IngesterServer(config).start();
+            server = new IngesterServer(config, Clock.systemUTC(), decorators).start();
+        } catch (FolderInUseException e) {
+            LOG.error("cannot start: {}", e.getMessage());
+            System.exit(EXIT_FOLDER_IN_USE);
+            return;
         } catch (RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             System.exit(EXIT_START_FAILED);

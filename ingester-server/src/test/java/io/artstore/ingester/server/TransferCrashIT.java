@@ -22,14 +22,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transfers whose server is killed (SIGKILL) half-way, then restarted on the same data: the recovery sweep at
- * start-up must leave the file in exactly one element, intact, with the same id.
+ * start-up must leave the file in exactly one element, intact, with the same id. The first run wires a crash point
+ * ({@link CrashPointMain}) that holds the transfer where the kill must land, so no timing decides where it does.
  */
 class TransferCrashIT {
 
@@ -42,16 +42,20 @@ class TransferCrashIT {
     @Test
     void killed_while_the_copy_is_staged_the_transfer_aborts_after_the_restart() throws Exception {
         Path config = config();
-        GeneratedContent content = new GeneratedContent(1024L * 1024 * 1024, 20_261_126L);
+        GeneratedContent content = new GeneratedContent(256L * 1024 * 1024, 20_261_126L);
         String fileId;
         String tx;
-        try (ServerProcess server = ServerProcess.start(config, Map.of(), "256m")) {
+        Path reached = folder.resolve("reached");
+        try (ServerProcess server = ServerProcess.startMain(CrashPointMain.class.getName(), Map.of("crash.point", "mid-copy",
+                "crash.element", "local-rw", "crash.after_bytes", String.valueOf(content.size() / 4),
+                "crash.reached", reached.toString()), config, Map.of(), "256m")) {
             fileId = upload(server, content);
             tx = startTransfer(server, fileId);
 
-            JsonNode copying = poll(server, tx, status -> status.path("progress_percent").asInt() > 10
-                    || !status.path("status").asText().equals("preparing"));
-
+            awaitCrashPoint(server, reached);
+            JsonNode copying = get(server, "/api/v1/transfers/" + tx);
+            assertThat(filesIn(element("local-rw").resolve(".staging")).size()
+                    + filesIn(element("local-rw").resolve(".tmp")).size()).as("a copy is half-staged").isPositive();
             server.kill();
             assertThat(copying.path("status").asText()).as("killed during the copy: " + copying).isEqualTo("preparing");
             assertThat(copying.path("progress_percent").asInt()).as(copying.toString()).isBetween(11, 39);
@@ -84,14 +88,16 @@ class TransferCrashIT {
         byte[] signature = "detached signature of the survey".getBytes(StandardCharsets.US_ASCII);
         String fileId;
         String tx;
-        try (ServerProcess server = ServerProcess.start(config, Map.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION", "120s"), "128m")) {
+        Path reached = folder.resolve("reached");
+        try (ServerProcess server = ServerProcess.startMain(CrashPointMain.class.getName(), Map.of(
+                "crash.point", "after-commit-decision", "crash.reached", reached.toString()), config, Map.of(), "128m")) {
             fileId = upload(server, content);
             Path onEdit = storedFile(get(server, "/api/v1/files/" + fileId));
             Files.write(onEdit.resolveSibling(onEdit.getFileName() + ".sig"), signature);
             tx = startTransfer(server, fileId);
 
-            JsonNode decided = poll(server, tx, status -> !status.path("status").asText().startsWith("prepar"));
-
+            awaitCrashPoint(server, reached);
+            JsonNode decided = get(server, "/api/v1/transfers/" + tx);
             server.kill();
             assertThat(decided.path("status").asText()).as(decided.toString()).isEqualTo("committing");
             assertThat(decided.path("checksum_verified").asBoolean()).isTrue();
@@ -153,18 +159,17 @@ class TransferCrashIT {
                 .resolve(located.path("storage_filename").asText());
     }
 
-    /** Polls the transfer's status without pause between answers, so that a short window is not missed. */
-    private static JsonNode poll(ServerProcess server, String tx, Predicate<JsonNode> until) throws IOException {
+    /** Waits until the server's transfer stands at its crash point, which it holds until the kill. */
+    private static void awaitCrashPoint(ServerProcess server, Path reached) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            JsonNode status = get(server, "/api/v1/transfers/" + tx);
-            if (until.test(status)) {
-                return status;
+        while (!Files.exists(reached)) {
+            if (!server.isAlive()) {
+                throw new AssertionError("the server exited before the crash point:\n" + server.log());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out; the transfer is at " + status);
+                throw new AssertionError("the crash point was not reached within " + TIMEOUT + ":\n" + server.log());
             }
-            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
     }
 

@@ -327,10 +327,14 @@ public final class HttpStorageElement implements StorageElement {
         }
     }
 
+    /**
+     * Also removes a copy whose upload landed but whose metadata write did not (a crash between the two): it can
+     * only be what an interrupted staging of this file left, and unmarked it would pass for a stored file.
+     */
     @Override
     public boolean discardStaged(FileId fileId) {
         synchronized (lockFor(fileId)) {
-            if (find(fileId).filter(RemoteFile::staged).isEmpty()) {
+            if (find(fileId).filter(file -> file.staged() || file.unconfirmed()).isEmpty()) {
                 return false;
             }
             return deleteCopy(fileId);

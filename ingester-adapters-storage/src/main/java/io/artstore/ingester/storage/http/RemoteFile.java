@@ -25,8 +25,9 @@ import java.util.Optional;
  * Callers see the metadata without that bookkeeping.
  *
  * @param metadata the whole metadata object as stored on the SE, bookkeeping included
+ * @param metadataReported whether the SE's answer carried the metadata object at all
  */
-record RemoteFile(FileAttributes attributes, Map<String, Object> metadata) {
+record RemoteFile(FileAttributes attributes, Map<String, Object> metadata, boolean metadataReported) {
 
     static final String STAGING = "staging";
     static final String STAGED = "staged";
@@ -62,7 +63,8 @@ record RemoteFile(FileAttributes attributes, Map<String, Object> metadata) {
                 text(json, "storage_path").orElse(""),
                 Sha256.parse(text(json, "checksum").orElseThrow(() -> missing("checksum"))),
                 visible(metadata));
-        return new RemoteFile(attributes, metadata);
+        JsonNode reported = json.get("metadata");
+        return new RemoteFile(attributes, metadata, reported != null && reported.isObject());
     }
 
     /** The caller's metadata with the provenance of {@code request}, and the staging mark when staged. */
@@ -84,6 +86,14 @@ record RemoteFile(FileAttributes attributes, Map<String, Object> metadata) {
 
     boolean staged() {
         return STAGED.equals(ingester(metadata).get(STAGING));
+    }
+
+    /**
+     * Whether this is an upload whose metadata write never came, e.g. because the process died between the two:
+     * the SE reports the metadata, and it lacks the provenance that the adapter writes with every upload.
+     */
+    boolean unconfirmed() {
+        return metadataReported && !ingester(metadata).containsKey(CREATED_AT);
     }
 
     Optional<byte[]> sidecar(String suffix) {

@@ -69,6 +69,8 @@ public final class LocalStorageElement implements StorageElement {
 
     static final String TEMP_FOLDER = ".tmp";
     static final String STAGING_FOLDER = ".staging";
+    /** The file through which a server locks the element's folder for itself; not a stored file. */
+    public static final String LOCK_FILE = ".ingester.lock";
     static final String ATTRIBUTES_SUFFIX = ".attr.json";
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int LOCK_STRIPES = 64;
@@ -605,7 +607,8 @@ public final class LocalStorageElement implements StorageElement {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile()) {
+                boolean lockFile = file.getParent().equals(base) && file.getFileName().toString().equals(LOCK_FILE);
+                if (attributes.isRegularFile() && !lockFile) {
                     folders.computeIfAbsent(file.getParent(), folder -> new ArrayList<>()).add(file.getFileName().toString());
                 }
                 return FileVisitResult.CONTINUE;

@@ -85,4 +85,18 @@ class RemoteFileTest {
         assertThat(signed.attributes().metadata()).isEqualTo(Map.of("k", 1));
         assertThat(signed.withSidecar(".sig", Optional.empty())).isEqualTo(Map.of("k", 1));
     }
+
+    @Test
+    void an_upload_whose_metadata_write_never_came_is_unconfirmed() {
+        RemoteFile bare = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z", ", \"metadata\": {}")));
+        RemoteFile silent = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z", "")));
+        Map<String, Object> written = RemoteFile.forUpload(Map.of(), aStoreRequest().build(), false);
+        RemoteFile stored = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z",
+                ", \"metadata\": " + new String(Json.write(written), StandardCharsets.UTF_8))));
+
+        assertThat(bare.unconfirmed()).isTrue();
+        assertThat(bare.staged()).isFalse();
+        assertThat(silent.unconfirmed()).as("an SE that reports no metadata tells nothing").isFalse();
+        assertThat(stored.unconfirmed()).isFalse();
+    }
 }

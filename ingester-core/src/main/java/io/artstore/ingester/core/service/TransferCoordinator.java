@@ -175,6 +175,26 @@ public final class TransferCoordinator {
     }
 
     /**
+     * Aborts a transaction that {@link #start} logged but that will never {@link #run}, e.g. because no thread
+     * would take it: logs the abort decision, discards what was staged, releases the file's lock and logs the end.
+     * If the log cannot be written now, the transaction is left to {@link #recover}, which presumes abort.
+     *
+     * @return its status afterwards: aborted, or stopped with the reason recovery will retry
+     */
+    public TransferStatus abandon(TransactionId id, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        started.remove(id);
+        if (!driving.add(id)) {
+            return status(id);
+        }
+        try {
+            return drive(id, new Signal.Failed(reason));
+        } finally {
+            finishDriving(id);
+        }
+    }
+
+    /**
      * @throws IngestException 404 ({@code transfer_not_found}) when no transaction has the id
      */
     public TransferStatus status(TransactionId id) {

@@ -69,7 +69,6 @@ public final class ConfigLoader {
             Map.entry("instance.clock_max_entries", List.of("INGESTER_CLOCK_MAX_ENTRIES")),
             Map.entry("transfer.recovery_interval", List.of("INGESTER_TRANSFER_RECOVERY_INTERVAL")),
             Map.entry("transfer.parallelism", List.of("INGESTER_TRANSFER_PARALLELISM")),
-            Map.entry("transfer.pause_after_decision", List.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION")),
             // --- Remote storage elements: the service account whose tokens they accept (ArtStore names first).
             Map.entry("service_account.client_id", List.of("SERVICE_ACCOUNT_CLIENT_ID", "INGESTER_SERVICE_ACCOUNT_CLIENT_ID")),
             Map.entry("service_account.client_secret",
@@ -221,8 +220,7 @@ public final class ConfigLoader {
         }
         return new TransferSettings(recovery,
                 text("transfer.parallelism").map(v -> v.integer(1, TransferSettings.MAX_PARALLELISM))
-                        .orElse(TransferSettings.DEFAULT_PARALLELISM),
-                text("transfer.pause_after_decision").map(v -> v.duration(true)).orElse(Duration.ZERO));
+                        .orElse(TransferSettings.DEFAULT_PARALLELISM));
     }
 
     // --- sagas and signing ---

@@ -85,7 +85,7 @@ public record IngesterConfig(
         root.put("instance", ordered("node_id", instance.nodeId().map(NodeId::value).orElse(null),
                 "clock_participants", instance.clockParticipants(), "clock_max_entries", instance.clockMaxEntries()));
         root.put("transfer", ordered("recovery_interval", ConfigValues.duration(transfer.recoveryInterval()),
-                "parallelism", transfer.parallelism(), "pause_after_decision", ConfigValues.duration(transfer.pauseAfterDecision())));
+                "parallelism", transfer.parallelism()));
         // --- end of transfers and vector clocks ---
         // --- sagas and signing ---
         root.put("signing", ordered("default", signing.signByDefault(), "source", signing.source(),

@@ -9,10 +9,8 @@ import java.util.Objects;
  * @param recoveryInterval how often the recovery sweep drives unfinished transfers to their end (it runs at
  *     start-up too)
  * @param parallelism how many transfers copy at once; more wait in line
- * @param pauseAfterDecision for crash tests only: how long a transfer waits after its commit decision is logged
- *     and before phase two acts on it; zero in production
  */
-public record TransferSettings(Duration recoveryInterval, int parallelism, Duration pauseAfterDecision) {
+public record TransferSettings(Duration recoveryInterval, int parallelism) {
 
     public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(60);
     public static final int DEFAULT_PARALLELISM = 4;
@@ -20,19 +18,15 @@ public record TransferSettings(Duration recoveryInterval, int parallelism, Durat
 
     public TransferSettings {
         Objects.requireNonNull(recoveryInterval, "recoveryInterval");
-        Objects.requireNonNull(pauseAfterDecision, "pauseAfterDecision");
         if (recoveryInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("the recovery interval must be at least 100ms, got " + recoveryInterval);
         }
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new IllegalArgumentException("transfer parallelism must be 1-" + MAX_PARALLELISM + ", got " + parallelism);
         }
-        if (pauseAfterDecision.isNegative()) {
-            throw new IllegalArgumentException("the pause after the decision must not be negative, got " + pauseAfterDecision);
-        }
     }
 
     public static TransferSettings defaults() {
-        return new TransferSettings(DEFAULT_RECOVERY_INTERVAL, DEFAULT_PARALLELISM, Duration.ZERO);
+        return new TransferSettings(DEFAULT_RECOVERY_INTERVAL, DEFAULT_PARALLELISM);
     }
 }

@@ -2,6 +2,7 @@ package io.artstore.ingester.server.transfer;
 
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.TransactionLog;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -45,31 +47,30 @@ public final class TransferRunner implements AutoCloseable {
     private final Locks locks;
     private final TransferSettings settings;
     private final ExecutorService workers;
+    private final Duration shutdownGrace;
     private final ScheduledExecutorService sweeper;
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong heuristic = new AtomicLong();
 
     public TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings) {
+        this(coordinator, log, locks, settings, Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-")),
+                SHUTDOWN_GRACE);
+    }
+
+    /**
+     * With the given pool for the transfers' phases, shut down on {@link #close} after giving its transfers
+     * {@code shutdownGrace} to finish.
+     */
+    TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings,
+            ExecutorService workers, Duration shutdownGrace) {
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.log = Objects.requireNonNull(log, "log");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.workers = Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-"));
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("transfer-recovery"));
-    }
-
-    /**
-     * The transaction log the coordinator should write to: the given one, or for crash tests one that pauses after
-     * each commit decision ({@code transfer.pause_after_decision}).
-     */
-    public static TransactionLog transactionLog(TransactionLog log, TransferSettings settings) {
-        if (settings.pauseAfterDecision().isZero()) {
-            return log;
-        }
-        LOG.warn("transfer.pause_after_decision is {}: every transfer waits that long after its commit decision;"
-                + " this setting is for crash tests only", settings.pauseAfterDecision());
-        return new PausingTransactionLog(log, settings.pauseAfterDecision());
     }
 
     /**
@@ -94,19 +95,51 @@ public final class TransferRunner implements AutoCloseable {
      * Starts a transfer and queues the rest of it.
      *
      * @return its status right after the start
-     * @throws io.artstore.ingester.core.domain.IngestException as {@link TransferCoordinator#start} does
+     * @throws io.artstore.ingester.core.domain.IngestException as {@link TransferCoordinator#start} does; 503
+     *     {@code transfer_rejected} when the pool refuses the transfer (the server is stopping): it is aborted
+     *     and the file released
      */
     public TransferStatus submit(FileId fileId, Optional<StorageElementId> target, VectorClock requestClock) {
         TransactionId id = coordinator.start(fileId, target, requestClock);
         TransferStatus started = coordinator.status(id);
-        workers.execute(() -> {
+        try {
+            workers.execute(new Queued(id, fileId));
+        } catch (RejectedExecutionException rejected) {
+            // Logged as started but no thread will run it: end it here, or it would hold the file's lock for ever.
+            abandon(id, fileId, "the transfer pool refused the transfer (the server is stopping)");
+            throw new IngestException(IngestException.Kind.UNAVAILABLE, "transfer_rejected", "the server cannot run"
+                    + " transfer " + id + " of file " + fileId + " now (it is stopping); the transfer was aborted and"
+                    + " the file left where it was; retry later", rejected);
+        }
+        return started;
+    }
+
+    /** A transfer waiting for a thread; one that never gets it is aborted (see {@link #close}). */
+    private final class Queued implements Runnable {
+        private final TransactionId id;
+        private final FileId fileId;
+
+        Queued(TransactionId id, FileId fileId) {
+            this.id = id;
+            this.fileId = fileId;
+        }
+
+        @Override
+        public void run() {
             try {
                 counted(coordinator.run(id));
             } catch (RuntimeException e) {
                 LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
             }
-        });
-        return started;
+        }
+    }
+
+    private void abandon(TransactionId id, FileId fileId, String reason) {
+        try {
+            counted(coordinator.abandon(id, reason));
+        } catch (RuntimeException e) {
+            LOG.error("transfer {} of file {} could not be aborted now; the recovery sweep aborts it", id, fileId, e);
+        }
     }
 
     /** @throws io.artstore.ingester.core.domain.IngestException 404 {@code transfer_not_found} */
@@ -160,19 +193,30 @@ public final class TransferRunner implements AutoCloseable {
                 .log();
     }
 
-    /** Stops sweeping, lets running transfers finish for a while, then interrupts them; recovery finishes them later. */
+    /**
+     * Stops sweeping, lets running and queued transfers finish for a while, then interrupts the running ones
+     * (recovery finishes them later) and aborts those still waiting for a thread.
+     */
     @Override
     public void close() {
         sweeper.shutdownNow();
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
+            if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                abandonQueued(workers.shutdownNow());
             }
-            sweeper.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            sweeper.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            abandonQueued(workers.shutdownNow());
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void abandonQueued(List<Runnable> neverRun) {
+        for (Runnable task : neverRun) {
+            if (task instanceof Queued queued) {
+                abandon(queued.id, queued.fileId, "the server stopped before the transfer got a thread");
+            }
         }
     }
 

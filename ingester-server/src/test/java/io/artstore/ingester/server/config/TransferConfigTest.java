@@ -30,7 +30,6 @@ class TransferConfigTest {
         assertThat(config.transfer()).isEqualTo(TransferSettings.defaults());
         assertThat(config.transfer().recoveryInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.transfer().parallelism()).isEqualTo(4);
-        assertThat(config.transfer().pauseAfterDecision()).isZero();
         assertThat(config.storage().transactionsDir()).isEqualTo(Path.of("data", "transactions"));
         assertThat(config.storage().locksDir()).isEqualTo(Path.of("data", "locks"));
         assertThat(config.storage().clockDir()).isEqualTo(Path.of("data", "clock"));
@@ -45,7 +44,6 @@ class TransferConfigTest {
                 transfer:
                   recovery_interval: 5m
                   parallelism: 8
-                  pause_after_decision: 250ms
                 """);
 
         IngesterConfig fromFile = ConfigLoader.load(List.of("--config", file.toString()), Map.of());
@@ -54,9 +52,9 @@ class TransferConfigTest {
                         "INGESTER_TRANSFER_PARALLELISM", "2"));
 
         assertThat(fromFile.instance().nodeId()).contains(NodeId.of("ingester-eu-1"));
-        assertThat(fromFile.transfer()).isEqualTo(new TransferSettings(Duration.ofMinutes(5), 8, Duration.ofMillis(250)));
+        assertThat(fromFile.transfer()).isEqualTo(new TransferSettings(Duration.ofMinutes(5), 8));
         assertThat(overridden.instance().nodeId()).contains(NodeId.of("ingester-eu-2"));
-        assertThat(overridden.transfer()).isEqualTo(new TransferSettings(Duration.ofSeconds(90), 2, Duration.ofMillis(250)));
+        assertThat(overridden.transfer()).isEqualTo(new TransferSettings(Duration.ofSeconds(90), 2));
         assertThat(fromFile.describe().get("transfer").toString()).contains("recovery_interval=5m", "parallelism=8");
         assertThat(fromFile.describe().get("instance").toString()).contains("ingester-eu-1");
     }
@@ -67,8 +65,7 @@ class TransferConfigTest {
             "INGESTER_NODE_ID|a:b|INGESTER_NODE_ID: node id must be",
             "INGESTER_TRANSFER_RECOVERY_INTERVAL|soon|INGESTER_TRANSFER_RECOVERY_INTERVAL: must be a duration",
             "INGESTER_TRANSFER_RECOVERY_INTERVAL|50ms|INGESTER_TRANSFER_RECOVERY_INTERVAL: must be at least 100ms",
-            "INGESTER_TRANSFER_PARALLELISM|0|INGESTER_TRANSFER_PARALLELISM: must be a whole number from 1 to 64",
-            "INGESTER_TRANSFER_PAUSE_AFTER_DECISION|-1s|INGESTER_TRANSFER_PAUSE_AFTER_DECISION: must be a duration"})
+            "INGESTER_TRANSFER_PARALLELISM|0|INGESTER_TRANSFER_PARALLELISM: must be a whole number from 1 to 64"})
     void a_bad_value_is_named_in_the_error(String variable, String value, String message) {
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)
@@ -116,5 +113,20 @@ class TransferConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void no_test_switch_is_a_setting() throws IOException {
+        Path file = Files.writeString(folder.resolve("paused.yaml"), """
+                transfer:
+                  pause_after_decision: 250ms
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("--config", file.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("transfer.pause_after_decision")
+                .hasMessageContaining("unknown setting");
+        assertThat(ConfigLoader.load(List.of(), Map.of("INGESTER_TRANSFER_PAUSE_AFTER_DECISION", "120s")).describe()
+                .get("transfer").toString()).doesNotContain("pause");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.server.testing.Content;
+import io.artstore.ingester.server.testing.PauseAfterCommitDecision;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
@@ -37,15 +38,18 @@ class TransferRaceTest {
 
     @Test
     void a_delete_while_a_transfer_holds_the_file_is_refused_with_409_and_the_transfer_completes() {
-        try (TestServer server = TestServer.builder().env("INGESTER_TRANSFER_PAUSE_AFTER_DECISION", "1500ms").start()) {
+        PauseAfterCommitDecision pause = new PauseAfterCommitDecision();
+        try (TestServer server = TestServer.builder().transactionLog(pause).start()) {
             TransferSteps steps = new TransferSteps(server);
             byte[] content = Content.random(10_000);
             String fileId = steps.uploadToEdit("held.bin", content).path("file_id").asText();
             String tx = steps.started(fileId);
-            steps.awaitState(tx, "committing");
+            pause.awaitReached();
+            assertThat(steps.awaitState(tx, "committing").path("status").asText()).isEqualTo("committing");
 
             Reply delete = steps.delete(fileId, Optional.empty());
             Reply second = steps.transfer(fileId);
+            pause.release();
 
             assertThat(delete.status()).as(delete.toString()).isEqualTo(409);
             assertThat(delete.code()).isEqualTo("file_locked");
@@ -137,7 +141,9 @@ class TransferRaceTest {
             for (int i = 0; i < 20; i++) {
                 assertOnRwIntact(server, steps, fileIds.get(i), contents.get(i));
             }
-            assertThat(server.status().path("transfers").path("committed").asLong()).isEqualTo(20);
+            // The runner counts an end after logging it: wait for the count rather than read it once.
+            TestServer.await("twenty commits are counted",
+                    () -> server.status().path("transfers").path("committed").asLong() == 20);
             assertThat(lockFiles(server)).isEmpty();
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.PauseAfterCommitDecision;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
@@ -199,19 +200,22 @@ class TransferRoutesTest {
 
     @Test
     void a_staged_copy_lost_after_the_commit_decision_ends_heuristic_and_keeps_the_source() throws Exception {
-        try (TestServer paused = TestServer.builder().env("INGESTER_TRANSFER_PAUSE_AFTER_DECISION", "1s").start()) {
+        PauseAfterCommitDecision pause = new PauseAfterCommitDecision();
+        try (TestServer paused = TestServer.builder().transactionLog(pause).start()) {
             TransferSteps pausedSteps = new TransferSteps(paused);
             byte[] content = Content.random(5000);
             String fileId = pausedSteps.uploadToEdit("lost.bin", content).path("file_id").asText();
             String tx = pausedSteps.started(fileId);
-            pausedSteps.awaitState(tx, "committing");
+            pause.awaitReached();
 
             deleteRecursively(paused.dataDir().resolve("storage").resolve("local-rw").resolve(".staging").resolve(fileId));
+            pause.release();
             JsonNode ended = pausedSteps.awaitEnd(tx);
 
             assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("heuristic");
             assertThat(ended.path("error").asText()).contains("operator");
-            assertThat(paused.status().path("transfers").path("heuristic").asLong()).isEqualTo(1);
+            TestServer.await("the heuristic end is counted",
+                    () -> paused.status().path("transfers").path("heuristic").asLong() == 1);
             JsonNode located = paused.get("/api/v1/files/" + fileId).json();
             assertThat(located.path("storage_element_id").asText()).isEqualTo("local-edit");
             assertThat(Content.sha256(Files.readAllBytes(paused.storedFile(located)))).isEqualTo(Content.sha256(content));

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,9 +54,29 @@ public final class ServerProcess implements AutoCloseable {
      * @param heap the {@code -Xmx} value, e.g. {@code 128m}
      */
     public static ServerProcess start(Path config, Map<String, String> env, String heap) {
+        return start(List.of("-Xmx" + heap, "-jar", jar().toString()), config, env);
+    }
+
+    /**
+     * Starts a main class of the test classes, with the packaged jar and the test classes on the class path, e.g. one
+     * that wires crash points into the server; then as {@link #start(Path, Map, String)}.
+     *
+     * @param properties system properties for the process
+     */
+    public static ServerProcess startMain(String mainClass, Map<String, String> properties, Path config,
+            Map<String, String> env, String heap) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        properties.forEach((name, value) -> options.add("-D" + name + "=" + value));
+        Path testClasses = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("test-classes");
+        options.addAll(List.of("-cp", jar() + File.pathSeparator + testClasses, mainClass));
+        return start(options, config, env);
+    }
+
+    private static ServerProcess start(List<String> javaOptions, Path config, Map<String, String> env) {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar().toString(), "--config", config.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(javaOptions);
+        command.addAll(List.of("--config", config.toString()));
         try {
             Path log = Files.createTempFile(config.getParent(), "server-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -134,6 +155,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port).resolve(pathAndQuery);
+    }
+
+    /** The process id, which the server records as the holder of its data folder's lock. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

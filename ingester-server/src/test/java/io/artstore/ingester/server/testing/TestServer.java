@@ -1,9 +1,11 @@
 package io.artstore.ingester.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.storage.local.LocalStorageElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -38,10 +42,10 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI base;
 
-    private TestServer(Path root, IngesterConfig config) {
+    private TestServer(Path root, IngesterConfig config, IngesterServer.Decorators decorators) {
         this.root = root;
         this.dataDir = config.storage().dataDir();
-        this.server = new IngesterServer(config).start();
+        this.server = new IngesterServer(config, Clock.systemUTC(), decorators).start();
         this.base = URI.create("http://127.0.0.1:" + server.port());
     }
 
@@ -56,8 +60,15 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new HashMap<>();
         private String yaml;
+        private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
 
         private Builder() {}
+
+        /** Wraps the transfer log the server's transfers write to, e.g. with {@link PauseAfterCommitDecision}. */
+        public Builder transactionLog(UnaryOperator<TransactionLog> decorator) {
+            this.transactionLog = decorator;
+            return this;
+        }
 
         /** Sets an environment variable as the server would see it. */
         public Builder env(String name, String value) {
@@ -91,7 +102,8 @@ public final class TestServer implements AutoCloseable {
                     Files.writeString(file, yaml.replace("${data}", data.toString()));
                     args = List.of("--config", file.toString());
                 }
-                return new TestServer(root, ConfigLoader.load(args, variables));
+                return new TestServer(root, ConfigLoader.load(args, variables),
+                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -108,6 +120,11 @@ public final class TestServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The configuration the server was built from. */
+    public IngesterConfig config() {
+        return server.config();
     }
 
     public Reply get(String path) {
@@ -162,14 +179,15 @@ public final class TestServer implements AutoCloseable {
                 .resolve(file.path("storage_filename").asText());
     }
 
-    /** Every regular file of the storage elements, the catalogue and the upload spool. */
+    /** Every regular file of the storage elements (but their lock files), the catalogue and the upload spool. */
     public List<Path> files() {
         List<Path> files = new ArrayList<>();
         for (String folder : List.of("storage", "catalog", "spool")) {
             Path path = dataDir.resolve(folder);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).forEach(files::add);
+                    walk.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals(
+                            LocalStorageElement.LOCK_FILE)).forEach(files::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
