@@ -95,8 +95,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                     syncFolder(realFolder);
                 }
                 FileSagaLog log = new FileSagaLog(realFolder, folderLock, lockChannel, own);
-                log.index(own, own.readNew(true));
-                log.refresh();
+                // The own file may start mid-saga (a saga taken over): it is merged with the others, not read first.
+                log.refresh(parse(own, own.readNew(true)));
                 return log;
             });
         } catch (IOException | RuntimeException e) {
@@ -181,7 +181,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
         try {
             return underFolderLock(folderLock, lockChannel, () -> {
-                refresh();
+                refresh(List.of());
                 return operation.run();
             });
         } catch (IOException e) {
@@ -204,8 +204,11 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    /** Reads what other instances have appended since the last look, including files of new instances. */
-    private void refresh() throws IOException {
+    /**
+     * Reads what other instances have appended since the last look, including files of new instances, and
+     * indexes it with {@code ownRecords} in sequence order, whichever file each record comes from.
+     */
+    private void refresh(List<Sourced> ownRecords) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path path : (Iterable<Path>) files::iterator) {
                 Matcher name = LOG_FILE.matcher(path.getFileName().toString());
@@ -214,21 +217,20 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 }
             }
         }
-        List<SagaRecord> added = new ArrayList<>();
+        List<Sourced> added = new ArrayList<>(ownRecords);
         for (SagaLogFile file : others.values()) {
             added.addAll(parse(file, file.readNew(false)));
         }
         // Records of one saga may sit in several files, written in turn as instances took it over.
-        added.sort(Comparator.comparing((SagaRecord record) -> record.sagaId().value()).thenComparingLong(SagaRecord::sequence));
-        for (SagaRecord record : added) {
-            add(record, "another instance's file");
+        added.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
+                .thenComparingLong(sourced -> sourced.record().sequence()));
+        for (Sourced sourced : added) {
+            add(sourced.record(), sourced.file());
         }
     }
 
-    private void index(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
-        for (SagaRecord record : parse(file, frames)) {
-            add(record, file.path().getFileName().toString());
-        }
+    /** A record and the name of the file it was read from, for messages. */
+    private record Sourced(SagaRecord record, String file) {
     }
 
     private void add(SagaRecord record, String source) throws IOException {
@@ -241,11 +243,12 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         log.add(record);
     }
 
-    private static List<SagaRecord> parse(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
-        List<SagaRecord> records = new ArrayList<>(frames.size());
+    private static List<Sourced> parse(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
+        List<Sourced> records = new ArrayList<>(frames.size());
+        String name = file.path().getFileName().toString();
         for (SagaLogFile.Frame frame : frames) {
             try {
-                records.add(SagaRecordJson.read(frame.body()));
+                records.add(new Sourced(SagaRecordJson.read(frame.body()), name));
             } catch (IllegalArgumentException e) {
                 throw new CorruptSagaLogException(file.path(), frame.offset(), "a frame with a good CRC holds no saga record ("
                         + e.getMessage() + ")");
