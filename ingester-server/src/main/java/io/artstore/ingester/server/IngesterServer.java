@@ -144,7 +144,9 @@ public final class IngesterServer implements AutoCloseable {
         this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
         NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
         LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT);
-        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"));
+        // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
+        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
+                fileId -> catalog.find(fileId).isPresent());
         EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
         LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
         // --- end of transfers and vector clocks ---
