@@ -297,16 +297,20 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
         }
         List<Sourced> added = new ArrayList<>(ownRecords);
+        List<Path> replaced = new ArrayList<>();
         for (Iterator<Map.Entry<Path, FramedLogFile>> entries = others.entrySet().iterator(); entries.hasNext(); ) {
             Map.Entry<Path, FramedLogFile> entry = entries.next();
             FramedLogFile file = entry.getValue();
             if (file.replacedOnDisk()) {
                 file.close();
                 entries.remove();
-                added.addAll(reread(entry.getKey()));
+                replaced.add(entry.getKey());
                 continue;
             }
             added.addAll(parse(file, file.readNew(false, options.salvage()), false));
+        }
+        for (Path path : replaced) {
+            added.addAll(reread(path));
         }
         // Records of one saga may sit in several files, written in turn as instances took it over.
         added.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())

@@ -118,13 +118,14 @@ final class FramedLogFile implements Closeable {
      * removed. The caller reads it with {@link #readNew}.
      */
     static Optional<FramedLogFile> openOwn(Path path, Format format, Faults faults) throws IOException {
-        Files.deleteIfExists(compactingCopy(path));
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (!lockForWriting(channel)) {
                 channel.close();
                 return Optional.empty();
             }
+            // Only the holder of the file may compact it, so a copy found now was left by a crash.
+            Files.deleteIfExists(compactingCopy(path));
             FramedLogFile file = new FramedLogFile(path, format, faults, channel);
             if (!file.headerComplete()) {
                 channel.truncate(0);

@@ -22,7 +22,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +40,8 @@ import java.util.Set;
  * <p>An event is written with its newline in one write, so a crash can leave only a last line without its
  * newline: that torn tail is cut off at open, and the next event starts a line of its own. A line that ends
  * with its newline and holds no event was damaged after it was written: opening stops with the file and the
- * offset, unless {@link LogOptions#salvage}, which skips such lines and leaves them in the file.
+ * offset, unless {@link LogOptions#salvage}, which drops such lines from the file after keeping a copy of it
+ * ({@code <name>.damaged-<millis>}).
  */
 public final class JsonLinesEventPublisher implements EventPublisher, AutoCloseable {
 
@@ -116,7 +119,8 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
 
     /**
      * The (file, type) pairs of the events in the file. A last line without its newline (the process died while
-     * writing it) was never published: it is cut off.
+     * writing it) was never published: it is cut off. When salvaging, damaged lines are dropped from the file
+     * after a copy of it is kept.
      */
     private static Set<String> readKeys(Path file, boolean salvage) throws IOException {
         Set<String> keys = new HashSet<>();
@@ -124,6 +128,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
             return keys;
         }
         long lineStart = 0;
+        List<long[]> damaged = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             long offset = 0;
@@ -140,7 +145,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
                     throw new CorruptLogException("event log", file, lineStart, "a whole line that holds no event;"
                             + " the file was damaged after it was written, not cut short by a crash");
                 } else {
-                    LOG.log(Level.WARNING, "Event log {0}: salvage skips the damaged line at offset {1}", file, lineStart);
+                    damaged.add(new long[] {lineStart, offset});
                 }
                 line.reset();
                 lineStart = offset;
@@ -154,7 +159,41 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
             LOG.log(Level.WARNING, "Event log {0}: cut off a torn last line of {1} bytes, left by a crash while it was"
                     + " written", file, line.size());
         }
+        if (!damaged.isEmpty()) {
+            dropDamagedLines(file, damaged);
+        }
         return keys;
+    }
+
+    /** Keeps a copy of the damaged file, then replaces it by its good lines (copy, fsync, rename, fsync). */
+    private static void dropDamagedLines(Path file, List<long[]> damaged) throws IOException {
+        Path copy = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+        Files.copy(file, copy);
+        Path salvaged = file.resolveSibling(file.getFileName() + ".salvaged");
+        Files.deleteIfExists(salvaged);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(salvaged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long from = 0;
+            for (long[] range : damaged) {
+                copyRange(in, from, range[0], out);
+                from = range[1];
+            }
+            copyRange(in, from, in.size(), out);
+            out.force(true);
+        }
+        try (FileChannel kept = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            kept.force(true);
+        }
+        DurableFiles.moveAtomically(salvaged, file);
+        DurableFiles.forceFolder(file.getParent());
+        LOG.log(Level.WARNING, "Event log {0}: salvage dropped {1} damaged lines; the damaged file is kept as {2}",
+                file, damaged.size(), copy);
+    }
+
+    private static void copyRange(FileChannel in, long from, long to, FileChannel out) throws IOException {
+        for (long at = from; at < to; ) {
+            at += in.transferTo(at, to - at, out);
+        }
     }
 
     private static Optional<String> keyOf(byte[] line) {

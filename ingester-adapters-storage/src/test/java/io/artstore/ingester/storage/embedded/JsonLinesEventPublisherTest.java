@@ -101,7 +101,14 @@ class JsonLinesEventPublisherTest {
         try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file, LogOptions.DEFAULT.withSalvage(true))) {
             assertThat(events.published(deleted.fileId(), FileEvent.Type.FILE_DELETED)).isTrue();
         }
-        assertThat(Files.readAllBytes(file)).as("salvage keeps the lines as they are").isEqualTo(damaged);
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).as("salvage drops the damaged line").singleElement().asString().startsWith("{\"type\":\"file_deleted\"");
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString())).anySatisfy(name -> assertThat(name).startsWith("events.jsonl.damaged-"));
+        }
+        try (JsonLinesEventPublisher reopened = JsonLinesEventPublisher.open(file)) {
+            assertThat(reopened.published(deleted.fileId(), FileEvent.Type.FILE_DELETED)).isTrue();
+        }
     }
 
     @Test

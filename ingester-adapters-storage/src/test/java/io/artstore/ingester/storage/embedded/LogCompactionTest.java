@@ -169,6 +169,27 @@ class LogCompactionTest {
         }
     }
 
+    @Test
+    void a_third_instance_reads_two_saga_logs_both_compacted_by_their_owners() {
+        Path sagas = folder.resolve("three");
+        try (FileSagaLog a = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2));
+                FileSagaLog b = FileSagaLog.open(sagas, "instance-b", new LogOptions(false, 2));
+                FileSagaLog c = FileSagaLog.open(sagas, "instance-c", new LogOptions(false, 2))) {
+            lifecycle(a, new SagaId("a-0"), 0, "instance-a");
+            lifecycle(b, new SagaId("b-0"), 0, "instance-b");
+            assertThat(c.sagasHeld()).isEqualTo(2);
+            for (int i = 1; i < 10; i++) {
+                lifecycle(a, new SagaId("a-" + i), i, "instance-a");
+                lifecycle(b, new SagaId("b-" + i), i, "instance-b");
+            }
+
+            assertThat(c.load(new SagaId("a-0"))).isEmpty();
+            assertThat(c.load(new SagaId("b-0"))).isEmpty();
+            assertThat(c.load(new SagaId("b-9"))).hasSize(8);
+            assertThat(c.sagasHeld()).as("every instance holds what both files hold").isEqualTo(a.sagasHeld()).isEqualTo(b.sagasHeld());
+        }
+    }
+
     private static FramedLogFile.Faults crashAt(FramedLogFile.CrashPoint point) {
         return (at, file) -> {
             if (at == point) {
@@ -179,13 +200,17 @@ class LogCompactionTest {
 
     /** One saga from start to completion: 8 records, as an add or a delete of three steps writes. */
     private static void lifecycle(FileSagaLog log, SagaId id, long n) {
+        lifecycle(log, id, n, "instance-a");
+    }
+
+    private static void lifecycle(FileSagaLog log, SagaId id, long n, String owner) {
         Instant at = T0.plusSeconds(n);
-        log.append(SagaRecords.record(id, 0, Kind.SAGA_STARTED, "instance-a", at));
+        log.append(SagaRecords.record(id, 0, Kind.SAGA_STARTED, owner, at));
         for (int step = 0; step < 3; step++) {
-            log.append(SagaRecords.record(id, 1 + 2L * step, Kind.STEP_STARTED, "instance-a", at));
-            log.append(SagaRecords.record(id, 2 + 2L * step, Kind.STEP_SUCCEEDED, "instance-a", at));
+            log.append(SagaRecords.record(id, 1 + 2L * step, Kind.STEP_STARTED, owner, at));
+            log.append(SagaRecords.record(id, 2 + 2L * step, Kind.STEP_SUCCEEDED, owner, at));
         }
-        log.append(SagaRecords.record(id, 7, Kind.SAGA_COMPLETED, "instance-a", at));
+        log.append(SagaRecords.record(id, 7, Kind.SAGA_COMPLETED, owner, at));
     }
 
     private static TransactionRecord.Begun begun(TransactionId id, long n) {
