@@ -141,6 +141,31 @@ class FileSagaLogDurabilityTest {
     }
 
     @Test
+    void salvaging_keeps_the_readable_records_drops_those_after_a_gap_and_keeps_a_copy_of_the_damaged_file() throws IOException {
+        SagaId other = new SagaId("saga-2");
+        List<SagaRecord> otherRecords = SagaRecords.saga(other, "instance-a", 2);
+        byte[] damagedFrame = frame(SagaRecordJson.write(written.get(1)));
+        damagedFrame[FramedLogFile.FRAME_HEADER + 3] ^= 0x01;
+        byte[] bytes = concat(concat(concat(FileSagaLog.FORMAT.magic(), frame(SagaRecordJson.write(written.get(0)))),
+                concat(damagedFrame, frame(SagaRecordJson.write(written.get(2))))),
+                concat(frame(SagaRecordJson.write(otherRecords.get(0))), frame(SagaRecordJson.write(otherRecords.get(1)))));
+        Path corrupt = withOwnFile("salvage", bytes);
+
+        try (FileSagaLog salvaged = FileSagaLog.open(corrupt, "instance-a", LogOptions.DEFAULT.withSalvage(true))) {
+            assertThat(salvaged.load(SAGA)).as("records after the lost one cannot be indexed").containsExactly(written.get(0));
+            assertThat(salvaged.load(other)).containsExactlyElementsOf(otherRecords);
+        }
+        try (var files = Files.list(corrupt)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .anySatisfy(name -> assertThat(name).startsWith("saga-instance-a.log.damaged-"));
+        }
+        try (FileSagaLog reopened = FileSagaLog.open(corrupt, "instance-a")) {
+            assertThat(reopened.load(other)).as("the rewritten log opens without salvage").hasSize(2);
+            assertThat(reopened.load(SAGA)).hasSize(1);
+        }
+    }
+
+    @Test
     void refuses_a_damaged_file_of_another_instance_too() throws IOException {
         byte[] damaged = whole.clone();
         damaged[FileSagaLog.FORMAT.magic().length + 1] ^= 0x10;
