@@ -249,7 +249,12 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     private void write(SagaRecord record) throws IOException {
         own.append(SagaRecordJson.write(record));
         add(record, null, own.path().getFileName().toString());
-        compactIfDue();
+        try {
+            compactIfDue();
+        } catch (IOException e) {
+            // The record is durable and the old file whole: the append succeeded. Compaction is tried again later.
+            LOG.log(Level.WARNING, "Saga log {0}: compaction failed, the log stays as it was: {1}", own.path(), e.getMessage());
+        }
     }
 
     /** An operation on the log as it stands on disk, with every instance kept out meanwhile. */

@@ -152,6 +152,32 @@ class LogCompactionTest {
     }
 
     @Test
+    void a_compaction_that_fails_leaves_the_append_that_triggered_it_done() throws IOException {
+        FramedLogFile.Faults failing = (point, file) -> {
+            if (point == FramedLogFile.CrashPoint.COMPACTED_NOT_RENAMED) {
+                throw new IOException("disk full");
+            }
+        };
+        Path sagas = folder.resolve("failing-sagas");
+        Path transfers = folder.resolve("failing-transfers");
+        try (FileSagaLog sagaLog = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2), failing);
+                FileTransactionLog transferLog = FileTransactionLog.open(transfers, new LogOptions(false, 2), failing)) {
+            for (int i = 0; i < 6; i++) {
+                lifecycle(sagaLog, new SagaId("ended-" + i), i);
+                transfer(transferLog, TransactionId.random(), i);
+            }
+            assertThat(sagaLog.sagasHeld()).isEqualTo(6);
+            assertThat(transferLog.transactionsHeld()).isEqualTo(6);
+        }
+        try (FileSagaLog sagaLog = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2));
+                FileTransactionLog transferLog = FileTransactionLog.open(transfers, new LogOptions(false, 2))) {
+            assertThat(sagaLog.load(new SagaId("ended-5"))).hasSize(8);
+            assertThat(sagaLog.sagasHeld()).as("compacted at the next open").isEqualTo(2);
+            assertThat(transferLog.transactionsHeld()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void another_instance_reads_a_saga_log_its_owner_compacted() {
         Path sagas = folder.resolve("shared");
         try (FileSagaLog a = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2));
