@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  * more bytes than one frame can hold, cannot come from a cut write: it is damage, reported with the file and
  * the offset ({@link CorruptLogException}) and left as it is, unless the log is opened to salvage it.
  *
- * <p>{@link #append} is the one write path of a log: a later group commit wraps it.
+ * <p>{@link #append} is the one write path of a log, so that batching the fsyncs of concurrent appends can wrap it.
  */
 final class FramedLogFile implements Closeable {
 
