@@ -45,10 +45,13 @@ import java.util.stream.Stream;
  * Records are read into memory at open and as other instances add them; at open every file is read before
  * any record is indexed, since after a take-over a file starts mid-saga.
  *
- * <p>Compaction: once more ended sagas than twice {@link LogOptions#retainEnded} sit wholly in the own file,
- * the oldest of them beyond that number are folded away: the own file is rewritten without them (see
- * {@link FramedLogFile#replaceWith}) and they leave memory. Parked sagas and sagas whose records sit in
- * several files (taken over) are kept. Other instances notice the rewritten file and read it again.
+ * <p>Compaction: once more ended sagas with records in the own file than twice {@link LogOptions#retainEnded}
+ * are held, the oldest of them beyond that number are folded away: the own file is rewritten without their
+ * records (see {@link FramedLogFile#replaceWith}) and they leave memory. Parked sagas are kept. A folded saga
+ * whose records also sit in another instance's file (it was taken over) leaves a tombstone in the own file,
+ * which makes every instance ignore those records; each instance drops them at its own compaction, and the
+ * tombstone goes at the first compaction after no other file holds any. Other instances notice a rewritten
+ * file and read it again.
  */
 public final class FileSagaLog implements SagaLog, AutoCloseable {
 
@@ -68,6 +71,10 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     private final LogOptions options;
     private final Map<Path, FramedLogFile> others = new HashMap<>();
     private final Map<SagaId, Held> sagas = new LinkedHashMap<>();
+    /** Sagas folded away whose records some file may still hold, and the files that do (the own one included). */
+    private final Map<SagaId, Set<Path>> folded = new HashMap<>();
+    /** The tombstones in the own file. */
+    private final Set<SagaId> ownTombstones = new HashSet<>();
     /** Ended sagas wholly in the own file, the ones compaction may fold away. */
     private int foldable;
     private volatile boolean closed;
@@ -82,8 +89,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
 
         boolean foldable() {
             SagaRecord latest = records.get(records.size() - 1);
-            return elsewhere.isEmpty() && (latest.kind() == SagaRecord.Kind.SAGA_COMPLETED
+            return !own.isEmpty() && (latest.kind() == SagaRecord.Kind.SAGA_COMPLETED
                     || latest.kind() == SagaRecord.Kind.SAGA_COMPENSATED);
+        }
+
+        /** The files holding its records, the own one named {@code ownPath}. */
+        Set<Path> holders(Path ownPath) {
+            Set<Path> holders = new HashSet<>(elsewhere);
+            if (!own.isEmpty()) {
+                holders.add(ownPath);
+            }
+            return holders;
         }
     }
 
@@ -317,19 +333,54 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         for (Path path : replaced) {
             added.addAll(reread(path));
         }
-        // Records of one saga may sit in several files, written in turn as instances took it over.
-        added.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
-                .thenComparingLong(sourced -> sourced.record().sequence()));
         for (Sourced sourced : added) {
+            if (sourced.tombstone() != null) {
+                fold(sourced.tombstone());
+                if (sourced.from() == null) {
+                    ownTombstones.add(sourced.tombstone());
+                }
+            }
+        }
+        List<Sourced> records = new ArrayList<>(added.size());
+        for (Sourced sourced : added) {
+            if (sourced.record() == null) {
+                continue;
+            }
+            Set<Path> holders = folded.get(sourced.record().sagaId());
+            if (holders != null) {
+                holders.add(sourced.from() == null ? own.path() : sourced.from());
+            } else {
+                records.add(sourced);
+            }
+        }
+        // Records of one saga may sit in several files, written in turn as instances took it over.
+        records.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
+                .thenComparingLong(sourced -> sourced.record().sequence()));
+        for (Sourced sourced : records) {
             add(sourced.record(), sourced.from(), sourced.file());
+        }
+        // A folded saga no file holds records of any more needs no remembering.
+        folded.entrySet().removeIf(entry -> entry.getValue().isEmpty() && !ownTombstones.contains(entry.getKey()));
+    }
+
+    /** Forgets a saga a tombstone names, remembering which files still hold its records. */
+    private void fold(SagaId sagaId) {
+        Held held = sagas.remove(sagaId);
+        Set<Path> holders = folded.computeIfAbsent(sagaId, id -> new HashSet<>());
+        if (held != null) {
+            holders.addAll(held.holders(own.path()));
+            if (held.foldable()) {
+                foldable--;
+            }
         }
     }
 
     /**
      * Reads a file its owner compacted from the start. The sagas it alone held and no longer holds were folded
-     * away by its owner: they leave memory here too.
+     * away by its owner: they leave memory here too. Folded sagas' records it held are forgotten with it.
      */
     private List<Sourced> reread(Path path) throws IOException {
+        folded.values().forEach(holders -> holders.remove(path));
         List<Sourced> records = new ArrayList<>();
         if (Files.exists(path)) {
             FramedLogFile file = FramedLogFile.openOther(path, FORMAT);
@@ -337,14 +388,22 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             records.addAll(parse(file, file.readNew(false, options.salvage()), false));
         }
         Set<SagaId> stillThere = new HashSet<>();
-        records.forEach(sourced -> stillThere.add(sourced.record().sagaId()));
-        sagas.entrySet().removeIf(entry -> entry.getValue().own.isEmpty() && entry.getValue().elsewhere.equals(Set.of(path))
-                && !stillThere.contains(entry.getKey()));
+        records.stream().filter(sourced -> sourced.record() != null).forEach(sourced -> stillThere.add(sourced.record().sagaId()));
+        for (Iterator<Map.Entry<SagaId, Held>> entries = sagas.entrySet().iterator(); entries.hasNext(); ) {
+            Map.Entry<SagaId, Held> entry = entries.next();
+            Held held = entry.getValue();
+            if (!stillThere.contains(entry.getKey()) && held.elsewhere.remove(path) && held.own.isEmpty() && held.elsewhere.isEmpty()) {
+                entries.remove();
+            }
+        }
         return records;
     }
 
-    /** A record, the other file it was read from (null for the own file), and that file's name for messages. */
-    private record Sourced(SagaRecord record, Path from, String file) {
+    /**
+     * A record or a tombstone (the other is null), the other file it was read from (null for the own file), and
+     * that file's name for messages.
+     */
+    private record Sourced(SagaRecord record, SagaId tombstone, Path from, String file) {
     }
 
     private void add(SagaRecord record, Path from, String source) throws IOException {
@@ -386,10 +445,29 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         List<SagaId> ended = sagas.entrySet().stream().filter(entry -> entry.getValue().foldable())
                 .sorted(Comparator.comparing(entry -> latest(entry.getValue()).at()))
                 .map(Map.Entry::getKey).toList();
-        Set<SagaId> folded = new HashSet<>(ended.subList(0, ended.size() - options.retainEnded()));
-        own.replaceWith(ownBodies(folded));
-        sagas.keySet().removeAll(folded);
-        foldable -= folded.size();
+        Set<SagaId> folding = new HashSet<>(ended.subList(0, ended.size() - options.retainEnded()));
+        Map<SagaId, Set<Path>> elsewhere = new HashMap<>();
+        for (SagaId sagaId : folding) {
+            elsewhere.put(sagaId, new HashSet<>(sagas.get(sagaId).elsewhere));
+        }
+        folded.forEach((sagaId, holders) -> {
+            Set<Path> others = new HashSet<>(holders);
+            others.remove(own.path());
+            elsewhere.put(sagaId, others);
+        });
+        Set<SagaId> tombstones = new HashSet<>();
+        elsewhere.forEach((sagaId, others) -> {
+            if (!others.isEmpty()) {
+                tombstones.add(sagaId);
+            }
+        });
+        own.replaceWith(ownBodies(folding, tombstones));
+        sagas.keySet().removeAll(folding);
+        foldable -= folding.size();
+        folded.clear();
+        tombstones.forEach(sagaId -> folded.put(sagaId, elsewhere.get(sagaId)));
+        ownTombstones.clear();
+        ownTombstones.addAll(tombstones);
     }
 
     /** Rewrites the own file from what a salvage could read of it, after keeping a copy of the damaged one. */
@@ -397,13 +475,14 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path copy = own.keepDamagedCopy(Clock.systemUTC().instant());
         LOG.log(Level.WARNING, "Saga log {0}: salvaged; dropped the damaged byte ranges {1}; the damaged file is kept as {2}",
                 own.path(), own.skipped(), copy);
-        own.replaceWith(ownBodies(Set.of()));
+        own.replaceWith(ownBodies(Set.of(), ownTombstones));
     }
 
-    private List<byte[]> ownBodies(Set<SagaId> folded) {
+    private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
         List<byte[]> bodies = new ArrayList<>();
+        tombstones.forEach(sagaId -> bodies.add(SagaRecordJson.writeFolded(sagaId)));
         for (Map.Entry<SagaId, Held> entry : sagas.entrySet()) {
-            if (folded.contains(entry.getKey())) {
+            if (folding.contains(entry.getKey())) {
                 continue;
             }
             Held held = entry.getValue();
@@ -422,10 +501,14 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path from = ownFile ? null : file.path();
         for (FramedLogFile.Frame frame : frames) {
             try {
-                records.add(new Sourced(SagaRecordJson.read(frame.body()), from, name));
+                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, name));
             } catch (IllegalArgumentException e) {
-                throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(), "a frame with a good CRC holds no saga record ("
-                        + e.getMessage() + ")");
+                Optional<SagaId> tombstone = SagaRecordJson.readFolded(frame.body());
+                if (tombstone.isEmpty()) {
+                    throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(),
+                            "a frame with a good CRC holds no saga record (" + e.getMessage() + ")");
+                }
+                records.add(new Sourced(null, tombstone.get(), from, name));
             }
         }
         return records;

@@ -19,6 +19,7 @@ import io.artstore.ingester.core.transfer.TransactionRecord;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.Verdict;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -216,6 +217,72 @@ class LogCompactionTest {
             assertThat(c.load(new SagaId("b-9"))).hasSize(8);
             assertThat(c.sagasHeld()).as("every instance holds what both files hold").isEqualTo(a.sagasHeld()).isEqualTo(b.sagasHeld());
         }
+    }
+
+    @Test
+    void a_saga_taken_over_is_folded_away_from_both_files_once_both_instances_compacted() throws IOException {
+        Path sagas = folder.resolve("taken-over");
+        SagaId takenOver = new SagaId("taken-over-saga");
+        try (FileSagaLog a = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2));
+                FileSagaLog b = FileSagaLog.open(sagas, "instance-b", new LogOptions(false, 2))) {
+            startThenTakeOver(a, b, takenOver);
+            for (int i = 0; i < 12; i++) {
+                lifecycle(a, new SagaId("a-" + i), 100 + i, "instance-a");
+                lifecycle(b, new SagaId("b-" + i), 100 + i, "instance-b");
+            }
+
+            assertThat(a.load(takenOver)).isEmpty();
+            assertThat(b.load(takenOver)).isEmpty();
+        }
+        for (String instance : List.of("instance-a", "instance-b")) {
+            assertThat(new String(Files.readAllBytes(sagas.resolve("saga-" + instance + ".log")), StandardCharsets.UTF_8))
+                    .as("neither its records nor its tombstone are left in " + instance + "'s file").doesNotContain(takenOver.value());
+        }
+        try (FileSagaLog c = FileSagaLog.open(sagas, "instance-c", new LogOptions(false, 2))) {
+            assertThat(c.load(takenOver)).isEmpty();
+            assertThat(c.load(new SagaId("b-11"))).hasSize(8);
+        }
+    }
+
+    @Test
+    void a_saga_taken_over_from_an_instance_that_never_returns_is_folded_away_by_a_tombstone() throws IOException {
+        Path sagas = folder.resolve("gone");
+        SagaId takenOver = new SagaId("taken-over-saga");
+        byte[] goneFile;
+        try (FileSagaLog b = FileSagaLog.open(sagas, "instance-b", new LogOptions(false, 2))) {
+            FileSagaLog a = FileSagaLog.open(sagas, "instance-a", new LogOptions(false, 2));
+            startThenTakeOver(a, b, takenOver);
+            a.close();
+            goneFile = Files.readAllBytes(sagas.resolve("saga-instance-a.log"));
+            for (int i = 0; i < 6; i++) {
+                lifecycle(b, new SagaId("b-" + i), 100 + i, "instance-b");
+            }
+            assertThat(b.load(takenOver)).isEmpty();
+        }
+        assertThat(Files.readAllBytes(sagas.resolve("saga-instance-a.log"))).isEqualTo(goneFile);
+        try (FileSagaLog b = FileSagaLog.open(sagas, "instance-b", new LogOptions(false, 2));
+                FileSagaLog c = FileSagaLog.open(sagas, "instance-c", new LogOptions(false, 2))) {
+            assertThat(b.load(takenOver)).as("the tombstone outlives a restart").isEmpty();
+            assertThat(c.load(takenOver)).isEmpty();
+            assertThat(b.unfinished()).isEmpty();
+            for (int i = 6; i < 12; i++) {
+                lifecycle(b, new SagaId("b-" + i), 100 + i, "instance-b");
+            }
+            assertThat(c.load(takenOver)).as("the tombstone is kept while the other file holds records").isEmpty();
+        }
+    }
+
+    /** Instance a starts a saga and stalls; b takes it over once the lease expired and completes it. */
+    private static void startThenTakeOver(FileSagaLog a, FileSagaLog b, SagaId sagaId) {
+        for (int sequence = 0; sequence < 4; sequence++) {
+            a.append(SagaRecords.record(sagaId, sequence, sequence == 0 ? Kind.SAGA_STARTED
+                    : sequence % 2 == 1 ? Kind.STEP_STARTED : Kind.STEP_SUCCEEDED, "instance-a", T0));
+        }
+        Instant later = T0.plus(SagaRecords.LEASE).plusSeconds(1);
+        assertThat(b.tryClaim(sagaId, "instance-b", later, later.plus(SagaRecords.LEASE))).isTrue();
+        b.append(SagaRecords.record(sagaId, 5, Kind.STEP_STARTED, "instance-b", later));
+        b.append(SagaRecords.record(sagaId, 6, Kind.STEP_SUCCEEDED, "instance-b", later));
+        b.append(SagaRecords.record(sagaId, 7, Kind.SAGA_COMPLETED, "instance-b", later));
     }
 
     private static FramedLogFile.Faults crashAt(FramedLogFile.CrashPoint point) {
