@@ -68,6 +68,7 @@ import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.FileTransactionLog;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
+import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
 import io.artstore.ingester.storage.fs.FolderInUseException;
 import io.artstore.ingester.storage.fs.FolderLock;
@@ -180,11 +181,12 @@ public final class IngesterServer implements AutoCloseable {
         StorageElements elements = new StaticStorageElements(elementList);
         FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
         CapacityReservations reservations = new InMemoryCapacityReservations();
-        this.events = JsonLinesEventPublisher.open(config.storage().eventsFile());
+        LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
+        this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
 
         // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
         Locks locks = FileSystemLocks.open(config.storage().locksDir());
-        this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir());
+        this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
         NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
         ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
         LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
@@ -194,7 +196,9 @@ public final class IngesterServer implements AutoCloseable {
                     + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
                     + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
         }
-        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"));
+        // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
+        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
+                fileId -> catalog.find(fileId).isPresent());
         EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
         LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
         // --- end of transfers and vector clocks ---
@@ -208,7 +212,7 @@ public final class IngesterServer implements AutoCloseable {
         SagaSettings sagaSettings = config.sagas();
         // One name for this instance: its node id in vector clocks is its owner id in the saga log.
         String instanceId = sagaSettings.instanceId().orElse(node.value());
-        this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId);
+        this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
         SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
         AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
                 new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT));

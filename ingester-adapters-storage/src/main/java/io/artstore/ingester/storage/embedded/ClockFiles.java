@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A folder of vector clocks, one {@code <name>.clock} file each holding the clock's text form, replaced by temp
@@ -78,6 +80,28 @@ final class ClockFiles {
             DurableFiles.replace(file, (clock.toText() + "\n").getBytes(StandardCharsets.UTF_8), temp);
         } catch (IOException e) {
             throw failure("writing " + file, e);
+        }
+    }
+
+    /** Removes the named clock, durably; nothing happens when there is none. */
+    void delete(String name) {
+        Path file = fileOf(name);
+        try {
+            if (Files.deleteIfExists(file)) {
+                DurableFiles.forceFolder(folder);
+            }
+        } catch (IOException e) {
+            throw failure("removing " + file, e);
+        }
+    }
+
+    /** The names of the clocks in the folder. */
+    List<String> names() {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(SUFFIX))
+                    .map(name -> name.substring(0, name.length() - SUFFIX.length())).toList();
+        } catch (IOException e) {
+            throw failure("listing " + folder, e);
         }
     }
 

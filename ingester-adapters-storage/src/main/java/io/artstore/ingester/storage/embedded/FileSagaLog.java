@@ -8,19 +8,26 @@ import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -35,10 +42,23 @@ import java.util.stream.Stream;
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so
  * that the check of who owns a saga and the append that relies on it are one step for all instances.
- * Records are read into memory at open and as other instances add them.
+ * Records are read into memory at open and as other instances add them; at open every file is read before
+ * any record is indexed, since after a take-over a file starts mid-saga.
+ *
+ * <p>Compaction: once more ended sagas with records in the own file than twice {@link LogOptions#retainEnded}
+ * are held, the oldest of them beyond that number are folded away: the own file is rewritten without their
+ * records (see {@link FramedLogFile#replaceWith}) and they leave memory. Parked sagas are kept. A folded saga
+ * whose records also sit in another instance's file (it was taken over) leaves a tombstone in the own file,
+ * which makes every instance ignore those records; each instance drops them at its own compaction, and the
+ * tombstone goes at the first compaction after no other file holds any. Other instances notice a rewritten
+ * file and read it again.
  */
 public final class FileSagaLog implements SagaLog, AutoCloseable {
 
+    static final FramedLogFile.Format FORMAT = new FramedLogFile.Format("saga log",
+            "ARTSAGA1".getBytes(StandardCharsets.US_ASCII), true, 64 * 1024);
+
+    private static final System.Logger LOG = System.getLogger(FileSagaLog.class.getName());
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern LOG_FILE = Pattern.compile("saga-(" + INSTANCE_ID.pattern() + ")\\.log");
     private static final String LOCK_FILE = "saga.lock";
@@ -47,16 +67,53 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     private final Path folder;
     private final ReentrantLock folderLock;
     private final FileChannel lockChannel;
-    private final SagaLogFile own;
-    private final Map<Path, SagaLogFile> others = new HashMap<>();
-    private final Map<SagaId, List<SagaRecord>> sagas = new LinkedHashMap<>();
+    private final FramedLogFile own;
+    private final LogOptions options;
+    private final Map<Path, FramedLogFile> others = new HashMap<>();
+    private final Map<SagaId, Held> sagas = new LinkedHashMap<>();
+    /** Sagas folded away whose records some file may still hold, and the files that do (the own one included). */
+    private final Map<SagaId, Set<Path>> folded = new HashMap<>();
+    /** The tombstones in the own file. */
+    private final Set<SagaId> ownTombstones = new HashSet<>();
+    /** Ended sagas wholly in the own file, the ones compaction may fold away. */
+    private int foldable;
     private volatile boolean closed;
 
-    private FileSagaLog(Path folder, ReentrantLock folderLock, FileChannel lockChannel, SagaLogFile own) {
+    /** One saga's records, and which files hold them. */
+    private static final class Held {
+        final List<SagaRecord> records = new ArrayList<>();
+        /** The sequences of the records in the own file. */
+        final BitSet own = new BitSet();
+        /** The other files holding some of its records. */
+        final Set<Path> elsewhere = new HashSet<>(2);
+
+        boolean foldable() {
+            SagaRecord latest = records.get(records.size() - 1);
+            return !own.isEmpty() && (latest.kind() == SagaRecord.Kind.SAGA_COMPLETED
+                    || latest.kind() == SagaRecord.Kind.SAGA_COMPENSATED);
+        }
+
+        /** The files holding its records, the own one named {@code ownPath}. */
+        Set<Path> holders(Path ownPath) {
+            Set<Path> holders = new HashSet<>(elsewhere);
+            if (!own.isEmpty()) {
+                holders.add(ownPath);
+            }
+            return holders;
+        }
+    }
+
+    private FileSagaLog(Path folder, ReentrantLock folderLock, FileChannel lockChannel, FramedLogFile own, LogOptions options) {
         this.folder = folder;
         this.folderLock = folderLock;
         this.lockChannel = lockChannel;
         this.own = own;
+        this.options = options;
+    }
+
+    /** Opens the log with the {@link LogOptions#DEFAULT default options}; see {@link #open(Path, String, LogOptions)}. */
+    public static FileSagaLog open(Path folder, String instanceId) {
+        return open(folder, instanceId, LogOptions.DEFAULT);
     }
 
     /**
@@ -65,10 +122,15 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      * cut off.
      *
      * @throws IngestException {@code INTERNAL} ({@code saga_log_corrupt}) naming the file and offset when a
-     *     file is damaged elsewhere than at its tail; {@code CONFLICT} ({@code saga_log_in_use}) when another
-     *     process has the instance's file open; {@code UNAVAILABLE} when the folder cannot be used
+     *     file is damaged elsewhere than at its tail, unless {@link LogOptions#salvage}; {@code CONFLICT}
+     *     ({@code saga_log_in_use}) when another process has the instance's file open; {@code UNAVAILABLE}
+     *     when the folder cannot be used
      */
-    public static FileSagaLog open(Path folder, String instanceId) {
+    public static FileSagaLog open(Path folder, String instanceId, LogOptions options) {
+        return open(folder, instanceId, options, FramedLogFile.Faults.NONE);
+    }
+
+    static FileSagaLog open(Path folder, String instanceId, LogOptions options, FramedLogFile.Faults faults) {
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             throw IngestException.invalid("invalid_instance_id", "the instance id names a file, so it must be 1 to 64 letters,"
                     + " digits, '.', '_' or '-' starting with a letter or digit; got '" + instanceId + "'");
@@ -84,19 +146,34 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
         ReentrantLock folderLock = FOLDER_LOCKS.computeIfAbsent(realFolder, path -> new ReentrantLock());
         Path ownPath = realFolder.resolve("saga-" + instanceId + ".log");
-        List<SagaLogFile> opened = new ArrayList<>();
+        List<FramedLogFile> opened = new ArrayList<>();
         try {
             return underFolderLock(folderLock, lockChannel, () -> {
                 boolean created = !Files.exists(ownPath);
-                SagaLogFile own = SagaLogFile.openOwn(ownPath).orElseThrow(() -> new IngestException(IngestException.Kind.CONFLICT,
-                        "saga_log_in_use", "saga log " + ownPath + " is open in another process or log; each instance needs an id of its own"));
+                FramedLogFile own = FramedLogFile.openOwn(ownPath, FORMAT, faults).orElseThrow(() -> new IngestException(
+                        IngestException.Kind.CONFLICT, "saga_log_in_use", "saga log " + ownPath
+                                + " is open in another process or log; each instance needs an id of its own"));
                 opened.add(own);
                 if (created) {
                     syncFolder(realFolder);
                 }
-                FileSagaLog log = new FileSagaLog(realFolder, folderLock, lockChannel, own);
-                log.index(own, own.readNew(true));
-                log.refresh();
+                FileSagaLog log = new FileSagaLog(realFolder, folderLock, lockChannel, own, options);
+                opened.clear();
+                try {
+                    // The own file may start mid-saga (a saga taken over): it is merged with the others, not read first.
+                    log.refresh(parse(own, own.readNew(true, options.salvage()), true));
+                    if (!own.skipped().isEmpty()) {
+                        log.rewriteAfterSalvage();
+                    }
+                    if (own.cutBytes() > 0) {
+                        LOG.log(Level.WARNING, "Saga log {0}: cut off a torn last record of {1} bytes, left by a crash while"
+                                + " it was written", ownPath, own.cutBytes());
+                    }
+                    log.compactIfDue();
+                } catch (IOException | RuntimeException e) {
+                    log.closeFiles(e);
+                    throw e;
+                }
                 return log;
             });
         } catch (IOException | RuntimeException e) {
@@ -141,6 +218,16 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         return summaries(summary -> summary.state() == state);
     }
 
+    /** How many sagas the log holds in memory, ended ones included. */
+    public int sagasHeld() {
+        return locked(() -> sagas.size());
+    }
+
+    /** How many records the log holds in memory. */
+    public long recordsHeld() {
+        return locked(() -> sagas.values().stream().mapToLong(held -> held.records.size()).sum());
+    }
+
     @Override
     public void close() {
         folderLock.lock();
@@ -150,8 +237,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
             closed = true;
             IOException failure = new IOException("could not close saga log in " + folder);
-            closeQuietly(own, failure);
-            others.values().forEach(file -> closeQuietly(file, failure));
+            closeFiles(failure);
             closeQuietly(lockChannel, failure);
             if (failure.getSuppressed().length > 0) {
                 throw unavailable(folder, failure);
@@ -161,17 +247,30 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
+    private void closeFiles(Throwable failure) {
+        closeQuietly(own, failure);
+        others.values().forEach(file -> closeQuietly(file, failure));
+    }
+
     private List<SagaSummary> summaries(Predicate<SagaSummary> filter) {
-        return locked(() -> sagas.values().stream().map(SagaSummary::of).filter(filter).toList());
+        return locked(() -> sagas.values().stream().map(held -> SagaSummary.of(held.records)).filter(filter).toList());
     }
 
     private List<SagaRecord> records(SagaId sagaId) {
-        return sagas.getOrDefault(sagaId, List.of());
+        Held held = sagas.get(sagaId);
+        return held == null ? List.of() : held.records;
     }
 
+    /** The one write path: frame, append and force, then index. */
     private void write(SagaRecord record) throws IOException {
         own.append(SagaRecordJson.write(record));
-        sagas.computeIfAbsent(record.sagaId(), id -> new ArrayList<>()).add(record);
+        add(record, null, own.path().getFileName().toString());
+        try {
+            compactIfDue();
+        } catch (IOException e) {
+            // The record is durable and the old file whole: the append succeeded. Compaction is tried again later.
+            LOG.log(Level.WARNING, "Saga log {0}: compaction failed, the log stays as it was: {1}", own.path(), e.getMessage());
+        }
     }
 
     /** An operation on the log as it stands on disk, with every instance kept out meanwhile. */
@@ -181,7 +280,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
         try {
             return underFolderLock(folderLock, lockChannel, () -> {
-                refresh();
+                refresh(List.of());
                 return operation.run();
             });
         } catch (IOException e) {
@@ -204,51 +303,212 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    /** Reads what other instances have appended since the last look, including files of new instances. */
-    private void refresh() throws IOException {
+    /**
+     * Reads what other instances have appended since the last look, including files of new instances and files
+     * their owners compacted, and indexes it with {@code ownRecords} in sequence order, whichever file each
+     * record comes from.
+     */
+    private void refresh(List<Sourced> ownRecords) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path path : (Iterable<Path>) files::iterator) {
                 Matcher name = LOG_FILE.matcher(path.getFileName().toString());
                 if (name.matches() && !path.equals(own.path()) && !others.containsKey(path)) {
-                    others.put(path, SagaLogFile.openOther(path));
+                    others.put(path, FramedLogFile.openOther(path, FORMAT));
                 }
             }
         }
-        List<SagaRecord> added = new ArrayList<>();
-        for (SagaLogFile file : others.values()) {
-            added.addAll(parse(file, file.readNew(false)));
+        List<Sourced> added = new ArrayList<>(ownRecords);
+        List<Path> replaced = new ArrayList<>();
+        for (Iterator<Map.Entry<Path, FramedLogFile>> entries = others.entrySet().iterator(); entries.hasNext(); ) {
+            Map.Entry<Path, FramedLogFile> entry = entries.next();
+            FramedLogFile file = entry.getValue();
+            if (file.replacedOnDisk()) {
+                file.close();
+                entries.remove();
+                replaced.add(entry.getKey());
+                continue;
+            }
+            added.addAll(parse(file, file.readNew(false, options.salvage()), false));
+        }
+        for (Path path : replaced) {
+            added.addAll(reread(path));
+        }
+        for (Sourced sourced : added) {
+            if (sourced.tombstone() != null) {
+                fold(sourced.tombstone());
+                if (sourced.from() == null) {
+                    ownTombstones.add(sourced.tombstone());
+                }
+            }
+        }
+        List<Sourced> records = new ArrayList<>(added.size());
+        for (Sourced sourced : added) {
+            if (sourced.record() == null) {
+                continue;
+            }
+            Set<Path> holders = folded.get(sourced.record().sagaId());
+            if (holders != null) {
+                holders.add(sourced.from() == null ? own.path() : sourced.from());
+            } else {
+                records.add(sourced);
+            }
         }
         // Records of one saga may sit in several files, written in turn as instances took it over.
-        added.sort(Comparator.comparing((SagaRecord record) -> record.sagaId().value()).thenComparingLong(SagaRecord::sequence));
-        for (SagaRecord record : added) {
-            add(record, "another instance's file");
+        records.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
+                .thenComparingLong(sourced -> sourced.record().sequence()));
+        for (Sourced sourced : records) {
+            add(sourced.record(), sourced.from(), sourced.file());
+        }
+        // A folded saga no file holds records of any more needs no remembering.
+        folded.entrySet().removeIf(entry -> entry.getValue().isEmpty() && !ownTombstones.contains(entry.getKey()));
+    }
+
+    /** Forgets a saga a tombstone names, remembering which files still hold its records. */
+    private void fold(SagaId sagaId) {
+        Held held = sagas.remove(sagaId);
+        Set<Path> holders = folded.computeIfAbsent(sagaId, id -> new HashSet<>());
+        if (held != null) {
+            holders.addAll(held.holders(own.path()));
+            if (held.foldable()) {
+                foldable--;
+            }
         }
     }
 
-    private void index(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
-        for (SagaRecord record : parse(file, frames)) {
-            add(record, file.path().getFileName().toString());
+    /**
+     * Reads a file its owner compacted from the start. The sagas it alone held and no longer holds were folded
+     * away by its owner: they leave memory here too. Folded sagas' records it held are forgotten with it.
+     */
+    private List<Sourced> reread(Path path) throws IOException {
+        folded.values().forEach(holders -> holders.remove(path));
+        List<Sourced> records = new ArrayList<>();
+        if (Files.exists(path)) {
+            FramedLogFile file = FramedLogFile.openOther(path, FORMAT);
+            others.put(path, file);
+            records.addAll(parse(file, file.readNew(false, options.salvage()), false));
         }
+        Set<SagaId> stillThere = new HashSet<>();
+        records.stream().filter(sourced -> sourced.record() != null).forEach(sourced -> stillThere.add(sourced.record().sagaId()));
+        for (Iterator<Map.Entry<SagaId, Held>> entries = sagas.entrySet().iterator(); entries.hasNext(); ) {
+            Map.Entry<SagaId, Held> entry = entries.next();
+            Held held = entry.getValue();
+            if (!stillThere.contains(entry.getKey()) && held.elsewhere.remove(path) && held.own.isEmpty() && held.elsewhere.isEmpty()) {
+                entries.remove();
+            }
+        }
+        return records;
     }
 
-    private void add(SagaRecord record, String source) throws IOException {
-        List<SagaRecord> log = sagas.computeIfAbsent(record.sagaId(), id -> new ArrayList<>());
+    /**
+     * A record or a tombstone (the other is null), the other file it was read from (null for the own file), and
+     * that file's name for messages.
+     */
+    private record Sourced(SagaRecord record, SagaId tombstone, Path from, String file) {
+    }
+
+    private void add(SagaRecord record, Path from, String source) throws IOException {
+        Held held = sagas.computeIfAbsent(record.sagaId(), id -> new Held());
+        List<SagaRecord> log = held.records;
+        if (record.sequence() < log.size()) {
+            // Read again from a file its owner compacted: known already.
+            return;
+        }
         if (record.sequence() != log.size()) {
-            throw new CorruptSagaLogException("saga log in " + folder + " is corrupt: " + source + " holds record "
+            if (options.salvage()) {
+                LOG.log(Level.WARNING, "Saga log in {0}: salvage drops record {1} of saga {2} from {3}; records before it"
+                        + " were lost", folder, record.sequence(), record.sagaId(), source);
+                if (log.isEmpty()) {
+                    sagas.remove(record.sagaId());
+                }
+                return;
+            }
+            throw new CorruptLogException("saga log in " + folder + " is corrupt: " + source + " holds record "
                     + record.sequence() + " of saga " + record.sagaId() + " but " + log.size()
                     + " records of it before; records are missing");
         }
+        boolean wasFoldable = !log.isEmpty() && held.foldable();
         log.add(record);
+        if (from == null) {
+            held.own.set((int) record.sequence());
+        } else {
+            held.elsewhere.add(from);
+        }
+        boolean isFoldable = held.foldable();
+        foldable += (isFoldable ? 1 : 0) - (wasFoldable ? 1 : 0);
     }
 
-    private static List<SagaRecord> parse(SagaLogFile file, List<SagaLogFile.Frame> frames) throws IOException {
-        List<SagaRecord> records = new ArrayList<>(frames.size());
-        for (SagaLogFile.Frame frame : frames) {
+    /** Folds away the oldest ended sagas beyond those retained, once twice as many have piled up. */
+    private void compactIfDue() throws IOException {
+        if (foldable <= 2L * options.retainEnded()) {
+            return;
+        }
+        List<SagaId> ended = sagas.entrySet().stream().filter(entry -> entry.getValue().foldable())
+                .sorted(Comparator.comparing(entry -> latest(entry.getValue()).at()))
+                .map(Map.Entry::getKey).toList();
+        Set<SagaId> folding = new HashSet<>(ended.subList(0, ended.size() - options.retainEnded()));
+        Map<SagaId, Set<Path>> elsewhere = new HashMap<>();
+        for (SagaId sagaId : folding) {
+            elsewhere.put(sagaId, new HashSet<>(sagas.get(sagaId).elsewhere));
+        }
+        folded.forEach((sagaId, holders) -> {
+            Set<Path> others = new HashSet<>(holders);
+            others.remove(own.path());
+            elsewhere.put(sagaId, others);
+        });
+        Set<SagaId> tombstones = new HashSet<>();
+        elsewhere.forEach((sagaId, others) -> {
+            if (!others.isEmpty()) {
+                tombstones.add(sagaId);
+            }
+        });
+        own.replaceWith(ownBodies(folding, tombstones));
+        sagas.keySet().removeAll(folding);
+        foldable -= folding.size();
+        folded.clear();
+        tombstones.forEach(sagaId -> folded.put(sagaId, elsewhere.get(sagaId)));
+        ownTombstones.clear();
+        ownTombstones.addAll(tombstones);
+    }
+
+    /** Rewrites the own file from what a salvage could read of it, after keeping a copy of the damaged one. */
+    private void rewriteAfterSalvage() throws IOException {
+        Path copy = own.keepDamagedCopy(Clock.systemUTC().instant());
+        LOG.log(Level.WARNING, "Saga log {0}: salvaged; dropped the damaged byte ranges {1}; the damaged file is kept as {2}",
+                own.path(), own.skipped(), copy);
+        own.replaceWith(ownBodies(Set.of(), ownTombstones));
+    }
+
+    private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
+        List<byte[]> bodies = new ArrayList<>();
+        tombstones.forEach(sagaId -> bodies.add(SagaRecordJson.writeFolded(sagaId)));
+        for (Map.Entry<SagaId, Held> entry : sagas.entrySet()) {
+            if (folding.contains(entry.getKey())) {
+                continue;
+            }
+            Held held = entry.getValue();
+            held.own.stream().forEach(sequence -> bodies.add(SagaRecordJson.write(held.records.get(sequence))));
+        }
+        return bodies;
+    }
+
+    private static SagaRecord latest(Held held) {
+        return held.records.get(held.records.size() - 1);
+    }
+
+    private static List<Sourced> parse(FramedLogFile file, List<FramedLogFile.Frame> frames, boolean ownFile) throws IOException {
+        List<Sourced> records = new ArrayList<>(frames.size());
+        String name = file.path().getFileName().toString();
+        Path from = ownFile ? null : file.path();
+        for (FramedLogFile.Frame frame : frames) {
             try {
-                records.add(SagaRecordJson.read(frame.body()));
+                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, name));
             } catch (IllegalArgumentException e) {
-                throw new CorruptSagaLogException(file.path(), frame.offset(), "a frame with a good CRC holds no saga record ("
-                        + e.getMessage() + ")");
+                Optional<SagaId> tombstone = SagaRecordJson.readFolded(frame.body());
+                if (tombstone.isEmpty()) {
+                    throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(),
+                            "a frame with a good CRC holds no saga record (" + e.getMessage() + ")");
+                }
+                records.add(new Sourced(null, tombstone.get(), from, name));
             }
         }
         return records;
@@ -264,9 +524,10 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     }
 
     private static IngestException failure(Path folder, IOException e) {
-        if (e instanceof CorruptSagaLogException) {
+        if (e instanceof CorruptLogException) {
             return new IngestException(IngestException.Kind.INTERNAL, "saga_log_corrupt", e.getMessage()
-                    + "; move the file aside and have an operator look at its sagas", e);
+                    + "; have an operator look at its sagas, then move the file aside or start once with logs.salvage=on"
+                    + " to keep what is readable", e);
         }
         return unavailable(folder, e);
     }

@@ -12,74 +12,106 @@ import io.artstore.ingester.storage.fs.DurableFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
- * The transfer log as one append-only file, {@code transfers.log} in a local folder, for one ingester instance.
- * Each record is framed as {@code length (int) | CRC32C of the payload (int) | payload} and forced to disk
- * before {@link #append} returns, so a logged decision survives a crash. At open the whole file is read into
- * memory; a torn or damaged tail (a crash mid-append) ends the log there and is cut off.
+ * The transfer log as one append-only file, {@code transfers.log} in a local folder, for one ingester instance
+ * (the file is locked for the process). Each record is a {@link FramedLogFile} frame, {@code length (int) |
+ * CRC32C of the payload (int) | payload}, forced to disk before {@link #append} returns, so a logged decision
+ * survives a crash. At open the file is read into memory; a torn tail (a crash mid-append) is cut off, and
+ * damage before the tail stops the open with the file and offset unless {@link LogOptions#salvage}.
  *
- * <p>The file only grows; ended transactions are kept for their status. Thread-safe: appends are serialised.
+ * <p>Compaction: ended transactions are kept for their status, the latest {@link LogOptions#retainEnded} of
+ * them; once twice as many have ended, the file is rewritten with the unfinished transactions and those
+ * (crash-safe, see {@link FramedLogFile#replaceWith}), and the older ones leave memory: their status answers
+ * {@code transfer_not_found}. Thread-safe: appends are serialised.
  */
 public final class FileTransactionLog implements TransactionLog, Closeable {
 
     static final String FILE_NAME = "transfers.log";
-    /** A frame's header: payload length and checksum. */
-    static final int HEADER_BYTES = 8;
     /** Far above any real record; a larger length can only be damage. */
     static final int MAX_PAYLOAD_BYTES = 1 << 20;
+    static final FramedLogFile.Format FORMAT = new FramedLogFile.Format("transfer log", new byte[0], false, MAX_PAYLOAD_BYTES);
+
+    private static final System.Logger LOG = System.getLogger(FileTransactionLog.class.getName());
 
     private final Path file;
-    private final FileChannel channel;
+    private final FramedLogFile frames;
+    private final LogOptions options;
     private final Map<TransactionId, List<TransactionRecord>> transactions = new LinkedHashMap<>();
-    private final Set<TransactionId> ended = new HashSet<>();
+    /** Ended transactions, in the order they ended. */
+    private final Set<TransactionId> ended = new LinkedHashSet<>();
     private final Map<FileId, List<TransactionId>> byFile = new LinkedHashMap<>();
-    private long truncatedBytes;
     private boolean broken;
 
-    private FileTransactionLog(Path file, FileChannel channel) {
+    private FileTransactionLog(Path file, FramedLogFile frames, LogOptions options) {
         this.file = file;
-        this.channel = channel;
+        this.frames = frames;
+        this.options = options;
+    }
+
+    /** Opens the log with the {@link LogOptions#DEFAULT default options}. */
+    public static FileTransactionLog open(Path folder) {
+        return open(folder, LogOptions.DEFAULT);
     }
 
     /**
      * Opens (creating if needed) the log in {@code folder} and reads it.
      *
+     * @throws IngestException {@code INTERNAL} ({@code transaction_log_corrupt}) naming the file and offset when
+     *     it is damaged before its tail and not {@link LogOptions#salvage}; {@code CONFLICT}
+     *     ({@code transaction_log_in_use}) when another process has it open
      * @throws UncheckedIOException when the folder or file cannot be read or written
      */
-    public static FileTransactionLog open(Path folder) {
+    public static FileTransactionLog open(Path folder, LogOptions options) {
+        return open(folder, options, FramedLogFile.Faults.NONE);
+    }
+
+    static FileTransactionLog open(Path folder, LogOptions options, FramedLogFile.Faults faults) {
         Path absolute = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
         Path file = absolute.resolve(FILE_NAME);
-        FileChannel channel = null;
+        FramedLogFile frames = null;
         try {
             DurableFiles.createFolders(absolute);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            frames = FramedLogFile.openOwn(file, FORMAT, faults).orElseThrow(() -> new IngestException(Kind.CONFLICT,
+                    "transaction_log_in_use", "the transfer log " + file + " is open in another process"));
             DurableFiles.forceFolder(absolute);
-            FileTransactionLog log = new FileTransactionLog(file, channel);
+            FileTransactionLog log = new FileTransactionLog(file, frames, options);
             log.load();
             return log;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw new UncheckedIOException("cannot open the transfer log " + file + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
+        } catch (CorruptLogException e) {
+            closeQuietly(frames);
+            throw new IngestException(Kind.INTERNAL, "transaction_log_corrupt", e.getMessage() + "; have an operator look"
+                    + " at it, then start once with logs.salvage=on to keep what is readable", e);
+        } catch (IOException e) {
+            closeQuietly(frames);
+            throw new UncheckedIOException("cannot open the transfer log " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(frames);
+            throw e;
         }
     }
 
-    /** How many bytes of a torn or damaged tail were cut off at open; zero after a clean shutdown. */
+    /** How many bytes of a torn tail were cut off at open; zero after a clean shutdown. */
     public synchronized long truncatedBytes() {
-        return truncatedBytes;
+        return frames.cutBytes();
+    }
+
+    /** How many transactions the log holds in memory, ended ones included. */
+    public synchronized int transactionsHeld() {
+        return transactions.size();
     }
 
     @Override
@@ -93,38 +125,22 @@ public final class FileTransactionLog implements TransactionLog, Closeable {
             throw new IngestException(Kind.INTERNAL, "transaction_log_broken", "the transfer log " + file
                     + " could not undo a failed write and takes no more records; restart to have its tail checked");
         }
-        ByteBuffer frame = frame(TransactionRecordCodec.encode(record));
-        long start = -1;
         try {
-            start = channel.size();
-            long position = start;
-            while (frame.hasRemaining()) {
-                position += channel.write(frame, position);
-            }
-            channel.force(false);
+            frames.append(TransactionRecordCodec.encode(record));
         } catch (IOException e) {
-            undoPartialWrite(start, e);
+            broken = e.getSuppressed().length > 0;
             throw new IngestException(Kind.INTERNAL, "transaction_log_io_error",
                     "the transfer log " + file + " could not record " + record.getClass().getSimpleName()
                             + " of transaction " + record.transactionId() + ": " + e.getMessage(), e);
         }
         index(record);
-    }
-
-    /**
-     * A half-written frame followed by whole ones would end the log there at the next open, hiding the whole
-     * ones: cut it off now, or stop appending.
-     */
-    private void undoPartialWrite(long start, IOException failure) {
-        if (start < 0) {
-            return;
-        }
-        try {
-            channel.truncate(start);
-            channel.force(true);
-        } catch (IOException undoFailure) {
-            failure.addSuppressed(undoFailure);
-            broken = true;
+        if (record instanceof Ended) {
+            try {
+                compactIfDue();
+            } catch (IOException e) {
+                // The record is durable; the old file is whole. Compaction is tried again at the next end.
+                LOG.log(Level.WARNING, "Transfer log {0}: compaction failed, the log stays as it was: {1}", file, e.getMessage());
+            }
         }
     }
 
@@ -145,58 +161,70 @@ public final class FileTransactionLog implements TransactionLog, Closeable {
 
     @Override
     public synchronized void close() throws IOException {
-        channel.close();
+        frames.close();
     }
 
     private void load() throws IOException {
-        long size = channel.size();
-        long position = 0;
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        while (position < size) {
-            if (size - position < HEADER_BYTES) {
-                break;
-            }
-            header.clear();
-            readFully(header, position);
-            int length = header.getInt(0);
-            int checksum = header.getInt(4);
-            if (length <= 0 || length > MAX_PAYLOAD_BYTES || size - position - HEADER_BYTES < length) {
-                break;
-            }
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(payload, position + HEADER_BYTES);
-            if (crc(payload.array()) != checksum) {
-                break;
-            }
+        for (FramedLogFile.Frame frame : frames.readNew(true, options.salvage())) {
             TransactionRecord record;
             try {
-                record = TransactionRecordCodec.decode(payload.array());
+                record = TransactionRecordCodec.decode(frame.body());
             } catch (IOException | RuntimeException unreadable) {
-                break;
+                if (options.salvage()) {
+                    continue;
+                }
+                throw new CorruptLogException(FORMAT.name(), file, frame.offset(),
+                        "a frame with a good CRC holds no transfer record (" + unreadable.getMessage() + ")");
             }
             if (!transactions.containsKey(record.transactionId()) && !(record instanceof Begun)) {
-                break;
+                if (options.salvage()) {
+                    continue;
+                }
+                throw new CorruptLogException(FORMAT.name(), file, frame.offset(), "a " + record.getClass().getSimpleName()
+                        + " record of transaction " + record.transactionId() + ", which has no begin record before it");
             }
             index(record);
-            position += HEADER_BYTES + length;
         }
-        if (position < size) {
-            // Whatever follows the last whole record was being written when the process died.
-            truncatedBytes = size - position;
-            channel.truncate(position);
-            channel.force(true);
+        if (frames.cutBytes() > 0) {
+            LOG.log(Level.WARNING, "Transfer log {0}: cut off a torn last record of {1} bytes, left by a crash while it"
+                    + " was written", file, frames.cutBytes());
         }
+        if (!frames.skipped().isEmpty()) {
+            Path copy = frames.keepDamagedCopy(Clock.systemUTC().instant());
+            LOG.log(Level.WARNING, "Transfer log {0}: salvaged; dropped the damaged byte ranges {1} and the records that"
+                    + " depend on them; the damaged file is kept as {2}", file, frames.skipped(), copy);
+            frames.replaceWith(bodies());
+        }
+        compactIfDue();
     }
 
-    private void readFully(ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of " + file);
-            }
-            at += n;
+    /** Folds away the oldest ended transactions beyond those retained, once twice as many have ended. */
+    private void compactIfDue() throws IOException {
+        if (ended.size() <= 2L * options.retainEnded()) {
+            return;
         }
+        Set<TransactionId> folded = new HashSet<>();
+        Iterator<TransactionId> oldest = ended.iterator();
+        for (int n = ended.size() - options.retainEnded(); n > 0; n--) {
+            folded.add(oldest.next());
+        }
+        List<byte[]> kept = new ArrayList<>();
+        transactions.forEach((id, records) -> {
+            if (!folded.contains(id)) {
+                records.forEach(record -> kept.add(TransactionRecordCodec.encode(record)));
+            }
+        });
+        frames.replaceWith(kept);
+        transactions.keySet().removeAll(folded);
+        ended.removeAll(folded);
+        byFile.values().forEach(ids -> ids.removeAll(folded));
+        byFile.values().removeIf(List::isEmpty);
+    }
+
+    private List<byte[]> bodies() {
+        List<byte[]> bodies = new ArrayList<>();
+        transactions.values().forEach(records -> records.forEach(record -> bodies.add(TransactionRecordCodec.encode(record))));
+        return bodies;
     }
 
     private void index(TransactionRecord record) {
@@ -209,21 +237,13 @@ public final class FileTransactionLog implements TransactionLog, Closeable {
     }
 
     static ByteBuffer frame(byte[] payload) {
-        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-        frame.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
-        return frame;
+        return ByteBuffer.wrap(FORMAT.frame(payload));
     }
 
-    static int crc(byte[] payload) {
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        return (int) crc.getValue();
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
+    private static void closeQuietly(FramedLogFile frames) {
+        if (frames != null) {
             try {
-                channel.close();
+                frames.close();
             } catch (IOException ignored) {
                 // Opening failed already; that is the error to report.
             }

@@ -11,17 +11,22 @@ import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import io.artstore.ingester.storage.local.AttributesJson;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,10 +36,17 @@ import java.util.Set;
  *
  * <p>It remembers which (file, type) pairs the file holds, read once at open, to answer {@link #published};
  * that costs memory in proportion to the events written, which an embedded deployment can afford.
+ *
+ * <p>An event is written with its newline in one write, so a crash can leave only a last line without its
+ * newline: that torn tail is cut off at open, and the next event starts a line of its own. A line that ends
+ * with its newline and holds no event was damaged after it was written: opening stops with the file and the
+ * offset, unless {@link LogOptions#salvage}, which drops such lines from the file after keeping a copy of it
+ * ({@code <name>.damaged-<millis>}).
  */
 public final class JsonLinesEventPublisher implements EventPublisher, AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(JsonLinesEventPublisher.class.getName());
 
     private final Path file;
     private final FileChannel channel;
@@ -52,14 +64,28 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
      * @throws UncheckedIOException when the file cannot be opened
      */
     public static JsonLinesEventPublisher open(Path file) {
+        return open(file, LogOptions.DEFAULT);
+    }
+
+    /**
+     * Opens the file for appending, creating it and its folder if needed; a torn last line is cut off.
+     *
+     * @throws IngestException {@code INTERNAL} ({@code event_log_corrupt}) naming the file and offset when a
+     *     line before the tail holds no event and not {@link LogOptions#salvage}
+     * @throws UncheckedIOException when the file cannot be opened
+     */
+    public static JsonLinesEventPublisher open(Path file, LogOptions options) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         try {
             DurableFiles.createFolders(absolute.getParent());
-            Set<String> keys = readKeys(absolute);
+            Set<String> keys = readKeys(absolute, options.salvage());
             FileChannel channel = FileChannel.open(absolute,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             DurableFiles.forceFolder(absolute.getParent());
             return new JsonLinesEventPublisher(absolute, channel, keys);
+        } catch (CorruptLogException e) {
+            throw new IngestException(Kind.INTERNAL, "event_log_corrupt", e.getMessage() + "; have an operator look at"
+                    + " it, then start once with logs.salvage=on to skip the damaged lines", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the events file " + absolute + ": " + e.getMessage(), e);
         }
@@ -91,25 +117,95 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
         return type + ' ' + fileId;
     }
 
-    /** A torn last line (the process died while writing it) was never published: it is skipped. */
-    private static Set<String> readKeys(Path file) throws IOException {
+    /**
+     * The (file, type) pairs of the events in the file. A last line without its newline (the process died while
+     * writing it) was never published: it is cut off. When salvaging, damaged lines are dropped from the file
+     * after a copy of it is kept.
+     */
+    private static Set<String> readKeys(Path file, boolean salvage) throws IOException {
         Set<String> keys = new HashSet<>();
         if (!Files.exists(file)) {
             return keys;
         }
-        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                try {
-                    JsonNode node = MAPPER.readTree(line);
-                    if (node != null && node.hasNonNull("type") && node.hasNonNull("file_id")) {
-                        keys.add(key(node.get("file_id").asText(), node.get("type").asText()));
-                    }
-                } catch (JsonProcessingException torn) {
-                    // Not a whole event.
+        long lineStart = 0;
+        List<long[]> damaged = new ArrayList<>();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+            long offset = 0;
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                offset++;
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
                 }
+                Optional<String> key = keyOf(line.toByteArray());
+                if (key.isPresent()) {
+                    keys.add(key.get());
+                } else if (!salvage) {
+                    throw new CorruptLogException("event log", file, lineStart, "a whole line that holds no event;"
+                            + " the file was damaged after it was written, not cut short by a crash");
+                } else {
+                    damaged.add(new long[] {lineStart, offset});
+                }
+                line.reset();
+                lineStart = offset;
             }
         }
+        if (line.size() > 0) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(lineStart);
+                channel.force(true);
+            }
+            LOG.log(Level.WARNING, "Event log {0}: cut off a torn last line of {1} bytes, left by a crash while it was"
+                    + " written", file, line.size());
+        }
+        if (!damaged.isEmpty()) {
+            dropDamagedLines(file, damaged);
+        }
         return keys;
+    }
+
+    /** Keeps a copy of the damaged file, then replaces it by its good lines (copy, fsync, rename, fsync). */
+    private static void dropDamagedLines(Path file, List<long[]> damaged) throws IOException {
+        Path copy = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+        Files.copy(file, copy);
+        Path salvaged = file.resolveSibling(file.getFileName() + ".salvaged");
+        Files.deleteIfExists(salvaged);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(salvaged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long from = 0;
+            for (long[] range : damaged) {
+                copyRange(in, from, range[0], out);
+                from = range[1];
+            }
+            copyRange(in, from, in.size(), out);
+            out.force(true);
+        }
+        try (FileChannel kept = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            kept.force(true);
+        }
+        DurableFiles.moveAtomically(salvaged, file);
+        DurableFiles.forceFolder(file.getParent());
+        LOG.log(Level.WARNING, "Event log {0}: salvage dropped {1} damaged lines; the damaged file is kept as {2}",
+                file, damaged.size(), copy);
+    }
+
+    private static void copyRange(FileChannel in, long from, long to, FileChannel out) throws IOException {
+        for (long at = from; at < to; ) {
+            at += in.transferTo(at, to - at, out);
+        }
+    }
+
+    private static Optional<String> keyOf(byte[] line) {
+        try {
+            JsonNode node = MAPPER.readTree(line);
+            if (node != null && node.isObject() && node.hasNonNull("type") && node.hasNonNull("file_id")) {
+                return Optional.of(key(node.get("file_id").asText(), node.get("type").asText()));
+            }
+        } catch (IOException notJson) {
+            // Not an event.
+        }
+        return Optional.empty();
     }
 
     private static byte[] toLine(FileEvent event) {

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 final class SagaRecordJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String FOLDED = "folded_saga_id";
 
     private SagaRecordJson() {
     }
@@ -72,6 +73,28 @@ final class SagaRecordJson {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a saga record: " + e.getMessage(), e);
         }
+    }
+
+    /** A tombstone: the saga was folded away by compaction, and its records in any file are to be ignored. */
+    static byte[] writeFolded(SagaId sagaId) {
+        try {
+            return MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put(FOLDED, sagaId.value()));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the tombstone of " + sagaId, e);
+        }
+    }
+
+    /** The saga a tombstone names, or empty when the body is no tombstone. */
+    static Optional<SagaId> readFolded(byte[] body) {
+        try {
+            JsonNode json = MAPPER.readTree(body);
+            if (json != null && json.isObject() && json.size() == 1 && json.path(FOLDED).isTextual()) {
+                return Optional.of(new SagaId(json.get(FOLDED).textValue()));
+            }
+        } catch (IOException | RuntimeException notATombstone) {
+            // Neither a record nor a tombstone: the caller reports it.
+        }
+        return Optional.empty();
     }
 
     private static JsonNode required(JsonNode json, String field) {

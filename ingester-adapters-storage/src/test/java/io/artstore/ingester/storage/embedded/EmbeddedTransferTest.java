@@ -13,6 +13,7 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import io.artstore.ingester.core.transfer.Participant;
 import io.artstore.ingester.core.transfer.Step;
 import io.artstore.ingester.core.transfer.TransactionId;
@@ -25,9 +26,11 @@ import io.artstore.ingester.storage.local.LocalStorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,18 +59,33 @@ class EmbeddedTransferTest {
 
     /** Everything a process holds open; reopening them is a restart. */
     private final class Stores implements AutoCloseable {
-        final LocalStorageElement edit = LocalStorageElement.open(
-                LocalStorageSettings.of(StorageElementId.of("local-edit"), Mode.EDIT, data.resolve("edit"), 0), CLOCK);
-        final LocalStorageElement rw = LocalStorageElement.open(
-                LocalStorageSettings.of(StorageElementId.of("local-rw"), Mode.RW, data.resolve("rw"), 0), CLOCK);
-        final StaticStorageElements elements = new StaticStorageElements(List.<StorageElement>of(edit, rw));
-        final FileSystemFileCatalog catalog = FileSystemFileCatalog.open(data.resolve("catalog"));
-        final JsonLinesEventPublisher events = JsonLinesEventPublisher.open(data.resolve("events.jsonl"));
-        final FileTransactionLog log = FileTransactionLog.open(data.resolve("transfers"));
-        final FileSystemLocks locks = FileSystemLocks.open(data.resolve("locks"));
-        final TransferCoordinator coordinator = new TransferCoordinator(new FileLocator(catalog, elements), elements,
-                new StorageElementSelector(elements, new InMemoryCapacityReservations(), StorageElementSelector.DEFAULT_GROWTH_STEP),
-                catalog, events, log, locks, CLOCK);
+        final LocalStorageElement edit;
+        final LocalStorageElement rw;
+        final StaticStorageElements elements;
+        final FileSystemFileCatalog catalog;
+        final JsonLinesEventPublisher events;
+        final FileTransactionLog log;
+        final FileSystemLocks locks;
+        final TransferCoordinator coordinator;
+
+        Stores() {
+            this(data, FramedLogFile.Faults.NONE);
+        }
+
+        Stores(Path root, FramedLogFile.Faults faults) {
+            edit = LocalStorageElement.open(
+                    LocalStorageSettings.of(StorageElementId.of("local-edit"), Mode.EDIT, root.resolve("edit"), 0), CLOCK);
+            rw = LocalStorageElement.open(
+                    LocalStorageSettings.of(StorageElementId.of("local-rw"), Mode.RW, root.resolve("rw"), 0), CLOCK);
+            elements = new StaticStorageElements(List.<StorageElement>of(edit, rw));
+            catalog = FileSystemFileCatalog.open(root.resolve("catalog"));
+            events = JsonLinesEventPublisher.open(root.resolve("events.jsonl"));
+            log = FileTransactionLog.open(root.resolve("transfers"), LogOptions.DEFAULT, faults);
+            locks = FileSystemLocks.open(root.resolve("locks"));
+            coordinator = new TransferCoordinator(new FileLocator(catalog, elements), elements,
+                    new StorageElementSelector(elements, new InMemoryCapacityReservations(), StorageElementSelector.DEFAULT_GROWTH_STEP),
+                    catalog, events, log, locks, CLOCK);
+        }
 
         @Override
         public void close() throws IOException {
@@ -134,6 +152,89 @@ class EmbeddedTransferTest {
         assertThat(stores.catalog.find(original.fileId()).orElseThrow().elementId()).isEqualTo(stores.edit.id());
         assertThat(stores.locks.held()).isEmpty();
         assertThat(stores.log.unfinished()).isEmpty();
+    }
+
+    /**
+     * The process dies after a transfer log record is written and before it is forced, at every record of a
+     * transfer; of the unforced bytes none, half or all reach the disk. After the restart the record is whole
+     * or cut off cleanly, and recovery takes the transfer to an end with the file intact in one element.
+     */
+    @Test
+    void a_crash_between_writing_a_transfer_record_and_forcing_it_is_recovered_at_every_record() throws IOException {
+        stores = new Stores();
+        int records = 0;
+        for (boolean crashed = true; crashed; ) {
+            records++;
+            crashed = false;
+            for (double kept : new double[] {0, 0.5, 1}) {
+                Path root = data.resolve("crash-" + records + "-" + kept);
+                CrashAfterWrite crash = new CrashAfterWrite(records, kept);
+                Stores dying = new Stores(root, crash);
+                FileAttributes original = seedInto(dying);
+                TransactionId id = null;
+                try {
+                    id = dying.coordinator.begin(original.fileId(), Optional.empty());
+                } catch (SimulatedCrash expected) {
+                    crashed = true;
+                } finally {
+                    dying.close();
+                }
+                if (!crashed) {
+                    assertThat(dying.coordinator.status(id).state()).isEqualTo(TransferState.COMMITTED);
+                    break;
+                }
+                try (Stores restarted = new Stores(root, FramedLogFile.Faults.NONE)) {
+                    restarted.coordinator.recover();
+                    String at = "crash after writing record " + records + ", " + kept + " of it on disk";
+                    assertThat(restarted.log.unfinished()).as(at).isEmpty();
+                    assertThat(restarted.locks.held()).as(at).isEmpty();
+                    boolean moved = restarted.rw.stat(original.fileId()).isPresent();
+                    assertThat(restarted.edit.stat(original.fileId()).isPresent()).as(at).isNotEqualTo(moved);
+                    assertThat(restarted.catalog.find(original.fileId()).orElseThrow().elementId())
+                            .as(at).isEqualTo(moved ? restarted.rw.id() : restarted.edit.id());
+                    assertThat(restarted.rw.staged(original.fileId())).as(at).isEmpty();
+                }
+            }
+        }
+        assertThat(records).as("records a transfer writes").isGreaterThan(4);
+    }
+
+    /** Kills the process at the given append, after its write and before its force, keeping part of the write. */
+    private static final class CrashAfterWrite implements FramedLogFile.Faults {
+        private final int atAppend;
+        private final double kept;
+        private int appends;
+        private long lastEnd;
+
+        CrashAfterWrite(int atAppend, double kept) {
+            this.atAppend = atAppend;
+            this.kept = kept;
+        }
+
+        @Override
+        public void at(FramedLogFile.CrashPoint point, Path file) throws IOException {
+            if (point != FramedLogFile.CrashPoint.APPENDED_NOT_FORCED) {
+                return;
+            }
+            long end = Files.size(file);
+            if (++appends == atAppend) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(lastEnd + (long) ((end - lastEnd) * kept));
+                }
+                throw new SimulatedCrash("append " + atAppend + " of " + file + ", before it was forced");
+            }
+            lastEnd = end;
+        }
+    }
+
+    private FileAttributes seedInto(Stores into) {
+        Stores before = stores;
+        stores = into;
+        try {
+            return seed();
+        } finally {
+            stores = before;
+        }
     }
 
     private FileAttributes seed() {

@@ -63,7 +63,7 @@ class FileSagaLogDurabilityTest {
             assertThat(other.load(SAGA)).hasSize(3);
         }
 
-        assertThat(Arrays.copyOf(whole, SagaLogFile.MAGIC.length)).isEqualTo(SagaLogFile.MAGIC);
+        assertThat(Arrays.copyOf(whole, FileSagaLog.FORMAT.magic().length)).isEqualTo(FileSagaLog.FORMAT.magic());
         try (var files = Files.list(folder)) {
             assertThat(files.map(path -> path.getFileName().toString()))
                     .containsExactlyInAnyOrder("saga-instance-a.log", "saga-instance-b.log", "saga.lock");
@@ -88,7 +88,7 @@ class FileSagaLogDurabilityTest {
 
     @Test
     void starts_afresh_from_a_header_torn_at_any_length() throws IOException {
-        for (int length = 0; length < SagaLogFile.MAGIC.length; length++) {
+        for (int length = 0; length < FileSagaLog.FORMAT.magic().length; length++) {
             Path torn = withOwnFile("torn-header-" + length, Arrays.copyOf(whole, length));
 
             try (FileSagaLog log = FileSagaLog.open(torn, "instance-a")) {
@@ -127,7 +127,7 @@ class FileSagaLogDurabilityTest {
     @Test
     void refuses_a_log_damaged_before_its_last_record_and_names_file_and_offset() throws IOException {
         byte[] damaged = whole.clone();
-        damaged[SagaLogFile.MAGIC.length + SagaLogFile.FRAME_HEADER + 4] ^= 0x01;
+        damaged[FileSagaLog.FORMAT.magic().length + FramedLogFile.FRAME_HEADER + 4] ^= 0x01;
         Path corrupt = withOwnFile("corrupt", damaged);
 
         assertThatThrownBy(() -> FileSagaLog.open(corrupt, "instance-a"))
@@ -136,14 +136,39 @@ class FileSagaLogDurabilityTest {
                     assertThat(e.code()).isEqualTo("saga_log_corrupt");
                 })
                 .hasMessageContaining(logFile(corrupt, "instance-a").toRealPath().toString())
-                .hasMessageContaining("at offset " + SagaLogFile.MAGIC.length);
+                .hasMessageContaining("at offset " + FileSagaLog.FORMAT.magic().length);
         assertThat(Files.readAllBytes(logFile(corrupt, "instance-a"))).as("a corrupt file is left as it is").isEqualTo(damaged);
+    }
+
+    @Test
+    void salvaging_keeps_the_readable_records_drops_those_after_a_gap_and_keeps_a_copy_of_the_damaged_file() throws IOException {
+        SagaId other = new SagaId("saga-2");
+        List<SagaRecord> otherRecords = SagaRecords.saga(other, "instance-a", 2);
+        byte[] damagedFrame = frame(SagaRecordJson.write(written.get(1)));
+        damagedFrame[FramedLogFile.FRAME_HEADER + 3] ^= 0x01;
+        byte[] bytes = concat(concat(concat(FileSagaLog.FORMAT.magic(), frame(SagaRecordJson.write(written.get(0)))),
+                concat(damagedFrame, frame(SagaRecordJson.write(written.get(2))))),
+                concat(frame(SagaRecordJson.write(otherRecords.get(0))), frame(SagaRecordJson.write(otherRecords.get(1)))));
+        Path corrupt = withOwnFile("salvage", bytes);
+
+        try (FileSagaLog salvaged = FileSagaLog.open(corrupt, "instance-a", LogOptions.DEFAULT.withSalvage(true))) {
+            assertThat(salvaged.load(SAGA)).as("records after the lost one cannot be indexed").containsExactly(written.get(0));
+            assertThat(salvaged.load(other)).containsExactlyElementsOf(otherRecords);
+        }
+        try (var files = Files.list(corrupt)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .anySatisfy(name -> assertThat(name).startsWith("saga-instance-a.log.damaged-"));
+        }
+        try (FileSagaLog reopened = FileSagaLog.open(corrupt, "instance-a")) {
+            assertThat(reopened.load(other)).as("the rewritten log opens without salvage").hasSize(2);
+            assertThat(reopened.load(SAGA)).hasSize(1);
+        }
     }
 
     @Test
     void refuses_a_damaged_file_of_another_instance_too() throws IOException {
         byte[] damaged = whole.clone();
-        damaged[SagaLogFile.MAGIC.length + 1] ^= 0x10;
+        damaged[FileSagaLog.FORMAT.magic().length + 1] ^= 0x10;
         Path corrupt = withOwnFile("corrupt-other", damaged);
 
         assertThatThrownBy(() -> FileSagaLog.open(corrupt, "instance-b"))
@@ -165,7 +190,7 @@ class FileSagaLogDurabilityTest {
     @Test
     void refuses_a_log_that_misses_records_of_a_saga() throws IOException {
         byte[] firstAndThird = concat(frame(SagaRecordJson.write(written.get(0))), frame(SagaRecordJson.write(written.get(2))));
-        Path gap = withOwnFile("gap", concat(SagaLogFile.MAGIC, firstAndThird));
+        Path gap = withOwnFile("gap", concat(FileSagaLog.FORMAT.magic(), firstAndThird));
 
         assertThatThrownBy(() -> FileSagaLog.open(gap, "instance-a"))
                 .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("saga_log_corrupt"))
@@ -226,7 +251,7 @@ class FileSagaLogDurabilityTest {
         frame.get(body);
 
         assertThat(frame.hasRemaining()).isFalse();
-        assertThat(crc).isEqualTo(SagaLogFile.crc(length, body));
+        assertThat(crc).isEqualTo(FileSagaLog.FORMAT.crc(length, body, 0));
         assertThat(SagaRecordJson.read(body)).isEqualTo(written.get(2));
     }
 
@@ -241,8 +266,8 @@ class FileSagaLogDurabilityTest {
     }
 
     private static byte[] frame(byte[] body) {
-        return ByteBuffer.allocate(SagaLogFile.FRAME_HEADER + body.length)
-                .putInt(body.length).putInt(SagaLogFile.crc(body.length, body)).put(body).array();
+        return ByteBuffer.allocate(FramedLogFile.FRAME_HEADER + body.length)
+                .putInt(body.length).putInt(FileSagaLog.FORMAT.crc(body.length, body, 0)).put(body).array();
     }
 
     private static byte[] concat(byte[] first, byte[] second) {

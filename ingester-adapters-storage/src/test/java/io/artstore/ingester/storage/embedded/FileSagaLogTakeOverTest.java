@@ -101,6 +101,29 @@ class FileSagaLogTakeOverTest {
     }
 
     @Test
+    void the_instance_that_took_a_saga_over_reopens_its_log_whatever_order_the_files_are_read_in() {
+        try (FileSagaLog a = FileSagaLog.open(folder, "instance-a")) {
+            assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(saga, SAGA, Map.of()))
+                    .isInstanceOf(SimulatedCrash.class);
+        }
+        clock.advance(LEASE);
+        // The take-over's records open instance-b's file, mid-saga.
+        try (FileSagaLog b = FileSagaLog.open(folder, "instance-b")) {
+            assertThat(orchestrator(b, "instance-b").recover()).singleElement()
+                    .satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
+        }
+
+        try (FileSagaLog b = FileSagaLog.open(folder, "instance-b")) {
+            assertThat(b.load(SAGA)).extracting(SagaRecord::sequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+            assertThat(b.list(SagaState.COMPLETED)).hasSize(1);
+        }
+        // A third instance (say, a node renamed again) reads both files, neither of them its own.
+        try (FileSagaLog c = FileSagaLog.open(folder, "instance-c")) {
+            assertThat(c.load(SAGA)).hasSize(10);
+        }
+    }
+
+    @Test
     void keeps_an_instance_that_outlived_its_lease_from_writing_over_the_one_that_took_over() {
         Map<String, FileSagaLog> logs = new HashMap<>();
         try (FileSagaLog a = FileSagaLog.open(folder, "instance-a");

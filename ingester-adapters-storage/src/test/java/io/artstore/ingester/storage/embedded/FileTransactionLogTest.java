@@ -139,6 +139,49 @@ class FileTransactionLogTest extends TransactionLogContract {
     }
 
     @Test
+    void a_damaged_record_before_the_tail_stops_opening_with_the_file_and_offset_and_changes_nothing() throws IOException {
+        TransactionId id = begin(FileId.random());
+        long damagedAt = Files.size(logFile());
+        log.append(new TransactionRecord.StepCompleted(id, Step.TARGET_STAGED, AT));
+        log.append(new TransactionRecord.Decided(id, Verdict.COMMIT, Optional.empty(), AT));
+        ((FileTransactionLog) log).close();
+        byte[] bytes = Files.readAllBytes(logFile());
+        bytes[(int) damagedAt + FramedLogFile.FRAME_HEADER + 2] ^= 0x40;
+        Files.write(logFile(), bytes);
+
+        assertThatThrownBy(this::reopen)
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("transaction_log_corrupt"))
+                .hasMessageContaining(logFile().toString())
+                .hasMessageContaining("at offset " + damagedAt);
+        assertThat(Files.readAllBytes(logFile())).as("the damaged log is left as it is").isEqualTo(bytes);
+    }
+
+    @Test
+    void salvaging_keeps_every_readable_record_and_a_copy_of_the_damaged_file() throws IOException {
+        TransactionId damaged = begin(FileId.random());
+        long damagedAt = Files.size(logFile());
+        log.append(new TransactionRecord.StepCompleted(damaged, Step.TARGET_STAGED, AT));
+        TransactionId after = begin(FileId.random());
+        log.append(new TransactionRecord.Decided(after, Verdict.COMMIT, Optional.empty(), AT));
+        ((FileTransactionLog) log).close();
+        byte[] bytes = Files.readAllBytes(logFile());
+        bytes[(int) damagedAt + FramedLogFile.FRAME_HEADER + 2] ^= 0x40;
+        Files.write(logFile(), bytes);
+
+        FileTransactionLog salvaged = FileTransactionLog.open(folder, LogOptions.DEFAULT.withSalvage(true));
+        opened.add(salvaged);
+
+        assertThat(salvaged.load(damaged)).singleElement().isInstanceOf(TransactionRecord.Begun.class);
+        assertThat(salvaged.load(after)).hasSize(2).last().isInstanceOf(TransactionRecord.Decided.class);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString()))
+                    .anySatisfy(name -> assertThat(name).startsWith(FileTransactionLog.FILE_NAME + ".damaged-"));
+        }
+        salvaged.close();
+        assertThat(reopen().load(after)).as("the rewritten log opens without salvage").hasSize(2);
+    }
+
+    @Test
     void records_appended_by_many_threads_read_back_whole_and_in_order_after_reopening() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         List<Future<List<List<TransactionRecord>>>> writers = new ArrayList<>();

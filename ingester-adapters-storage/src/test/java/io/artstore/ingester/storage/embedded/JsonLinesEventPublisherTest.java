@@ -1,15 +1,19 @@
 package io.artstore.ingester.storage.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.FileEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +59,56 @@ class JsonLinesEventPublisherTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).startsWith("{\"type\":\"file_added\"");
         assertThat(lines.get(1)).startsWith("{\"type\":\"file_deleted\"");
+    }
+
+    @Test
+    void a_torn_last_line_is_cut_off_at_open_so_the_next_event_is_a_line_of_its_own() throws IOException {
+        Path file = folder.resolve("events.jsonl");
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(event(FileEvent.Type.FILE_ADDED));
+        }
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, "{\"type\":\"file_del".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            assertThat(Files.readAllBytes(file)).isEqualTo(whole);
+            events.publish(event(FileEvent.Type.FILE_DELETED));
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).startsWith("{\"type\":\"file_deleted\"");
+    }
+
+    @Test
+    void a_damaged_line_before_the_last_stops_opening_with_the_file_and_offset_unless_salvaging() throws IOException {
+        Path file = folder.resolve("events.jsonl");
+        FileEvent deleted = event(FileEvent.Type.FILE_DELETED);
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(event(FileEvent.Type.FILE_ADDED));
+            events.publish(deleted);
+        }
+        byte[] damaged = Files.readAllBytes(file);
+        damaged[0] = 'x';
+        Files.write(file, damaged);
+
+        assertThatThrownBy(() -> JsonLinesEventPublisher.open(file))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("event_log_corrupt"))
+                .hasMessageContaining(file.toAbsolutePath().toString())
+                .hasMessageContaining("at offset 0");
+        assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
+
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file, LogOptions.DEFAULT.withSalvage(true))) {
+            assertThat(events.published(deleted.fileId(), FileEvent.Type.FILE_DELETED)).isTrue();
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).as("salvage drops the damaged line").singleElement().asString().startsWith("{\"type\":\"file_deleted\"");
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString())).anySatisfy(name -> assertThat(name).startsWith("events.jsonl.damaged-"));
+        }
+        try (JsonLinesEventPublisher reopened = JsonLinesEventPublisher.open(file)) {
+            assertThat(reopened.published(deleted.fileId(), FileEvent.Type.FILE_DELETED)).isTrue();
+        }
     }
 
     @Test

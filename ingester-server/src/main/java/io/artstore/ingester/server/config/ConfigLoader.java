@@ -58,6 +58,7 @@ public final class ConfigLoader {
             Map.entry("auth.client_secret", List.of("INGESTER_AUTH_CLIENT_SECRET")),
             Map.entry("admin.enabled_without_auth", List.of("INGESTER_ADMIN_ENABLED_WITHOUT_AUTH")),
             Map.entry("storage.data_dir", List.of("INGESTER_DATA_DIR")),
+            Map.entry("logs.salvage", List.of("INGESTER_LOGS_SALVAGE")),
             Map.entry("upload.max_file_size", List.of("MAX_FILE_SIZE", "INGESTER_MAX_FILE_SIZE")),
             Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
             Map.entry("compression.default_algorithm", List.of("INGESTER_COMPRESSION_DEFAULT_ALGORITHM")),
@@ -279,7 +280,8 @@ public final class ConfigLoader {
             }
         }
         try {
-            return new StorageSettings(dataDir, elements, httpElements, serviceAccount);
+            return new StorageSettings(dataDir, elements, httpElements, serviceAccount,
+                    text("logs.salvage").map(Value::bool).orElse(false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(inFile("storage.elements"), e.getMessage());
         }

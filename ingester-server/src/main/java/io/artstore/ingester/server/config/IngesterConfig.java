@@ -73,6 +73,7 @@ public record IngesterConfig(
         List<Map<String, Object>> allElements = new java.util.ArrayList<>(elements);
         storage.httpElements().forEach(element -> allElements.add(RemoteElementDescription.of(element)));
         root.put("storage", ordered("data_dir", storage.dataDir().toString(), "elements", allElements));
+        root.put("logs", ordered("salvage", storage.salvageLogs()));
         if (!storage.serviceAccount().isEmpty()) {
             root.put("service_account", RemoteElementDescription.of(storage.serviceAccount()));
         }

@@ -12,9 +12,11 @@ import java.util.Set;
  * (a folder in the ArtStore layout) and remote ones reached over the SE's HTTP API.
  *
  * @param serviceAccount the default account of remote elements, kept to show it (masked) in the status
+ * @param salvageLogs open embedded logs damaged before their tail by keeping what is readable
+ *     ({@code logs.salvage}); off, such a log stops start-up
  */
 public record StorageSettings(Path dataDir, List<StorageElementSettings> elements, List<HttpStorageSettings> httpElements,
-        ServiceAccountSettings serviceAccount) {
+        ServiceAccountSettings serviceAccount, boolean salvageLogs) {
 
     public static final int DEFAULT_PRIORITY = 100;
 
@@ -42,6 +44,12 @@ public record StorageSettings(Path dataDir, List<StorageElementSettings> element
     /** Local elements only. */
     public StorageSettings(Path dataDir, List<StorageElementSettings> elements) {
         this(dataDir, elements, List.of(), ServiceAccountSettings.NONE);
+    }
+
+    /** Damaged logs stop start-up. */
+    public StorageSettings(Path dataDir, List<StorageElementSettings> elements, List<HttpStorageSettings> httpElements,
+            ServiceAccountSettings serviceAccount) {
+        this(dataDir, elements, httpElements, serviceAccount, false);
     }
 
     public Path catalogDir() {
