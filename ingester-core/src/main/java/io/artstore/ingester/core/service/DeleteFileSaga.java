@@ -37,10 +37,12 @@ import java.util.Optional;
  * delete-from-element    PIVOT, idempotent, retried
  * delete-signature       retriable
  * forget-file            retriable: drop the catalogue entry
- * unregister-file        retriable: soft-delete the file registry's entry (through its durable outbox)
  * publish-file-deleted   retriable: exactly one FILE_DELETED event
  * unlock-file            retriable
+ * unregister-file        retriable: soft-delete the file registry's entry (through its durable outbox)
  * </pre>
+ *
+ * The last step came last so that the steps of a delete logged before it existed keep their numbers.
  *
  * Every step needs only the saga's data, so recovery drives a delete forward past the pivot and backward
  * before it without the request.
@@ -146,9 +148,9 @@ public final class DeleteFileSaga {
                 .step(DELETE_FROM_ELEMENT).invoke((data, attempt) -> deleteFromElement(data)).pivot()
                 .step(DELETE_SIGNATURE).invoke((data, attempt) -> deleteSignature(data)).retriable()
                 .step(FORGET_FILE).invoke((data, attempt) -> forget(data)).retriable()
-                .step(UNREGISTER_FILE).invoke((data, attempt) -> unregister(data)).retriable()
                 .step(PUBLISH_FILE_DELETED).invoke(this::publishFileDeleted).retriable()
                 .step(UNLOCK_FILE).invoke(this::unlock).retriable()
+                .step(UNREGISTER_FILE).invoke((data, attempt) -> unregister(data)).retriable()
                 .timeout(settings.timeout())
                 .retryPolicy(settings.retryPolicy())
                 .build();

@@ -165,8 +165,8 @@ class FileSagaScenariosTest {
         @Test
         void runs_every_step_in_order_when_nothing_fails() {
             delete().expectState(COMPLETED).expectNoCompensations()
-                    .expectStepsAttempted(LOCK_FILE, DELETE_FROM_ELEMENT, DELETE_SIGNATURE, FORGET_FILE, UNREGISTER_FILE,
-                            PUBLISH_FILE_DELETED, UNLOCK_FILE);
+                    .expectStepsAttempted(LOCK_FILE, DELETE_FROM_ELEMENT, DELETE_SIGNATURE, FORGET_FILE,
+                            PUBLISH_FILE_DELETED, UNLOCK_FILE, UNREGISTER_FILE);
 
             assertThat(edit.stat(stored.fileId())).isEmpty();
             assertThat(catalog.find(stored.fileId())).isEmpty();
