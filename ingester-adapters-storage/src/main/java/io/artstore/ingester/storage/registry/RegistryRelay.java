@@ -104,8 +104,7 @@ final class RegistryRelay implements Runnable {
             return succeeded(entry);
         }
         if (answer instanceof Throttled throttled) {
-            Duration backoff = failed(describe(entry) + ": throttled by the admin module (429)", throttled.retryAfter());
-            return Optional.of(backoff);
+            return Optional.of(failed(describe(entry) + ": throttled by the admin module (429)", throttled.retryAfter()));
         }
         if (answer instanceof Unavailable unavailable) {
             return Optional.of(failed(describe(entry) + ": " + unavailable.reason(), Optional.empty()));
@@ -167,8 +166,9 @@ final class RegistryRelay implements Runnable {
         lastError = Optional.of(new Problem(reason, clock.instant()));
         Duration wait = retryAfter.map(after -> after.compareTo(settings.retryDelay()) < 0 ? settings.retryDelay() : after)
                 .orElseGet(this::backoff);
-        LOG.log(failuresInARow == 1 ? Level.WARNING : Level.DEBUG, "file registry: {0}; retrying in {1} ms ({2} pending)",
-                reason, wait.toMillis(), outbox.pendingCount());
+        // A 429 is the registry working as meant; only the first of other failures in a row is worth a warning.
+        LOG.log(failuresInARow == 1 && retryAfter.isEmpty() ? Level.WARNING : Level.DEBUG,
+                "file registry: {0}; retrying in {1} ms ({2} pending)", reason, wait.toMillis(), outbox.pendingCount());
         return wait;
     }
 
