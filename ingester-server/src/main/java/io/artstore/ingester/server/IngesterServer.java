@@ -13,6 +13,7 @@ import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
+import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.Signer;
@@ -36,6 +37,7 @@ import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.config.FileRegistrySettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
@@ -76,6 +78,8 @@ import io.artstore.ingester.storage.http.HttpStorageElement;
 import io.artstore.ingester.storage.http.SharedHttpConnections;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
+import io.artstore.ingester.storage.registry.AdminFileRegistry;
+import io.artstore.ingester.storage.registry.RegistrySettings;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,6 +117,7 @@ public final class IngesterServer implements AutoCloseable {
     private final SharedHttpConnections connections;
     private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
+    private final Optional<AdminFileRegistry> registry;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     private boolean started;
@@ -214,10 +219,12 @@ public final class IngesterServer implements AutoCloseable {
         String instanceId = sagaSettings.instanceId().orElse(node.value());
         this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
         SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
+        this.registry = startRegistry(config, clock);
+        FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
         AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
-                new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT));
+                new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT), fileRegistry);
         DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
-                new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT));
+                new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
         List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
         SagaMonitor monitor = new SagaMonitor(definitions);
         SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, definitions, new SagaEngine(JitterSource.hashed()),
@@ -234,14 +241,15 @@ public final class IngesterServer implements AutoCloseable {
 
         // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
         TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
-                decorators.transactionLog().apply(transactionLog), locks, clock);
+                decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
         this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
         ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
         // --- end of transfers and vector clocks ---
 
         ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog));
+                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog))
+                .withRegistry(() -> registry.map(AdminFileRegistry::status));
         this.http = HttpApi.create(config.server(),
                 new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                         config.signing().signByDefault()),
@@ -303,6 +311,7 @@ public final class IngesterServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
+        registry.ifPresent(AdminFileRegistry::close);
         connections.close();
         folderLocks.forEach(FolderLock::close);
     }
@@ -331,6 +340,18 @@ public final class IngesterServer implements AutoCloseable {
             throw e;
         }
         return List.copyOf(held);
+    }
+
+    /** The file registry's outbox and relay, when an admin module is configured; its calls wait in the data folder. */
+    private static Optional<AdminFileRegistry> startRegistry(IngesterConfig config, Clock clock) {
+        FileRegistrySettings settings = config.registry();
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        RegistrySettings registry = new RegistrySettings(settings.adminModuleUrl().orElseThrow(), settings.account().orElseThrow(),
+                config.storage().dataDir().resolve("registry"), settings.retryDelay(), settings.maxRetryDelay(), settings.timeout());
+        LOG.info("registering files in the admin module at {}", registry.adminModuleUrl());
+        return Optional.of(AdminFileRegistry.start(registry, clock));
     }
 
     private static LocalStorageSettings localSettings(StorageElementSettings element) {

@@ -1,7 +1,7 @@
 package io.artstore.ingester.storage.http;
 
 /** Where an element's bearer token comes from. Thread-safe. */
-interface BearerTokens {
+public interface BearerTokens {
 
     /** A token valid now, fetched or refreshed when needed. */
     String current();

@@ -20,7 +20,7 @@ import okhttp3.Response;
  * Service-account tokens from the admin module ({@code POST /api/v1/auth/token}), cached and fetched again
  * shortly before they expire, or at once after an element refused one.
  */
-final class ServiceAccountTokens implements BearerTokens {
+public final class ServiceAccountTokens implements BearerTokens {
 
     /** Fetch a new token this long before the old one expires, at most a tenth of its lifetime. */
     private static final Duration MAX_MARGIN = Duration.ofSeconds(60);
@@ -32,7 +32,7 @@ final class ServiceAccountTokens implements BearerTokens {
     private String token;
     private Instant refreshAt = Instant.MIN;
 
-    ServiceAccountTokens(OkHttpClient client, ServiceAccount account, Clock clock) {
+    public ServiceAccountTokens(OkHttpClient client, ServiceAccount account, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.account = Objects.requireNonNull(account, "account");
         this.clock = Objects.requireNonNull(clock, "clock");

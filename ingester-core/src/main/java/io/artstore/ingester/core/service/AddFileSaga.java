@@ -9,10 +9,13 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.DeletionReason;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileRegistration;
+import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.saga.FailureClassifier;
@@ -38,6 +41,7 @@ import java.util.Optional;
  * <pre>
  * reserve-space        → release the reservation
  * stage-content        → discard the staged copy      (streams the upload; signs the original bytes)
+ * register-file        → soft-delete the registry entry (both through the registry's durable outbox)
  * publish-stored       PIVOT: the staged copy becomes the stored file
  * write-signature      retriable: {@code <storage_filename>.sig}, when asked for
  * record-in-catalogue  retriable
@@ -51,6 +55,9 @@ import java.util.Optional;
  * event is published only if the publisher has not got it yet. As no event goes out before the pivot, no
  * add ever needs a {@code FILE_ADD_RETRACTED}.
  *
+ * <p>The file is registered before it is published, so that an add undone later also withdraws its registry
+ * entry; the registry delivers the two in order. Without a registry the step does nothing.
+ *
  * <p>The steps that need the request (the reservation, held in memory, and the client's stream) get it
  * from the {@link Upload} of {@link #definitionFor}; the {@link #definition() recovery definition} has
  * none, so such a step re-run by recovery fails permanently and the saga is compensated.
@@ -60,6 +67,7 @@ public final class AddFileSaga {
     public static final String TYPE = "add-file";
     public static final String RESERVE_SPACE = "reserve-space";
     public static final String STAGE_CONTENT = "stage-content";
+    public static final String REGISTER_FILE = "register-file";
     public static final String PUBLISH_STORED = "publish-stored";
     public static final String WRITE_SIGNATURE = "write-signature";
     public static final String RECORD_IN_CATALOGUE = "record-in-catalogue";
@@ -138,6 +146,11 @@ public final class AddFileSaga {
 
         /** Releases the reservation, if one was made; idempotent. */
         void release();
+
+        /** What the file registry is to list for the staged file; empty when there is nothing to register. */
+        default Optional<FileRegistration> registration(Data data) {
+            return Optional.empty();
+        }
     }
 
     /** What staging left: the staged attributes and, when signed, the signature. */
@@ -155,25 +168,32 @@ public final class AddFileSaga {
     private final EventPublisher events;
     private final Clock clock;
     private final Settings settings;
+    private final FileRegistry registry;
     private final Optional<StepInterceptor<Data>> interceptor;
 
     public AddFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Clock clock, Settings settings) {
-        this(elements, catalog, events, clock, settings, Optional.empty());
+        this(elements, catalog, events, clock, settings, FileRegistry.none(), Optional.empty());
+    }
+
+    public AddFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Clock clock, Settings settings,
+            FileRegistry registry) {
+        this(elements, catalog, events, clock, settings, registry, Optional.empty());
     }
 
     private AddFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Clock clock, Settings settings,
-            Optional<StepInterceptor<Data>> interceptor) {
+            FileRegistry registry, Optional<StepInterceptor<Data>> interceptor) {
         this.elements = Objects.requireNonNull(elements, "elements");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.interceptor = interceptor;
     }
 
     /** The same saga with every step run through {@code around}, for tracing or fault injection. */
     public AddFileSaga intercepted(StepInterceptor<Data> around) {
-        return new AddFileSaga(elements, catalog, events, clock, settings, Optional.of(around));
+        return new AddFileSaga(elements, catalog, events, clock, settings, registry, Optional.of(around));
     }
 
     /** The definition recovery runs: without the request, whose steps then fail permanently. */
@@ -192,6 +212,8 @@ public final class AddFileSaga {
                         .withCompensation((data, attempt) -> release(upload, data))
                 .step(STAGE_CONTENT).invoke((data, attempt) -> stage(upload, data, attempt))
                         .withCompensation((data, attempt) -> discardStaged(data))
+                .step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data))
+                        .withCompensation((data, attempt) -> unregister(data))
                 .step(PUBLISH_STORED).invoke((data, attempt) -> publishStored(data)).pivot()
                 .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriable()
                 .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data)).retriable()
@@ -236,6 +258,27 @@ public final class AddFileSaga {
             element(placed.get()).discardStaged(data.fileId());
         }
         return data;
+    }
+
+    private Data register(Optional<Upload> upload, Data data) {
+        if (registering()) {
+            upload.orElseThrow(() -> new RequestGone("what the file registry is to list"))
+                    .registration(data).ifPresent(registry::register);
+        }
+        return data;
+    }
+
+    /** The registration may have gone out before the step failed: withdraw it (a no-op at the registry if not). */
+    private Data unregister(Data data) {
+        if (registering()) {
+            registry.softDelete(data.fileId(), DeletionReason.GC_CLEANUP);
+        }
+        return data;
+    }
+
+    /** Without a registry the step needs nothing, so that recovery can pass it as it did before there was one. */
+    private boolean registering() {
+        return registry != FileRegistry.none();
     }
 
     private Data publishStored(Data data) {

@@ -15,6 +15,7 @@ import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.port.out.FileRegistration;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.Signing;
 import io.artstore.ingester.core.port.out.StoreRequest;
@@ -204,6 +205,19 @@ public final class AddFileService implements AddFileUseCase {
             stored = Optional.of(result);
             staged = Optional.of(attributes);
             return new AddFileSaga.Staged(attributes, signature);
+        }
+
+        /** The staged file as the registry lists it: the element's own name and folder, the original bytes' facts. */
+        @Override
+        public Optional<FileRegistration> registration(AddFileSaga.Data data) {
+            FileAttributes attributes = staged.orElseThrow(() -> new IllegalStateException("registering before staging"));
+            StoredContent content = stored.orElseThrow();
+            Optional<FileRegistration.Ttl> ttl = ttlExpiresAt.map(at ->
+                    new FileRegistration.Ttl(at, command.ttlDays().orElse(DEFAULT_TTL_DAYS)));
+            return Optional.of(new FileRegistration(data.fileId(), command.originalFilename(), attributes.storageFilename(),
+                    content.originalSize(), content.originalChecksum(), command.contentType(), command.description(),
+                    retention, ttl, placement.orElseThrow().descriptor().id(), attributes.storagePath(),
+                    content.compression(), command.uploader().id(), command.sourceAddress(), command.metadata()));
         }
 
         @Override

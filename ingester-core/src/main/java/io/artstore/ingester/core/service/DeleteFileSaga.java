@@ -7,10 +7,12 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.DeletionReason;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
@@ -37,7 +39,10 @@ import java.util.Optional;
  * forget-file            retriable: drop the catalogue entry
  * publish-file-deleted   retriable: exactly one FILE_DELETED event
  * unlock-file            retriable
+ * unregister-file        retriable: soft-delete the file registry's entry (through its durable outbox)
  * </pre>
+ *
+ * The last step came last so that the steps of a delete logged before it existed keep their numbers.
  *
  * Every step needs only the saga's data, so recovery drives a delete forward past the pivot and backward
  * before it without the request.
@@ -49,6 +54,7 @@ public final class DeleteFileSaga {
     public static final String DELETE_FROM_ELEMENT = "delete-from-element";
     public static final String DELETE_SIGNATURE = "delete-signature";
     public static final String FORGET_FILE = "forget-file";
+    public static final String UNREGISTER_FILE = "unregister-file";
     public static final String PUBLISH_FILE_DELETED = "publish-file-deleted";
     public static final String UNLOCK_FILE = "unlock-file";
 
@@ -101,27 +107,34 @@ public final class DeleteFileSaga {
     private final Locks locks;
     private final Clock clock;
     private final Settings settings;
+    private final FileRegistry registry;
     private final Optional<StepInterceptor<Data>> interceptor;
 
     public DeleteFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Locks locks, Clock clock,
             Settings settings) {
-        this(elements, catalog, events, locks, clock, settings, Optional.empty());
+        this(elements, catalog, events, locks, clock, settings, FileRegistry.none(), Optional.empty());
+    }
+
+    public DeleteFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Locks locks, Clock clock,
+            Settings settings, FileRegistry registry) {
+        this(elements, catalog, events, locks, clock, settings, registry, Optional.empty());
     }
 
     private DeleteFileSaga(StorageElements elements, FileCatalog catalog, EventPublisher events, Locks locks, Clock clock,
-            Settings settings, Optional<StepInterceptor<Data>> interceptor) {
+            Settings settings, FileRegistry registry, Optional<StepInterceptor<Data>> interceptor) {
         this.elements = Objects.requireNonNull(elements, "elements");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.events = Objects.requireNonNull(events, "events");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.interceptor = interceptor;
     }
 
     /** The same saga with every step run through {@code around}, for tracing or fault injection. */
     public DeleteFileSaga intercepted(StepInterceptor<Data> around) {
-        return new DeleteFileSaga(elements, catalog, events, locks, clock, settings, Optional.of(around));
+        return new DeleteFileSaga(elements, catalog, events, locks, clock, settings, registry, Optional.of(around));
     }
 
     /** The lock owner of one delete saga: stable, so that a re-run step gets its own lock back. */
@@ -137,6 +150,7 @@ public final class DeleteFileSaga {
                 .step(FORGET_FILE).invoke((data, attempt) -> forget(data)).retriable()
                 .step(PUBLISH_FILE_DELETED).invoke(this::publishFileDeleted).retriable()
                 .step(UNLOCK_FILE).invoke(this::unlock).retriable()
+                .step(UNREGISTER_FILE).invoke((data, attempt) -> unregister(data)).retriable()
                 .timeout(settings.timeout())
                 .retryPolicy(settings.retryPolicy())
                 .build();
@@ -179,6 +193,11 @@ public final class DeleteFileSaga {
 
     private Data forget(Data data) {
         catalog.remove(data.fileId());
+        return data;
+    }
+
+    private Data unregister(Data data) {
+        registry.softDelete(data.fileId(), DeletionReason.MANUAL);
         return data;
     }
 

@@ -16,6 +16,8 @@ import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileRegistry;
+import io.artstore.ingester.core.port.out.Finalization;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.Locks.Lock;
 import io.artstore.ingester.core.port.out.StorageElement;
@@ -76,6 +78,7 @@ public final class TransferCoordinator {
     private final TransactionLog log;
     private final Locks locks;
     private final Clock clock;
+    private final FileRegistry registry;
 
     /** Transactions started here whose {@link #run} has not begun: not for recovery to take. */
     private final Set<TransactionId> started = ConcurrentHashMap.newKeySet();
@@ -88,6 +91,13 @@ public final class TransferCoordinator {
 
     public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
             FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock) {
+        this(locator, elements, selector, catalog, events, log, locks, clock, FileRegistry.none());
+    }
+
+    /** @param registry told of each committed transfer, when the catalogue is updated */
+    public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
+            FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock, FileRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.locator = Objects.requireNonNull(locator, "locator");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.selector = Objects.requireNonNull(selector, "selector");
@@ -466,6 +476,8 @@ public final class TransferCoordinator {
             return targetMissing(begun, "its copy vanished after the source copy was deleted");
         }
         catalog.put(new CatalogEntry(begun.target(), Mode.RW, onTarget.get()));
+        // Repeated by recovery if the step is not logged as done: the registry's update is idempotent.
+        registry.markFinalized(begun.fileId(), new Finalization(begun.target(), onTarget.get().storagePath(), clock.instant()));
         return completed(begun, Step.CATALOGUE_UPDATED);
     }
 

@@ -160,8 +160,9 @@ class FileSagaFaultInjectionTest {
     void a_parked_add_is_visible_and_an_operator_retry_finishes_undoing_it() {
         World world = new World();
         FileSagas process = world.process();
-        process.addFaults().arm(2, StepFaults.Kind.FAIL_BEFORE);
-        for (int call = 3; call < 3 + 10; call++) {
+        process.addFaults().arm(3, StepFaults.Kind.FAIL_BEFORE);
+        // Call 4 withdraws the registration; from call 5 on, the discard of the staged copy keeps failing.
+        for (int call = 5; call < 5 + 10; call++) {
             process.addFaults().arm(call, StepFaults.Kind.FAIL_BEFORE);
         }
 

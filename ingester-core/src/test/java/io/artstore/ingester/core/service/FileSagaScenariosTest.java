@@ -7,6 +7,7 @@ import static io.artstore.ingester.core.saga.testing.SagaScenario.given;
 import static io.artstore.ingester.core.service.AddFileSaga.PUBLISH_FILE_ADDED;
 import static io.artstore.ingester.core.service.AddFileSaga.PUBLISH_STORED;
 import static io.artstore.ingester.core.service.AddFileSaga.RECORD_IN_CATALOGUE;
+import static io.artstore.ingester.core.service.AddFileSaga.REGISTER_FILE;
 import static io.artstore.ingester.core.service.AddFileSaga.RELEASE_SPACE;
 import static io.artstore.ingester.core.service.AddFileSaga.RESERVE_SPACE;
 import static io.artstore.ingester.core.service.AddFileSaga.STAGE_CONTENT;
@@ -17,6 +18,7 @@ import static io.artstore.ingester.core.service.DeleteFileSaga.FORGET_FILE;
 import static io.artstore.ingester.core.service.DeleteFileSaga.LOCK_FILE;
 import static io.artstore.ingester.core.service.DeleteFileSaga.PUBLISH_FILE_DELETED;
 import static io.artstore.ingester.core.service.DeleteFileSaga.UNLOCK_FILE;
+import static io.artstore.ingester.core.service.DeleteFileSaga.UNREGISTER_FILE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileAttributes;
@@ -69,7 +71,7 @@ class FileSagaScenariosTest {
         @Test
         void runs_every_step_in_order_when_nothing_fails() {
             add().expectState(COMPLETED).expectNoCompensations()
-                    .expectStepsAttempted(RESERVE_SPACE, STAGE_CONTENT, PUBLISH_STORED, WRITE_SIGNATURE, RECORD_IN_CATALOGUE,
+                    .expectStepsAttempted(RESERVE_SPACE, STAGE_CONTENT, REGISTER_FILE, PUBLISH_STORED, WRITE_SIGNATURE, RECORD_IN_CATALOGUE,
                             PUBLISH_FILE_ADDED, RELEASE_SPACE);
 
             assertThat(edit.stat(fileId)).isPresent();
@@ -103,7 +105,8 @@ class FileSagaScenariosTest {
 
         @Test
         void when_the_pivot_fails_for_good_the_staged_copy_is_discarded() {
-            add().whenStep(PUBLISH_STORED).fails().expectState(COMPENSATED).expectCompensations(STAGE_CONTENT, RESERVE_SPACE);
+            add().whenStep(PUBLISH_STORED).fails().expectState(COMPENSATED)
+                    .expectCompensations(REGISTER_FILE, STAGE_CONTENT, RESERVE_SPACE);
 
             assertThat(edit.staged(fileId)).isEmpty();
             assertThat(edit.stat(fileId)).isEmpty();
@@ -162,7 +165,8 @@ class FileSagaScenariosTest {
         @Test
         void runs_every_step_in_order_when_nothing_fails() {
             delete().expectState(COMPLETED).expectNoCompensations()
-                    .expectStepsAttempted(LOCK_FILE, DELETE_FROM_ELEMENT, DELETE_SIGNATURE, FORGET_FILE, PUBLISH_FILE_DELETED, UNLOCK_FILE);
+                    .expectStepsAttempted(LOCK_FILE, DELETE_FROM_ELEMENT, DELETE_SIGNATURE, FORGET_FILE,
+                            PUBLISH_FILE_DELETED, UNLOCK_FILE, UNREGISTER_FILE);
 
             assertThat(edit.stat(stored.fileId())).isEmpty();
             assertThat(catalog.find(stored.fileId())).isEmpty();

@@ -5,6 +5,7 @@ import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.Signer;
@@ -60,10 +61,14 @@ public final class FileSagas {
     private final DurableDeleteFileService delete;
 
     public FileSagas(Ports ports, ManualClock clock, Optional<Signer> signer) {
+        this(ports, clock, signer, FileRegistry.none());
+    }
+
+    public FileSagas(Ports ports, ManualClock clock, Optional<Signer> signer, FileRegistry registry) {
         AddFileSaga addSaga = new AddFileSaga(ports.elements(), ports.catalog(), ports.events(), clock,
-                AddFileSaga.Settings.DEFAULT).intercepted(addFaults);
+                AddFileSaga.Settings.DEFAULT, registry).intercepted(addFaults);
         DeleteFileSaga deleteSaga = new DeleteFileSaga(ports.elements(), ports.catalog(), ports.events(), ports.locks(), clock,
-                DeleteFileSaga.Settings.DEFAULT).intercepted(deleteFaults);
+                DeleteFileSaga.Settings.DEFAULT, registry).intercepted(deleteFaults);
         this.orchestrator = new SagaOrchestrator(ports.sagaLog(), List.of(addSaga.definition(), deleteSaga.definition()),
                 new SagaEngine(JitterSource.hashed()), new SagaOrchestrator.Settings(INSTANCE, Duration.ofMinutes(1), Duration.ofDays(1)),
                 clock, new ClockSleeper(clock), SagaListener.NONE);

@@ -89,8 +89,14 @@ public final class ConfigLoader {
             Map.entry("sagas.recovery_interval", List.of("INGESTER_SAGAS_RECOVERY_INTERVAL")),
             Map.entry("sagas.add_timeout", List.of("INGESTER_SAGAS_ADD_TIMEOUT")),
             Map.entry("sagas.delete_timeout", List.of("INGESTER_SAGAS_DELETE_TIMEOUT")),
-            Map.entry("sagas.max_retry_wait", List.of("INGESTER_SAGAS_MAX_RETRY_WAIT")));
+            Map.entry("sagas.max_retry_wait", List.of("INGESTER_SAGAS_MAX_RETRY_WAIT")),
             // --- end of sagas and signing ---
+            // --- file registry: the admin module's URL as ArtStore names it; the service account's credentials ---
+            Map.entry("registry.admin_module_url", List.of("AUTH_ADMIN_MODULE_URL", "INGESTER_REGISTRY_ADMIN_MODULE_URL")),
+            Map.entry("registry.retry_delay", List.of("INGESTER_REGISTRY_RETRY_DELAY")),
+            Map.entry("registry.max_retry_delay", List.of("INGESTER_REGISTRY_MAX_RETRY_DELAY")),
+            Map.entry("registry.timeout", List.of("INGESTER_REGISTRY_TIMEOUT")));
+            // --- end of file registry ---
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
@@ -208,9 +214,10 @@ public final class ConfigLoader {
         // --- end of transfers and vector clocks ---
         SigningSettings signing = signing();
         SagaSettings sagas = sagas();
+        FileRegistrySettings registry = registry(serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                file, defaultsOnly);
+                registry, file, defaultsOnly);
     }
 
     private TransferSettings transfer() {
@@ -254,6 +261,35 @@ public final class ConfigLoader {
     }
 
     // --- end of sagas and signing ---
+
+    // --- file registry ---
+
+    /** On when the admin module's URL is known: {@code AUTH_ADMIN_MODULE_URL}, else the service account's. */
+    private FileRegistrySettings registry(ServiceAccountSettings serviceAccount) {
+        Optional<Value> own = text("registry.admin_module_url").filter(v -> !v.text().isBlank());
+        Optional<URI> url = own.map(v -> HttpElementReader.httpUrl(v)).or(serviceAccount::adminModuleUrl);
+        Duration retryDelay = text("registry.retry_delay").map(v -> v.duration(false)).orElse(FileRegistrySettings.OFF.retryDelay());
+        Optional<Value> longest = text("registry.max_retry_delay");
+        Duration maxRetryDelay = longest.map(v -> v.duration(false)).orElse(FileRegistrySettings.OFF.maxRetryDelay());
+        if (maxRetryDelay.compareTo(retryDelay) < 0) {
+            throw new ConfigException(longest.map(Value::source).orElse(inFile("registry.max_retry_delay")),
+                    "must be at least registry.retry_delay (" + retryDelay + ")");
+        }
+        Duration timeout = text("registry.timeout").map(v -> v.duration(false)).orElse(FileRegistrySettings.OFF.timeout());
+        if (url.isEmpty()) {
+            return new FileRegistrySettings(Optional.empty(), Optional.empty(), retryDelay, maxRetryDelay, timeout);
+        }
+        if (serviceAccount.clientId().isEmpty() || serviceAccount.clientSecret().isEmpty()) {
+            throw new ConfigException(own.map(Value::source).orElse("SERVICE_ACCOUNT_ADMIN_MODULE_URL"), "the file registry"
+                    + " needs a service account: set SERVICE_ACCOUNT_CLIENT_ID and SERVICE_ACCOUNT_CLIENT_SECRET"
+                    + " (service_account.client_id and client_secret)");
+        }
+        return new FileRegistrySettings(url, Optional.of(new HttpStorageSettings.ServiceAccount(serviceAccount.clientId().get(),
+                serviceAccount.clientSecret().get(), serviceAccount.adminModuleUrl().orElse(url.get()))),
+                retryDelay, maxRetryDelay, timeout);
+    }
+
+    // --- end of file registry ---
 
     private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");
@@ -317,12 +353,17 @@ public final class ConfigLoader {
     private ServiceAccountSettings serviceAccount() {
         Optional<Value> clientId = text("service_account.client_id").filter(v -> !v.text().isBlank());
         Optional<Value> secret = text("service_account.client_secret").filter(v -> !v.text().isBlank());
-        Optional<Value> url = text("service_account.admin_module_url").filter(v -> !v.text().isBlank());
+        // ArtStore's AUTH_ADMIN_MODULE_URL names the same admin module when the account's own URL is not set.
+        Optional<Value> url = text("service_account.admin_module_url").filter(v -> !v.text().isBlank())
+                .or(() -> text("registry.admin_module_url").filter(v -> !v.text().isBlank()).filter(v -> clientId.isPresent()
+                        || secret.isPresent()));
         Optional<String> source = clientId.map(Value::source).or(() -> secret.map(Value::source)).or(() -> url.map(Value::source));
         if (source.isPresent()) {
             for (String key : List.of("service_account.client_id", "service_account.client_secret",
                     "service_account.admin_module_url")) {
-                if (text(key).filter(v -> !v.text().isBlank()).isEmpty()) {
+                boolean given = key.equals("service_account.admin_module_url") ? url.isPresent()
+                        : text(key).filter(v -> !v.text().isBlank()).isPresent();
+                if (!given) {
                     throw new ConfigException(VARIABLES.get(key).get(0) + " (" + inFile(key) + ")",
                             "is required when " + source.get() + " is set: a service account needs its client id, secret"
                                     + " and the admin module's URL");

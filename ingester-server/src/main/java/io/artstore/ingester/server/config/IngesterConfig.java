@@ -30,6 +30,7 @@ public record IngesterConfig(
         SigningSettings signing,
         SagaSettings sagas,
         // --- end of sagas and signing ---
+        FileRegistrySettings registry,
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -48,6 +49,7 @@ public record IngesterConfig(
         Objects.requireNonNull(transfer, "transfer");
         Objects.requireNonNull(signing, "signing");
         Objects.requireNonNull(sagas, "sagas");
+        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -100,6 +102,12 @@ public record IngesterConfig(
                 "recovery_interval", ConfigValues.duration(sagas.recoveryInterval()), "add_timeout", ConfigValues.duration(sagas.addTimeout()),
                 "delete_timeout", ConfigValues.duration(sagas.deleteTimeout()), "max_retry_wait", ConfigValues.duration(sagas.maxRetryWait())));
         // --- end of sagas and signing ---
+        root.put("registry", ordered("enabled", registry.enabled(),
+                "admin_module_url", registry.adminModuleUrl().map(Object::toString).orElse(null),
+                "client_id", registry.account().map(account -> account.clientId()).orElse(null),
+                "client_secret", registry.account().map(account -> MASK).orElse(null),
+                "retry_delay", registry.retryDelay().toString(), "max_retry_delay", registry.maxRetryDelay().toString(),
+                "timeout", registry.timeout().toString()));
         return root;
     }
 

@@ -60,6 +60,14 @@ public final class StatusPageRenderer {
         {"recovery_failures_since_start", "Recovery failures since start"},
     };
 
+    /** The counts of the {@code registry} section, in the order shown, with their labels. */
+    private static final String[][] REGISTRY_COUNTS = {
+        {"pending", "Pending"},
+        {"oldest_pending_age_seconds", "Oldest pending, seconds"},
+        {"failed", "Failed"},
+        {"delivered", "Delivered since start"},
+    };
+
     private static final String TEMPLATE = loadTemplate();
 
     private StatusPageRenderer() {
@@ -77,6 +85,9 @@ public final class StatusPageRenderer {
         slots.put("transfer_counts", counts(status.path("transfers"), TRANSFER_COUNTS));
         slots.put("sagas_badge", attentionBadge(status.path("sagas"), "failed_compensation", "failed compensation"));
         slots.put("saga_counts", counts(status.path("sagas"), SAGA_COUNTS));
+        slots.put("registry_badge", registryBadge(status.path("registry")));
+        slots.put("registry_counts", counts(status.path("registry"), REGISTRY_COUNTS));
+        slots.put("registry_last_error", escape(registryLastError(status.path("registry"))));
         slots.put("storage_elements_rows", storageElementRows(status.path("storage_elements")));
         slots.put("configuration_rows", configurationRows(status.path("configuration")));
         slots.put("generated_at", escape(text(status.path("health").path("timestamp"))
@@ -200,6 +211,32 @@ public final class StatusPageRenderer {
             return badge("warning", "Needs an operator: " + count.getAsLong() + " " + what);
         }
         return badge(count.isPresent() ? "success" : "secondary", count.isPresent() ? "OK" : "unknown");
+    }
+
+    /** Off without a registry; a warning for failed calls; the backlog while calls wait; else OK. */
+    private static String registryBadge(JsonNode registry) {
+        if (!registry.isObject()) {
+            return badge("secondary", "not reported");
+        }
+        if (!registry.path("enabled").asBoolean(false)) {
+            return badge("secondary", "off");
+        }
+        OptionalLong failed = count(registry.path("failed"));
+        if (failed.isPresent() && failed.getAsLong() > 0) {
+            return badge("warning", "Needs an operator: " + failed.getAsLong() + " failed");
+        }
+        OptionalLong pending = count(registry.path("pending"));
+        if (pending.isPresent() && pending.getAsLong() > 0) {
+            return badge("info", pending.getAsLong() + " pending");
+        }
+        return badge("success", "OK");
+    }
+
+    private static String registryLastError(JsonNode registry) {
+        JsonNode error = registry.path("last_error");
+        return text(error.path("message"))
+                .map(message -> "Last error" + text(error.path("at")).map(at -> " (" + formatTime(at) + ")").orElse("") + ": " + message)
+                .orElse(registry.path("enabled").asBoolean(false) ? "No errors since start." : "");
     }
 
     private static String counts(JsonNode section, String[][] labels) {

@@ -12,6 +12,7 @@ import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.http.HttpStorageElement.BreakerState;
 import io.artstore.ingester.storage.local.LocalStorageElement;
+import io.artstore.ingester.storage.registry.RegistryStatus;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class StatusReport {
     private final CircuitBreakers breakers;
     private final Supplier<TransferCounts> transfers;
     private final Supplier<Map<String, Object>> sagas;
+    private final Supplier<Optional<RegistryStatus>> registry;
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -60,6 +63,13 @@ public final class StatusReport {
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
             Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas) {
+        this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas, Optional::empty);
+    }
+
+    private StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
+            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, Supplier<Optional<RegistryStatus>> registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
@@ -70,6 +80,12 @@ public final class StatusReport {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.transfers = Objects.requireNonNull(transfers, "transfers");
         this.sagas = Objects.requireNonNull(sagas, "sagas");
+    }
+
+    /** The same report with a {@code registry} section: the file registry outbox's backlog, when there is a registry. */
+    public StatusReport withRegistry(Supplier<Optional<RegistryStatus>> status) {
+        return new StatusReport(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
+                status);
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -120,6 +136,7 @@ public final class StatusReport {
                 .put("aborted", counts.aborted())
                 .put("heuristic", counts.heuristic());
         json.set("sagas", Json.MAPPER.valueToTree(sagas.get()));
+        putRegistry(json.putObject("registry"));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
     }
@@ -144,6 +161,28 @@ public final class StatusReport {
             putCircuitBreaker(element, descriptor);
         }
         return new Readiness(ready, json);
+    }
+
+    /** The outbox of calls to ArtStore's file registry: how many wait, since when, and the last failure. */
+    private void putRegistry(ObjectNode json) {
+        Optional<RegistryStatus> status = registry.get();
+        json.put("enabled", status.isPresent());
+        status.ifPresent(outbox -> {
+            json.put("pending", outbox.pending());
+            outbox.oldestPendingSince().ifPresentOrElse(since -> {
+                json.put("oldest_pending_since", since.toString());
+                json.put("oldest_pending_age_seconds", Math.max(0, Duration.between(since, clock.instant()).toSeconds()));
+            }, () -> {
+                json.putNull("oldest_pending_since");
+                json.putNull("oldest_pending_age_seconds");
+            });
+            json.put("failed", outbox.failed());
+            json.put("delivered", outbox.delivered());
+            outbox.lastError().ifPresentOrElse(error -> json.putObject("last_error")
+                    .put("message", error.message()).put("at", error.at().toString()), () -> json.putNull("last_error"));
+            outbox.nextAttemptAt().ifPresentOrElse(at -> json.put("next_attempt_at", at.toString()),
+                    () -> json.putNull("next_attempt_at"));
+        });
     }
 
     /** Remote elements only: the breaker's state, its counts over the recent calls and its last change. */

@@ -117,7 +117,8 @@ public final class UploadRoutes {
                     }
                     file = FilePart.of(part);
                     if (form.targetMode().isPresent()) {
-                        AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty());
+                        AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty())
+                                .fromAddress(ctx.ip());
                         added = addFile.add(command, new LastPart(part.getInputStream(), parts));
                     } else {
                         spool = Spool.write(spoolDir, part.getInputStream(), maxFileBytes, form.declaredSize());
@@ -137,7 +138,7 @@ public final class UploadRoutes {
                 return added;
             }
             AddFileCommand command = form.command(file.name(), file.contentType(), OptionalLong.empty(),
-                    spool.size() > 0 ? OptionalLong.of(spool.size()) : OptionalLong.empty());
+                    spool.size() > 0 ? OptionalLong.of(spool.size()) : OptionalLong.empty()).fromAddress(ctx.ip());
             if (spool.size() == 0) {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }

@@ -46,9 +46,9 @@ class SagaRoutesTest {
             assertThat(step.path("attempts").get(0).path("started_at").asText()).isNotBlank();
             assertThat(step.path("attempts").get(0).path("ended_at").asText()).isNotBlank();
         });
-        assertThat(names).containsExactly("reserve-space", "stage-content", "publish-stored", "write-signature",
+        assertThat(names).containsExactly("reserve-space", "stage-content", "register-file", "publish-stored", "write-signature",
                 "record-in-catalogue", "publish-file-added", "release-space");
-        assertThat(saga.path("steps").get(2).path("kind").asText()).isEqualTo("pivot");
+        assertThat(saga.path("steps").get(3).path("kind").asText()).isEqualTo("pivot");
     }
 
     @Test

@@ -253,6 +253,41 @@
     ["recovery_failures_since_start", "Recovery failures since start"]
   ];
 
+  var REGISTRY_COUNTS = [
+    ["pending", "Pending"],
+    ["oldest_pending_age_seconds", "Oldest pending, seconds"],
+    ["failed", "Failed"],
+    ["delivered", "Delivered since start"]
+  ];
+
+  function registryBadge(registry) {
+    if (!isObject(registry)) {
+      return [badge("secondary", "not reported")];
+    }
+    if (field(registry, "enabled") !== true) {
+      return [badge("secondary", "off")];
+    }
+    var failed = count(field(registry, "failed"));
+    if (failed !== null && failed > 0) {
+      return [badge("warning", "Needs an operator: " + failed + " failed")];
+    }
+    var pending = count(field(registry, "pending"));
+    if (pending !== null && pending > 0) {
+      return [badge("info", pending + " pending")];
+    }
+    return [badge("success", "OK")];
+  }
+
+  function registryLastError(registry) {
+    var error = field(registry, "last_error");
+    var message = text(field(error, "message"));
+    if (message !== null) {
+      var at = text(field(error, "at"));
+      return ["Last error" + (at === null ? "" : " (" + formatTime(at) + ")") + ": " + message];
+    }
+    return [field(registry, "enabled") === true ? "No errors since start." : ""];
+  }
+
   function attentionBadge(section, key, what) {
     if (!isObject(section)) {
       return [badge("secondary", "not reported")];
@@ -379,6 +414,9 @@
     replace("transfer-counts", counts(field(status, "transfers"), TRANSFER_COUNTS));
     replace("sagas-badge", attentionBadge(field(status, "sagas"), "failed_compensation", "failed compensation"));
     replace("saga-counts", counts(field(status, "sagas"), SAGA_COUNTS));
+    replace("registry-badge", registryBadge(field(status, "registry")));
+    replace("registry-counts", counts(field(status, "registry"), REGISTRY_COUNTS));
+    replace("registry-last-error", registryLastError(field(status, "registry")));
     replace("storage-elements-rows", storageElementRows(field(status, "storage_elements")));
     replace("configuration-rows", configurationRows(field(status, "configuration")));
     replace("generated-at", [timestamp === null ? formatTime(new Date().toISOString()) : formatTime(timestamp)]);

@@ -24,6 +24,7 @@ import java.util.OptionalLong;
  *     or measured from a spooled copy
  * @param sizeHint an upper bound of the file's size when no size was declared (e.g. the request length)
  * @param sign whether to sign the original content and keep the signature beside the stored file
+ * @param sourceAddress the client's IP address, for the file registry
  */
 public record AddFileCommand(
         Mode targetMode,
@@ -39,7 +40,8 @@ public record AddFileCommand(
         OptionalLong declaredSize,
         Optional<Sha256> expectedChecksum,
         OptionalLong sizeHint,
-        boolean sign) {
+        boolean sign,
+        Optional<String> sourceAddress) {
 
     public static final int MAX_TTL_DAYS = 365;
 
@@ -56,6 +58,7 @@ public record AddFileCommand(
         Objects.requireNonNull(declaredSize, "declaredSize");
         Objects.requireNonNull(expectedChecksum, "expectedChecksum");
         Objects.requireNonNull(sizeHint, "sizeHint");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
         StorageFileName.checkOriginal(originalFilename);
         if (!targetMode.allowsAdd()) {
             throw IngestException.invalid("invalid_target_mode",
@@ -79,6 +82,22 @@ public record AddFileCommand(
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         description = description.filter(text -> !text.isBlank());
         version = version.filter(text -> !text.isBlank());
+    }
+
+    /** A request whose client address is not known. */
+    public AddFileCommand(Mode targetMode, Optional<StorageElementId> elementId, String originalFilename, String contentType,
+            Uploader uploader, Optional<String> description, Optional<String> version, Map<String, Object> metadata,
+            OptionalInt ttlDays, Optional<CompressionAlgorithm> compression, OptionalLong declaredSize,
+            Optional<Sha256> expectedChecksum, OptionalLong sizeHint, boolean sign) {
+        this(targetMode, elementId, originalFilename, contentType, uploader, description, version, metadata, ttlDays,
+                compression, declaredSize, expectedChecksum, sizeHint, sign, Optional.empty());
+    }
+
+    /** The same request, sent from {@code address}. */
+    public AddFileCommand fromAddress(String address) {
+        return new AddFileCommand(targetMode, elementId, originalFilename, contentType, uploader, description, version,
+                metadata, ttlDays, compression, declaredSize, expectedChecksum, sizeHint, sign,
+                Optional.of(address).filter(text -> !text.isBlank()));
     }
 
     /** The best size known before the bytes arrive: declared, else the hint. */
