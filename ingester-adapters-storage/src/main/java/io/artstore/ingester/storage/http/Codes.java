@@ -22,6 +22,8 @@ final class Codes {
     /** The SE answered with something that is not its documented JSON. */
     static final String INVALID_ANSWER = "se_invalid_answer";
     static final String NOT_FOUND = "file_not_found";
+    /** A 500 to an upload that did not fit in the space the SE reports free (the SE itself has no 507). */
+    static final String INSUFFICIENT_STORAGE = "insufficient_storage";
 
     private Codes() {}
 }

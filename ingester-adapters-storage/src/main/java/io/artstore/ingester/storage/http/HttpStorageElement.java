@@ -362,6 +362,9 @@ public final class HttpStorageElement implements StorageElement {
         } catch (ContentFailed e) {
             throw e.original;
         } catch (IngestException e) {
+            if (Codes.SE_ERROR.equals(e.code()) && part.sentBytes() > 0) {
+                refuseIfFull(part.sentBytes(), e);
+            }
             if (!part.finished()) {
                 throw e;
             }
@@ -397,6 +400,28 @@ public final class HttpStorageElement implements StorageElement {
             removeAfterFailure(fileId, e);
             throw e;
         }
+    }
+
+    /**
+     * The SE answers a full disk with a plain 500, like any other failure; a fresh look at its free space tells
+     * the two apart. When the file (at least {@code sentBytes}) could not have fitted, the element counts as full
+     * until its next probe, so that selection passes it over, and the client hears 507.
+     */
+    private void refuseIfFull(long sentBytes, IngestException failure) {
+        Optional<Capacity> now = capacity();
+        if (now.isEmpty() || now.get().availableBytes() >= sentBytes) {
+            return;
+        }
+        Capacity seen = now.get();
+        synchronized (probeLock) {
+            boolean ready = Optional.ofNullable(lastProbe).map(Probe::ready).orElse(true);
+            lastProbe = new Probe(ready, new Capacity(seen.totalBytes(), seen.usedBytes(), 0), clock.instant());
+        }
+        LOG.log(Level.WARNING, "storage element {0} refused an upload of {1} bytes with {2} bytes free; it counts as"
+                + " full until its next probe", settings.id(), sentBytes, seen.availableBytes());
+        throw new IngestException(Kind.INSUFFICIENT_STORAGE, Codes.INSUFFICIENT_STORAGE, "storage element " + settings.id()
+                + " has no room for the file: it failed the upload after " + sentBytes + " bytes and reports "
+                + seen.availableBytes() + " bytes free", failure);
     }
 
     private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {

@@ -116,7 +116,7 @@ class HttpStorageElementFaultsTest {
         long before = server.apiRequests();
 
         assertIngestFailure(() -> element.store(request, new ByteArrayInputStream(randomBytes(300_000, 1))),
-                Kind.UNAVAILABLE, "se_error");
+                Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
 
         // One upload and, as its answer was a failure, at most the question whether it landed anyway.
         assertThat(server.apiRequests() - before).isBetween(1L, 2L);
@@ -254,7 +254,7 @@ class HttpStorageElementFaultsTest {
         full.faults().diskFull(true);
 
         assertIngestFailure(() -> preferred.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(500, 4))),
-                Kind.UNAVAILABLE, "se_error");
+                Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
         assertThat(preferred.describe().capacity().availableBytes()).isZero();
 
         StorageElementSelector selector = new StorageElementSelector(
