@@ -13,7 +13,7 @@ final class Codes {
     static final String FORBIDDEN = "se_forbidden";
     static final String REJECTED = "se_rejected";
     static final String WRONG_MODE = "wrong_mode";
-    static final String PIN_MISMATCH = "tls_pin_mismatch";
+    /** A failed TLS handshake, a wrong pin included; {@link HttpStorageElement.TlsFailure} says why. */
     static final String TLS_FAILED = "tls_handshake_failed";
     static final String CIRCUIT_OPEN = "se_circuit_open";
     static final String BUSY = "se_busy";

@@ -327,9 +327,10 @@ class HttpStorageElementFaultsTest {
 
         assertThatThrownBy(() -> element.stat(FileId.random())).isInstanceOfSatisfying(IngestException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-            assertThat(e.code()).isEqualTo("tls_pin_mismatch");
+            assertThat(e.code()).isEqualTo("tls_handshake_failed");
             assertThat(e.getMessage()).contains(settings.id().value()).contains(otherPin);
         });
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> assertThat(failure.reason()).isEqualTo("pin_mismatch"));
         assertThat(server.apiRequests()).as("nothing reaches an element that fails its pin").isZero();
     }
 
@@ -362,7 +363,28 @@ class HttpStorageElementFaultsTest {
         HttpStorageSettings settings = fixtures.settings(server, Mode.EDIT, 0)
                 .withTls(Tls.trusting(otherTrust, TestCertificates.PASSWORD));
 
-        assertIngestFailure(() -> fixtures.element(settings).stat(FileId.random()), Kind.UNAVAILABLE, "tls_handshake_failed");
+        HttpStorageElement element = fixtures.element(settings);
+        assertIngestFailure(() -> element.stat(FileId.random()), Kind.UNAVAILABLE, "tls_handshake_failed");
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> {
+            assertThat(failure.reason()).isEqualTo("unknown_ca");
+            assertThat(failure.message()).contains(element.id().value());
+        });
+        assertThat(element.describe().health()).isEqualTo(Health.UNAVAILABLE);
+    }
+
+    @Test
+    void a_probe_that_fails_its_pin_marks_the_element_unavailable_and_says_why() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        String otherPin = SeFixtures.authority().issueServer().pin();
+        HttpStorageSettings wrong = fixtures.settings(server, Mode.EDIT, 0).withPins(List.of(otherPin));
+        HttpStorageElement element = fixtures.element(wrong);
+
+        assertThat(element.describe().health()).isEqualTo(Health.UNAVAILABLE);
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> assertThat(failure.reason()).isEqualTo("pin_mismatch"));
+
+        HttpStorageElement right = fixtures.element(fixtures.settings(server, Mode.EDIT, 0));
+        assertThat(right.describe().health()).isEqualTo(Health.HEALTHY);
+        assertThat(right.tlsFailure()).isEmpty();
     }
 
     // --- Tokens and roles ---

@@ -11,6 +11,8 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.http.HttpStorageElement.BreakerState;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.storage.http.HttpStorageElement.TlsFailure;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -42,6 +44,7 @@ public final class StatusReport {
     private final CircuitBreakers breakers;
     private final Supplier<TransferCounts> transfers;
     private final Supplier<Map<String, Object>> sagas;
+    private final TlsFailures tlsFailures;
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -60,6 +63,15 @@ public final class StatusReport {
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
             Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas) {
+        this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
+                TlsFailures.NONE);
+    }
+
+    /** @param tlsFailures remote elements whose last TLS handshake failed, shown beside their health */
+    public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
+            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, TlsFailures tlsFailures) {
+        this.tlsFailures = Objects.requireNonNull(tlsFailures, "tlsFailures");
         this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
@@ -92,6 +104,7 @@ public final class StatusReport {
         json.putObject("auth").put("enabled", authEnabled);
         json.set("health", readiness(descriptors).json());
         ArrayNode list = json.putArray("storage_elements");
+        Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         long outstanding = 0;
         for (StorageElementDescriptor descriptor : descriptors) {
             long reserved = reservations.outstandingBytes(descriptor.id());
@@ -110,6 +123,7 @@ public final class StatusReport {
                     .put("percent_used", Math.round(capacity.percentUsed() * 100) / 100.0);
             element.put("reserved_bytes", reserved);
             putCircuitBreaker(element, descriptor);
+            putTlsFailure(element, failures.get(descriptor.id()));
         }
         json.set("capacity", overallCapacity(described));
         json.putObject("reservations").put("outstanding_bytes", outstanding);
@@ -136,12 +150,14 @@ public final class StatusReport {
                 .put("edit", edit)
                 .put("rw", rw);
         ArrayNode list = json.putArray("storage_elements");
+        Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         for (StorageElementDescriptor descriptor : descriptors) {
             ObjectNode element = list.addObject()
                     .put("id", descriptor.id().value())
                     .put("mode", descriptor.mode().wireName())
                     .put("health", descriptor.health().wireName());
             putCircuitBreaker(element, descriptor);
+            putTlsFailure(element, failures.get(descriptor.id()));
         }
         return new Readiness(ready, json);
     }
@@ -161,6 +177,22 @@ public final class StatusReport {
             }
             breaker.changedAt().ifPresent(at -> json.put("changed_at", at.toString()));
         });
+    }
+
+    /** The remote elements whose last TLS handshake failed. */
+    TlsFailures tlsFailures() {
+        return tlsFailures;
+    }
+
+    /** {@code tls}: why the element's last TLS handshake failed; absent while handshakes succeed. */
+    static void putTlsFailure(ObjectNode element, TlsFailure failure) {
+        if (failure != null) {
+            element.putObject("tls")
+                    .put("code", TlsFailure.CODE)
+                    .put("reason", failure.reason())
+                    .put("message", failure.message())
+                    .put("at", failure.at().toString());
+        }
     }
 
     private static long usable(List<StorageElementDescriptor> descriptors, Mode mode) {
