@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Transfers edit → rw: {@code POST /api/v1/files/{id}/transfer} starts one and answers 202 at once,
@@ -189,7 +190,8 @@ public final class TransferRoutes {
             }
             if (!name.equals(TARGET_FIELD)) {
                 throw IngestException.invalid("unknown_field", "the body has an unknown field '" + name + "'; the only one is "
-                        + TARGET_FIELD);
+                        + TARGET_FIELD + (ignorable.isEmpty() ? "" : " (and " + String.join(", ", new TreeSet<>(ignorable))
+                                + " as null)"));
             }
         }
         JsonNode target = json.get(TARGET_FIELD);
