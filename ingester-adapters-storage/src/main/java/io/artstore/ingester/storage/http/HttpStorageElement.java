@@ -399,10 +399,8 @@ public final class HttpStorageElement implements StorageElement {
         } catch (ContentFailed e) {
             throw e.original;
         } catch (IngestException e) {
-            if (Codes.SE_ERROR.equals(e.code()) && part.sentBytes() > 0) {
-                refuseIfFull(part.sentBytes(), e);
-            }
             if (!part.finished()) {
+                refuseIfFull(part.sentBytes(), e);
                 throw e;
             }
             if (part.sentBytes() == 0) {
@@ -415,7 +413,11 @@ public final class HttpStorageElement implements StorageElement {
                 e.addSuppressed(checkFailed);
                 throw e;
             }
-            RemoteFile landed = check.orElseThrow(() -> e);
+            if (check.isEmpty()) {
+                refuseIfFull(part.sentBytes(), e);
+                throw e;
+            }
+            RemoteFile landed = check.get();
             if (!sameContent(landed, part)) {
                 throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
                         + settings.id() + " already holds a different file with id " + fileId, e);
@@ -445,6 +447,9 @@ public final class HttpStorageElement implements StorageElement {
      * until its next probe, so that selection passes it over, and the client hears 507.
      */
     private void refuseIfFull(long sentBytes, IngestException failure) {
+        if (!Codes.SE_ERROR.equals(failure.code()) || sentBytes == 0) {
+            return;
+        }
         Optional<Capacity> now = capacity();
         if (now.isEmpty() || now.get().availableBytes() >= sentBytes) {
             return;
