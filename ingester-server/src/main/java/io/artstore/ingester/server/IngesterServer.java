@@ -51,6 +51,7 @@ import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.SignatureRoutes;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
+import io.artstore.ingester.server.http.TlsFailures;
 import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
@@ -182,6 +183,11 @@ public final class IngesterServer implements AutoCloseable {
         }
         remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
         CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
+        TlsFailures tlsFailures = () -> {
+            Map<StorageElementId, HttpStorageElement.TlsFailure> failures = new LinkedHashMap<>();
+            remote.forEach((id, element) -> element.tlsFailure().ifPresent(failure -> failures.put(id, failure)));
+            return failures;
+        };
         // --- End of remote storage elements.
         StorageElements elements = new StaticStorageElements(elementList);
         FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
@@ -248,7 +254,7 @@ public final class IngesterServer implements AutoCloseable {
 
         ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
         StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog))
+                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
                 .withRegistry(() -> registry.map(AdminFileRegistry::status));
         this.http = HttpApi.create(config.server(),
                 new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,

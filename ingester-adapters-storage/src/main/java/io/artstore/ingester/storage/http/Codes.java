@@ -13,7 +13,7 @@ final class Codes {
     static final String FORBIDDEN = "se_forbidden";
     static final String REJECTED = "se_rejected";
     static final String WRONG_MODE = "wrong_mode";
-    static final String PIN_MISMATCH = "tls_pin_mismatch";
+    /** A failed TLS handshake, a wrong pin included; {@link HttpStorageElement.TlsFailure} says why. */
     static final String TLS_FAILED = "tls_handshake_failed";
     static final String CIRCUIT_OPEN = "se_circuit_open";
     static final String BUSY = "se_busy";
@@ -22,6 +22,8 @@ final class Codes {
     /** The SE answered with something that is not its documented JSON. */
     static final String INVALID_ANSWER = "se_invalid_answer";
     static final String NOT_FOUND = "file_not_found";
+    /** A 500 to an upload that did not fit in the space the SE reports free (the SE itself has no 507). */
+    static final String INSUFFICIENT_STORAGE = "insufficient_storage";
 
     private Codes() {}
 }

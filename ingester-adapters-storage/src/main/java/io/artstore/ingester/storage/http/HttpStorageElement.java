@@ -26,7 +26,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -74,6 +79,32 @@ public final class HttpStorageElement implements StorageElement {
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final Object probeLock = new Object();
     private volatile Probe lastProbe;
+    /** The last failed TLS handshake; null once a call or probe got an answer again. */
+    private volatile TlsFailure tlsFailure;
+
+    /**
+     * A TLS handshake with this element that failed, as operators and clients are told about it.
+     *
+     * @param reason {@code pin_mismatch}, {@code unknown_ca}, {@code certificate_expired}, {@code certificate_invalid},
+     *     {@code hostname_mismatch}, {@code protocol_mismatch} or {@code handshake_failed}
+     * @param message what failed, naming the element and its URL
+     */
+    public record TlsFailure(String reason, String message, Instant at) {
+
+        /** The code of every TLS handshake failure, whatever its reason. */
+        public static final String CODE = Codes.TLS_FAILED;
+
+        public TlsFailure {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** The last TLS handshake with this element that failed, unless a call or probe got an answer since. */
+    public Optional<TlsFailure> tlsFailure() {
+        return Optional.ofNullable(tlsFailure);
+    }
 
     /** What the SE said about itself at one moment. */
     private record Probe(boolean ready, Capacity capacity, Instant takenAt) {}
@@ -194,8 +225,10 @@ public final class HttpStorageElement implements StorageElement {
     private boolean ready() {
         Request request = new Request.Builder().url(url("health/ready")).get().build();
         try (Response response = client.newCall(request).execute()) {
+            tlsFailure = null;
             return response.code() == 200;
         } catch (IOException e) {
+            noteTlsFailure(e);
             LOG.log(Level.DEBUG, "storage element {0}: readiness probe failed: {1}", settings.id(), e.toString());
             return false;
         }
@@ -204,6 +237,7 @@ public final class HttpStorageElement implements StorageElement {
     private Optional<Capacity> capacity() {
         Request request = new Request.Builder().url(url("api/v1/capacity")).get().build();
         try (Response response = client.newCall(request).execute()) {
+            tlsFailure = null;
             if (!response.isSuccessful()) {
                 return Optional.empty();
             }
@@ -211,6 +245,9 @@ public final class HttpStorageElement implements StorageElement {
             return Optional.of(new Capacity(Math.max(0, capacity.path("total").asLong(0)),
                     Math.max(0, capacity.path("used").asLong(0)), Math.max(0, capacity.path("available").asLong(0))));
         } catch (IOException | RuntimeException e) {
+            if (e instanceof IOException io) {
+                noteTlsFailure(io);
+            }
             LOG.log(Level.DEBUG, "storage element {0}: capacity probe failed: {1}", settings.id(), e.toString());
             return Optional.empty();
         }
@@ -363,6 +400,7 @@ public final class HttpStorageElement implements StorageElement {
             throw e.original;
         } catch (IngestException e) {
             if (!part.finished()) {
+                refuseIfFull(part.sentBytes(), e);
                 throw e;
             }
             if (part.sentBytes() == 0) {
@@ -375,7 +413,11 @@ public final class HttpStorageElement implements StorageElement {
                 e.addSuppressed(checkFailed);
                 throw e;
             }
-            RemoteFile landed = check.orElseThrow(() -> e);
+            if (check.isEmpty()) {
+                refuseIfFull(part.sentBytes(), e);
+                throw e;
+            }
+            RemoteFile landed = check.get();
             if (!sameContent(landed, part)) {
                 throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
                         + settings.id() + " already holds a different file with id " + fileId, e);
@@ -397,6 +439,31 @@ public final class HttpStorageElement implements StorageElement {
             removeAfterFailure(fileId, e);
             throw e;
         }
+    }
+
+    /**
+     * The SE answers a full disk with a plain 500, like any other failure; a fresh look at its free space tells
+     * the two apart. When the file (at least {@code sentBytes}) could not have fitted, the element counts as full
+     * until its next probe, so that selection passes it over, and the client hears 507.
+     */
+    private void refuseIfFull(long sentBytes, IngestException failure) {
+        if (!Codes.SE_ERROR.equals(failure.code()) || sentBytes == 0) {
+            return;
+        }
+        Optional<Capacity> now = capacity();
+        if (now.isEmpty() || now.get().availableBytes() >= sentBytes) {
+            return;
+        }
+        Capacity seen = now.get();
+        synchronized (probeLock) {
+            boolean ready = Optional.ofNullable(lastProbe).map(Probe::ready).orElse(true);
+            lastProbe = new Probe(ready, new Capacity(seen.totalBytes(), seen.usedBytes(), 0), clock.instant());
+        }
+        LOG.log(Level.WARNING, "storage element {0} refused an upload of {1} bytes with {2} bytes free; it counts as"
+                + " full until its next probe", settings.id(), sentBytes, seen.availableBytes());
+        throw new IngestException(Kind.INSUFFICIENT_STORAGE, Codes.INSUFFICIENT_STORAGE, "storage element " + settings.id()
+                + " has no room for the file: it failed the upload after " + sentBytes + " bytes and reports "
+                + seen.availableBytes() + " bytes free", failure);
     }
 
     private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
@@ -537,17 +604,18 @@ public final class HttpStorageElement implements StorageElement {
 
     private Response execute(Request request) {
         try {
-            return client.newCall(request).execute();
+            Response response = client.newCall(request).execute();
+            tlsFailure = null;
+            return response;
         } catch (IOException e) {
             throw transportFailure(e);
         }
     }
 
     private IngestException transportFailure(IOException e) {
-        if (e instanceof SSLPeerUnverifiedException && String.valueOf(e.getMessage()).contains("pinning")) {
-            return new IngestException(Kind.UNAVAILABLE, Codes.PIN_MISMATCH, "storage element " + settings.id() + " at "
-                    + settings.url() + " presented a certificate whose public key matches none of its pins "
-                    + settings.pins() + "; check the pins or the element's certificate", e);
+        Optional<TlsFailure> handshake = noteTlsFailure(e);
+        if (handshake.isPresent()) {
+            return new IngestException(Kind.UNAVAILABLE, Codes.TLS_FAILED, handshake.get().message(), e);
         }
         if (e instanceof SSLException) {
             return new IngestException(Kind.UNAVAILABLE, Codes.TLS_FAILED, "TLS with storage element " + settings.id()
@@ -556,6 +624,48 @@ public final class HttpStorageElement implements StorageElement {
         String what = e instanceof InterruptedIOException ? "timed out" : "failed";
         return new IngestException(Kind.UNAVAILABLE, Codes.UNREACHABLE, "the connection to storage element "
                 + settings.id() + " at " + settings.url() + " " + what + ": " + e, e);
+    }
+
+    /** Records a failed TLS handshake, so that health reports and 503 answers can say why the element is out. */
+    private Optional<TlsFailure> noteTlsFailure(IOException e) {
+        if (!(e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException)) {
+            return Optional.empty();
+        }
+        String reason = tlsReason(e);
+        String message = reason.equals("pin_mismatch")
+                ? "storage element " + settings.id() + " at " + settings.url() + " presented a certificate whose public"
+                        + " key matches none of its pins " + settings.pins() + "; check the pins or the element's certificate"
+                : "the TLS handshake with storage element " + settings.id() + " at " + settings.url() + " failed ("
+                        + reason.replace('_', ' ') + ", minimum " + settings.tls().minVersion() + "): " + e.getMessage();
+        TlsFailure failure = new TlsFailure(reason, message, clock.instant());
+        if (tlsFailure == null || !tlsFailure.reason().equals(reason)) {
+            LOG.log(Level.WARNING, message);
+        }
+        tlsFailure = failure;
+        return Optional.of(failure);
+    }
+
+    private static String tlsReason(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof SSLPeerUnverifiedException) {
+            return message.contains("pinning") ? "pin_mismatch" : message.startsWith("Hostname") ? "hostname_mismatch"
+                    : "certificate_invalid";
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {
+                return "certificate_expired";
+            }
+            if (cause instanceof CertPathBuilderException) {
+                return "unknown_ca";
+            }
+            if (cause instanceof CertPathValidatorException) {
+                return "certificate_invalid";
+            }
+        }
+        if (message.contains("protocol_version") || message.contains("No appropriate protocol")) {
+            return "protocol_mismatch";
+        }
+        return "handshake_failed";
     }
 
     private IngestException failure(Response response, String action) {

@@ -116,10 +116,11 @@ class HttpStorageElementFaultsTest {
         long before = server.apiRequests();
 
         assertIngestFailure(() -> element.store(request, new ByteArrayInputStream(randomBytes(300_000, 1))),
-                Kind.UNAVAILABLE, "se_error");
+                Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
 
-        // One upload and, as its answer was a failure, at most the question whether it landed anyway.
-        assertThat(server.apiRequests() - before).isBetween(1L, 2L);
+        // One upload and, as its answer was a failure, at most the question whether it landed anyway and a
+        // fresh look at the free space.
+        assertThat(server.apiRequests() - before).isBetween(1L, 3L);
         server.faults().clear();
         assertThat(element.stat(request.fileId())).isEmpty();
         fixtures.assertNoLeftovers();
@@ -254,7 +255,7 @@ class HttpStorageElementFaultsTest {
         full.faults().diskFull(true);
 
         assertIngestFailure(() -> preferred.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(500, 4))),
-                Kind.UNAVAILABLE, "se_error");
+                Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
         assertThat(preferred.describe().capacity().availableBytes()).isZero();
 
         StorageElementSelector selector = new StorageElementSelector(
@@ -327,9 +328,10 @@ class HttpStorageElementFaultsTest {
 
         assertThatThrownBy(() -> element.stat(FileId.random())).isInstanceOfSatisfying(IngestException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-            assertThat(e.code()).isEqualTo("tls_pin_mismatch");
+            assertThat(e.code()).isEqualTo("tls_handshake_failed");
             assertThat(e.getMessage()).contains(settings.id().value()).contains(otherPin);
         });
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> assertThat(failure.reason()).isEqualTo("pin_mismatch"));
         assertThat(server.apiRequests()).as("nothing reaches an element that fails its pin").isZero();
     }
 
@@ -362,7 +364,28 @@ class HttpStorageElementFaultsTest {
         HttpStorageSettings settings = fixtures.settings(server, Mode.EDIT, 0)
                 .withTls(Tls.trusting(otherTrust, TestCertificates.PASSWORD));
 
-        assertIngestFailure(() -> fixtures.element(settings).stat(FileId.random()), Kind.UNAVAILABLE, "tls_handshake_failed");
+        HttpStorageElement element = fixtures.element(settings);
+        assertIngestFailure(() -> element.stat(FileId.random()), Kind.UNAVAILABLE, "tls_handshake_failed");
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> {
+            assertThat(failure.reason()).isEqualTo("unknown_ca");
+            assertThat(failure.message()).contains(element.id().value());
+        });
+        assertThat(element.describe().health()).isEqualTo(Health.UNAVAILABLE);
+    }
+
+    @Test
+    void a_probe_that_fails_its_pin_marks_the_element_unavailable_and_says_why() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        String otherPin = SeFixtures.authority().issueServer().pin();
+        HttpStorageSettings wrong = fixtures.settings(server, Mode.EDIT, 0).withPins(List.of(otherPin));
+        HttpStorageElement element = fixtures.element(wrong);
+
+        assertThat(element.describe().health()).isEqualTo(Health.UNAVAILABLE);
+        assertThat(element.tlsFailure()).hasValueSatisfying(failure -> assertThat(failure.reason()).isEqualTo("pin_mismatch"));
+
+        HttpStorageElement right = fixtures.element(fixtures.settings(server, Mode.EDIT, 0));
+        assertThat(right.describe().health()).isEqualTo(Health.HEALTHY);
+        assertThat(right.tlsFailure()).isEmpty();
     }
 
     // --- Tokens and roles ---

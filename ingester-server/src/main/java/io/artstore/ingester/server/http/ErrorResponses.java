@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.IngestException;
 import io.javalin.config.RoutesConfig;
@@ -22,7 +23,25 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static void register(RoutesConfig routes) {
-        routes.exception(IngestException.class, (e, ctx) -> send(ctx, e));
+        register(routes, TlsFailures.NONE);
+    }
+
+    /**
+     * @param tlsFailures remote elements whose last TLS handshake failed: a 503 lists them under
+     *     {@code storage_elements}, so that a client learns why no element could take its request
+     */
+    public static void register(RoutesConfig routes, TlsFailures tlsFailures) {
+        routes.exception(IngestException.class, (e, ctx) -> {
+            if (e.kind() == IngestException.Kind.UNAVAILABLE && !tlsFailures.now().isEmpty()) {
+                ObjectNode body = body(e.code(), e.getMessage());
+                ArrayNode elements = body.putArray("storage_elements");
+                tlsFailures.now().forEach((id, failure) -> StatusReport.putTlsFailure(elements.addObject().put("id", id.value()), failure));
+                ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+                Json.send(ctx, status(e.kind()), body);
+            } else {
+                send(ctx, e);
+            }
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             String code = ServerErrorHandler.code(e.getStatus());
             String message = e.getStatus() == 404
@@ -60,7 +79,10 @@ public final class ErrorResponses {
     }
 
     static void send(Context ctx, int status, String code, String message) {
-        ObjectNode body = Json.object().put("code", code).put("message", message).put("detail", message);
-        Json.send(ctx, status, body);
+        Json.send(ctx, status, body(code, message));
+    }
+
+    private static ObjectNode body(String code, String message) {
+        return Json.object().put("code", code).put("message", message).put("detail", message);
     }
 }

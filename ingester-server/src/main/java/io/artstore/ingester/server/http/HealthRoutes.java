@@ -21,6 +21,11 @@ public final class HealthRoutes {
         routes.get("/health/ready", this::ready);
     }
 
+    /** The remote elements whose last TLS handshake failed, for 503 answers. */
+    TlsFailures tlsFailures() {
+        return report.tlsFailures();
+    }
+
     private void live(Context ctx) {
         Json.send(ctx, 200, Json.object().put("status", "alive").put("timestamp", clock.instant().toString()));
     }

@@ -46,7 +46,7 @@ public final class HttpApi {
             transfers.register(config.routes);
             sagas.register(config.routes);
             signatures.register(config.routes);
-            ErrorResponses.register(config.routes);
+            ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }
 }

@@ -189,6 +189,7 @@ public final class StatusPageRenderer {
                     .append("</td><td class=\"text-end\">").append(escape(text(element.path("priority")).orElse(MISSING)))
                     .append("</td><td>").append(badge(health.map(StatusPageRenderer::toneOf).orElse("secondary"), health.orElse("unknown")))
                     .append(circuit.map(state -> " <span class=\"small text-body-secondary\">circuit " + escape(state) + "</span>").orElse(""))
+                    .append(tlsFailure(element.path("tls")))
                     .append("</td><td class=\"capacity\">").append(capacity(element.path("capacity")))
                     .append("</td><td class=\"text-end\">").append(reserved.isPresent() ? humanSize(reserved.getAsLong()) : MISSING)
                     .append("</td></tr>");
@@ -196,6 +197,16 @@ public final class StatusPageRenderer {
         return html.isEmpty()
                 ? "<tr><td class=\"text-center text-body-secondary py-4\" colspan=\"6\">No storage elements reported.</td></tr>"
                 : html.toString();
+    }
+
+    /** Why the element's last TLS handshake failed, with the full message on hover; nothing while handshakes succeed. */
+    private static String tlsFailure(JsonNode tls) {
+        Optional<String> reason = text(tls.path("reason"));
+        if (reason.isEmpty()) {
+            return "";
+        }
+        return "<div class=\"small text-danger tls-failure\" title=\"" + escape(text(tls.path("message")).orElse(""))
+                + "\">TLS handshake failed: " + escape(reason.get().replace('_', ' ')) + "</div>";
     }
 
     /**

@@ -6,11 +6,13 @@ import io.artstore.ingester.core.domain.Capacity;
 import io.artstore.ingester.core.domain.Health;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
+import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.http.HttpStorageElement.BreakerState;
+import io.artstore.ingester.storage.http.HttpStorageElement.TlsFailure;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.registry.RegistryStatus;
 import java.io.IOException;
@@ -45,6 +47,7 @@ public final class StatusReport {
     private final Supplier<TransferCounts> transfers;
     private final Supplier<Map<String, Object>> sagas;
     private final Supplier<Optional<RegistryStatus>> registry;
+    private final TlsFailures tlsFailures;
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -63,12 +66,23 @@ public final class StatusReport {
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
             Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas) {
-        this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas, Optional::empty);
+        this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
+                TlsFailures.NONE);
+    }
+
+    /** @param tlsFailures remote elements whose last TLS handshake failed, shown beside their health */
+    public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
+            Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
+            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, TlsFailures tlsFailures) {
+        this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas, tlsFailures,
+                Optional::empty);
     }
 
     private StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
-            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, Supplier<Optional<RegistryStatus>> registry) {
+            Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, TlsFailures tlsFailures,
+            Supplier<Optional<RegistryStatus>> registry) {
+        this.tlsFailures = Objects.requireNonNull(tlsFailures, "tlsFailures");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.elements = Objects.requireNonNull(elements, "elements");
@@ -85,7 +99,7 @@ public final class StatusReport {
     /** The same report with a {@code registry} section: the file registry outbox's backlog, when there is a registry. */
     public StatusReport withRegistry(Supplier<Optional<RegistryStatus>> status) {
         return new StatusReport(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
-                status);
+                tlsFailures, status);
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -108,6 +122,7 @@ public final class StatusReport {
         json.putObject("auth").put("enabled", authEnabled);
         json.set("health", readiness(descriptors).json());
         ArrayNode list = json.putArray("storage_elements");
+        Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         long outstanding = 0;
         for (StorageElementDescriptor descriptor : descriptors) {
             long reserved = reservations.outstandingBytes(descriptor.id());
@@ -126,6 +141,7 @@ public final class StatusReport {
                     .put("percent_used", Math.round(capacity.percentUsed() * 100) / 100.0);
             element.put("reserved_bytes", reserved);
             putCircuitBreaker(element, descriptor);
+            putTlsFailure(element, failures.get(descriptor.id()));
         }
         json.set("capacity", overallCapacity(described));
         json.putObject("reservations").put("outstanding_bytes", outstanding);
@@ -153,12 +169,14 @@ public final class StatusReport {
                 .put("edit", edit)
                 .put("rw", rw);
         ArrayNode list = json.putArray("storage_elements");
+        Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         for (StorageElementDescriptor descriptor : descriptors) {
             ObjectNode element = list.addObject()
                     .put("id", descriptor.id().value())
                     .put("mode", descriptor.mode().wireName())
                     .put("health", descriptor.health().wireName());
             putCircuitBreaker(element, descriptor);
+            putTlsFailure(element, failures.get(descriptor.id()));
         }
         return new Readiness(ready, json);
     }
@@ -200,6 +218,22 @@ public final class StatusReport {
             }
             breaker.changedAt().ifPresent(at -> json.put("changed_at", at.toString()));
         });
+    }
+
+    /** The remote elements whose last TLS handshake failed. */
+    TlsFailures tlsFailures() {
+        return tlsFailures;
+    }
+
+    /** {@code tls}: why the element's last TLS handshake failed; absent while handshakes succeed. */
+    static void putTlsFailure(ObjectNode element, TlsFailure failure) {
+        if (failure != null) {
+            element.putObject("tls")
+                    .put("code", TlsFailure.CODE)
+                    .put("reason", failure.reason())
+                    .put("message", failure.message())
+                    .put("at", failure.at().toString());
+        }
     }
 
     private static long usable(List<StorageElementDescriptor> descriptors, Mode mode) {

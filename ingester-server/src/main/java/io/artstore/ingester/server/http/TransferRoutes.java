@@ -16,15 +16,22 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Transfers edit → rw: {@code POST /api/v1/files/{id}/transfer} starts one and answers 202 at once,
  * {@code GET /api/v1/transfers/{tx}} tells where it stands. {@code POST /api/v1/finalize/{file_id}} and
- * {@code GET /api/v1/finalize/{tx}/status} are the same with the ArtStore ingester's field names.
+ * {@code GET /api/v1/finalize/{tx}/status} are the same with the ArtStore ingester's fields and status words
+ * (see {@code docs/artstore-compatibility.md}).
  */
 public final class TransferRoutes {
 
     private static final String TARGET_FIELD = "target_storage_element_id";
+    /** Fields the ArtStore ingester's finalize request has and this one does not act on: accepted only as null. */
+    private static final Set<String> FINALIZE_IGNORABLE = Set.of("description", "metadata");
+    /** The progress a transfer reports once its copy is staged on the target (see {@link TransferStatus}). */
+    private static final int STAGED_PROGRESS = 40;
 
     private final TransferRunner transfers;
     private final ConcurrentOperationGuard guard;
@@ -42,7 +49,7 @@ public final class TransferRoutes {
     }
 
     private void transfer(Context ctx) {
-        TransferStatus started = start(ctx);
+        TransferStatus started = start(ctx, Set.of());
         ObjectNode json = Json.object()
                 .put("transaction_id", started.transactionId().toString())
                 .put("file_id", started.fileId().toString())
@@ -53,24 +60,58 @@ public final class TransferRoutes {
         Json.send(ctx, 202, json);
     }
 
+    /** Answers at once, while the transfer runs: {@code finalized_at} and {@code new_storage_path} are null until then. */
     private void finalize(Context ctx) {
-        TransferStatus started = start(ctx);
+        TransferStatus started;
+        try {
+            started = start(ctx, FINALIZE_IGNORABLE);
+        } catch (IngestException e) {
+            if (e.kind() == IngestException.Kind.NOT_FOUND) {
+                throw IngestException.notFound("file_not_in_catalogue", "file " + ctx.pathParam("id") + " is not in this"
+                        + " ingester's catalogue; only files uploaded through an ingester sharing this catalogue can be"
+                        + " finalized here");
+            }
+            throw e;
+        }
         ObjectNode json = Json.object()
                 .put("transaction_id", started.transactionId().toString())
                 .put("file_id", started.fileId().toString())
-                .put("status", started.state().wireName())
+                .put("status", finalizeStatus(started))
+                .put("source_storage_element_id", started.source().value())
+                .put("target_storage_element_id", started.target().value())
+                .put("checksum_verified", started.checksumVerified())
+                .putNull("finalized_at")
+                .putNull("new_storage_path")
+                .putNull("cleanup_scheduled_at")
+                .put("error_message", started.error().orElse(null))
                 .put("message", "transfer of file " + started.fileId() + " from " + started.source().value() + " to "
                         + started.target().value() + " started; follow it at /api/v1/finalize/" + started.transactionId()
                         + "/status");
         Json.send(ctx, 202, json);
     }
 
-    private TransferStatus start(Context ctx) {
+    /**
+     * The ArtStore ingester's status words for a transfer's state: {@code copying} until the copy is staged on the
+     * target, {@code copied} until the target has compared its checksum, {@code verifying} while the commit is
+     * decided and carried out, then {@code completed}; {@code failed} while aborting or when an operator must look,
+     * {@code rolled_back} once aborted.
+     */
+    static String finalizeStatus(TransferStatus status) {
+        return switch (status.state()) {
+            case PREPARING -> status.progressPercent() < STAGED_PROGRESS ? "copying" : "copied";
+            case PREPARED, COMMITTING -> "verifying";
+            case COMMITTED -> "completed";
+            case ABORTING, HEURISTIC -> "failed";
+            case ABORTED -> "rolled_back";
+        };
+    }
+
+    private TransferStatus start(Context ctx, Set<String> ignorable) {
         // A refused start is logged here; a started transfer when it ends.
         OperationLog log = OperationLog.start("transfer");
         try {
             FileId fileId = fileId(ctx);
-            Optional<StorageElementId> target = target(ctx);
+            Optional<StorageElementId> target = target(ctx, ignorable);
             guard.check(fileId, VectorClockHeader.clientClock(ctx));
             TransferStatus started = transfers.submit(fileId, target, VectorClockHeader.requestClock(ctx));
             ctx.header("Location", "/api/v1/transfers/" + started.transactionId());
@@ -96,21 +137,33 @@ public final class TransferRoutes {
                 .put("error", status.error().orElse(null));
     }
 
+    /**
+     * The ArtStore ingester's fields, then this ingester's own: {@code state} (the transfer's exact state),
+     * the elements and {@code checksum_verified}. A failed or rolled-back finalization shows 0 percent, as there.
+     */
     static ObjectNode finalizeStatusJson(TransferStatus status) {
+        String word = finalizeStatus(status);
+        boolean failed = word.equals("failed") || word.equals("rolled_back");
         return Json.object()
                 .put("transaction_id", status.transactionId().toString())
                 .put("file_id", status.fileId().toString())
-                .put("status", status.state().wireName())
-                .put("progress_percent", status.progressPercent())
-                .put("source_se", status.source().value())
-                .put("target_se", status.target().value())
+                .put("status", word)
+                .put("progress_percent", failed ? 0.0 : (double) status.progressPercent())
                 .put("created_at", status.startedAt().toString())
                 .put("completed_at", status.finishedAt().map(Instant::toString).orElse(null))
-                .put("error", status.error().orElse(null));
+                .put("error_message", status.error().orElse(null))
+                .put("state", status.state().wireName())
+                .put("source_storage_element_id", status.source().value())
+                .put("target_storage_element_id", status.target().value())
+                .put("checksum_verified", status.checksumVerified());
     }
 
-    /** The optional JSON body {@code {"target_storage_element_id": "..."}}; an empty body lets the ingester choose. */
-    private static Optional<StorageElementId> target(Context ctx) {
+    /**
+     * The optional JSON body {@code {"target_storage_element_id": "..."}}; an empty body lets the ingester choose.
+     *
+     * @param ignorable fields accepted when null, refused otherwise
+     */
+    private static Optional<StorageElementId> target(Context ctx, Set<String> ignorable) {
         String body = ctx.body();
         if (body.isBlank()) {
             return Optional.empty();
@@ -128,9 +181,17 @@ public final class TransferRoutes {
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
+            if (ignorable.contains(name)) {
+                if (!json.get(name).isNull()) {
+                    throw IngestException.invalid("unsupported_field", "this ingester does not change a file's " + name
+                            + " when it finalizes it; send the request without '" + name + "' (or with null)");
+                }
+                continue;
+            }
             if (!name.equals(TARGET_FIELD)) {
                 throw IngestException.invalid("unknown_field", "the body has an unknown field '" + name + "'; the only one is "
-                        + TARGET_FIELD);
+                        + TARGET_FIELD + (ignorable.isEmpty() ? "" : " (and " + String.join(", ", new TreeSet<>(ignorable))
+                                + " as null)"));
             }
         }
         JsonNode target = json.get(TARGET_FIELD);

@@ -38,6 +38,9 @@ final class UploadForm {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** The admin module's file registry keeps at most this many characters of a description. */
+    static final int MAX_DESCRIPTION_CHARS = 1000;
+
     private final CompressionSettings compression;
     private final boolean signByDefault;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -119,7 +122,7 @@ final class UploadForm {
                 filename,
                 contentType,
                 Uploader.anonymous(),
-                value("description"),
+                description(),
                 value("version"),
                 metadata(),
                 ttlDays(),
@@ -130,8 +133,27 @@ final class UploadForm {
                 bool("sign").orElse(signByDefault));
     }
 
+    private Optional<String> description() {
+        Optional<String> description = value("description");
+        description.ifPresent(text -> {
+            if (text.codePointCount(0, text.length()) > MAX_DESCRIPTION_CHARS) {
+                throw IngestException.invalid("invalid_description", "description has "
+                        + text.codePointCount(0, text.length()) + " characters; ArtStore keeps at most " + MAX_DESCRIPTION_CHARS);
+            }
+        });
+        return description;
+    }
+
     private Optional<CompressionAlgorithm> compression() {
         Optional<Boolean> compress = bool("compress");
+        // ArtStore's ingester also knows the word "none": no compression, as when the field is absent.
+        if (value("compression_algorithm").filter(text -> text.equalsIgnoreCase("none")).isPresent()) {
+            if (compress.orElse(false)) {
+                throw IngestException.invalid("conflicting_compression",
+                        "compress is on but compression_algorithm is 'none'; send one of them");
+            }
+            return Optional.empty();
+        }
         Optional<CompressionAlgorithm> algorithm = value("compression_algorithm").map(text -> {
             try {
                 return CompressionAlgorithm.parse(text);

@@ -185,6 +185,8 @@ class StatusPageBrowserIT {
         ObjectNode archive = element("<i>archive</i>", "ar", 5, "degraded", "https://se.example/<b>not bold</b>?a=1&b=2",
                 7_654_321_987L, 1_234_567L, 7_653_087_420L, 0.02, 1_536);
         archive.putObject("circuit_breaker").put("state", "half_open");
+        archive.putObject("tls").put("code", "tls_handshake_failed").put("reason", "unknown_ca")
+                .put("message", "<b>PKIX</b> path \"building\" failed & more").put("at", "2026-11-26T00:04:00Z");
         rich.withArrayProperty("storage_elements").add(archive).addObject().put("id", "remote-without-capacity");
         rich.withObjectProperty("configuration").put("banner", "<script>alert('x')</script> \"quoted\" & more")
                 .putNull("proxy").putArray("peers");

@@ -75,16 +75,16 @@ class StorageRefusalsTest {
     @Test
     void a_507_names_the_size_of_the_file_not_the_length_of_the_request() {
         Multipart declared = Multipart.form().field("target_mode", "edit").field("file_size", String.valueOf(QUOTA + 1))
-                .field("description", "d".repeat(2000)).file("a.bin", Content.random(QUOTA + 1));
+                .field("version", "d".repeat(2000)).file("a.bin", Content.random(QUOTA + 1));
         assertThat(refused(declared, 507, "insufficient_storage").json().path("message").asText())
                 .contains((QUOTA + 1) + " bytes").doesNotContain(String.valueOf(declared.bytes().length));
 
-        Multipart spooled = Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("description", "d".repeat(2000))
+        Multipart spooled = Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("version", "d".repeat(2000))
                 .field("target_mode", "edit");
         assertThat(refused(spooled, 507, "insufficient_storage").json().path("message").asText())
                 .contains((QUOTA + 1) + " bytes").doesNotContain(String.valueOf(spooled.bytes().length));
 
-        Multipart streamed = Multipart.form().field("target_mode", "edit").field("description", "d".repeat(2000))
+        Multipart streamed = Multipart.form().field("target_mode", "edit").field("version", "d".repeat(2000))
                 .file("a.bin", Content.random(QUOTA + 1));
         assertThat(refused(streamed, 507, "insufficient_storage").json().path("message").asText())
                 .doesNotContain(String.valueOf(streamed.bytes().length));
@@ -94,7 +94,7 @@ class StorageRefusalsTest {
     void a_streamed_file_that_fits_is_taken_though_its_request_is_longer_than_the_room() {
         long free = server.status().path("storage_elements").path(0).path("capacity").path("available").asLong();
         byte[] content = Content.random((int) free - 1000);
-        Multipart form = Multipart.form().field("target_mode", "edit").field("description", "d".repeat(1500))
+        Multipart form = Multipart.form().field("target_mode", "edit").field("version", "d".repeat(1500))
                 .file("most.bin", content);
         assertThat(form.bytes().length).isGreaterThan((int) free);
 

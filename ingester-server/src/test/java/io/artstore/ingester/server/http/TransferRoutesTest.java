@@ -92,8 +92,18 @@ class TransferRoutesTest {
 
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         JsonNode json = accepted.json();
-        assertThat(json.fieldNames()).toIterable().containsExactlyInAnyOrder("transaction_id", "file_id", "status", "message");
+        assertThat(json.fieldNames()).toIterable().containsExactlyInAnyOrder("transaction_id", "file_id", "status",
+                "source_storage_element_id", "target_storage_element_id", "checksum_verified", "finalized_at",
+                "new_storage_path", "cleanup_scheduled_at", "error_message", "message");
         assertThat(json.path("file_id").asText()).isEqualTo(fileId);
+        assertThat(json.path("status").asText()).isIn("copying", "copied", "verifying", "completed");
+        assertThat(json.path("source_storage_element_id").asText()).isEqualTo("local-edit");
+        assertThat(json.path("target_storage_element_id").asText()).isEqualTo("local-rw");
+        assertThat(json.path("checksum_verified").isBoolean()).isTrue();
+        assertThat(json.path("finalized_at").isNull()).isTrue();
+        assertThat(json.path("new_storage_path").isNull()).isTrue();
+        assertThat(json.path("cleanup_scheduled_at").isNull()).isTrue();
+        assertThat(json.path("error_message").isNull()).isTrue();
         assertThat(json.path("message").asText()).contains(fileId);
         String tx = json.path("transaction_id").asText();
         steps.awaitEnd(tx);
@@ -103,14 +113,50 @@ class TransferRoutesTest {
         assertThat(status.status()).isEqualTo(200);
         JsonNode body = status.json();
         assertThat(body.fieldNames()).toIterable().containsExactlyInAnyOrder("transaction_id", "file_id", "status",
-                "progress_percent", "source_se", "target_se", "created_at", "completed_at", "error");
+                "progress_percent", "created_at", "completed_at", "error_message", "state", "source_storage_element_id",
+                "target_storage_element_id", "checksum_verified");
         assertThat(body.path("transaction_id").asText()).isEqualTo(tx);
-        assertThat(body.path("status").asText()).isEqualTo("committed");
-        assertThat(body.path("progress_percent").asInt()).isEqualTo(100);
-        assertThat(body.path("source_se").asText()).isEqualTo("local-edit");
-        assertThat(body.path("target_se").asText()).isEqualTo("local-rw");
+        assertThat(body.path("status").asText()).isEqualTo("completed");
+        assertThat(body.path("state").asText()).isEqualTo("committed");
+        assertThat(body.path("progress_percent").isDouble()).isTrue();
+        assertThat(body.path("progress_percent").asDouble()).isEqualTo(100.0);
+        assertThat(body.path("source_storage_element_id").asText()).isEqualTo("local-edit");
+        assertThat(body.path("target_storage_element_id").asText()).isEqualTo("local-rw");
+        assertThat(body.path("checksum_verified").asBoolean()).isTrue();
+        assertThat(body.path("created_at").isTextual()).isTrue();
         assertThat(body.path("completed_at").isTextual()).isTrue();
-        assertThat(body.path("error").isNull()).isTrue();
+        assertThat(body.path("error_message").isNull()).isTrue();
+    }
+
+    @Test
+    void the_finalize_alias_takes_the_artstore_request_fields() {
+        String fileId = steps.uploadToEdit("fields.bin", Content.random(300)).path("file_id").asText();
+        String path = "/api/v1/finalize/" + fileId;
+
+        Reply described = steps.post(path, "{\"description\":\"final\"}", Optional.empty());
+        assertThat(described.status()).as(described.toString()).isEqualTo(400);
+        assertThat(described.code()).isEqualTo("unsupported_field");
+        assertThat(steps.post(path, "{\"metadata\":{\"a\":1}}", Optional.empty()).code()).isEqualTo("unsupported_field");
+        assertThat(steps.post(path, "{\"other\":1}", Optional.empty()).code()).isEqualTo("unknown_field");
+
+        Reply accepted = steps.post(path, "{\"target_storage_element_id\":\"local-rw\",\"description\":null,\"metadata\":null}",
+                Optional.empty());
+
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        assertThat(server.get("/api/v1/finalize/" + accepted.json().path("transaction_id").asText() + "/status").status())
+                .isEqualTo(200);
+        steps.awaitEnd(accepted.json().path("transaction_id").asText());
+    }
+
+    @Test
+    void finalizing_a_file_already_on_an_rw_element_is_refused_with_409() {
+        Reply upload = server.upload("?retention_policy=permanent", Multipart.form().file("final.bin", Content.random(200)));
+        assertThat(upload.status()).as(upload.toString()).isEqualTo(201);
+
+        Reply reply = steps.post("/api/v1/finalize/" + upload.json().path("file_id").asText(), "", Optional.empty());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(409);
+        assertThat(reply.code()).isEqualTo("wrong_mode");
     }
 
     @Test
@@ -125,7 +171,9 @@ class TransferRoutesTest {
 
         Reply aliasUnknown = steps.post("/api/v1/finalize/" + UUID.randomUUID(), "", Optional.empty());
         assertThat(aliasUnknown.status()).isEqualTo(404);
-        assertThat(aliasUnknown.code()).isEqualTo("file_not_found");
+        assertThat(aliasUnknown.code()).isEqualTo("file_not_in_catalogue");
+        assertThat(aliasUnknown.json().path("message").asText()).contains("catalogue");
+        assertThat(steps.post("/api/v1/finalize/not-a-uuid", "", Optional.empty()).code()).isEqualTo("invalid_file_id");
     }
 
     @Test

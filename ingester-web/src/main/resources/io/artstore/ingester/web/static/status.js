@@ -353,6 +353,13 @@
         healthCell.appendChild(document.createTextNode(" "));
         healthCell.appendChild(el("span", "small text-body-secondary", ["circuit " + circuit]));
       }
+      var tls = field(element, "tls");
+      var tlsReason = text(field(tls, "reason"));
+      if (tlsReason !== null) {
+        var tlsNote = el("div", "small text-danger tls-failure", ["TLS handshake failed: " + tlsReason.replace(/_/g, " ")]);
+        tlsNote.title = text(field(tls, "message")) || "";
+        healthCell.appendChild(tlsNote);
+      }
       return el("tr", null, [
         el("td", null, [
           el("div", "fw-semibold", [text(field(element, "id")) || MISSING]),
