@@ -18,7 +18,6 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.service.AddFileService;
-import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
 import io.artstore.ingester.core.testing.FileSagas;
 import io.artstore.ingester.core.transfer.TransactionId;
@@ -31,7 +30,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +69,7 @@ class RemoteElementsThroughServicesTest {
     }
 
     @Test
-    void a_transfer_moves_the_file_and_its_signature_from_the_edit_se_to_the_rw_se() throws IOException {
+    void a_transfer_moves_the_file_from_the_edit_se_to_the_rw_se_with_its_complete_metadata() throws IOException {
         SeededFile file = fixture.seed("north wall.pdf");
 
         TransactionId id = fixture.coordinator().begin(file.fileId(), Optional.empty());
@@ -80,15 +78,18 @@ class RemoteElementsThroughServicesTest {
         assertThat(fixture.assertConsistent(file)).isSameAs(fixture.rw);
         FileAttributes moved = fixture.catalog.find(file.fileId()).orElseThrow().attributes();
         assertThat(Files.readAllBytes(dataFile(remote.rw, moved))).isEqualTo(file.content());
-        JsonNode ingester = attributes(remote.rw, moved).path("metadata").path("ingester");
+        JsonNode metadata = attributes(remote.rw, moved).path("metadata");
+        JsonNode ingester = metadata.path("ingester");
         assertThat(ingester.path("retention_policy").asText()).isEqualTo("permanent");
-        assertThat(ingester.path("staging").asText()).isEqualTo("published");
-        assertThat(Base64.getDecoder().decode(ingester.path("sidecars").path(TransferCoordinator.SIGNATURE_SUFFIX).asText()))
-                .isEqualTo(file.signature().orElseThrow());
+        assertThat(ingester.path("original_size").asLong()).isEqualTo(file.content().length);
+        assertThat(metadata.path("project").asText()).as("the client's metadata, from the catalogue").isEqualTo("north-wing");
+        assertThat(moved.metadata()).as("the catalogue keeps what the SE cannot return")
+                .isEqualTo(SeFixtures.attrMetadata(remote.rw.dataFolder(), file.fileId()));
+        assertThat(moved.createdByUsername()).isEqualTo("restorer");
         assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).hasSize(2);
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder())).isEmpty();
-        assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/2.0");
-        assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/2.0");
+        assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/1.1");
+        assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/1.1");
         remote.assertNoLeftovers();
     }
 
@@ -101,7 +102,7 @@ class RemoteElementsThroughServicesTest {
 
         assertThat(fixture.edit.underlying()).isNotSameAs(before).isInstanceOf(HttpStorageElement.class);
         assertThat(fixture.edit.bytes(file.fileId())).hasValue(file.content());
-        assertThat(fixture.edit.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().orElseThrow());
+        assertThat(fixture.edit.stat(file.fileId()).map(FileAttributes::checksum)).contains(file.checksum());
     }
 
     @Test

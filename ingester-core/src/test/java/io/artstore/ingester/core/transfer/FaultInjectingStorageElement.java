@@ -169,6 +169,11 @@ public final class FaultInjectingStorageElement implements StorageElement {
     }
 
     @Override
+    public boolean keepsSidecars() {
+        return element.keepsSidecars();
+    }
+
+    @Override
     public boolean deleteSidecar(FileId fileId, String suffix) {
         return faults.around(name + ".deleteSidecar", () -> element.deleteSidecar(fileId, suffix));
     }

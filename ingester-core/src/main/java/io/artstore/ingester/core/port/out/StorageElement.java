@@ -47,6 +47,14 @@ public interface StorageElement {
     // --- Files kept beside a stored file, such as its detached signature ---
 
     /**
+     * Whether this element keeps files beside a stored file. One that does not (a remote SE, whose metadata is
+     * written once and cannot be read back) refuses {@link #writeSidecar}, finds none and deletes none.
+     */
+    default boolean keepsSidecars() {
+        return true;
+    }
+
+    /**
      * Writes a small file beside the stored file, named {@code <storage_filename><suffix>}, replacing any
      * earlier one; durable when the call returns. Elements that cannot keep separate files keep it in the
      * file's metadata.
@@ -80,6 +88,11 @@ public interface StorageElement {
      */
     FileAttributes publishStaged(FileId fileId);
 
-    /** Removes a staged copy; idempotent; true when this call removed one. Never touches stored files. */
+    /**
+     * Removes a staged copy; idempotent; true when this call removed one. Elements that stage natively never
+     * touch stored files here; elements that emulate staging by uploading (remote SEs) cannot tell a staged copy
+     * from a stored file and remove the copy under the id, so callers call this only for a copy their own durable
+     * record says they uploaded, or may have uploaded.
+     */
     boolean discardStaged(FileId fileId);
 }
