@@ -22,7 +22,6 @@ final class Codes {
     /** The SE answered with something that is not its documented JSON. */
     static final String INVALID_ANSWER = "se_invalid_answer";
     static final String NOT_FOUND = "file_not_found";
-    static final String NO_SIDECARS = "sidecars_unsupported";
 
     private Codes() {}
 }

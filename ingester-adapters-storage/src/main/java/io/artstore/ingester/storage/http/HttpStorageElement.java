@@ -10,14 +10,19 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.domain.Uploader;
+import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.storage.http.HttpStorageSettings.ServiceAccount;
 import io.artstore.ingester.storage.http.HttpStorageSettings.StaticToken;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +31,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.HttpUrl;
@@ -61,6 +68,7 @@ public final class HttpStorageElement implements StorageElement {
     private static final System.Logger LOG = System.getLogger(HttpStorageElement.class.getName());
     private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
+    private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
 
     private final HttpStorageSettings settings;
     private final OkHttpClient client;
@@ -240,34 +248,76 @@ public final class HttpStorageElement implements StorageElement {
         });
     }
 
+    /** Also deletes the file's signature, kept as a file of its own ({@link #writeSidecar}); first, as it names the file. */
     @Override
     public boolean delete(FileId fileId) {
         requireMode(settings.mode().allowsDelete(), "delete files from");
         uploaded.remove(fileId);
+        deleteCopy(sidecarId(fileId, DetachedSignature.SIDECAR_SUFFIX));
         return deleteCopy(fileId);
     }
 
-    // --- Sidecars: the SE keeps no side files and its metadata cannot be read back ---
+    // --- Sidecars: files of their own on the SE, as it keeps no side files ---
 
+    /**
+     * A sidecar is a stored file of its own whose id follows from the file's id and the suffix, so that it is known
+     * before it is written (the file's metadata names it) and found again without any record.
+     */
     @Override
-    public boolean keepsSidecars() {
-        return false;
+    public Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        return Optional.of(sidecarId(fileId, suffix));
     }
 
+    static FileId sidecarId(FileId fileId, String suffix) {
+        return new FileId(UUID.nameUUIDFromBytes(("artstore-sidecar:" + fileId + suffix).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Uploads the sidecar as a file named {@code <original_filename><suffix>} whose metadata records the file it
+     * belongs to ({@code ingester.sidecar_of}); an earlier one with other bytes is removed first.
+     */
     @Override
     public void writeSidecar(FileId fileId, String suffix, byte[] content) {
-        throw IngestException.conflict(Codes.NO_SIDECARS, "storage element " + settings.id() + " keeps no files beside"
-                + " a stored file, and a metadata PATCH would replace the file's whole metadata");
+        requireSidecarSuffix(suffix);
+        Objects.requireNonNull(content, "content");
+        requireMode(settings.mode().allowsAdd(), "write files beside stored files on");
+        FileAttributes file = stat(fileId).orElseThrow(() -> notStored(fileId));
+        FileId sidecar = sidecarId(fileId, suffix);
+        Map<String, Object> metadata = Map.of(StoredContent.METADATA_KEY, Map.of("sidecar_of", fileId.toString(), "suffix", suffix));
+        StoreRequest request = new StoreRequest(sidecar, file.originalFilename() + suffix, OCTET_STREAM.toString(),
+                new Uploader(file.createdById(), file.createdByUsername(), file.createdByFullname()), Optional.empty(),
+                Optional.empty(), clock.instant(), () -> metadata);
+        try {
+            upload(request, new ByteArrayInputStream(content));
+        } catch (IngestException e) {
+            if (!Codes.FILE_EXISTS.equals(e.code())) {
+                throw e;
+            }
+            deleteCopy(sidecar);
+            upload(request, new ByteArrayInputStream(content));
+        } finally {
+            uploaded.remove(sidecar);
+        }
     }
 
     @Override
     public Optional<byte[]> readSidecar(FileId fileId, String suffix) {
-        return Optional.empty();
+        requireSidecarSuffix(suffix);
+        return open(sidecarId(fileId, suffix)).map(in -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
     }
 
+    /** DELETE on an {@code edit} SE, the GC delete on the others. */
     @Override
     public boolean deleteSidecar(FileId fileId, String suffix) {
-        return false;
+        requireSidecarSuffix(suffix);
+        return deleteCopy(sidecarId(fileId, suffix));
     }
 
     // --- Staging, emulated: the copy is uploaded; the caller's durable record says it is staged ---
@@ -603,6 +653,14 @@ public final class HttpStorageElement implements StorageElement {
         if (!allowed) {
             throw IngestException.conflict(Codes.WRONG_MODE, "storage element " + settings.id() + " is in mode '"
                     + settings.mode().wireName() + "', which does not allow to " + action + " it");
+        }
+    }
+
+    private static void requireSidecarSuffix(String suffix) {
+        Objects.requireNonNull(suffix, "suffix");
+        if (!SIDECAR_SUFFIX.matcher(suffix).matches() || suffix.equals(".attr.json")) {
+            throw IngestException.invalid("invalid_sidecar_suffix", "a sidecar suffix is a dot and up to two short"
+                    + " words of letters, digits, '-' or '_' such as '.sig', and not '.attr.json'; got '" + suffix + "'");
         }
     }
 

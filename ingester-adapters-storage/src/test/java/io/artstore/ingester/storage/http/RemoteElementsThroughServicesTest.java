@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.http;
 
+import java.util.Map;
 import static io.artstore.ingester.core.testing.AddFileCommandBuilder.anAddFileCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,7 +70,8 @@ class RemoteElementsThroughServicesTest {
     }
 
     @Test
-    void a_transfer_moves_the_file_from_the_edit_se_to_the_rw_se_with_its_complete_metadata() throws IOException {
+    void a_transfer_moves_the_file_and_its_signature_file_from_the_edit_se_to_the_rw_se_with_complete_metadata()
+            throws IOException {
         SeededFile file = fixture.seed("north wall.pdf");
 
         TransactionId id = fixture.coordinator().begin(file.fileId(), Optional.empty());
@@ -86,7 +88,12 @@ class RemoteElementsThroughServicesTest {
         assertThat(moved.metadata()).as("the catalogue keeps what the SE cannot return")
                 .isEqualTo(SeFixtures.attrMetadata(remote.rw.dataFolder(), file.fileId()));
         assertThat(moved.createdByUsername()).isEqualTo("restorer");
-        assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).hasSize(2);
+        assertThat(fixture.rw.sidecar(file.fileId(), ".sig")).hasValue(file.signature().orElseThrow());
+        FileId signatureFile = HttpStorageElement.sidecarId(file.fileId(), ".sig");
+        assertThat(SeFixtures.attrMetadata(remote.rw.dataFolder(), signatureFile))
+                .as("the signature file records the file it signs")
+                .isEqualTo(Map.of("ingester", Map.of("sidecar_of", file.fileId().toString(), "suffix", ".sig")));
+        assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).as("the file, its signature, their attr.json").hasSize(4);
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder())).isEmpty();
         assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/1.1");
         assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/1.1");
@@ -103,6 +110,7 @@ class RemoteElementsThroughServicesTest {
         assertThat(fixture.edit.underlying()).isNotSameAs(before).isInstanceOf(HttpStorageElement.class);
         assertThat(fixture.edit.bytes(file.fileId())).hasValue(file.content());
         assertThat(fixture.edit.stat(file.fileId()).map(FileAttributes::checksum)).contains(file.checksum());
+        assertThat(fixture.edit.sidecar(file.fileId(), ".sig")).hasValue(file.signature().orElseThrow());
     }
 
     @Test

@@ -248,9 +248,8 @@ public final class AddFileSaga {
         return data;
     }
 
-    /** Only on elements that keep side files; a remote SE keeps none (its metadata carries the signature's facts). */
     private Data writeSignature(Data data) {
-        if (data.sign() && element(data.element().orElseThrow()).keepsSidecars()) {
+        if (data.sign()) {
             DetachedSignature signature = data.signature().orElseThrow(() -> broken(data, "no signature"));
             element(data.element().orElseThrow()).writeSidecar(data.fileId(), DetachedSignature.SIDECAR_SUFFIX, signature.der());
         }

@@ -448,10 +448,9 @@ public final class TransferCoordinator {
         return completed(begun, Step.TARGET_PUBLISHED);
     }
 
-    /** A target that keeps no side files (a remote SE) gets none. */
     private Signal copySignature(Begun begun) {
         Optional<byte[]> signature = element(begun.source()).readSidecar(begun.fileId(), SIGNATURE_SUFFIX);
-        if (signature.isPresent() && element(begun.target()).keepsSidecars()) {
+        if (signature.isPresent()) {
             try {
                 element(begun.target()).writeSidecar(begun.fileId(), SIGNATURE_SUFFIX, signature.get());
             } catch (IngestException e) {

@@ -169,8 +169,8 @@ public final class FaultInjectingStorageElement implements StorageElement {
     }
 
     @Override
-    public boolean keepsSidecars() {
-        return element.keepsSidecars();
+    public Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        return element.sidecarFileId(fileId, suffix);
     }
 
     @Override

@@ -139,8 +139,7 @@ public final class TransferFixture {
                 new Uploader("u-42", "restorer", Optional.of("Ada Restorer")), Optional.of("survey"), Optional.of("v2"),
                 UPLOADED_AT, () -> metadata);
         FileAttributes attributes = edit.store(request, new ByteArrayInputStream(content));
-        // Elements that keep no side files (remote SEs) have no signature file to carry.
-        Optional<byte[]> signature = signed && edit.keepsSidecars()
+        Optional<byte[]> signature = signed
                 ? Optional.of(("signature of " + fileId).getBytes(StandardCharsets.US_ASCII))
                 : Optional.empty();
         signature.ifPresent(bytes -> edit.writeSidecar(fileId, TransferCoordinator.SIGNATURE_SUFFIX, bytes));

@@ -47,11 +47,12 @@ public interface StorageElement {
     // --- Files kept beside a stored file, such as its detached signature ---
 
     /**
-     * Whether this element keeps files beside a stored file. One that does not (a remote SE, whose metadata is
-     * written once and cannot be read back) refuses {@link #writeSidecar}, finds none and deletes none.
+     * The id under which this element keeps a file beside a stored file as a stored file of its own (a remote SE,
+     * which keeps no side files, does); empty where it lies beside the file under the file's own name (local
+     * elements). Known before the sidecar is written, so that the file's metadata can name it.
      */
-    default boolean keepsSidecars() {
-        return true;
+    default Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        return Optional.empty();
     }
 
     /**

@@ -326,14 +326,6 @@ public abstract class StorageElementContract {
     void a_sidecar_is_written_read_replaced_and_deleted() {
         StorageElement element = newElement(Mode.RW);
         FileId fileId = storeSome(element);
-        if (!element.keepsSidecars()) {
-            assertIngestFailure(() -> element.writeSidecar(fileId, ".sig", bytes("first")), Kind.CONFLICT, "sidecars_unsupported");
-            assertThat(element.readSidecar(fileId, ".sig")).isEmpty();
-            assertThat(element.deleteSidecar(fileId, ".sig")).isFalse();
-            assertThat(element.stat(fileId)).isPresent();
-            assertNoLeftovers();
-            return;
-        }
 
         element.writeSidecar(fileId, ".sig", bytes("first"));
         assertThat(element.readSidecar(fileId, ".sig")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("first")));
@@ -353,9 +345,7 @@ public abstract class StorageElementContract {
         StorageElement element = newElement(Mode.EDIT);
         FileId unknown = FileId.random();
 
-        assertIngestFailure(() -> element.writeSidecar(unknown, ".sig", bytes("x")),
-                element.keepsSidecars() ? Kind.NOT_FOUND : Kind.CONFLICT,
-                element.keepsSidecars() ? "file_not_found" : "sidecars_unsupported");
+        assertIngestFailure(() -> element.writeSidecar(unknown, ".sig", bytes("x")), Kind.NOT_FOUND, "file_not_found");
         assertThat(element.readSidecar(unknown, ".sig")).isEmpty();
         assertThat(element.deleteSidecar(unknown, ".sig")).isFalse();
     }
@@ -364,9 +354,7 @@ public abstract class StorageElementContract {
     void deleting_a_file_deletes_its_sidecars() {
         StorageElement element = newElement(Mode.EDIT);
         FileId fileId = storeSome(element);
-        if (element.keepsSidecars()) {
-            element.writeSidecar(fileId, ".sig", bytes("signature"));
-        }
+        element.writeSidecar(fileId, ".sig", bytes("signature"));
 
         element.delete(fileId);
 
