@@ -115,11 +115,18 @@ class RemoteElementsThroughServicesTest {
 
     @Test
     void an_added_file_lands_on_the_edit_se_and_a_delete_removes_it_there() throws IOException {
+        fixture.edit.describe();
+        remote.edit.clearFileRequests();
         AddedFile added = add.add(anAddFileCommand().originalFilename("survey.txt").metadata("case", "A-17").build(),
                 new ByteArrayInputStream(CONTENT));
 
         FileId fileId = added.entry().fileId();
         FileAttributes stored = added.entry().attributes();
+        assertThat(remote.edit.fileRequests()).as("the add saga's calls to the SE")
+                .containsExactly("POST /api/v1/files/upload", "PATCH /api/v1/files/" + fileId);
+        assertThat(Json.read(new String(Json.write(stored.metadata()), StandardCharsets.UTF_8))).as("the catalogue holds exactly what the SE's attr.json holds")
+                .isEqualTo(Json.read(new String(Json.write(SeFixtures.attrMetadata(remote.edit.dataFolder(), fileId)), StandardCharsets.UTF_8)));
+        assertThat(stored.content().originalSize()).isEqualTo(CONTENT.length);
         assertThat(added.entry().elementId()).isEqualTo(TransferFixture.EDIT_ID);
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder()))
                 .containsExactlyInAnyOrder(dataFile(remote.edit, stored), attributesFile(remote.edit, stored));
