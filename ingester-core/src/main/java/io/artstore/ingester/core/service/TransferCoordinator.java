@@ -340,6 +340,7 @@ public final class TransferCoordinator {
                 targetCopies.remove(begun.transactionId());
                 return Signal.PROCEED;
             } else if (decision instanceof TransferDecision.Heuristic heuristic) {
+                targetCopies.remove(begun.transactionId());
                 unlock(begun);
                 log.append(new TransactionRecord.Ended(begun.transactionId(), TransferState.HEURISTIC,
                         Optional.of(heuristic.reason()), clock.instant()));
