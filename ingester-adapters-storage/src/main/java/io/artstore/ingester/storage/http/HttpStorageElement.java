@@ -76,7 +76,7 @@ public final class HttpStorageElement implements StorageElement {
     private final BearerTokens tokens;
     private final ElementPolicies policies;
     private final Clock clock;
-    /** Copies this process uploaded and has not yet published, discarded or deleted: publishing needs no call. */
+    /** Copies this process staged and has not yet published, discarded or deleted: publishing needs no call. */
     private final Map<FileId, FileAttributes> uploaded = new ConcurrentHashMap<>();
     private final Object probeLock = new Object();
     private volatile Probe lastProbe;
@@ -296,8 +296,6 @@ public final class HttpStorageElement implements StorageElement {
             }
             deleteCopy(sidecar);
             upload(request, new ByteArrayInputStream(content));
-        } finally {
-            uploaded.remove(sidecar);
         }
     }
 
@@ -329,7 +327,9 @@ public final class HttpStorageElement implements StorageElement {
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
-        return upload(request, content);
+        FileAttributes staged = upload(request, content);
+        uploaded.put(request.fileId(), staged);
+        return staged;
     }
 
     /** The copy under the id, whatever uploaded it: the SE cannot tell a staged copy from a stored file. */
@@ -416,10 +416,8 @@ public final class HttpStorageElement implements StorageElement {
                         + ", but " + part.sentBytes() + " bytes with SHA-256 " + part.checksum() + " were sent");
             }
             Map<String, Object> metadata = request.metadata().get();
-            FileAttributes stored = RemoteFile.asUploaded(patchMetadata(fileId, metadata)
+            return RemoteFile.asUploaded(patchMetadata(fileId, metadata)
                     .orElseGet(() -> find(fileId).orElseThrow(() -> vanished(fileId))), request, metadata);
-            uploaded.put(fileId, stored);
-            return stored;
         } catch (RuntimeException e) {
             removeAfterFailure(fileId, e);
             throw e;

@@ -477,6 +477,18 @@ class HttpStorageElementFaultsTest {
     }
 
     @Test
+    void only_staged_copies_are_remembered_so_a_stored_file_removed_elsewhere_is_not_reported_staged() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        HttpStorageElement other = fixtures.element(server, Mode.EDIT);
+        FileId fileId = storeSome(element);
+
+        assertThat(other.delete(fileId)).isTrue();
+
+        assertThat(element.staged(fileId)).isEmpty();
+    }
+
+    @Test
     void a_full_disk_is_a_500_with_the_ses_detail_and_leaves_nothing() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
