@@ -199,6 +199,11 @@ public final class CrashPointMain {
         }
 
         @Override
+        public Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+            return delegate.sidecarFileId(fileId, suffix);
+        }
+
+        @Override
         public Optional<FileAttributes> staged(FileId fileId) {
             return delegate.staged(fileId);
         }

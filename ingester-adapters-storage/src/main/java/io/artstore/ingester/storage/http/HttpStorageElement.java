@@ -7,16 +7,22 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Health;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.domain.Uploader;
+import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.storage.http.HttpStorageSettings.ServiceAccount;
 import io.artstore.ingester.storage.http.HttpStorageSettings.StaticToken;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -44,10 +52,10 @@ import okhttp3.Response;
 /**
  * An ArtStore storage element reached over its HTTP API (see {@code docs/http-storage-element.md}).
  *
- * <p>The SE has no side files and no staging, so this adapter keeps both inside the file's metadata, under
- * {@code metadata.ingester}: sidecars as base64 in {@code sidecars.<suffix>}, and {@code staging} =
- * {@code staged} for a copy uploaded by {@link #stage} and not yet published. {@link #stat}, {@link #open} and
- * {@link #delete} treat a staged copy as absent; {@link #publishStaged} flips the mark to {@code published}.
+ * <p>The SE's {@code metadata} is write-only (no answer carries it) and a PATCH replaces it whole, so this
+ * adapter writes it once per file, complete, right after the upload, and never reads it back: what the
+ * ingester must read back lives in its own catalogue. The SE has no staging either; a staged copy is an
+ * uploaded copy that the caller's durable record calls staged, and no mark is left on the SE.
  *
  * <p>Every call runs through this element's retry, circuit breaker and bulkhead; only idempotent calls are
  * retried, and an upload only while none of its content was read. Thread-safe; one instance per element,
@@ -65,10 +73,7 @@ public final class HttpStorageElement implements StorageElement {
     private static final System.Logger LOG = System.getLogger(HttpStorageElement.class.getName());
     private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
-    /** The SE keeps metadata in an attr.json of at most 4096 bytes; base64 grows a sidecar by a third. */
-    static final int SIDECAR_MAX_BYTES = 2048;
     private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
-    private static final int LOCK_STRIPES = 64;
 
     private final HttpStorageSettings settings;
     private final OkHttpClient client;
@@ -76,7 +81,8 @@ public final class HttpStorageElement implements StorageElement {
     private final BearerTokens tokens;
     private final ElementPolicies policies;
     private final Clock clock;
-    private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Copies this process staged and has not yet published, discarded or deleted: publishing needs no call. */
+    private final Map<FileId, FileAttributes> uploaded = new ConcurrentHashMap<>();
     private final Object probeLock = new Object();
     private volatile Probe lastProbe;
     /** The last failed TLS handshake; null once a call or probe got an answer again. */
@@ -129,9 +135,6 @@ public final class HttpStorageElement implements StorageElement {
             this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
         }
         this.policies = new ElementPolicies(settings.id(), settings.resilience(), clock);
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
-        }
     }
 
     /** A client to share between elements: one connection pool with keep-alive, HTTP/2 where TLS offers it. */
@@ -258,19 +261,17 @@ public final class HttpStorageElement implements StorageElement {
     @Override
     public FileAttributes store(StoreRequest request, InputStream content) {
         requireMode(settings.mode().allowsAdd(), "add files to");
-        return upload(request, content, false).attributes();
+        return upload(request, content);
     }
 
+    /** The SE's own fields; its {@code metadata} is write-only, so the attributes carry none. */
     @Override
     public Optional<FileAttributes> stat(FileId fileId) {
-        return find(fileId).filter(file -> !file.staged()).map(RemoteFile::attributes);
+        return find(fileId).map(RemoteFile::attributes);
     }
 
     @Override
     public Optional<InputStream> open(FileId fileId) {
-        if (stat(fileId).isEmpty()) {
-            return Optional.empty();
-        }
         return policies.idempotent(() -> {
             Response response = send(new Request.Builder().url(fileUrl(fileId, "download")).get(), () -> true);
             if (response.code() == 404) {
@@ -284,108 +285,131 @@ public final class HttpStorageElement implements StorageElement {
         });
     }
 
+    /** Also deletes the file's signature, kept as a file of its own ({@link #writeSidecar}); first, as it names the file. */
     @Override
     public boolean delete(FileId fileId) {
         requireMode(settings.mode().allowsDelete(), "delete files from");
-        if (stat(fileId).isEmpty()) {
-            return false;
-        }
+        uploaded.remove(fileId);
+        deleteCopy(sidecarId(fileId, DetachedSignature.SIDECAR_SUFFIX));
         return deleteCopy(fileId);
     }
 
-    // --- Sidecars, kept in the file's metadata ---
+    // --- Sidecars: files of their own on the SE, as it keeps no side files ---
 
+    /**
+     * A sidecar is a stored file of its own whose id follows from the file's id and the suffix, so that it is known
+     * before it is written (the file's metadata names it) and found again without any record.
+     */
+    @Override
+    public Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        requireSidecarSuffix(suffix);
+        return Optional.of(sidecarId(fileId, suffix));
+    }
+
+    static FileId sidecarId(FileId fileId, String suffix) {
+        return new FileId(UUID.nameUUIDFromBytes(("artstore-sidecar:" + fileId + suffix).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Uploads the sidecar as a file named {@code <original_filename><suffix>} whose metadata records the file it
+     * belongs to ({@code ingester.sidecar_of}); an earlier one with other bytes is removed first.
+     */
     @Override
     public void writeSidecar(FileId fileId, String suffix, byte[] content) {
         requireSidecarSuffix(suffix);
         Objects.requireNonNull(content, "content");
-        if (content.length > SIDECAR_MAX_BYTES) {
-            throw IngestException.invalid("sidecar_too_large", "storage element " + settings.id() + " keeps files beside"
-                    + " a stored file in its metadata, which holds at most " + SIDECAR_MAX_BYTES + " bytes for '" + suffix
-                    + "'; got " + content.length);
-        }
-        requireMode(settings.mode().allowsMetadataUpdate(), "write files beside stored files on");
-        synchronized (lockFor(fileId)) {
-            RemoteFile file = find(fileId).filter(found -> !found.staged()).orElseThrow(() -> notStored(fileId));
-            patchMetadata(fileId, file.withSidecar(suffix, Optional.of(content)));
+        requireMode(settings.mode().allowsAdd(), "write files beside stored files on");
+        FileAttributes file = stat(fileId).orElseThrow(() -> notStored(fileId));
+        FileId sidecar = sidecarId(fileId, suffix);
+        Map<String, Object> metadata = Map.of(StoredContent.METADATA_KEY, Map.of("sidecar_of", fileId.toString(), "suffix", suffix));
+        StoreRequest request = new StoreRequest(sidecar, file.originalFilename() + suffix, OCTET_STREAM.toString(),
+                new Uploader(file.createdById(), file.createdByUsername(), file.createdByFullname()), Optional.empty(),
+                Optional.empty(), clock.instant(), () -> metadata);
+        try {
+            upload(request, new ByteArrayInputStream(content));
+        } catch (IngestException e) {
+            if (!Codes.FILE_EXISTS.equals(e.code())) {
+                throw e;
+            }
+            deleteCopy(sidecar);
+            upload(request, new ByteArrayInputStream(content));
         }
     }
 
     @Override
     public Optional<byte[]> readSidecar(FileId fileId, String suffix) {
         requireSidecarSuffix(suffix);
-        return find(fileId).filter(file -> !file.staged()).flatMap(file -> file.sidecar(suffix));
+        return open(sidecarId(fileId, suffix)).map(in -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
     }
 
+    /** DELETE on an {@code edit} SE, the GC delete on the others. */
     @Override
     public boolean deleteSidecar(FileId fileId, String suffix) {
         requireSidecarSuffix(suffix);
-        requireMode(settings.mode().allowsMetadataUpdate(), "delete files beside stored files on");
-        synchronized (lockFor(fileId)) {
-            Optional<RemoteFile> file = find(fileId).filter(found -> !found.staged());
-            if (file.isEmpty() || file.get().sidecar(suffix).isEmpty()) {
-                return false;
-            }
-            patchMetadata(fileId, file.get().withSidecar(suffix, Optional.empty()));
-            return true;
-        }
+        return deleteCopy(sidecarId(fileId, suffix));
     }
 
-    // --- Staging, emulated: an uploaded copy marked as staged in its metadata ---
+    // --- Staging, emulated: the copy is uploaded; the caller's durable record says it is staged ---
 
+    /**
+     * Uploads the copy as {@link #store} does: the SE has no staging and this adapter leaves no mark on it. The
+     * caller's own durable record is what says the copy is staged; {@link #discardStaged} removes it.
+     */
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
-        Optional<RemoteFile> existing = find(request.fileId());
-        if (existing.isPresent()) {
-            if (existing.get().staged()) {
-                return existing.get().attributes();
-            }
-            throw fileExists(request.fileId());
-        }
-        return upload(request, content, true).attributes();
+        FileAttributes staged = upload(request, content);
+        uploaded.put(request.fileId(), staged);
+        return staged;
     }
 
+    /** The copy under the id, whatever uploaded it: the SE cannot tell a staged copy from a stored file. */
     @Override
     public Optional<FileAttributes> staged(FileId fileId) {
-        return find(fileId).filter(RemoteFile::staged).map(RemoteFile::attributes);
-    }
-
-    @Override
-    public FileAttributes publishStaged(FileId fileId) {
-        synchronized (lockFor(fileId)) {
-            RemoteFile file = find(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
-                    "storage element " + settings.id() + " holds neither a staged copy nor a stored file " + fileId));
-            if (!file.staged()) {
-                return file.attributes();
-            }
-            patchMetadata(fileId, file.published());
-            return find(fileId).map(RemoteFile::attributes).orElseThrow(() -> vanished(fileId));
-        }
+        FileAttributes known = uploaded.get(fileId);
+        return known != null ? Optional.of(known) : stat(fileId);
     }
 
     /**
-     * Also removes a copy whose upload landed but whose metadata write did not (a crash between the two): it can
-     * only be what an interrupted staging of this file left, and unmarked it would pass for a stored file.
+     * Nothing to do on the SE: the uploaded copy is visible already. Answers from what this process uploaded,
+     * without a call; asks the SE only for a copy uploaded before a restart.
+     */
+    @Override
+    public FileAttributes publishStaged(FileId fileId) {
+        FileAttributes known = uploaded.remove(fileId);
+        if (known != null) {
+            return known;
+        }
+        return stat(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+                "storage element " + settings.id() + " holds neither a staged copy nor a stored file " + fileId));
+    }
+
+    /**
+     * Removes the copy under the id: DELETE on an {@code edit} SE, the GC delete on the others. The SE cannot tell
+     * a staged copy from a stored file, so callers call this only for a copy their own durable record says they
+     * uploaded (including one whose upload's outcome they never learnt).
      */
     @Override
     public boolean discardStaged(FileId fileId) {
-        synchronized (lockFor(fileId)) {
-            if (find(fileId).filter(file -> file.staged() || file.unconfirmed()).isEmpty()) {
-                return false;
-            }
-            return deleteCopy(fileId);
-        }
+        uploaded.remove(fileId);
+        return deleteCopy(fileId);
     }
 
     // --- Upload ---
 
     /**
-     * Streams the content as the {@code file} part, then writes the metadata with a PATCH. When the answer to
-     * the upload is lost after the whole content went out, asks the SE whether the file landed (a second
-     * upload with the same id would only get a 500). Removes the copy again when a later step fails.
+     * Streams the content as the {@code file} part and checks the 201's size and checksum against what was sent,
+     * then writes the complete metadata with one PATCH: two calls. Only when the answer to the upload is lost
+     * after the whole content went out (or the SE answers 500, as it does for a duplicate id) does it ask the SE
+     * whether the file landed. Removes the copy again when a later step fails.
      */
-    private RemoteFile upload(StoreRequest request, InputStream content, boolean staged) {
+    private FileAttributes upload(StoreRequest request, InputStream content) {
         FileId fileId = request.fileId();
         MediaType type = Optional.ofNullable(MediaType.parse(request.contentType())).orElse(OCTET_STREAM);
         StreamingFilePart part = new StreamingFilePart(content, type);
@@ -394,8 +418,9 @@ public final class HttpStorageElement implements StorageElement {
         request.description().ifPresent(description -> form.addFormDataPart("description", description));
         request.version().ifPresent(version -> form.addFormDataPart("version", version));
         MultipartBody body = form.addFormDataPart("file", request.originalFilename(), part).build();
+        Landed landed;
         try {
-            policies.repeatableWhile(part::untouched, () -> postUpload(body, part, fileId));
+            landed = policies.repeatableWhile(part::untouched, () -> postUpload(body, part, fileId));
         } catch (ContentFailed e) {
             throw e.original;
         } catch (IngestException e) {
@@ -417,8 +442,9 @@ public final class HttpStorageElement implements StorageElement {
                 refuseIfFull(part.sentBytes(), e);
                 throw e;
             }
-            RemoteFile landed = check.get();
-            if (!sameContent(landed, part)) {
+            RemoteFile found = check.get();
+            landed = new Landed(found.attributes().fileSize(), found.attributes().checksum());
+            if (!landed.matches(part)) {
                 throw new IngestException(Kind.CONFLICT, Codes.FILE_EXISTS, "storage element "
                         + settings.id() + " already holds a different file with id " + fileId, e);
             }
@@ -426,15 +452,14 @@ public final class HttpStorageElement implements StorageElement {
                     settings.id(), fileId);
         }
         try {
-            patchMetadata(fileId, RemoteFile.forUpload(request.metadata().get(), request, staged));
-            RemoteFile stored = find(fileId).orElseThrow(() -> vanished(fileId));
-            if (!sameContent(stored, part)) {
+            if (!landed.matches(part)) {
                 throw new IngestException(Kind.INTERNAL, Codes.CHECKSUM_MISMATCH, "storage element " + settings.id()
-                        + " holds " + stored.attributes().fileSize() + " bytes with SHA-256 " + stored.attributes().checksum()
-                        + " for file " + fileId + ", but " + part.sentBytes() + " bytes with SHA-256 " + part.checksum()
-                        + " were sent");
+                        + " stored " + landed.size() + " bytes with SHA-256 " + landed.checksum() + " for file " + fileId
+                        + ", but " + part.sentBytes() + " bytes with SHA-256 " + part.checksum() + " were sent");
             }
-            return stored;
+            Map<String, Object> metadata = request.metadata().get();
+            return RemoteFile.asUploaded(patchMetadata(fileId, metadata)
+                    .orElseGet(() -> find(fileId).orElseThrow(() -> vanished(fileId))), request, metadata);
         } catch (RuntimeException e) {
             removeAfterFailure(fileId, e);
             throw e;
@@ -466,7 +491,14 @@ public final class HttpStorageElement implements StorageElement {
                 + seen.availableBytes() + " bytes free", failure);
     }
 
-    private Void postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
+    /** What the upload's 201 says landed. */
+    private record Landed(long size, Sha256 checksum) {
+        boolean matches(StreamingFilePart part) {
+            return checksum.equals(part.checksum()) && size == part.sentBytes();
+        }
+    }
+
+    private Landed postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
         // An SE that refuses before reading (503, 401) answers before any content went out, so that the
         // upload can still be repeated: the stream is read only after "100 Continue".
         Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).header("Expect", "100-continue")
@@ -484,15 +516,20 @@ public final class HttpStorageElement implements StorageElement {
             if (response.code() != 201 && response.code() != 200) {
                 throw failure(response, "add file " + fileId);
             }
-            return null;
+            JsonNode answer = Json.read(response.body().string());
+            try {
+                return new Landed(answer.path("file_size").asLong(-1), Sha256.parse(answer.path("checksum").asText("")));
+            } catch (RuntimeException e) {
+                throw new IngestException(Kind.INTERNAL, Codes.INVALID_ANSWER, "storage element " + settings.id()
+                        + " answered the upload of file " + fileId + " without a readable size and checksum: " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw transportFailure(e);
         }
     }
 
-    private static boolean sameContent(RemoteFile file, StreamingFilePart part) {
-        return file.attributes().checksum().equals(part.checksum()) && file.attributes().fileSize() == part.sentBytes();
-    }
-
     private void removeAfterFailure(FileId fileId, RuntimeException failure) {
+        uploaded.remove(fileId);
         try {
             deleteCopy(fileId);
         } catch (RuntimeException e) {
@@ -537,10 +574,13 @@ public final class HttpStorageElement implements StorageElement {
         });
     }
 
-    /** Replaces the whole metadata object, so the result is the same whether the SE merges or replaces. */
-    private void patchMetadata(FileId fileId, Map<String, Object> metadata) {
+    /**
+     * Replaces the whole metadata object (the SE does not merge). Returns the file as the SE's answer describes
+     * it, or empty when the answer does not describe it.
+     */
+    private Optional<RemoteFile> patchMetadata(FileId fileId, Map<String, Object> metadata) {
         byte[] json = Json.write(Map.of("metadata", metadata));
-        policies.idempotent(() -> {
+        return policies.idempotent(() -> {
             Request.Builder request = new Request.Builder().url(fileUrl(fileId, null))
                     .patch(RequestBody.create(json, Json.MEDIA_TYPE));
             try (Response response = send(request, () -> true)) {
@@ -550,7 +590,13 @@ public final class HttpStorageElement implements StorageElement {
                 if (!response.isSuccessful()) {
                     throw failure(response, "update the metadata of file " + fileId);
                 }
-                return null;
+                try {
+                    return Optional.of(RemoteFile.parse(Json.read(response.body().string())));
+                } catch (RuntimeException e) {
+                    return Optional.<RemoteFile>empty();
+                }
+            } catch (IOException e) {
+                throw transportFailure(e);
             }
         });
     }
@@ -730,17 +776,9 @@ public final class HttpStorageElement implements StorageElement {
         return IngestException.notFound(Codes.NOT_FOUND, "storage element " + settings.id() + " holds no file " + fileId);
     }
 
-    private IngestException fileExists(FileId fileId) {
-        return IngestException.conflict(Codes.FILE_EXISTS, "storage element " + settings.id() + " already holds file " + fileId);
-    }
-
     private IngestException vanished(FileId fileId) {
         return new IngestException(Kind.INTERNAL, "file_vanished", "file " + fileId + " disappeared from storage element "
                 + settings.id() + " while it was being written");
-    }
-
-    private Object lockFor(FileId fileId) {
-        return locks[Math.floorMod(fileId.hashCode(), LOCK_STRIPES)];
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.saga.SagaResult;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.testing.ManualClock;
@@ -17,6 +18,9 @@ import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.testing.FileSagas;
+import io.artstore.ingester.core.transfer.Step;
+import io.artstore.ingester.core.transfer.TransactionId;
+import io.artstore.ingester.core.transfer.TransactionRecord;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.TransferStatus;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
@@ -38,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +53,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash points inside the HTTP storage element: the upload to the SE has landed, and the process dies before the
- * adapter's follow-up metadata write (PATCH). The fixture SE holds that PATCH unapplied, so the thread that sent
- * it runs no further line while the test "restarts": it closes the file-backed logs as they stand and opens new
+ * Crash points around an upload to an HTTP storage element: the upload has landed, and the process dies before the
+ * adapter's follow-up metadata write (PATCH; the fixture SE holds it unapplied), or after it but before the
+ * coordinator records the staged copy (the log holds that append). The thread stopped there runs no further line
+ * while the test "restarts": it closes the file-backed logs as they stand and opens new
  * adapters and logs on the same disk and SEs, whose recovery must leave no copy that the catalogue does not know.
  */
 class HttpCrashPointsTest {
@@ -72,6 +78,7 @@ class HttpCrashPointsTest {
     /** Stopping the SEs answers the held PATCH; the abandoned thread then fails against closed stores and ends. */
     @AfterEach
     void stop() throws InterruptedException {
+        testOver.countDown();
         fixtures.close();
         dying.shutdownNow();
         assertThat(dying.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -90,11 +97,17 @@ class HttpCrashPointsTest {
         final TransferCoordinator coordinator;
 
         TransferProcess(StorageElementServer rwServer) {
+            this(rwServer, Optional.empty());
+        }
+
+        /** @param dieBefore the step whose record this process never writes: its thread stops there */
+        TransferProcess(StorageElementServer rwServer, Optional<Step> dieBefore) {
             rw = fixtures.element(fixtures.settings(StorageElementId.of("http-rw"), rwServer, Mode.RW, 0));
             StaticStorageElements elements = new StaticStorageElements(List.<StorageElement>of(edit, rw));
+            TransactionLog records = dieBefore.<TransactionLog>map(step -> new DyingBefore(log, step)).orElse(log);
             coordinator = new TransferCoordinator(new FileLocator(catalog, elements), elements,
                     new StorageElementSelector(elements, new InMemoryCapacityReservations(), StorageElementSelector.DEFAULT_GROWTH_STEP),
-                    catalog, events, log, locks, ManualClock.atSomeInstant());
+                    catalog, events, records, locks, ManualClock.atSomeInstant());
         }
 
         /** Closes the files as they stand; nothing else of this process runs again. */
@@ -102,6 +115,84 @@ class HttpCrashPointsTest {
         public void close() throws IOException {
             events.close();
             log.close();
+        }
+    }
+
+    /** Where the process dies: the thread that would write the record waits there until the test ends. */
+    private final CountDownLatch reachedRecord = new CountDownLatch(1);
+    private final CountDownLatch testOver = new CountDownLatch(1);
+
+    /** The transaction log of a process that dies just before it records {@code step}: the record is never written. */
+    private final class DyingBefore implements TransactionLog {
+        private final TransactionLog log;
+        private final Step step;
+
+        DyingBefore(TransactionLog log, Step step) {
+            this.log = log;
+            this.step = step;
+        }
+
+        @Override
+        public void append(TransactionRecord record) {
+            if (record instanceof TransactionRecord.StepCompleted completed && completed.step() == step) {
+                reachedRecord.countDown();
+                try {
+                    testOver.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("the process died before recording " + step);
+            }
+            log.append(record);
+        }
+
+        @Override
+        public List<TransactionRecord> load(TransactionId id) {
+            return log.load(id);
+        }
+
+        @Override
+        public List<TransactionId> unfinished() {
+            return log.unfinished();
+        }
+
+        @Override
+        public List<TransactionId> findByFile(FileId fileId) {
+            return log.findByFile(fileId);
+        }
+    }
+
+    @Test
+    void a_transfer_killed_between_the_upload_and_its_record_is_aborted_and_leaves_no_copy_on_the_target()
+            throws Exception {
+        StorageElementServer rwServer = fixtures.start(Mode.RW);
+        TransferProcess first = new TransferProcess(rwServer, Optional.of(Step.TARGET_STAGED));
+        FileAttributes original = first.edit.store(aStoreRequest().fileId(FileId.random()).originalFilename("apse.pdf")
+                .metadata(Map.of("project", "east")).build(), new ByteArrayInputStream(CONTENT));
+        first.catalog.put(new CatalogEntry(first.edit.id(), Mode.EDIT, original));
+
+        dying.submit(() -> first.coordinator.begin(original.fileId(), Optional.empty()));
+        assertThat(reachedRecord.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the copy was uploaded, not recorded").isTrue();
+        assertThat(SeFixtures.storedFiles(rwServer.dataFolder())).as("the copy is on the rw SE").hasSize(2);
+        assertThat(SeFixtures.attrMetadata(rwServer.dataFolder(), original.fileId())).as("with its complete metadata")
+                .containsEntry("project", "east");
+        first.close();
+
+        try (TransferProcess second = new TransferProcess(rwServer)) {
+            rwServer.clearFileRequests();
+            List<TransferStatus> recovered = second.coordinator.recover();
+
+            assertThat(recovered).singleElement().satisfies(status ->
+                    assertThat(status.state()).as(status.toString()).isEqualTo(TransferState.ABORTED));
+            assertThat(rwServer.fileRequests()).as("the abort is the GC delete on the rw SE")
+                    .contains("DELETE /api/v1/gc/" + original.fileId());
+            assertThat(SeFixtures.storedFiles(rwServer.dataFolder())).as("no copy left on the rw SE").isEmpty();
+            assertThat(second.catalog.find(original.fileId()).orElseThrow().elementId()).isEqualTo(second.edit.id());
+            assertThat(second.edit.stat(original.fileId()).orElseThrow().checksum()).isEqualTo(original.checksum());
+            assertThat(second.locks.held()).isEmpty();
+            assertThat(second.log.unfinished()).isEmpty();
+        } finally {
+            testOver.countDown();
         }
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 64 uploads at once through two SEs over HTTP/2: 63 from 1 KiB to 16 MiB on a log scale, and one of 256 MiB. */
+/** 64 uploads at once through two SEs over TLS (HTTP/1.1): 63 from 1 KiB to 16 MiB on a log scale, and one of 256 MiB. */
 class HttpStorageElementConcurrencyIT {
 
     @TempDir

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 64 uploads at once, 1 KiB to 4 MiB, through two SEs over HTTP/2; the sizes up to 256 MiB run as an IT. */
+/** 64 uploads at once, 1 KiB to 4 MiB, through two SEs over TLS (HTTP/1.1); the sizes up to 256 MiB run as an IT. */
 class HttpStorageElementConcurrencyTest {
 
     @TempDir

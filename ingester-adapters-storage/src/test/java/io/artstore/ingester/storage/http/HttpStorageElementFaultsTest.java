@@ -68,13 +68,13 @@ class HttpStorageElementFaultsTest {
     // --- Transport ---
 
     @Test
-    void requests_go_over_http2_when_tls_negotiates_it() {
+    void requests_go_over_http1_1_as_the_se_speaks_no_http2_even_over_tls() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
 
         storeSome(element);
 
-        assertThat(server.protocolsSeen()).containsOnly("HTTP/2.0");
+        assertThat(server.protocolsSeen()).containsOnly("HTTP/1.1");
     }
 
     // --- Retries ---
@@ -137,8 +137,8 @@ class HttpStorageElementFaultsTest {
 
         FileAttributes stored = element.store(request, new ByteArrayInputStream(bytes));
 
-        // Two refused uploads, the one that landed, then the PATCH and the read-back of the metadata.
-        assertThat(server.apiRequests() - before).isEqualTo(5);
+        // Two refused uploads, the one that landed, then the PATCH; no read-back.
+        assertThat(server.apiRequests() - before).isEqualTo(4);
         assertThat(stored.fileSize()).isEqualTo(bytes.length);
         assertThat(readAll(element, request.fileId())).isEqualTo(bytes);
         assertThat(element.breakerState()).isEqualTo(BreakerState.CLOSED);
@@ -298,7 +298,8 @@ class HttpStorageElementFaultsTest {
         FileAttributes stored = element.store(request, new ByteArrayInputStream(bytes));
 
         assertThat(stored.metadata()).containsEntry("project", "atlas");
-        assertThat(element.stat(request.fileId())).contains(stored);
+        assertThat(SeFixtures.attrMetadata(server.dataFolder(), request.fileId())).isEqualTo(Map.of("project", "atlas"));
+        assertThat(element.stat(request.fileId()).map(FileAttributes::checksum)).contains(stored.checksum());
         assertThat(readAll(element, request.fileId())).isEqualTo(bytes);
     }
 
@@ -465,15 +466,65 @@ class HttpStorageElementFaultsTest {
     }
 
     @Test
-    void a_sidecar_larger_than_the_metadata_can_hold_is_refused() {
+    void an_upload_is_one_post_and_one_patch_that_writes_exactly_the_requests_metadata() throws Exception {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        element.describe();
+        server.clearFileRequests();
+        Map<String, Object> metadata = Map.of("project", "atlas", "ingester", Map.of("original_size", 1000));
+        StoreRequest request = aStoreRequest().metadata(metadata).build();
+
+        FileAttributes stored = element.store(request, new ByteArrayInputStream(randomBytes(1_000, 3)));
+
+        assertThat(server.fileRequests()).containsExactly("POST /api/v1/files/upload", "PATCH /api/v1/files/" + request.fileId());
+        assertThat(stored.metadata()).isEqualTo(metadata);
+        assertThat(SeFixtures.attrMetadata(server.dataFolder(), request.fileId())).isEqualTo(metadata);
+        assertThat(element.stat(request.fileId()).orElseThrow().metadata()).as("the SE never returns metadata").isEmpty();
+    }
+
+    @Test
+    void staging_then_publishing_leaves_no_mark_and_costs_no_more_calls() throws Exception {
+        StorageElementServer server = fixtures.start(Mode.RW);
+        HttpStorageElement element = fixtures.element(server, Mode.RW);
+        element.describe();
+        server.clearFileRequests();
+        Map<String, Object> metadata = Map.of("k", "v");
+        StoreRequest request = aStoreRequest().metadata(metadata).build();
+
+        FileAttributes staged = element.stage(request, new ByteArrayInputStream(randomBytes(500, 4)));
+        FileAttributes published = element.publishStaged(request.fileId());
+
+        assertThat(published).isEqualTo(staged);
+        assertThat(server.fileRequests()).containsExactly("POST /api/v1/files/upload", "PATCH /api/v1/files/" + request.fileId());
+        assertThat(SeFixtures.attrMetadata(server.dataFolder(), request.fileId())).isEqualTo(metadata);
+    }
+
+    @Test
+    void only_staged_copies_are_remembered_so_a_stored_file_removed_elsewhere_is_not_reported_staged() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        HttpStorageElement other = fixtures.element(server, Mode.EDIT);
         FileId fileId = storeSome(element);
 
-        assertIngestFailure(() -> element.writeSidecar(fileId, ".sig", new byte[HttpStorageElement.SIDECAR_MAX_BYTES + 1]),
-                Kind.INVALID_REQUEST, "sidecar_too_large");
-        element.writeSidecar(fileId, ".sig", new byte[HttpStorageElement.SIDECAR_MAX_BYTES]);
-        assertThat(element.readSidecar(fileId, ".sig")).hasValueSatisfying(b -> assertThat(b).hasSize(HttpStorageElement.SIDECAR_MAX_BYTES));
+        assertThat(other.delete(fileId)).isTrue();
+
+        assertThat(element.staged(fileId)).isEmpty();
+    }
+
+    @Test
+    void a_full_disk_is_a_500_with_the_ses_detail_and_leaves_nothing() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = fixtures.element(server, Mode.EDIT);
+        server.faults().capacityLimit(1_500);
+        storeSome(element);
+
+        StoreRequest request = aStoreRequest().build();
+        assertThatThrownBy(() -> element.store(request, new ByteArrayInputStream(randomBytes(1_000, 5))))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.code()).isEqualTo("se_error");
+                    assertThat(e.getMessage()).contains("HTTP 500").contains("Failed to create file");
+                });
+        assertThat(element.stat(request.fileId())).isEmpty();
     }
 
     // --- Helpers ---

@@ -1,6 +1,6 @@
 package io.artstore.ingester.storage.http;
 
-/** The contract over TLS 1.3, HTTP/2 by ALPN, with the server's public key pinned. */
+/** The contract over TLS 1.3, HTTP/1.1, with the server's public key pinned. */
 class HttpStorageElementTest extends HttpStorageElementContractCase {
 
     @Override

@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.http;
 
+import java.util.Map;
 import static io.artstore.ingester.core.testing.AddFileCommandBuilder.anAddFileCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +19,6 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.service.AddFileService;
-import io.artstore.ingester.core.service.TransferCoordinator;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
 import io.artstore.ingester.core.testing.FileSagas;
 import io.artstore.ingester.core.transfer.TransactionId;
@@ -31,7 +31,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +70,8 @@ class RemoteElementsThroughServicesTest {
     }
 
     @Test
-    void a_transfer_moves_the_file_and_its_signature_from_the_edit_se_to_the_rw_se() throws IOException {
+    void a_transfer_moves_the_file_and_its_signature_file_from_the_edit_se_to_the_rw_se_with_complete_metadata()
+            throws IOException {
         SeededFile file = fixture.seed("north wall.pdf");
 
         TransactionId id = fixture.coordinator().begin(file.fileId(), Optional.empty());
@@ -80,15 +80,23 @@ class RemoteElementsThroughServicesTest {
         assertThat(fixture.assertConsistent(file)).isSameAs(fixture.rw);
         FileAttributes moved = fixture.catalog.find(file.fileId()).orElseThrow().attributes();
         assertThat(Files.readAllBytes(dataFile(remote.rw, moved))).isEqualTo(file.content());
-        JsonNode ingester = attributes(remote.rw, moved).path("metadata").path("ingester");
+        JsonNode metadata = attributes(remote.rw, moved).path("metadata");
+        JsonNode ingester = metadata.path("ingester");
         assertThat(ingester.path("retention_policy").asText()).isEqualTo("permanent");
-        assertThat(ingester.path("staging").asText()).isEqualTo("published");
-        assertThat(Base64.getDecoder().decode(ingester.path("sidecars").path(TransferCoordinator.SIGNATURE_SUFFIX).asText()))
-                .isEqualTo(file.signature().orElseThrow());
-        assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).hasSize(2);
+        assertThat(ingester.path("original_size").asLong()).isEqualTo(file.content().length);
+        assertThat(metadata.path("project").asText()).as("the client's metadata, from the catalogue").isEqualTo("north-wing");
+        assertThat(moved.metadata()).as("the catalogue keeps what the SE cannot return")
+                .isEqualTo(SeFixtures.attrMetadata(remote.rw.dataFolder(), file.fileId()));
+        assertThat(moved.createdByUsername()).isEqualTo("restorer");
+        assertThat(fixture.rw.sidecar(file.fileId(), ".sig")).hasValue(file.signature().orElseThrow());
+        FileId signatureFile = HttpStorageElement.sidecarId(file.fileId(), ".sig");
+        assertThat(SeFixtures.attrMetadata(remote.rw.dataFolder(), signatureFile))
+                .as("the signature file records the file it signs")
+                .isEqualTo(Map.of("ingester", Map.of("sidecar_of", file.fileId().toString(), "suffix", ".sig")));
+        assertThat(SeFixtures.storedFiles(remote.rw.dataFolder())).as("the file, its signature, their attr.json").hasSize(4);
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder())).isEmpty();
-        assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/2.0");
-        assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/2.0");
+        assertThat(remote.edit.protocolsSeen()).containsOnly("HTTP/1.1");
+        assertThat(remote.rw.protocolsSeen()).containsOnly("HTTP/1.1");
         remote.assertNoLeftovers();
     }
 
@@ -101,16 +109,24 @@ class RemoteElementsThroughServicesTest {
 
         assertThat(fixture.edit.underlying()).isNotSameAs(before).isInstanceOf(HttpStorageElement.class);
         assertThat(fixture.edit.bytes(file.fileId())).hasValue(file.content());
-        assertThat(fixture.edit.sidecar(file.fileId(), TransferCoordinator.SIGNATURE_SUFFIX)).hasValue(file.signature().orElseThrow());
+        assertThat(fixture.edit.stat(file.fileId()).map(FileAttributes::checksum)).contains(file.checksum());
+        assertThat(fixture.edit.sidecar(file.fileId(), ".sig")).hasValue(file.signature().orElseThrow());
     }
 
     @Test
     void an_added_file_lands_on_the_edit_se_and_a_delete_removes_it_there() throws IOException {
+        fixture.edit.describe();
+        remote.edit.clearFileRequests();
         AddedFile added = add.add(anAddFileCommand().originalFilename("survey.txt").metadata("case", "A-17").build(),
                 new ByteArrayInputStream(CONTENT));
 
         FileId fileId = added.entry().fileId();
         FileAttributes stored = added.entry().attributes();
+        assertThat(remote.edit.fileRequests()).as("the add saga's calls to the SE")
+                .containsExactly("POST /api/v1/files/upload", "PATCH /api/v1/files/" + fileId);
+        assertThat(Json.read(new String(Json.write(stored.metadata()), StandardCharsets.UTF_8))).as("the catalogue holds exactly what the SE's attr.json holds")
+                .isEqualTo(Json.read(new String(Json.write(SeFixtures.attrMetadata(remote.edit.dataFolder(), fileId)), StandardCharsets.UTF_8)));
+        assertThat(stored.content().originalSize()).isEqualTo(CONTENT.length);
         assertThat(added.entry().elementId()).isEqualTo(TransferFixture.EDIT_ID);
         assertThat(SeFixtures.storedFiles(remote.edit.dataFolder()))
                 .containsExactlyInAnyOrder(dataFile(remote.edit, stored), attributesFile(remote.edit, stored));

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.core.testing.StoreRequestBuilder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RemoteFileTest {
@@ -29,7 +27,7 @@ class RemoteFileTest {
     }
 
     @Test
-    void an_answer_without_metadata_reads_as_an_unstaged_file_of_the_se_account() {
+    void an_answer_reads_as_a_file_of_the_se_account_with_no_metadata() {
         RemoteFile file = RemoteFile.parse(Json.read(answer("2025-01-02T15:30:45.123456", "")));
 
         FileAttributes attributes = file.attributes();
@@ -38,65 +36,33 @@ class RemoteFileTest {
         assertThat(attributes.createdByUsername()).isEqualTo("ingester");
         assertThat(attributes.createdById()).isEqualTo("ingester");
         assertThat(attributes.createdByFullname()).isEmpty();
-        assertThat(attributes.description()).isEmpty();
         assertThat(attributes.version()).contains("3");
+        assertThat(attributes.storagePath()).isEqualTo("2025/01/02/15/");
         assertThat(attributes.metadata()).isEmpty();
-        assertThat(file.staged()).isFalse();
-        assertThat(file.sidecar(".sig")).isEmpty();
     }
 
     @Test
-    void timestamps_with_an_offset_are_read_too() {
-        RemoteFile file = RemoteFile.parse(Json.read(answer("2025-01-02T17:30:45+02:00", "")));
+    void a_metadata_member_is_not_read_back_even_when_an_se_sends_one() {
+        RemoteFile file = RemoteFile.parse(Json.read(answer("2025-01-02T15:30:45Z",
+                ", \"metadata\": {\"ingester\": {\"staging\": \"staged\", \"original_size\": 99}}")));
 
-        assertThat(file.attributes().createdAt()).isEqualTo(Instant.parse("2025-01-02T15:30:45Z"));
+        assertThat(file.attributes().metadata()).isEmpty();
     }
 
     @Test
-    void bookkeeping_is_hidden_while_the_cores_own_fields_stay() {
-        StoreRequest request = aStoreRequest().build();
-        Map<String, Object> metadata = RemoteFile.forUpload(
-                Map.of("project", "atlas", "ingester", Map.of("compressed", true)), request, true);
-        RemoteFile staged = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z",
-                ", \"metadata\": " + new String(Json.write(metadata), StandardCharsets.UTF_8))));
+    void an_uploaded_file_keeps_the_se_placement_and_the_request_provenance_and_metadata() {
+        RemoteFile se = RemoteFile.parse(Json.read(answer("2025-01-02T15:30:45Z", "")));
+        StoreRequest request = aStoreRequest().description("d").build();
+        Map<String, Object> metadata = Map.of("project", "atlas");
 
-        assertThat(staged.staged()).isTrue();
-        assertThat(staged.attributes().metadata())
-                .isEqualTo(Map.of("project", "atlas", "ingester", Map.of("compressed", true)));
-        assertThat(staged.attributes().createdAt()).isEqualTo(StoreRequestBuilder.CREATED_AT);
-        assertThat(staged.attributes().createdById()).isEqualTo(request.uploader().id());
-        assertThat(staged.attributes().createdByUsername()).isEqualTo(request.uploader().username());
-        assertThat(staged.attributes().createdByFullname()).isEqualTo(request.uploader().fullname());
+        FileAttributes uploaded = RemoteFile.asUploaded(se, request, metadata);
 
-        RemoteFile published = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z",
-                ", \"metadata\": " + new String(Json.write(staged.published()), StandardCharsets.UTF_8))));
-        assertThat(published.staged()).isFalse();
-        assertThat(published.attributes()).isEqualTo(staged.attributes());
-    }
-
-    @Test
-    void sidecars_are_kept_as_base64_and_removed_without_a_trace() {
-        RemoteFile plain = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z", ", \"metadata\": {\"k\": 1}")));
-        Map<String, Object> withSignature = plain.withSidecar(".sig", Optional.of(new byte[] {1, 2, 3}));
-        RemoteFile signed = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z",
-                ", \"metadata\": " + new String(Json.write(withSignature), StandardCharsets.UTF_8))));
-
-        assertThat(signed.sidecar(".sig")).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1, 2, 3));
-        assertThat(signed.attributes().metadata()).isEqualTo(Map.of("k", 1));
-        assertThat(signed.withSidecar(".sig", Optional.empty())).isEqualTo(Map.of("k", 1));
-    }
-
-    @Test
-    void an_upload_whose_metadata_write_never_came_is_unconfirmed() {
-        RemoteFile bare = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z", ", \"metadata\": {}")));
-        RemoteFile silent = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z", "")));
-        Map<String, Object> written = RemoteFile.forUpload(Map.of(), aStoreRequest().build(), false);
-        RemoteFile stored = RemoteFile.parse(Json.read(answer("2025-01-02T16:00:00Z",
-                ", \"metadata\": " + new String(Json.write(written), StandardCharsets.UTF_8))));
-
-        assertThat(bare.unconfirmed()).isTrue();
-        assertThat(bare.staged()).isFalse();
-        assertThat(silent.unconfirmed()).as("an SE that reports no metadata tells nothing").isFalse();
-        assertThat(stored.unconfirmed()).isFalse();
+        assertThat(uploaded.storageFilename()).isEqualTo(se.attributes().storageFilename());
+        assertThat(uploaded.storagePath()).isEqualTo("2025/01/02/15/");
+        assertThat(uploaded.checksum()).isEqualTo(se.attributes().checksum());
+        assertThat(uploaded.createdAt()).isEqualTo(StoreRequestBuilder.CREATED_AT);
+        assertThat(uploaded.createdByUsername()).isEqualTo(request.uploader().username());
+        assertThat(uploaded.description()).contains("d");
+        assertThat(uploaded.metadata()).isEqualTo(metadata);
     }
 }

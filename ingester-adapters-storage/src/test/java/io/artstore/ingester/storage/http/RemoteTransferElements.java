@@ -35,6 +35,12 @@ final class RemoteTransferElements implements StorageElementFactory, AutoCloseab
         return fixtures.element(fixtures.settings(id, server, mode, 0));
     }
 
+    /** HTTP SEs have no staging: the adapter uploads, and the coordinator's record says the copy is staged. */
+    @Override
+    public boolean stagesNatively() {
+        return false;
+    }
+
     TransferFixture newFixture() {
         return new TransferFixture(this);
     }

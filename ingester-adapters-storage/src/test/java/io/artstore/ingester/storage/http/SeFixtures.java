@@ -1,5 +1,9 @@
 package io.artstore.ingester.storage.http;
 
+import java.util.Map;
+import io.artstore.ingester.storage.local.AttributesJson;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.FileAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.Mode;
@@ -26,7 +30,7 @@ import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 
 /**
- * Fixture storage elements for one test, over TLS 1.3 (HTTP/2 by ALPN, pinned) or plain HTTP/1.1, and the
+ * Fixture storage elements for one test, over TLS 1.3 (HTTP/1.1, pinned) or plain HTTP/1.1, and the
  * adapters that talk to them through one shared client. Close it after the test.
  */
 final class SeFixtures implements AutoCloseable {
@@ -122,10 +126,41 @@ final class SeFixtures implements AutoCloseable {
             Set<String> owners = new HashSet<>();
             files.stream().map(Path::toString).filter(name -> name.endsWith(".attr.json"))
                     .forEach(name -> owners.add(name.substring(0, name.length() - ".attr.json".length())));
+            assertNoBookkeepingMarks(data);
             for (Path file : files) {
                 assertThat(owners.stream().anyMatch(owner -> file.toString().equals(owner)
                         || file.toString().equals(owner + ".attr.json"))).as("%s belongs to a stored file", file).isTrue();
             }
+        }
+    }
+
+    /** The {@code metadata} object of the file's {@code attr.json} on the SE's disk (no endpoint returns it). */
+    static Map<String, Object> attrMetadata(Path data, FileId fileId) {
+        return attrFiles(data).stream().map(SeFixtures::readAttributes)
+                .filter(attributes -> attributes.fileId().equals(fileId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no attr.json of file " + fileId + " under " + data)).metadata();
+    }
+
+    /** Fails when any {@code attr.json} carries the adapter's bookkeeping, which the SE's metadata must not hold. */
+    static void assertNoBookkeepingMarks(Path data) {
+        for (Path file : attrFiles(data)) {
+            Map<String, Object> metadata = readAttributes(file).metadata();
+            if (metadata.get("ingester") instanceof Map<?, ?> ingester) {
+                assertThat(ingester.keySet().stream().map(String::valueOf).toList()).as("bookkeeping in %s", file)
+                        .doesNotContain("staging", "sidecars", "created_at", "created_by");
+            }
+        }
+    }
+
+    private static List<Path> attrFiles(Path data) {
+        return storedFiles(data).stream().filter(file -> file.toString().endsWith(".attr.json")).toList();
+    }
+
+    private static FileAttributes readAttributes(Path file) {
+        try {
+            return AttributesJson.fromBytes(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

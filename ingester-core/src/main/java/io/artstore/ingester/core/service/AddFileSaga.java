@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Adding a file as a saga. The file id is chosen before the saga starts and kept in its data, so that
@@ -207,6 +208,9 @@ public final class AddFileSaga {
     }
 
     private SagaDefinition<Data> build(Optional<Upload> upload) {
+        // The file as publishing it answered, with the metadata written: recorded without asking the element again
+        // (a remote SE reports no metadata). Recovery, which has none, asks the element.
+        AtomicReference<FileAttributes> published = new AtomicReference<>();
         SagaDefinition<Data> definition = SagaDefinition.named(TYPE, FORMAT)
                 .step(RESERVE_SPACE).invoke((data, attempt) -> reserve(upload, data))
                         .withCompensation((data, attempt) -> release(upload, data))
@@ -214,9 +218,9 @@ public final class AddFileSaga {
                         .withCompensation((data, attempt) -> discardStaged(data))
                 .step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data))
                         .withCompensation((data, attempt) -> unregister(data))
-                .step(PUBLISH_STORED).invoke((data, attempt) -> publishStored(data)).pivot()
+                .step(PUBLISH_STORED).invoke((data, attempt) -> publishStored(data, published)).pivot()
                 .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriable()
-                .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data)).retriable()
+                .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data, published)).retriable()
                 .step(PUBLISH_FILE_ADDED).invoke(this::publishFileAdded).retriable()
                 .step(RELEASE_SPACE).invoke((data, attempt) -> release(upload, data)).retriable()
                 .timeout(settings.timeout())
@@ -281,9 +285,9 @@ public final class AddFileSaga {
         return registry != FileRegistry.none();
     }
 
-    private Data publishStored(Data data) {
+    private Data publishStored(Data data, AtomicReference<FileAttributes> published) {
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
-        element(placed).publishStaged(data.fileId());
+        published.set(element(placed).publishStaged(data.fileId()));
         return data;
     }
 
@@ -295,9 +299,11 @@ public final class AddFileSaga {
         return data;
     }
 
-    private Data recordInCatalogue(Data data) {
+    private Data recordInCatalogue(Data data, AtomicReference<FileAttributes> published) {
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
-        FileAttributes attributes = element(placed).stat(data.fileId()).orElseThrow(() -> new IngestException(Kind.INTERNAL,
+        Optional<FileAttributes> known = Optional.ofNullable(published.get())
+                .filter(attributes -> attributes.fileId().equals(data.fileId()));
+        FileAttributes attributes = known.or(() -> element(placed).stat(data.fileId())).orElseThrow(() -> new IngestException(Kind.INTERNAL,
                 "stored_file_missing", "file " + data.fileId() + " was published on storage element " + placed.elementId()
                         + " but the element does not find it"));
         catalog.put(new CatalogEntry(placed.elementId(), placed.mode(), attributes));

@@ -190,7 +190,8 @@ public final class AddFileService implements AddFileUseCase {
                     new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
             StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
                     command.uploader(), command.description(), command.version(), now,
-                    () -> metadata(pipeline.result(), signing));
+                    () -> metadata(pipeline.result(), signing, target.element().sidecarFileId(data.fileId(),
+                            DetachedSignature.SIDECAR_SUFFIX)));
             FileAttributes attributes = target.element().stage(storeRequest, pipeline.stored());
             StoredContent result = pipeline.result();
             if (!attributes.checksum().equals(result.storedChecksum()) || attributes.fileSize() != result.storedSize()) {
@@ -226,7 +227,7 @@ public final class AddFileService implements AddFileUseCase {
         }
 
         /** Called by the storage element once the stream has ended: the content is wholly read and can be signed. */
-        private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing) {
+        private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing, Optional<FileId> signatureFile) {
             if (signing.isPresent() && signature.isEmpty()) {
                 signature = Optional.of(signing.get().sign());
             }
@@ -238,6 +239,11 @@ public final class AddFileService implements AddFileUseCase {
                 fields.put("algorithm", signed.algorithm().wireName());
                 fields.put("certificate_fingerprint", signed.certificateFingerprint());
                 fields.put("signed_at", signed.signedAt().toString());
+                // Where the element keeps the signature as a file of its own, the file names it.
+                signatureFile.ifPresent(id -> {
+                    fields.put("file_id", id.toString());
+                    fields.put("original_filename", command.originalFilename() + DetachedSignature.SIDECAR_SUFFIX);
+                });
                 ingester.put("signature", fields);
             });
             Map<String, Object> metadata = new LinkedHashMap<>(command.metadata());

@@ -88,6 +88,11 @@ public final class TransferCoordinator {
     private final Map<TransactionId, String> pendingErrors = new ConcurrentHashMap<>();
     /** Bytes read from the source so far, for each copy being staged now. */
     private final Map<TransactionId, AtomicLong> copying = new ConcurrentHashMap<>();
+    /**
+     * The target copy as this process staged or published it, with the metadata written: verifying and recording it
+     * then needs no read-back (a remote SE reports no metadata). After a restart the elements are asked instead.
+     */
+    private final Map<TransactionId, FileAttributes> targetCopies = new ConcurrentHashMap<>();
 
     public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
             FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock) {
@@ -330,6 +335,8 @@ public final class TransferCoordinator {
                         begun.expectedSize(), begun.expectedChecksum(), clock.instant()));
                 return completed(begun, Step.EVENT_PUBLISHED);
             } else if (decision instanceof TransferDecision.DiscardStaged) {
+                // The record says a copy was, or may have been, uploaded there: remove whatever is under the id.
+                targetCopies.remove(begun.transactionId());
                 element(begun.target()).discardStaged(begun.fileId());
                 return completed(begun, Step.STAGED_DISCARDED);
             } else if (decision instanceof TransferDecision.UnlockSource) {
@@ -340,8 +347,10 @@ public final class TransferCoordinator {
                         ? history.decision().flatMap(TransactionRecord.Decided::reason)
                         : Optional.empty();
                 log.append(new TransactionRecord.Ended(begun.transactionId(), end.outcome(), reason, clock.instant()));
+                targetCopies.remove(begun.transactionId());
                 return Signal.PROCEED;
             } else if (decision instanceof TransferDecision.Heuristic heuristic) {
+                targetCopies.remove(begun.transactionId());
                 unlock(begun);
                 log.append(new TransactionRecord.Ended(begun.transactionId(), TransferState.HEURISTIC,
                         Optional.of(heuristic.reason()), clock.instant()));
@@ -370,35 +379,41 @@ public final class TransferCoordinator {
         return Signal.PROCEED;
     }
 
+    /**
+     * Uploads the copy with the same id: no existence check first, since a transaction is staged once and one found
+     * without a decision by recovery is aborted, its copy (if any landed) discarded. The metadata written is the
+     * catalogue's, the ingester's own record of the file, not what the source reports.
+     */
     private Signal stageOnTarget(Begun begun) {
         locks.validate(lockOf(begun));
         StorageElement source = element(begun.source());
         StorageElement target = element(begun.target());
         try {
-            if (target.staged(begun.fileId()).filter(staged -> staged.checksum().equals(begun.expectedChecksum())).isEmpty()) {
-                Optional<FileAttributes> attributes = source.stat(begun.fileId());
-                Optional<InputStream> content = source.open(begun.fileId());
-                if (attributes.isEmpty() || content.isEmpty()) {
-                    content.ifPresent(TransferCoordinator::closeQuietly);
-                    return new Signal.Missing(Participant.SOURCE,
-                            "storage element " + begun.source() + " no longer holds file " + begun.fileId());
-                }
-                Sha256 sent;
-                AtomicLong copied = new AtomicLong();
-                copying.put(begun.transactionId(), copied);
-                try (DigestInputStream digesting = new DigestInputStream(new CountingInputStream(content.get(), copied), sha256())) {
-                    target.stage(stagingRequest(begun, attributes.get()), digesting);
-                    sent = Sha256.of(digesting.getMessageDigest().digest());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
-                } finally {
-                    copying.remove(begun.transactionId());
-                }
-                if (!sent.equals(begun.expectedChecksum())) {
-                    return new Signal.Missing(Participant.SOURCE, "the bytes read from " + begun.source()
-                            + " hash to " + sent + ", not " + begun.expectedChecksum());
-                }
+            Optional<FileAttributes> attributes = source.stat(begun.fileId());
+            Optional<InputStream> content = source.open(begun.fileId());
+            if (attributes.isEmpty() || content.isEmpty()) {
+                content.ifPresent(TransferCoordinator::closeQuietly);
+                return new Signal.Missing(Participant.SOURCE,
+                        "storage element " + begun.source() + " no longer holds file " + begun.fileId());
             }
+            FileAttributes known = catalogued(begun.fileId(), begun.source()).orElse(attributes.get());
+            Sha256 sent;
+            FileAttributes staged;
+            AtomicLong copied = new AtomicLong();
+            copying.put(begun.transactionId(), copied);
+            try (DigestInputStream digesting = new DigestInputStream(new CountingInputStream(content.get(), copied), sha256())) {
+                staged = target.stage(stagingRequest(begun, known), digesting);
+                sent = Sha256.of(digesting.getMessageDigest().digest());
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
+            } finally {
+                copying.remove(begun.transactionId());
+            }
+            if (!sent.equals(begun.expectedChecksum())) {
+                return new Signal.Missing(Participant.SOURCE, "the bytes read from " + begun.source()
+                        + " hash to " + sent + ", not " + begun.expectedChecksum());
+            }
+            targetCopies.put(begun.transactionId(), staged);
         } finally {
             Placement placement = placements.remove(begun.transactionId());
             if (placement != null) {
@@ -408,9 +423,11 @@ public final class TransferCoordinator {
         return completed(begun, Step.TARGET_STAGED);
     }
 
+    /** The size and checksum the target's upload reported; the target is asked only after a restart. */
     private Signal verifyTarget(Begun begun) {
         locks.validate(lockOf(begun));
-        Optional<FileAttributes> staged = element(begun.target()).staged(begun.fileId());
+        Optional<FileAttributes> staged = Optional.ofNullable(targetCopies.get(begun.transactionId()))
+                .or(() -> element(begun.target()).staged(begun.fileId()));
         Optional<String> refusal;
         if (staged.isEmpty()) {
             refusal = Optional.of("storage element " + begun.target() + " holds no staged copy of " + begun.fileId());
@@ -438,6 +455,7 @@ public final class TransferCoordinator {
         if (!published.checksum().equals(begun.expectedChecksum())) {
             return targetMissing(begun, "its published copy hashes to " + published.checksum());
         }
+        targetCopies.computeIfPresent(begun.transactionId(), (id, staged) -> withRecord(published, staged));
         return completed(begun, Step.TARGET_PUBLISHED);
     }
 
@@ -470,15 +488,48 @@ public final class TransferCoordinator {
         return completed(begun, Step.SOURCE_DELETED);
     }
 
+    /**
+     * Records the target's copy: where the target put it, with the provenance and metadata the ingester wrote
+     * (a remote SE reports neither). After a restart they come from the catalogue's entry of the source copy.
+     */
     private Signal updateCatalogue(Begun begun) {
         Optional<FileAttributes> onTarget = element(begun.target()).stat(begun.fileId());
         if (onTarget.isEmpty()) {
             return targetMissing(begun, "its copy vanished after the source copy was deleted");
         }
-        catalog.put(new CatalogEntry(begun.target(), Mode.RW, onTarget.get()));
+        FileAttributes recorded = Optional.ofNullable(targetCopies.remove(begun.transactionId()))
+                .or(() -> catalogued(begun.fileId(), begun.source()).map(known -> {
+                    StoreRequest request = stagingRequest(begun, known);
+                    return new FileAttributes(known.fileId(), known.originalFilename(), known.storageFilename(),
+                            known.fileSize(), known.contentType(), known.createdAt(), known.updatedAt(), known.createdById(),
+                            known.createdByUsername(), known.createdByFullname(), known.description(), known.version(),
+                            known.storagePath(), known.checksum(), request.metadata().get());
+                }))
+                .map(known -> withRecord(onTarget.get(), known))
+                .orElse(onTarget.get());
+        catalog.put(new CatalogEntry(begun.target(), Mode.RW, recorded));
         // Repeated by recovery if the step is not logged as done: the registry's update is idempotent.
-        registry.markFinalized(begun.fileId(), new Finalization(begun.target(), onTarget.get().storagePath(), clock.instant()));
+        registry.markFinalized(begun.fileId(), new Finalization(begun.target(), recorded.storagePath(), clock.instant()));
         return completed(begun, Step.CATALOGUE_UPDATED);
+    }
+
+    /** The catalogue's attributes of the file while it is recorded on {@code element}. */
+    private Optional<FileAttributes> catalogued(FileId fileId, StorageElementId element) {
+        return catalog.find(fileId).filter(entry -> entry.elementId().equals(element)).map(CatalogEntry::attributes);
+    }
+
+    /**
+     * The element's own fields (name, folder, bytes) with what the ingester recorded: provenance, texts and
+     * metadata. An element that reports metadata (a local one) is believed.
+     */
+    private static FileAttributes withRecord(FileAttributes onElement, FileAttributes known) {
+        if (!onElement.metadata().isEmpty()) {
+            return onElement;
+        }
+        return new FileAttributes(onElement.fileId(), onElement.originalFilename(), onElement.storageFilename(),
+                onElement.fileSize(), known.contentType(), known.createdAt(), known.updatedAt(), known.createdById(),
+                known.createdByUsername(), known.createdByFullname(), known.description(), known.version(),
+                onElement.storagePath(), onElement.checksum(), known.metadata());
     }
 
     private Signal.Missing targetMissing(Begun begun, String what) {

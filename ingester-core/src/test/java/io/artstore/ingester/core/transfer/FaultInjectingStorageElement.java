@@ -169,6 +169,11 @@ public final class FaultInjectingStorageElement implements StorageElement {
     }
 
     @Override
+    public Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        return element.sidecarFileId(fileId, suffix);
+    }
+
+    @Override
     public boolean deleteSidecar(FileId fileId, String suffix) {
         return faults.around(name + ".deleteSidecar", () -> element.deleteSidecar(fileId, suffix));
     }

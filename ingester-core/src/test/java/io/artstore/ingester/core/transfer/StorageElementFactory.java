@@ -19,6 +19,14 @@ public interface StorageElementFactory {
     /** A new adapter of the element {@code id} in {@code mode}, over that element's storage. */
     StorageElement open(StorageElementId id, Mode mode);
 
+    /**
+     * Whether the elements stage natively (a staged copy invisible until published). Remote SEs emulate staging by
+     * uploading: a published copy and a staged one look alike, and only the coordinator's record tells them apart.
+     */
+    default boolean stagesNatively() {
+        return true;
+    }
+
     /** Elements in memory: there is no adapter apart from the storage, so opening again returns the same element. */
     static StorageElementFactory inMemory(Clock clock) {
         Map<StorageElementId, InMemoryStorageElement> elements = new ConcurrentHashMap<>();

@@ -133,7 +133,7 @@ public abstract class TransferFaultInjectionMatrix {
         List<String> calls = fixture.faults.calls();
         assertThat(calls).as("both participants and every store are exercised").contains(
                 "locks.tryLock", "log.append:Begun", "local-edit.stat", "local-edit.open", "local-edit.read",
-                "local-rw.stage", "local-rw.staged", "log.append:Voted", "log.append:Decided", "locks.release",
+                "local-rw.stage", "log.append:Voted", "log.append:Decided", "locks.release",
                 "log.append:Ended");
         if (setUp == COMMITTING) {
             assertThat(calls).contains("local-rw.publishStaged", "local-edit.readSidecar", "local-rw.writeSidecar",

@@ -93,7 +93,7 @@ class RemoteConcurrencyIT {
                             .isEqualTo(upload.sha256());
                 }
                 remote.assertNothingHalfWritten();
-                assertThat(edit.server().protocolsSeen()).containsOnly("HTTP/2.0");
+                assertThat(edit.server().protocolsSeen()).containsOnly("HTTP/1.1");
                 assertThat(server.isAlive()).as("the server survived:\n" + server.log()).isTrue();
                 assertThat(server.log()).doesNotContain("OutOfMemoryError");
             }

@@ -13,6 +13,7 @@ import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,7 +45,7 @@ class RemoteStorageElementsTest {
                 Path stored = edit.storedFile(fileId).orElseThrow();
                 assertThat(RemoteElements.sha256(stored)).as("the bytes on the SE's disk").isEqualTo(Content.sha256(content));
                 if (transport == Transport.TLS) {
-                    assertThat(edit.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
+                    assertThat(edit.server().protocolsSeen()).as("HTTP/1.1 only, as uvicorn").containsOnly("HTTP/1.1");
                 } else {
                     assertThat(edit.server().protocolsSeen()).containsOnly("HTTP/1.1");
                 }
@@ -83,8 +84,13 @@ class RemoteStorageElementsTest {
                 String fileId = uploaded.json().path("file_id").asText();
                 assertThat(uploaded.json().path("signature").isObject()).as("signed: %s", uploaded).isTrue();
                 Path onEdit = edit.storedFile(fileId).orElseThrow();
-                String signature = sidecar(onEdit, ".sig");
-                assertThat(signature).as("the signature beside the file on the edit SE").isNotBlank();
+                JsonNode signatureFields = RemoteElements.attributes(onEdit).path("metadata").path("ingester").path("signature");
+                String signatureId = signatureFields.path("file_id").asText();
+                assertThat(signatureFields.path("original_filename").asText()).isEqualTo("survey.bin.sig");
+                Path signatureOnEdit = edit.storedFile(signatureId).orElseThrow();
+                String signature = RemoteElements.sha256(signatureOnEdit);
+                assertThat(RemoteElements.attributes(signatureOnEdit).path("metadata").path("ingester").path("sidecar_of").asText())
+                        .as("the signature file names the file it signs").isEqualTo(fileId);
                 TransferSteps steps = new TransferSteps(server);
 
                 String transactionId = steps.started(fileId);
@@ -93,13 +99,17 @@ class RemoteStorageElementsTest {
                 assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("committed");
                 assertThat(edit.storedFiles()).as("left on the edit SE").isEmpty();
                 Path onRw = rw.storedFile(fileId).orElseThrow();
-                assertThat(rw.storedFiles()).as("the file and its attr.json").containsExactlyInAnyOrder(onRw, Path.of(onRw + ".attr.json"));
+                Path signatureOnRw = rw.storedFile(signatureId).orElseThrow();
+                assertThat(rw.storedFiles()).as("the file, its signature file and their attr.json").containsExactlyInAnyOrder(
+                        onRw, Path.of(onRw + ".attr.json"), signatureOnRw, Path.of(signatureOnRw + ".attr.json"));
                 assertThat(RemoteElements.sha256(onRw)).as("the bytes on the rw SE's disk").isEqualTo(Content.sha256(content));
                 JsonNode attributes = RemoteElements.attributes(onRw);
                 assertThat(attributes.path("file_id").asText()).isEqualTo(fileId);
                 assertThat(attributes.path("checksum").asText()).isEqualTo(Content.sha256(content));
-                assertThat(attributes.path("metadata").path("ingester").path("staging").asText()).isEqualTo("published");
-                assertThat(sidecar(onRw, ".sig")).as("the signature, moved with the file").isEqualTo(signature);
+                assertThat(attributes.path("metadata").path("ingester").has("staging")).as("no staging mark").isFalse();
+                assertThat(attributes.path("metadata").path("ingester").path("retention_policy").asText()).isEqualTo("permanent");
+                assertThat(RemoteElements.sha256(rw.storedFile(signatureId).orElseThrow())).as("the signature file, moved with the file")
+                        .isEqualTo(signature);
 
                 Reply found = server.get("/api/v1/files/" + fileId);
                 assertThat(found.status()).as(found.toString()).isEqualTo(200);
@@ -111,10 +121,47 @@ class RemoteStorageElementsTest {
                 assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
                 assertThat(verified.json().path("valid").asBoolean()).as(verified.toString()).isTrue();
                 if (transport == Transport.TLS) {
-                    assertThat(edit.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
-                    assertThat(rw.server().protocolsSeen()).as("HTTP/2 by ALPN").containsOnly("HTTP/2.0");
+                    assertThat(edit.server().protocolsSeen()).as("HTTP/1.1 only, as uvicorn").containsOnly("HTTP/1.1");
+                    assertThat(rw.server().protocolsSeen()).as("HTTP/1.1 only, as uvicorn").containsOnly("HTTP/1.1");
                 } else {
                     assertThat(rw.server().protocolsSeen()).containsOnly("HTTP/1.1");
+                }
+                remote.assertNothingHalfWritten();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void a_compressed_upload_reads_back_its_original_size_checksum_and_compression_from_the_catalogue(Transport transport) {
+        try (RemoteElements remote = new RemoteElements(root)) {
+            Element edit = remote.start("remote-edit", Mode.EDIT, 10, transport);
+            remote.start("remote-rw", Mode.RW, 10, transport);
+            try (TestServer server = TestServer.builder().yaml(remote.yaml("")).start()) {
+                byte[] content = "the nave, bay by bay, as surveyed\n".repeat(4_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                for (String algorithm : List.of("gzip", "brotli")) {
+                    Reply uploaded = server.upload(Multipart.form().field("target_mode", "edit")
+                            .field("compression_algorithm", algorithm).field("metadata", "{\"case\":\"B-2\"}")
+                            .file("file", "nave.txt", "text/plain", content));
+                    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+                    String fileId = uploaded.json().path("file_id").asText();
+                    edit.server().clearFileRequests();
+
+                    Reply found = server.get("/api/v1/files/" + fileId);
+
+                    assertThat(found.status()).as(found.toString()).isEqualTo(200);
+                    assertThat(found.json().path("file_size").asLong()).as("the original size").isEqualTo(content.length);
+                    assertThat(found.json().path("checksum").asText()).as("the original checksum").isEqualTo(Content.sha256(content));
+                    assertThat(found.json().path("compressed").asBoolean()).isTrue();
+                    assertThat(found.json().path("compression_algorithm").asText()).isEqualTo(algorithm);
+                    assertThat(found.json().path("metadata").path("case").asText()).isEqualTo("B-2");
+                    assertThat(edit.server().fileRequests()).as("read from the catalogue, not the SE").isEmpty();
+                    Path stored = edit.storedFile(fileId).orElseThrow();
+                    assertThat(RemoteElements.sha256(stored)).isEqualTo(found.json().path("stored_checksum").asText());
+                    JsonNode ingester = RemoteElements.attributes(stored).path("metadata").path("ingester");
+                    assertThat(ingester.path("original_size").asLong()).isEqualTo(content.length);
+                    assertThat(ingester.path("compression_algorithm").asText()).isEqualTo(algorithm);
+                    assertThat(ingester.has("staging")).as("no bookkeeping on the SE").isFalse();
                 }
                 remote.assertNothingHalfWritten();
             }
@@ -153,8 +200,4 @@ class RemoteStorageElementsTest {
         }
     }
 
-    /** A sidecar file as the remote element keeps it: base64 in the file's attr.json. */
-    private static String sidecar(Path storedFile, String suffix) {
-        return RemoteElements.attributes(storedFile).path("metadata").path("ingester").path("sidecars").path(suffix).asText();
-    }
 }

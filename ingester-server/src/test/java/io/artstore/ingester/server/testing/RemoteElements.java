@@ -28,7 +28,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Fixture storage elements in this JVM for a server under test, over TLS 1.3 with a pinned key (HTTP/2 by ALPN)
+ * Fixture storage elements in this JVM for a server under test, over TLS 1.3 with a pinned key (HTTP/1.1, as the SE speaks)
  * or plain HTTP/1.1, and the {@code storage.elements} YAML that points a server at them. Close it after the test.
  */
 public final class RemoteElements implements AutoCloseable {

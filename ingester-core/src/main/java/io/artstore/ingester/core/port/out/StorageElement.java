@@ -47,6 +47,15 @@ public interface StorageElement {
     // --- Files kept beside a stored file, such as its detached signature ---
 
     /**
+     * The id under which this element keeps a file beside a stored file as a stored file of its own (a remote SE,
+     * which keeps no side files, does); empty where it lies beside the file under the file's own name (local
+     * elements). Known before the sidecar is written, so that the file's metadata can name it.
+     */
+    default Optional<FileId> sidecarFileId(FileId fileId, String suffix) {
+        return Optional.empty();
+    }
+
+    /**
      * Writes a small file beside the stored file, named {@code <storage_filename><suffix>}, replacing any
      * earlier one; durable when the call returns. Elements that cannot keep separate files keep it in the
      * file's metadata.
@@ -80,6 +89,11 @@ public interface StorageElement {
      */
     FileAttributes publishStaged(FileId fileId);
 
-    /** Removes a staged copy; idempotent; true when this call removed one. Never touches stored files. */
+    /**
+     * Removes a staged copy; idempotent; true when this call removed one. Elements that stage natively never
+     * touch stored files here; elements that emulate staging by uploading (remote SEs) cannot tell a staged copy
+     * from a stored file and remove the copy under the id, so callers call this only for a copy their own durable
+     * record says they uploaded, or may have uploaded.
+     */
     boolean discardStaged(FileId fileId);
 }
