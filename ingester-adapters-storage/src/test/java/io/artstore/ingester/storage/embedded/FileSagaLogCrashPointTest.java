@@ -16,10 +16,8 @@ import io.artstore.ingester.core.saga.testing.ClockSleeper;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,35 +79,6 @@ class FileSagaLogCrashPointTest {
                 assertThat(effects).as(at).containsSubsequence("stage-copy", "delete-source", "publish-event")
                         .doesNotContain("discard-copy");
             }
-        }
-    }
-
-    /** Kills the process at the given append, after its write and before its force, keeping part of the write. */
-    private static final class CrashAfterWrite implements FramedLogFile.Faults {
-        private final int atAppend;
-        private final double kept;
-        private int appends;
-        private long lastEnd;
-
-        CrashAfterWrite(int atAppend, double kept, long firstStart) {
-            this.atAppend = atAppend;
-            this.kept = kept;
-            this.lastEnd = firstStart;
-        }
-
-        @Override
-        public void at(FramedLogFile.CrashPoint point, Path file) throws IOException {
-            if (point != FramedLogFile.CrashPoint.APPENDED_NOT_FORCED) {
-                return;
-            }
-            long end = Files.size(file);
-            if (++appends == atAppend) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    channel.truncate(lastEnd + (long) ((end - lastEnd) * kept));
-                }
-                throw new SimulatedCrash("append " + atAppend + " of " + file + ", before it was forced");
-            }
-            lastEnd = end;
         }
     }
 
