@@ -6,10 +6,7 @@ import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
-import io.artstore.ingester.core.port.out.TransactionLog;
-import io.artstore.ingester.core.transfer.TransactionId;
-import io.artstore.ingester.core.transfer.TransactionRecord;
-import io.artstore.ingester.core.transfer.Verdict;
+import io.artstore.ingester.server.testing.OnCommitDecision;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -43,8 +39,8 @@ public final class CrashPointMain {
         String point = required("crash.point");
         Path reached = Path.of(required("crash.reached"));
         IngesterServer.Decorators decorators = switch (point) {
-            case "after-commit-decision" -> new IngesterServer.Decorators(
-                    log -> new HaltAfterCommitDecision(log, reached), UnaryOperator.identity());
+            case "after-commit-decision" -> new IngesterServer.Decorators(log -> new OnCommitDecision(log,
+                    decided -> halt(reached, "commit decision of " + decided.transactionId())), UnaryOperator.identity());
             case "mid-copy" -> {
                 StorageElementId target = StorageElementId.of(required("crash.element"));
                 long afterBytes = Long.parseLong(required("crash.after_bytes"));
@@ -80,39 +76,6 @@ public final class CrashPointMain {
             } catch (InterruptedException e) {
                 // A clean stop interrupts the workers; this point must hold until the kill all the same.
             }
-        }
-    }
-
-    private static final class HaltAfterCommitDecision implements TransactionLog {
-        private final TransactionLog delegate;
-        private final Path reached;
-
-        HaltAfterCommitDecision(TransactionLog delegate, Path reached) {
-            this.delegate = delegate;
-            this.reached = reached;
-        }
-
-        @Override
-        public void append(TransactionRecord record) {
-            delegate.append(record);
-            if (record instanceof TransactionRecord.Decided decided && decided.verdict() == Verdict.COMMIT) {
-                halt(reached, "commit decision of " + record.transactionId());
-            }
-        }
-
-        @Override
-        public List<TransactionRecord> load(TransactionId id) {
-            return delegate.load(id);
-        }
-
-        @Override
-        public List<TransactionId> unfinished() {
-            return delegate.unfinished();
-        }
-
-        @Override
-        public List<TransactionId> findByFile(FileId fileId) {
-            return delegate.findByFile(fileId);
         }
     }
 

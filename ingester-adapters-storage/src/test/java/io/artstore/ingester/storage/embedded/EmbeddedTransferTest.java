@@ -26,11 +26,9 @@ import io.artstore.ingester.storage.local.LocalStorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -197,34 +195,6 @@ class EmbeddedTransferTest {
             }
         }
         assertThat(records).as("records a transfer writes").isGreaterThan(4);
-    }
-
-    /** Kills the process at the given append, after its write and before its force, keeping part of the write. */
-    private static final class CrashAfterWrite implements FramedLogFile.Faults {
-        private final int atAppend;
-        private final double kept;
-        private int appends;
-        private long lastEnd;
-
-        CrashAfterWrite(int atAppend, double kept) {
-            this.atAppend = atAppend;
-            this.kept = kept;
-        }
-
-        @Override
-        public void at(FramedLogFile.CrashPoint point, Path file) throws IOException {
-            if (point != FramedLogFile.CrashPoint.APPENDED_NOT_FORCED) {
-                return;
-            }
-            long end = Files.size(file);
-            if (++appends == atAppend) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    channel.truncate(lastEnd + (long) ((end - lastEnd) * kept));
-                }
-                throw new SimulatedCrash("append " + atAppend + " of " + file + ", before it was forced");
-            }
-            lastEnd = end;
-        }
     }
 
     private FileAttributes seedInto(Stores into) {

@@ -1,27 +1,16 @@
 package io.artstore.ingester.storage.embedded;
 
+import static io.artstore.ingester.storage.embedded.MoveFileSaga.LEASE;
+import static io.artstore.ingester.storage.embedded.MoveFileSaga.SAGA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.artstore.ingester.core.saga.JitterSource;
-import io.artstore.ingester.core.saga.SagaDefinition;
-import io.artstore.ingester.core.saga.SagaEngine;
-import io.artstore.ingester.core.saga.SagaId;
-import io.artstore.ingester.core.saga.SagaListener;
-import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
-import io.artstore.ingester.core.saga.SagaStep;
-import io.artstore.ingester.core.saga.testing.ClockSleeper;
-import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -35,19 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileSagaLogCrashPointTest {
 
-    private static final Duration LEASE = Duration.ofMinutes(1);
-    private static final SagaId SAGA = new SagaId("saga-1");
-
     @TempDir
     Path folder;
 
-    private final ManualClock clock = ManualClock.atSomeInstant();
-    private final List<String> effects = new ArrayList<>();
-    private final SagaDefinition<Map<String, String>> saga = SagaDefinition.named("move-file")
-            .step("stage-copy").invoke(effect("stage-copy")).withCompensation(effect("discard-copy"))
-            .step("delete-source").invoke(effect("delete-source")).pivot()
-            .step("publish-event").invoke(effect("publish-event")).retriable()
-            .build();
+    private final MoveFileSaga moveFile = new MoveFileSaga();
 
     @Test
     void a_crash_between_writing_a_saga_record_and_forcing_it_is_recovered_at_every_record() throws IOException {
@@ -56,21 +36,22 @@ class FileSagaLogCrashPointTest {
             for (double kept : new double[] {0, 0.5, 1}) {
                 String at = "crash after writing record " + crashAt + ", " + kept + " of it on disk";
                 Path shared = folder.resolve("crash-" + crashAt + "-" + kept);
-                effects.clear();
+                moveFile.effects.clear();
                 CrashAfterWrite crash = new CrashAfterWrite(crashAt, kept, FileSagaLog.FORMAT.magic().length);
                 FileSagaLog dying = FileSagaLog.open(shared, "instance-a", LogOptions.DEFAULT, crash);
-                assertThatThrownBy(() -> orchestrator(dying).run(saga, SAGA, Map.of())).as(at).isInstanceOf(SimulatedCrash.class);
+                assertThatThrownBy(() -> moveFile.orchestrator(dying, "instance-a").run(moveFile.definition, SAGA, Map.of()))
+                        .as(at).isInstanceOf(SimulatedCrash.class);
                 dying.close();
 
-                clock.advance(LEASE);
+                moveFile.clock.advance(LEASE);
                 try (FileSagaLog restarted = FileSagaLog.open(shared, "instance-a")) {
                     List<SagaRecord> survived = restarted.load(SAGA);
                     assertThat(survived).as(at).hasSize(kept == 1 ? crashAt : crashAt - 1);
                     if (survived.isEmpty()) {
-                        assertThat(effects).as(at).isEmpty();
+                        assertThat(moveFile.effects).as(at).isEmpty();
                         continue;
                     }
-                    orchestrator(restarted).recover();
+                    moveFile.orchestrator(restarted, "instance-a").recover();
                     List<SagaRecord> all = restarted.load(SAGA);
                     assertThat(all).as(at).extracting(SagaRecord::sequence)
                             .isEqualTo(LongStream.range(0, all.size()).boxed().toList());
@@ -78,51 +59,9 @@ class FileSagaLogCrashPointTest {
                     assertThat(restarted.list(SagaState.COMPLETED)).as(at).hasSize(1);
                 }
                 assertThat(Files.size(shared.resolve("saga-instance-a.log"))).as(at).isGreaterThan(FileSagaLog.FORMAT.magic().length);
-                assertThat(effects).as(at).containsSubsequence("stage-copy", "delete-source", "publish-event")
+                assertThat(moveFile.effects).as(at).containsSubsequence("stage-copy", "delete-source", "publish-event")
                         .doesNotContain("discard-copy");
             }
         }
-    }
-
-    /** Kills the process at the given append, after its write and before its force, keeping part of the write. */
-    private static final class CrashAfterWrite implements FramedLogFile.Faults {
-        private final int atAppend;
-        private final double kept;
-        private int appends;
-        private long lastEnd;
-
-        CrashAfterWrite(int atAppend, double kept, long firstStart) {
-            this.atAppend = atAppend;
-            this.kept = kept;
-            this.lastEnd = firstStart;
-        }
-
-        @Override
-        public void at(FramedLogFile.CrashPoint point, Path file) throws IOException {
-            if (point != FramedLogFile.CrashPoint.APPENDED_NOT_FORCED) {
-                return;
-            }
-            long end = Files.size(file);
-            if (++appends == atAppend) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    channel.truncate(lastEnd + (long) ((end - lastEnd) * kept));
-                }
-                throw new SimulatedCrash("append " + atAppend + " of " + file + ", before it was forced");
-            }
-            lastEnd = end;
-        }
-    }
-
-    private SagaOrchestrator orchestrator(FileSagaLog log) {
-        return new SagaOrchestrator(log, List.of(saga), new SagaEngine(JitterSource.hashed()),
-                new SagaOrchestrator.Settings("instance-a", LEASE, Duration.ofMinutes(5)), clock, new ClockSleeper(clock),
-                SagaListener.NONE);
-    }
-
-    private SagaStep<Map<String, String>> effect(String name) {
-        return (data, attempt) -> {
-            effects.add(name);
-            return data;
-        };
     }
 }

@@ -1,26 +1,17 @@
 package io.artstore.ingester.storage.embedded;
 
+import static io.artstore.ingester.storage.embedded.MoveFileSaga.LEASE;
+import static io.artstore.ingester.storage.embedded.MoveFileSaga.SAGA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.artstore.ingester.core.port.out.SagaLog;
-import io.artstore.ingester.core.saga.JitterSource;
 import io.artstore.ingester.core.saga.SagaDefinition;
-import io.artstore.ingester.core.saga.SagaEngine;
-import io.artstore.ingester.core.saga.SagaId;
-import io.artstore.ingester.core.saga.SagaListener;
-import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaResult;
 import io.artstore.ingester.core.saga.SagaState;
-import io.artstore.ingester.core.saga.SagaStep;
-import io.artstore.ingester.core.saga.testing.ClockSleeper;
 import io.artstore.ingester.core.saga.testing.CrashingSagaLog;
-import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,37 +22,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** One instance dies half-way through a saga; another, sharing the log folder, finishes it. */
 class FileSagaLogTakeOverTest {
 
-    private static final Duration LEASE = Duration.ofMinutes(1);
-    private static final SagaId SAGA = new SagaId("saga-1");
-
     @TempDir
     Path folder;
 
-    private final ManualClock clock = ManualClock.atSomeInstant();
-    private final List<String> effects = new ArrayList<>();
-    private final SagaDefinition<Map<String, String>> saga = SagaDefinition.named("move-file")
-            .step("stage-copy").invoke(effect("stage-copy")).withCompensation(effect("discard-copy"))
-            .step("delete-source").invoke(effect("delete-source")).pivot()
-            .step("publish-event").invoke(effect("publish-event")).retriable()
-            .build();
+    private final MoveFileSaga moveFile = new MoveFileSaga();
 
     @Test
     void takes_over_a_saga_whose_owner_died_once_its_lease_has_expired() {
         try (FileSagaLog a = FileSagaLog.open(folder, "instance-a")) {
             // Dies after logging the pivot's intent (records: start, stage intent+outcome, pivot intent).
-            assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(saga, SAGA, Map.of()))
+            assertThatThrownBy(() -> moveFile.orchestrator(new CrashingSagaLog(a, 4), "instance-a")
+                    .run(moveFile.definition, SAGA, Map.of()))
                     .isInstanceOf(SimulatedCrash.class);
         }
 
         try (FileSagaLog b = FileSagaLog.open(folder, "instance-b")) {
-            assertThat(orchestrator(b, "instance-b").recover()).as("lease still running").isEmpty();
+            assertThat(moveFile.orchestrator(b, "instance-b").recover()).as("lease still running").isEmpty();
 
-            clock.advance(LEASE);
-            List<SagaResult<?>> recovered = orchestrator(b, "instance-b").recover();
+            moveFile.clock.advance(LEASE);
+            List<SagaResult<?>> recovered = moveFile.orchestrator(b, "instance-b").recover();
 
             assertThat(recovered).singleElement().satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
         }
-        assertThat(effects).containsExactly("stage-copy", "delete-source", "delete-source", "publish-event");
+        assertThat(moveFile.effects).containsExactly("stage-copy", "delete-source", "delete-source", "publish-event");
 
         try (FileSagaLog a = FileSagaLog.open(folder, "instance-a")) {
             List<SagaRecord> merged = a.load(SAGA);
@@ -79,15 +62,16 @@ class FileSagaLogTakeOverTest {
         int records = 8; // the start, three intents and their outcomes, the end
         for (int cut = 1; cut < records; cut++) {
             Path shared = folder.resolve("cut-" + cut);
-            effects.clear();
+            moveFile.effects.clear();
             int appends = cut;
             try (FileSagaLog a = FileSagaLog.open(shared, "instance-a")) {
-                assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, appends), "instance-a").run(saga, SAGA, Map.of()))
+                assertThatThrownBy(() -> moveFile.orchestrator(new CrashingSagaLog(a, appends), "instance-a")
+                        .run(moveFile.definition, SAGA, Map.of()))
                         .isInstanceOf(SimulatedCrash.class);
             }
-            clock.advance(LEASE);
+            moveFile.clock.advance(LEASE);
             try (FileSagaLog b = FileSagaLog.open(shared, "instance-b")) {
-                assertThat(orchestrator(b, "instance-b").recover()).as("recovered after a crash before record " + cut)
+                assertThat(moveFile.orchestrator(b, "instance-b").recover()).as("recovered after a crash before record " + cut)
                         .singleElement().satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
             }
             try (FileSagaLog a = FileSagaLog.open(shared, "instance-a")) {
@@ -95,7 +79,7 @@ class FileSagaLogTakeOverTest {
                         .extracting(SagaRecord::sequence).isEqualTo(LongStream.range(0, a.load(SAGA).size()).boxed().toList());
                 assertThat(a.list(SagaState.COMPLETED)).hasSize(1);
             }
-            assertThat(effects).as("effects after a crash before record " + cut)
+            assertThat(moveFile.effects).as("effects after a crash before record " + cut)
                     .containsSubsequence("stage-copy", "delete-source", "publish-event").doesNotContain("discard-copy");
         }
     }
@@ -103,13 +87,14 @@ class FileSagaLogTakeOverTest {
     @Test
     void the_instance_that_took_a_saga_over_reopens_its_log_whatever_order_the_files_are_read_in() {
         try (FileSagaLog a = FileSagaLog.open(folder, "instance-a")) {
-            assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(saga, SAGA, Map.of()))
+            assertThatThrownBy(() -> moveFile.orchestrator(new CrashingSagaLog(a, 4), "instance-a")
+                    .run(moveFile.definition, SAGA, Map.of()))
                     .isInstanceOf(SimulatedCrash.class);
         }
-        clock.advance(LEASE);
+        moveFile.clock.advance(LEASE);
         // The take-over's records open instance-b's file, mid-saga.
         try (FileSagaLog b = FileSagaLog.open(folder, "instance-b")) {
-            assertThat(orchestrator(b, "instance-b").recover()).singleElement()
+            assertThat(moveFile.orchestrator(b, "instance-b").recover()).singleElement()
                     .satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
         }
 
@@ -131,32 +116,16 @@ class FileSagaLogTakeOverTest {
             logs.put("instance-b", b);
             SagaDefinition<Map<String, String>> stalling = SagaDefinition.named("stalling")
                     .step("stall").invoke((data, attempt) -> {
-                        clock.advance(LEASE.plusSeconds(1));
-                        assertThat(logs.get("instance-b").tryClaim(attempt.sagaId(), "instance-b", clock.instant(),
-                                clock.instant().plus(LEASE))).isTrue();
+                        moveFile.clock.advance(LEASE.plusSeconds(1));
+                        assertThat(logs.get("instance-b").tryClaim(attempt.sagaId(), "instance-b", moveFile.clock.instant(),
+                                moveFile.clock.instant().plus(LEASE))).isTrue();
                         return data;
                     }).withCompensation((data, attempt) -> data)
                     .build();
 
-            assertThatThrownBy(() -> orchestrator(a, "instance-a", List.of(stalling)).run(stalling, SAGA, Map.of()))
+            assertThatThrownBy(() -> moveFile.orchestrator(a, "instance-a", List.of(stalling)).run(stalling, SAGA, Map.of()))
                     .hasMessageContaining("owned by instance instance-b");
             assertThat(a.load(SAGA)).last().satisfies(record -> assertThat(record.owner()).isEqualTo("instance-b"));
         }
-    }
-
-    private SagaOrchestrator orchestrator(SagaLog log, String instance) {
-        return orchestrator(log, instance, List.of(saga));
-    }
-
-    private SagaOrchestrator orchestrator(SagaLog log, String instance, List<SagaDefinition<?>> definitions) {
-        return new SagaOrchestrator(log, definitions, new SagaEngine(JitterSource.hashed()),
-                new SagaOrchestrator.Settings(instance, LEASE, Duration.ofMinutes(5)), clock, new ClockSleeper(clock), SagaListener.NONE);
-    }
-
-    private SagaStep<Map<String, String>> effect(String name) {
-        return (data, attempt) -> {
-            effects.add(name);
-            return data;
-        };
     }
 }

@@ -54,22 +54,12 @@ class StorageRefusalsTest {
 
     @Test
     void a_507_known_before_any_byte_is_stored_leaves_no_saga_record() {
-        int before = sagaCount();
+        int before = server.sagaCount();
         refused(Multipart.form().field("target_mode", "edit").field("file_size", String.valueOf(QUOTA + 1))
                 .file("a.bin", Content.random(QUOTA + 1)), 507, "insufficient_storage");
         refused(Multipart.form().file("a.bin", Content.random(QUOTA + 1)).field("target_mode", "edit"), 507, "insufficient_storage");
 
-        assertThat(sagaCount()).isEqualTo(before);
-    }
-
-    private static int sagaCount() {
-        int count = 0;
-        for (String state : List.of("running", "compensating", "completed", "compensated", "failed_compensation")) {
-            Reply reply = server.get("/api/v1/admin/sagas?state=" + state);
-            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-            count += reply.json().path("count").asInt();
-        }
-        return count;
+        assertThat(server.sagaCount()).isEqualTo(before);
     }
 
     @Test

@@ -154,7 +154,7 @@ class UploadInputTest {
     /** Sends the request, checks the answer, and that it left no file, spool file, reservation or saga behind. */
     private static Reply refused(Supplier<Reply> request, int status, String code) {
         List<Path> before = server.files();
-        int sagas = sagaCount();
+        int sagas = server.sagaCount();
         Reply reply = request.get();
         assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
         assertThat(reply.code()).as(reply.toString()).isEqualTo(code);
@@ -163,17 +163,7 @@ class UploadInputTest {
         assertThat(server.files()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(server.outstandingBytes()).isZero();
         assertThat(server.spoolFiles()).isEmpty();
-        assertThat(sagaCount()).as("sagas").isEqualTo(sagas);
+        assertThat(server.sagaCount()).as("sagas").isEqualTo(sagas);
         return reply;
-    }
-
-    private static int sagaCount() {
-        int count = 0;
-        for (String state : List.of("running", "compensating", "completed", "compensated", "failed_compensation")) {
-            Reply reply = server.get("/api/v1/admin/sagas?state=" + state);
-            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-            count += reply.json().path("count").asInt();
-        }
-        return count;
     }
 }

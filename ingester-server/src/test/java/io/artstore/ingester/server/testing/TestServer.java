@@ -1,5 +1,7 @@
 package io.artstore.ingester.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
@@ -169,6 +171,17 @@ public final class TestServer implements AutoCloseable {
     /** Bytes reserved for uploads in flight, over all storage elements. */
     public long outstandingBytes() {
         return status().path("reservations").path("outstanding_bytes").asLong();
+    }
+
+    /** How many sagas the admin API lists, in all states; the server must be built with {@link Builder#adminApi}. */
+    public int sagaCount() {
+        int count = 0;
+        for (String state : List.of("running", "compensating", "completed", "compensated", "failed_compensation")) {
+            Reply reply = get("/api/v1/admin/sagas?state=" + state);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            count += reply.json().path("count").asInt();
+        }
+        return count;
     }
 
     /** Where the stored bytes of an uploaded file are on disk. */

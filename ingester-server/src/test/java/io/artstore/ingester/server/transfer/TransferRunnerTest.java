@@ -62,10 +62,7 @@ class TransferRunnerTest {
         SeededFile file = fixture.seed("slow.pdf");
         CountDownLatch staging = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        fixture.rw.beforeStage(() -> {
-            staging.countDown();
-            awaitQuietly(release);
-        });
+        holdStaging(staging, release);
         runner = new TransferRunner(fixture.coordinator(), fixture.log, fixture.locks, TransferSettings.defaults());
 
         TransferStatus started = runner.submit(file.fileId(), Optional.empty(), VectorClock.parse("client-1:1"));
@@ -86,10 +83,7 @@ class TransferRunnerTest {
         SeededFile rejected = fixture.seed("rejected.pdf");
         CountDownLatch staging = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        fixture.rw.beforeStage(() -> {
-            staging.countDown();
-            awaitQuietly(release);
-        });
+        holdStaging(staging, release);
         // One thread and no queue: while the first transfer copies, the pool refuses any other.
         ThreadPoolExecutor oneAtATime = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
         runner = new TransferRunner(fixture.coordinator(), fixture.log, fixture.locks, TransferSettings.defaults(), oneAtATime,
@@ -122,10 +116,7 @@ class TransferRunnerTest {
         SeededFile running = fixture.seed("running.pdf");
         SeededFile queued = fixture.seed("queued.pdf");
         CountDownLatch staging = new CountDownLatch(1);
-        fixture.rw.beforeStage(() -> {
-            staging.countDown();
-            awaitQuietly(new CountDownLatch(1));
-        });
+        holdStaging(staging, new CountDownLatch(1));
         TransferCoordinator coordinator = fixture.coordinator();
         runner = new TransferRunner(coordinator, fixture.log, fixture.locks, TransferSettings.defaults(),
                 Executors.newSingleThreadExecutor(), Duration.ofMillis(200));
@@ -260,6 +251,14 @@ class TransferRunnerTest {
             }
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
         }
+    }
+
+    /** Holds each copy at its start until {@code release} opens; {@code staging} opens once a copy is held there. */
+    private void holdStaging(CountDownLatch staging, CountDownLatch release) {
+        fixture.rw.beforeStage(() -> {
+            staging.countDown();
+            awaitQuietly(release);
+        });
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
