@@ -63,8 +63,9 @@ import java.util.Optional;
  * from the {@link Upload} of {@link #definitionFor}; the {@link #definition() recovery definition} has
  * none, so such a step re-run by recovery fails permanently and the saga is compensated.
  *
- * <p>The steps above are layout {@link #VERSION} 2. Version 1, without {@code register-file} (its pivot is step 2),
- * is what earlier releases logged; {@link #earlierDefinitions()} keeps it so that recovery finishes their sagas.
+ * <p>The steps above are layout version 2 ({@link #VERSION}). Version 1, without {@code register-file} (its pivot
+ * is step 2), is what earlier releases logged; {@link #earlierDefinitions()} keeps it so that recovery finishes
+ * their sagas as they were logged.
  */
 public final class AddFileSaga {
 
