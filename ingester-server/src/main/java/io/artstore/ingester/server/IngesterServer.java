@@ -233,7 +233,10 @@ public final class IngesterServer implements AutoCloseable {
                 new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
         List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
         SagaMonitor monitor = new SagaMonitor(definitions);
-        SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, definitions, new SagaEngine(JitterSource.hashed()),
+        // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
+        List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
+        recoverable.addAll(addSaga.earlierDefinitions());
+        SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                 new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
                 clock, BlockingSleeper.INSTANCE, monitor);
         this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());

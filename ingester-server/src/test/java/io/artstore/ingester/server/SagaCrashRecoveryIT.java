@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.artstore.ingester.core.saga.SagaId;
+import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.server.testing.GeneratedContent;
 import io.artstore.ingester.server.testing.ServerProcess;
+import io.artstore.ingester.storage.embedded.FileSagaLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,8 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -119,6 +125,38 @@ class SagaCrashRecoveryIT {
                 assertThat(filesNaming(element, fileId)).as("files of the deleted file").isEmpty();
                 assertThat(eventsOf(fileId)).containsExactly("file_added", "file_deleted");
             }
+        }
+    }
+
+    @Test
+    void an_add_left_unfinished_by_the_release_before_layout_versions_is_recovered_after_the_upgrade() throws Exception {
+        Path config = config();
+        Path element = folder.resolve("data").resolve("storage").resolve("local-edit");
+        SagaId sagaId = new SagaId("add-left-by-the-release-before");
+        String fileId = UUID.randomUUID().toString();
+        Instant at = Instant.now().minus(Duration.ofDays(1));
+        Map<String, String> started = Map.of("file_id", fileId, "sign", "false");
+        Map<String, String> reserved = Map.of("file_id", fileId, "sign", "false", "element_id", "local-edit", "mode", "edit");
+        // Written as that release wrote them: no layout version, steps by their index then; it died while staging.
+        try (FileSagaLog earlier = FileSagaLog.open(folder.resolve("data").resolve("sagas"), "ingester-before-upgrade")) {
+            earlier.append(new SagaRecord(sagaId, "add-file", 0, SagaRecord.Kind.SAGA_STARTED, SagaRecord.NO_STEP, 0, at,
+                    "ingester-before-upgrade", at.plusSeconds(60), started, Optional.empty()));
+            earlier.append(new SagaRecord(sagaId, "add-file", 1, SagaRecord.Kind.STEP_STARTED, 0, 1, at,
+                    "ingester-before-upgrade", at.plusSeconds(60), started, Optional.empty()));
+            earlier.append(new SagaRecord(sagaId, "add-file", 2, SagaRecord.Kind.STEP_SUCCEEDED, 0, 1, at,
+                    "ingester-before-upgrade", at.plusSeconds(60), reserved, Optional.empty()));
+            earlier.append(new SagaRecord(sagaId, "add-file", 3, SagaRecord.Kind.STEP_STARTED, 1, 1, at,
+                    "ingester-before-upgrade", at.plusSeconds(60), reserved, Optional.empty()));
+        }
+
+        try (ServerProcess server = ServerProcess.start(config, Map.of(), "128m")) {
+            await("recovery undoes the add", () -> "compensated".equals(get(server, "/api/v1/sagas/" + sagaId.value()).path("state").asText()));
+
+            assertThat(get(server, "/api/v1/sagas/" + sagaId.value()).path("type").asText()).isEqualTo("add-file");
+            assertThat(status(server, "/api/v1/files/" + fileId)).isEqualTo(404);
+            assertThat(filesNaming(element, fileId)).as("files of the add").isEmpty();
+            assertThat(eventsOf(fileId)).isEmpty();
+            assertThat(sagas(server, null)).as("sagas left unfinished or parked").isEmpty();
         }
     }
 

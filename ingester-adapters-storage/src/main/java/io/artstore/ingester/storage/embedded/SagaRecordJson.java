@@ -17,6 +17,8 @@ import java.util.TreeMap;
 /**
  * A saga record as the JSON body of one log frame; field by field, so the format does not follow the class. The
  * vector clock ({@code vector_clock}, text form) is written only when stamped; records without it read as empty.
+ * The saga definition's version ({@code definition_version}) is written only when it is not 1, so records of
+ * releases that had no versions read as version 1, which is what they were.
  */
 final class SagaRecordJson {
 
@@ -30,6 +32,9 @@ final class SagaRecordJson {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("saga_id", record.sagaId().value());
         json.put("saga_type", record.sagaType());
+        if (record.definitionVersion() != 1) {
+            json.put("definition_version", record.definitionVersion());
+        }
         json.put("sequence", record.sequence());
         json.put("kind", record.kind().name());
         json.put("step", record.step());
@@ -66,7 +71,12 @@ final class SagaRecordJson {
             Optional<StepFailure> failure = json.hasNonNull("failure")
                     ? Optional.of(new StepFailure(StepFailure.Type.valueOf(text(json.get("failure"), "type")), text(json.get("failure"), "message")))
                     : Optional.empty();
-            return new SagaRecord(new SagaId(text(json, "saga_id")), text(json, "saga_type"), required(json, "sequence").longValue(),
+            JsonNode version = json.get("definition_version");
+            if (version != null && !version.isInt()) {
+                throw new IllegalArgumentException("field 'definition_version' is not a whole number");
+            }
+            return new SagaRecord(new SagaId(text(json, "saga_id")), text(json, "saga_type"), version == null ? 1 : version.intValue(),
+                    required(json, "sequence").longValue(),
                     SagaRecord.Kind.valueOf(text(json, "kind")), required(json, "step").intValue(), required(json, "attempt").intValue(),
                     Instant.parse(text(json, "at")), text(json, "owner"), Instant.parse(text(json, "lease_until")), data, failure,
                     json.hasNonNull("vector_clock") ? VectorClock.parseSaturating(text(json, "vector_clock")) : VectorClock.empty());

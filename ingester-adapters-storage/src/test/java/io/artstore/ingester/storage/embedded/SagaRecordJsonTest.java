@@ -1,12 +1,14 @@
 package io.artstore.ingester.storage.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.testing.SagaRecords;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SagaRecordJsonTest {
@@ -31,6 +33,43 @@ class SagaRecordJsonTest {
         assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("vector_clock");
         assertThat(SagaRecordJson.read(body).clock()).isEqualTo(VectorClock.empty());
         assertThat(SagaRecordJson.read(body)).isEqualTo(plain);
+    }
+
+    @Test
+    void a_record_of_the_release_before_definition_versions_reads_as_version_1() {
+        byte[] earlier = ("{\"saga_id\":\"add-1\",\"saga_type\":\"add-file\",\"sequence\":5,\"kind\":\"STEP_STARTED\",\"step\":2,"
+                + "\"attempt\":1,\"at\":\"2026-11-25T10:00:00Z\",\"owner\":\"ingester-1\",\"lease_until\":\"2026-11-25T10:01:00Z\","
+                + "\"data\":{\"file_id\":\"f-1\"}}").getBytes(StandardCharsets.UTF_8);
+
+        SagaRecord read = SagaRecordJson.read(earlier);
+
+        assertThat(read.definitionVersion()).isEqualTo(1);
+        assertThat(read.step()).isEqualTo(2);
+        assertThat(SagaRecordJson.write(read)).as("written back as it was").isEqualTo(earlier);
+    }
+
+    @Test
+    void a_later_definition_version_is_written_and_read_back() {
+        SagaRecord plain = SagaRecords.record(SagaId.random(), 0, SagaRecord.Kind.SAGA_STARTED, "ingester-1", SagaRecords.T0);
+        SagaRecord second = new SagaRecord(plain.sagaId(), plain.sagaType(), 2, plain.sequence(), plain.kind(), plain.step(),
+                plain.attempt(), plain.at(), plain.owner(), plain.leaseUntil(), plain.data(), plain.failure(), plain.clock());
+
+        byte[] body = SagaRecordJson.write(second);
+
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"definition_version\":2");
+        assertThat(SagaRecordJson.read(body)).isEqualTo(second);
+        assertThat(new String(SagaRecordJson.write(plain), StandardCharsets.UTF_8)).doesNotContain("definition_version");
+    }
+
+    @Test
+    void a_definition_version_that_is_no_whole_number_of_1_or_more_is_not_a_record() {
+        String plain = new String(SagaRecordJson.write(SagaRecords.record(SagaId.random(), 0, SagaRecord.Kind.SAGA_STARTED,
+                "ingester-1", SagaRecords.T0)), StandardCharsets.UTF_8);
+        for (String version : List.of("0", "\"2\"", "2.5")) {
+            byte[] body = plain.replace("\"saga_type\":\"add-file\",", "\"saga_type\":\"add-file\",\"definition_version\":" + version + ",")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> SagaRecordJson.read(body)).as(version).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -24,11 +24,16 @@ import java.util.Set;
  * Compensable steps come first, then at most one pivot, then retriable steps. Without a pivot, the saga
  * passes its point of no return when its last compensable step succeeds.
  *
+ * <p>The log names a step by its index, so a saga type whose steps change (one inserted, removed or moved)
+ * gets a new {@link #version()}: each saga records the version it started with, and recovery reads it with
+ * the definition of that version, which is kept for as long as such sagas may be left unfinished.
+ *
  * @param <D> the saga's data, which the steps read and return
  */
 public final class SagaDefinition<D> {
 
     private final String name;
+    private final int version;
     private final SagaDataFormat<D> format;
     private final List<StepDefinition<D>> steps;
     private final Duration timeout;
@@ -36,9 +41,10 @@ public final class SagaDefinition<D> {
     private final FailureClassifier classifier;
     private final int lastUndoableStep;
 
-    private SagaDefinition(String name, SagaDataFormat<D> format, List<StepDefinition<D>> steps, Duration timeout,
+    private SagaDefinition(String name, int version, SagaDataFormat<D> format, List<StepDefinition<D>> steps, Duration timeout,
             RetryPolicy retryPolicy, FailureClassifier classifier) {
         this.name = name;
+        this.version = version;
         this.format = format;
         this.steps = List.copyOf(steps);
         this.timeout = timeout;
@@ -60,6 +66,11 @@ public final class SagaDefinition<D> {
     /** The saga type, as recorded in the log. */
     public String name() {
         return name;
+    }
+
+    /** The version of the step layout, as recorded in the log with each saga; 1 unless set. */
+    public int version() {
+        return version;
     }
 
     public SagaDataFormat<D> format() {
@@ -115,7 +126,7 @@ public final class SagaDefinition<D> {
                 .map(step -> new StepDefinition<>(step.name(), step.kind(), wrap(step.action(), interceptor),
                         step.compensation().map(compensation -> wrap(compensation, interceptor))))
                 .toList();
-        return new SagaDefinition<>(name, format, wrapped, timeout, retryPolicy, classifier);
+        return new SagaDefinition<>(name, version, format, wrapped, timeout, retryPolicy, classifier);
     }
 
     private static <D> SagaStep<D> wrap(SagaStep<D> step, StepInterceptor<D> interceptor) {
@@ -140,7 +151,7 @@ public final class SagaDefinition<D> {
 
     @Override
     public String toString() {
-        return "saga '" + name + "' " + steps.stream().map(step -> step.name() + " (" + step.kind() + ")").toList();
+        return "saga '" + name + "'" + (version == 1 ? " " : " version " + version + " ") + steps.stream().map(step -> step.name() + " (" + step.kind() + ")").toList();
     }
 
     /** Collects the steps in order; {@link #build()} checks that they make a saga. */
@@ -149,6 +160,7 @@ public final class SagaDefinition<D> {
         private final String name;
         private final SagaDataFormat<D> format;
         private final List<StepDefinition<D>> steps = new ArrayList<>();
+        private int version = 1;
         private Duration timeout = Duration.ofMinutes(30);
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private FailureClassifier classifier = FailureClassifier.standard();
@@ -163,6 +175,15 @@ public final class SagaDefinition<D> {
 
         public StepBuilder<D> step(String stepName) {
             return new StepBuilder<>(this, stepName);
+        }
+
+        /** The version of the step layout: raise it whenever a step is inserted, removed or moved. */
+        public Builder<D> version(int layoutVersion) {
+            if (layoutVersion < 1) {
+                throw new IllegalArgumentException("saga '" + name + "': a version is 1 or more, got " + layoutVersion);
+            }
+            this.version = layoutVersion;
+            return this;
         }
 
         public Builder<D> timeout(Duration sagaTimeout) {
@@ -201,7 +222,7 @@ public final class SagaDefinition<D> {
                 }
                 previous = step.kind();
             }
-            return new SagaDefinition<>(name, format, steps, timeout, retryPolicy, classifier);
+            return new SagaDefinition<>(name, version, format, steps, timeout, retryPolicy, classifier);
         }
 
         private Builder<D> add(StepDefinition<D> step) {

@@ -176,9 +176,10 @@ public final class SagaEngine {
                 throw new IllegalArgumentException("a saga's log starts with SAGA_STARTED");
             }
             SagaRecord first = log.get(0);
-            if (!first.sagaType().equals(definition.name())) {
-                throw new IllegalArgumentException("saga " + first.sagaId() + " is a '" + first.sagaType()
-                        + "' saga, not a '" + definition.name() + "' one");
+            if (!first.sagaType().equals(definition.name()) || first.definitionVersion() != definition.version()) {
+                // Step indexes mean something only in the layout the saga was started with.
+                throw new IllegalArgumentException("saga " + first.sagaId() + " is a '" + first.sagaType() + "' saga of version "
+                        + first.definitionVersion() + ", not a '" + definition.name() + "' one of version " + definition.version());
             }
             History history = new History(first.sagaId(), first.at(), definition.steps().size());
             for (SagaRecord record : log) {

@@ -47,8 +47,9 @@ public final class SagaLogRules {
             throw conflict("saga " + next.sagaId() + " has " + log.size() + " records; a record with sequence "
                     + next.sequence() + " was written by an instance that missed some of them");
         }
-        if (!latest.sagaType().equals(next.sagaType())) {
-            throw conflict("saga " + next.sagaId() + " is a '" + latest.sagaType() + "' saga, not a '" + next.sagaType() + "' one");
+        if (!latest.sagaType().equals(next.sagaType()) || latest.definitionVersion() != next.definitionVersion()) {
+            throw conflict("saga " + next.sagaId() + " is a '" + latest.sagaType() + "' saga of version " + latest.definitionVersion()
+                    + ", not a '" + next.sagaType() + "' one of version " + next.definitionVersion());
         }
     }
 
@@ -65,7 +66,7 @@ public final class SagaLogRules {
         if (latest.kind().endsSaga() || !latest.owner().equals(owner) && !latest.leaseExpiredAt(now)) {
             return Optional.empty();
         }
-        return Optional.of(new SagaRecord(latest.sagaId(), latest.sagaType(), log.size(), SagaRecord.Kind.LEASE_CLAIMED,
+        return Optional.of(new SagaRecord(latest.sagaId(), latest.sagaType(), latest.definitionVersion(), log.size(), SagaRecord.Kind.LEASE_CLAIMED,
                 SagaRecord.NO_STEP, 0, now, owner, leaseUntil, latest.data(), Optional.empty(), latest.clock()));
     }
 

@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.saga;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.saga.SagaDecision.Compensate;
@@ -46,8 +47,20 @@ public final class SagaOrchestrator {
         }
     }
 
+    /** A saga type at one version of its step layout. */
+    private record Layout(String type, int version) {
+        static Layout of(SagaDefinition<?> definition) {
+            return new Layout(definition.name(), definition.version());
+        }
+
+        static Layout of(SagaRecord record) {
+            return new Layout(record.sagaType(), record.definitionVersion());
+        }
+    }
+
     private final SagaLog log;
-    private final Map<String, SagaDefinition<?>> definitions;
+    private final Map<Layout, SagaDefinition<?>> definitions;
+    private final Map<String, Integer> newestVersions;
     private final SagaEngine engine;
     private final Settings settings;
     private final Clock clock;
@@ -56,12 +69,15 @@ public final class SagaOrchestrator {
     private final Set<SagaId> driving = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param definitions every saga this instance can recover, by {@link SagaDefinition#name()}
+     * @param definitions every saga this instance can recover, by {@link SagaDefinition#name()} and {@link
+     *     SagaDefinition#version()}: the current layouts, and the earlier ones sagas may still be left in
      */
     public SagaOrchestrator(SagaLog log, Collection<? extends SagaDefinition<?>> definitions, SagaEngine engine,
             Settings settings, Clock clock, Sleeper sleeper, SagaListener listener) {
         this.log = Objects.requireNonNull(log, "log");
-        this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name, Function.identity()));
+        this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(Layout::of, Function.identity()));
+        this.newestVersions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name,
+                SagaDefinition::version, Math::max));
         this.engine = Objects.requireNonNull(engine, "engine");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,10 +90,16 @@ public final class SagaOrchestrator {
      *
      * @throws IngestException {@code CONFLICT} when the id is taken or another instance took the saga over;
      *     whatever the log throws when it cannot write, in which case recovery finishes the saga later
+     * @throws IllegalArgumentException when a newer version of the saga is known: earlier ones are for recovery
      */
     public <D> SagaResult<D> run(SagaDefinition<D> definition, SagaId sagaId, D data) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(data, "data");
+        int newest = newestVersions.getOrDefault(definition.name(), definition.version());
+        if (definition.version() < newest) {
+            throw new IllegalArgumentException(definition + " is kept to recover sagas started with it; new ones run version "
+                    + newest);
+        }
         if (!driving.add(sagaId)) {
             throw IngestException.conflict("saga_running", "saga " + sagaId + " is already running here");
         }
@@ -105,7 +127,8 @@ public final class SagaOrchestrator {
     public List<SagaResult<?>> recover() {
         List<SagaResult<?>> results = new ArrayList<>();
         for (SagaSummary summary : log.unfinished()) {
-            SagaDefinition<?> definition = definitions.get(summary.sagaType());
+            // The layout the saga was started with, which its step indexes refer to.
+            SagaDefinition<?> definition = definitions.get(Layout.of(summary.latest()));
             boolean ours = summary.latest().owner().equals(settings.instanceId());
             if (definition == null || !ours && !summary.leaseExpiredAt(clock.instant()) || !driving.add(summary.sagaId())) {
                 continue;
@@ -141,10 +164,10 @@ public final class SagaOrchestrator {
             throw IngestException.conflict("saga_not_parked", "saga " + sagaId + " is " + SagaState.of(records)
                     + "; only a saga parked in FAILED_COMPENSATION can be retried");
         }
-        SagaDefinition<?> definition = definitions.get(latest.sagaType());
+        SagaDefinition<?> definition = definitions.get(Layout.of(latest));
         if (definition == null) {
             throw IngestException.conflict("saga_type_unknown", "saga " + sagaId + " is a '" + latest.sagaType()
-                    + "' saga, which this instance does not run");
+                    + "' saga of version " + latest.definitionVersion() + ", which this instance does not run");
         }
         if (!driving.add(sagaId)) {
             throw IngestException.conflict("saga_running", "saga " + sagaId + " is already running here");
@@ -260,8 +283,8 @@ public final class SagaOrchestrator {
 
         void append(SagaRecord.Kind kind, int step, int attempt, Map<String, String> data, Optional<StepFailure> failure) {
             Instant now = clock.instant();
-            SagaRecord record = new SagaRecord(sagaId, definition.name(), records.size(), kind, step,
-                    attempt, now, settings.instanceId(), now.plus(settings.lease()), data, failure);
+            SagaRecord record = new SagaRecord(sagaId, definition.name(), definition.version(), records.size(), kind, step,
+                    attempt, now, settings.instanceId(), now.plus(settings.lease()), data, failure, VectorClock.empty());
             log.append(record);
             records.add(record);
             listener.recorded(record);

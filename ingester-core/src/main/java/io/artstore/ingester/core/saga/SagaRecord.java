@@ -11,6 +11,8 @@ import java.util.Optional;
  * effect and its outcome after it, so that after a crash the log tells what may have happened. Every record
  * carries the saga's data as it stands after the record, so the latest record is enough to carry on.
  *
+ * @param definitionVersion the version of the saga's step layout ({@link SagaDefinition#version()}) the saga was
+ *     started with, which {@code step} indexes; the same on every record of a saga
  * @param sequence the record's position in its saga's log, from 0 without gaps
  * @param step the step's index in the definition, or {@link #NO_STEP} for records about the whole saga
  * @param attempt which attempt of the step or compensation this is, from 1; 0 for records about the saga
@@ -23,6 +25,7 @@ import java.util.Optional;
 public record SagaRecord(
         SagaId sagaId,
         String sagaType,
+        int definitionVersion,
         long sequence,
         Kind kind,
         int step,
@@ -90,6 +93,9 @@ public record SagaRecord(
         if (sagaType.isBlank() || owner.isBlank()) {
             throw new IllegalArgumentException("a saga record needs a saga type and an owner");
         }
+        if (definitionVersion < 1) {
+            throw new IllegalArgumentException("definitionVersion must be 1 or more, got " + definitionVersion);
+        }
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence must be 0 or more, got " + sequence);
         }
@@ -103,14 +109,21 @@ public record SagaRecord(
         }
     }
 
-    /** A record not yet stamped with a vector clock. */
+    /** A record of a saga whose definition is at its first version. */
+    public SagaRecord(SagaId sagaId, String sagaType, long sequence, Kind kind, int step, int attempt, Instant at,
+            String owner, Instant leaseUntil, Map<String, String> data, Optional<StepFailure> failure, VectorClock clock) {
+        this(sagaId, sagaType, 1, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, clock);
+    }
+
+    /** A record of a saga whose definition is at its first version, not yet stamped with a vector clock. */
     public SagaRecord(SagaId sagaId, String sagaType, long sequence, Kind kind, int step, int attempt, Instant at,
             String owner, Instant leaseUntil, Map<String, String> data, Optional<StepFailure> failure) {
-        this(sagaId, sagaType, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, VectorClock.empty());
+        this(sagaId, sagaType, 1, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, VectorClock.empty());
     }
 
     public SagaRecord withClock(VectorClock stamped) {
-        return new SagaRecord(sagaId, sagaType, sequence, kind, step, attempt, at, owner, leaseUntil, data, failure, stamped);
+        return new SagaRecord(sagaId, sagaType, definitionVersion, sequence, kind, step, attempt, at, owner, leaseUntil, data,
+                failure, stamped);
     }
 
     /** True when, at {@code now}, no instance holds the saga any more. */

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,10 +63,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The steps that need the request (the reservation, held in memory, and the client's stream) get it
  * from the {@link Upload} of {@link #definitionFor}; the {@link #definition() recovery definition} has
  * none, so such a step re-run by recovery fails permanently and the saga is compensated.
+ *
+ * <p>The steps above are layout version 2 ({@link #VERSION}). Version 1, without {@code register-file} (its pivot
+ * is step 2), is what earlier releases logged; {@link #earlierDefinitions()} keeps it so that recovery finishes
+ * their sagas as they were logged.
  */
 public final class AddFileSaga {
 
     public static final String TYPE = "add-file";
+    /** The layout new add sagas are logged in: 2 since {@code register-file} came in before the pivot. */
+    public static final int VERSION = 2;
     public static final String RESERVE_SPACE = "reserve-space";
     public static final String STAGE_CONTENT = "stage-content";
     public static final String REGISTER_FILE = "register-file";
@@ -199,26 +206,38 @@ public final class AddFileSaga {
 
     /** The definition recovery runs: without the request, whose steps then fail permanently. */
     public SagaDefinition<Data> definition() {
-        return build(Optional.empty());
+        return build(VERSION, Optional.empty());
     }
 
     /** The definition one upload runs, its request steps served by {@code upload}. */
     public SagaDefinition<Data> definitionFor(Upload upload) {
-        return build(Optional.of(upload));
+        return build(VERSION, Optional.of(upload));
     }
 
-    private SagaDefinition<Data> build(Optional<Upload> upload) {
+    /**
+     * The layouts earlier releases logged add sagas in, for recovery only (the orchestrator starts no new saga
+     * with them): version 1, without {@code register-file}.
+     */
+    public List<SagaDefinition<Data>> earlierDefinitions() {
+        return List.of(build(1, Optional.empty()));
+    }
+
+    private SagaDefinition<Data> build(int version, Optional<Upload> upload) {
         // The file as publishing it answered, with the metadata written: recorded without asking the element again
         // (a remote SE reports no metadata). Recovery, which has none, asks the element.
         AtomicReference<FileAttributes> published = new AtomicReference<>();
-        SagaDefinition<Data> definition = SagaDefinition.named(TYPE, FORMAT)
+        SagaDefinition.Builder<Data> builder = SagaDefinition.named(TYPE, FORMAT).version(version)
                 .step(RESERVE_SPACE).invoke((data, attempt) -> reserve(upload, data))
                         .withCompensation((data, attempt) -> release(upload, data))
                 .step(STAGE_CONTENT).invoke((data, attempt) -> stage(upload, data, attempt))
-                        .withCompensation((data, attempt) -> discardStaged(data))
-                .step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data))
-                        .withCompensation((data, attempt) -> unregister(data))
-                .step(PUBLISH_STORED).invoke((data, attempt) -> publishStored(data, published)).pivot()
+                        .withCompensation((data, attempt) -> discardStaged(data));
+        if (version >= 2) {
+            builder.step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data))
+                    .withCompensation((data, attempt) -> unregister(data));
+        }
+        SagaDefinition<Data> definition = builder
+                .step(PUBLISH_STORED).invoke((data, attempt) -> version >= 2 ? publishStored(data, published) : publishUnregistered(data, attempt, published))
+                        .pivot()
                 .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriable()
                 .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data, published)).retriable()
                 .step(PUBLISH_FILE_ADDED).invoke(this::publishFileAdded).retriable()
@@ -289,6 +308,18 @@ public final class AddFileSaga {
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
         published.set(element(placed).publishStaged(data.fileId()));
         return data;
+    }
+
+    /**
+     * The pivot of a version-1 saga, which registered nothing and cannot now: only its request knew what to list.
+     * With a registry, a pivot not yet begun fails permanently (taking no effect), so the add is undone rather than
+     * stored unlisted, as a version-2 saga at the same point is; one begun before may have taken effect and goes on.
+     */
+    private Data publishUnregistered(Data data, StepAttempt attempt, AtomicReference<FileAttributes> published) {
+        if (registering() && attempt.isFirst()) {
+            throw new RequestGone("what the file registry is to list");
+        }
+        return publishStored(data, published);
     }
 
     private Data writeSignature(Data data) {

@@ -302,6 +302,16 @@ class SagaEngineTest {
         }
 
         @Test
+        void refuses_a_log_of_another_version_of_the_saga_type() {
+            SagaDefinition.Builder<Map<String, String>> steps = SagaDefinition.named("move-file")
+                    .step("reserve-space").invoke(TestSagas.note("a", "b")).withCompensation(TestSagas.note("a", "c"));
+            List<SagaRecord> firstVersion = SagaLogBuilder.of(steps.build()).ran("reserve-space").records();
+
+            assertThatThrownBy(() -> engine.decide(steps.version(2).build(), firstVersion, SagaLogBuilder.START))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("of version 1, not a 'move-file' one of version 2");
+        }
+
+        @Test
         void refuses_a_log_without_its_start() {
             List<SagaRecord> headless = log().ran("reserve-space").records().subList(1, 3);
 

@@ -176,6 +176,55 @@ class SagaOrchestratorTest {
         assertThat(log.unfinished()).extracting(SagaSummary::sagaId).containsExactly(unknownType);
     }
 
+    /** A saga type whose version 2 inserted a step before the pivot. */
+    private static SagaDefinition<Map<String, String>> move(int version) {
+        SagaDefinition.Builder<Map<String, String>> builder = SagaDefinition.named("move").version(version)
+                .step("take").invoke(note("taken", "yes")).withCompensation(note("taken", "back"));
+        if (version >= 2) {
+            builder.step("check").invoke(note("checked", "yes")).withCompensation(note("checked", "back"));
+        }
+        return builder.step("put").invoke(note("put", "yes")).pivot()
+                .step("tell").invoke(note("told", "yes")).retriable()
+                .build();
+    }
+
+    @Test
+    void recovers_a_saga_with_the_definition_of_the_version_it_was_started_with() {
+        SagaDefinition<Map<String, String>> first = move(1);
+        for (SagaRecord record : List.of(
+                new SagaRecord(sagaId, "move", 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                        clock.instant().plus(LEASE), Map.of(), Optional.empty()),
+                new SagaRecord(sagaId, "move", 1, STEP_STARTED, 0, 1, clock.instant(), "instance-a",
+                        clock.instant().plus(LEASE), Map.of(), Optional.empty()),
+                new SagaRecord(sagaId, "move", 2, STEP_SUCCEEDED, 0, 1, clock.instant(), "instance-a",
+                        clock.instant().plus(LEASE), Map.of("taken", "yes"), Optional.empty()),
+                new SagaRecord(sagaId, "move", 3, STEP_STARTED, first.indexOf("put"), 1, clock.instant(), "instance-a",
+                        clock.instant().plus(LEASE), Map.of("taken", "yes"), Optional.empty()))) {
+            log.append(record);
+        }
+        clock.advance(LEASE);
+
+        List<SagaResult<?>> recovered = orchestrator("instance-b", move(2), first).recover();
+
+        assertThat(recovered).singleElement().satisfies(result -> {
+            assertThat(result.state()).isEqualTo(SagaState.COMPLETED);
+            assertThat(result.data()).isEqualTo(Map.of("taken", "yes", "put", "yes", "told", "yes"));
+        });
+        assertThat(log.load(sagaId)).extracting(SagaRecord::definitionVersion).containsOnly(1);
+    }
+
+    @Test
+    void starts_new_sagas_with_the_newest_version_only_and_records_it() {
+        SagaOrchestrator orchestrator = orchestrator("instance-a", move(2), move(1));
+
+        assertThatThrownBy(() -> orchestrator.run(move(1), sagaId, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 2");
+        assertThat(log.load(sagaId)).isEmpty();
+
+        assertThat(orchestrator.run(move(2), sagaId, Map.of()).data()).containsEntry("checked", "yes");
+        assertThat(log.load(sagaId)).extracting(SagaRecord::definitionVersion).containsOnly(2);
+    }
+
     @Test
     void tells_a_step_resumed_after_a_crash_that_an_attempt_was_left_unfinished() {
         List<StepAttempt> attempts = new ArrayList<>();

@@ -11,6 +11,7 @@ import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.saga.JitterSource;
+import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaEngine;
 import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
@@ -25,6 +26,7 @@ import io.artstore.ingester.core.service.DurableDeleteFileService;
 import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +71,9 @@ public final class FileSagas {
                 AddFileSaga.Settings.DEFAULT, registry).intercepted(addFaults);
         DeleteFileSaga deleteSaga = new DeleteFileSaga(ports.elements(), ports.catalog(), ports.events(), ports.locks(), clock,
                 DeleteFileSaga.Settings.DEFAULT, registry).intercepted(deleteFaults);
-        this.orchestrator = new SagaOrchestrator(ports.sagaLog(), List.of(addSaga.definition(), deleteSaga.definition()),
+        List<SagaDefinition<?>> definitions = new ArrayList<>(List.of(addSaga.definition(), deleteSaga.definition()));
+        definitions.addAll(addSaga.earlierDefinitions());
+        this.orchestrator = new SagaOrchestrator(ports.sagaLog(), definitions,
                 new SagaEngine(JitterSource.hashed()), new SagaOrchestrator.Settings(INSTANCE, Duration.ofMinutes(1), Duration.ofDays(1)),
                 clock, new ClockSleeper(clock), SagaListener.NONE);
         StorageElementSelector selector = new StorageElementSelector(ports.elements(), ports.reservations(), 1 << 20);

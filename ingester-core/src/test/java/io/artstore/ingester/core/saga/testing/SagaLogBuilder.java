@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.saga.testing;
 
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
@@ -115,8 +116,8 @@ public final class SagaLogBuilder {
     }
 
     private SagaLogBuilder add(Kind kind, int step, int attempt, Optional<StepFailure> failure) {
-        records.add(new SagaRecord(SAGA_ID, definition.name(), records.size(), kind, step, attempt, now, owner,
-                now.plus(LEASE), Map.of(), failure));
+        records.add(new SagaRecord(SAGA_ID, definition.name(), definition.version(), records.size(), kind, step, attempt, now,
+                owner, now.plus(LEASE), Map.of(), failure, VectorClock.empty()));
         return this;
     }
 }

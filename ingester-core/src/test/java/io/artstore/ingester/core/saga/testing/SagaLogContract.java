@@ -182,6 +182,28 @@ public abstract class SagaLogContract {
     }
 
     @Test
+    void keeps_the_definition_version_a_saga_started_with_across_instances_and_a_take_over() {
+        SagaLog a = instance("instance-a");
+        SagaLog b = instance("instance-b");
+        SagaId saga = SagaId.random();
+        a.append(ofVersion(2, SagaRecords.record(saga, 0, Kind.SAGA_STARTED, "instance-a", T0)));
+        SagaRecord latest = ofVersion(2, SagaRecords.record(saga, 1, Kind.STEP_STARTED, "instance-a", T0));
+        a.append(latest);
+
+        assertThat(b.load(saga)).extracting(SagaRecord::definitionVersion).containsExactly(2, 2);
+        assertThat(b.tryClaim(saga, "instance-b", latest.leaseUntil(), latest.leaseUntil().plus(LEASE))).isTrue();
+        assertThat(b.load(saga)).last().extracting(SagaRecord::definitionVersion).isEqualTo(2);
+        assertConflict(() -> b.append(SagaRecords.record(saga, 3, Kind.STEP_SUCCEEDED, "instance-b", T0)));
+        b.append(ofVersion(2, SagaRecords.record(saga, 3, Kind.STEP_SUCCEEDED, "instance-b", T0)));
+        assertThat(a.load(saga)).extracting(SagaRecord::definitionVersion).containsExactly(2, 2, 2, 2);
+    }
+
+    private static SagaRecord ofVersion(int version, SagaRecord record) {
+        return new SagaRecord(record.sagaId(), record.sagaType(), version, record.sequence(), record.kind(), record.step(),
+                record.attempt(), record.at(), record.owner(), record.leaseUntil(), record.data(), record.failure(), record.clock());
+    }
+
+    @Test
     void lets_the_owner_renew_its_lease_but_nobody_claim_an_ended_saga() {
         SagaLog a = instance("instance-a");
         SagaId saga = SagaId.random();
