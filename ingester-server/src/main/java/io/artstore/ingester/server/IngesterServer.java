@@ -163,113 +163,119 @@ public final class IngesterServer implements AutoCloseable {
     private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
         this.config = config;
         this.folderLocks = folderLocks;
-        Path spool = config.storage().spoolDir();
-        createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
-                config.storage().sagasDir(), config.storage().locksDir());
-        UploadRoutes.clearSpool(spool);
-
-        List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
-                .<StorageElement>map(element -> decorators.storageElement().apply(
-                        LocalStorageElement.open(localSettings(element), clock)))
-                .toList());
-        // --- Remote storage elements: all share one connection pool, closed on stop.
-        this.connections = SharedHttpConnections.open();
-        Map<StorageElementId, HttpStorageElement> remote = new LinkedHashMap<>();
         try {
-            config.storage().httpElements().forEach(settings -> remote.put(settings.id(), connections.element(settings)));
-        } catch (RuntimeException e) {
-            connections.close();
+            Path spool = config.storage().spoolDir();
+            createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
+                    config.storage().sagasDir(), config.storage().locksDir());
+            UploadRoutes.clearSpool(spool);
+
+            List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
+                    .<StorageElement>map(element -> decorators.storageElement().apply(
+                            LocalStorageElement.open(localSettings(element), clock)))
+                    .toList());
+            // --- Remote storage elements: all share one connection pool, closed on stop.
+            this.connections = SharedHttpConnections.open();
+            Map<StorageElementId, HttpStorageElement> remote = new LinkedHashMap<>();
+            try {
+                config.storage().httpElements().forEach(settings -> remote.put(settings.id(), connections.element(settings)));
+            } catch (RuntimeException e) {
+                connections.close();
+                throw e;
+            }
+            remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
+            CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
+            TlsFailures tlsFailures = () -> {
+                Map<StorageElementId, HttpStorageElement.TlsFailure> failures = new LinkedHashMap<>();
+                remote.forEach((id, element) -> element.tlsFailure().ifPresent(failure -> failures.put(id, failure)));
+                return failures;
+            };
+            // --- End of remote storage elements.
+            StorageElements elements = new StaticStorageElements(elementList);
+            FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
+            CapacityReservations reservations = new InMemoryCapacityReservations();
+            LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
+            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
+
+            // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
+            Locks locks = FileSystemLocks.open(config.storage().locksDir());
+            this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
+            NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+            ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
+            LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
+                    participants);
+            if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
+                LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
+                        + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
+                        + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
+            }
+            // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
+            FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
+                    fileId -> catalog.find(fileId).isPresent());
+            EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
+            LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
+            // --- end of transfers and vector clocks ---
+
+            StorageElementSelector selector = new StorageElementSelector(elements, reservations,
+                    StorageElementSelector.DEFAULT_GROWTH_STEP);
+            FileLocator locator = new FileLocator(catalog, elements);
+            Map<CompressionAlgorithm, Codec> codecs = codecs(config.compression());
+
+            // --- sagas and signing ---
+            SagaSettings sagaSettings = config.sagas();
+            // One name for this instance: its node id in vector clocks is its owner id in the saga log.
+            String instanceId = sagaSettings.instanceId().orElse(node.value());
+            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
+            SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
+            this.registry = startRegistry(config, clock);
+            FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
+            AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
+                    new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT), fileRegistry);
+            DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
+                    new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
+            List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
+            SagaMonitor monitor = new SagaMonitor(definitions);
+            // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
+            List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
+            recoverable.addAll(addSaga.earlierDefinitions());
+            SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
+                    new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
+                    clock, BlockingSleeper.INSTANCE, monitor);
+            this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
+            Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
+            AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
+                    config.upload().maxFileBytes());
+            DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
+            SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, definitions);
+            SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
+            // --- end of sagas and signing ---
+
+            // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
+            TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
+                    decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
+            this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
+            ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
+            // --- end of transfers and vector clocks ---
+
+            ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
+            StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
+                    config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
+                    .withRegistry(() -> registry.map(AdminFileRegistry::status));
+            this.http = HttpApi.create(config.server(),
+                    new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
+                            config.signing().signByDefault()),
+                    new FileRoutes(locator, deleteFile),
+                    new HealthRoutes(report, clock),
+                    new StatusRoutes(report),
+                    new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
+                    new TransferRoutes(transfers, guard),
+                    sagaRoutes,
+                    signatureRoutes,
+                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
+        } catch (RuntimeException | Error e) {
+            // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
+            folderLocks.forEach(FolderLock::close);
             throw e;
         }
-        remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
-        CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
-        TlsFailures tlsFailures = () -> {
-            Map<StorageElementId, HttpStorageElement.TlsFailure> failures = new LinkedHashMap<>();
-            remote.forEach((id, element) -> element.tlsFailure().ifPresent(failure -> failures.put(id, failure)));
-            return failures;
-        };
-        // --- End of remote storage elements.
-        StorageElements elements = new StaticStorageElements(elementList);
-        FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
-        CapacityReservations reservations = new InMemoryCapacityReservations();
-        LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
-        this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
-
-        // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
-        Locks locks = FileSystemLocks.open(config.storage().locksDir());
-        this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
-        NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
-        ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
-        LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
-                participants);
-        if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
-            LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
-                    + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
-                    + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
-        }
-        // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
-        FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
-                fileId -> catalog.find(fileId).isPresent());
-        EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
-        LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
-        // --- end of transfers and vector clocks ---
-
-        StorageElementSelector selector = new StorageElementSelector(elements, reservations,
-                StorageElementSelector.DEFAULT_GROWTH_STEP);
-        FileLocator locator = new FileLocator(catalog, elements);
-        Map<CompressionAlgorithm, Codec> codecs = codecs(config.compression());
-
-        // --- sagas and signing ---
-        SagaSettings sagaSettings = config.sagas();
-        // One name for this instance: its node id in vector clocks is its owner id in the saga log.
-        String instanceId = sagaSettings.instanceId().orElse(node.value());
-        this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
-        SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
-        this.registry = startRegistry(config, clock);
-        FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
-        AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
-                new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT), fileRegistry);
-        DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
-                new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
-        List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
-        SagaMonitor monitor = new SagaMonitor(definitions);
-        // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
-        List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
-        recoverable.addAll(addSaga.earlierDefinitions());
-        SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
-                new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                clock, BlockingSleeper.INSTANCE, monitor);
-        this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
-        Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
-        AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
-                config.upload().maxFileBytes());
-        DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
-        SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, definitions);
-        SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
-        // --- end of sagas and signing ---
-
-        // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
-        TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
-                decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
-        this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
-        ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
-        // --- end of transfers and vector clocks ---
-
-        ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
-        StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
-                config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
-                .withRegistry(() -> registry.map(AdminFileRegistry::status));
-        this.http = HttpApi.create(config.server(),
-                new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
-                        config.signing().signByDefault()),
-                new FileRoutes(locator, deleteFile),
-                new HealthRoutes(report, clock),
-                new StatusRoutes(report),
-                new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
-                new TransferRoutes(transfers, guard),
-                sagaRoutes,
-                signatureRoutes,
-                AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
     }
 
     /**

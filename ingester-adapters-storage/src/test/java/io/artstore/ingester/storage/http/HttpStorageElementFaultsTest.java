@@ -512,7 +512,7 @@ class HttpStorageElementFaultsTest {
     }
 
     @Test
-    void a_full_disk_is_a_500_with_the_ses_detail_and_leaves_nothing() {
+    void a_full_disk_answered_500_is_told_apart_as_no_room_and_leaves_nothing() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         server.faults().capacityLimit(1_500);
@@ -521,8 +521,9 @@ class HttpStorageElementFaultsTest {
         StoreRequest request = aStoreRequest().build();
         assertThatThrownBy(() -> element.store(request, new ByteArrayInputStream(randomBytes(1_000, 5))))
                 .isInstanceOfSatisfying(IngestException.class, e -> {
-                    assertThat(e.code()).isEqualTo("se_error");
-                    assertThat(e.getMessage()).contains("HTTP 500").contains("Failed to create file");
+                    // The SE's 500 says nothing of space; its capacity, asked again, tells that the file did not fit.
+                    assertThat(e.code()).isEqualTo("insufficient_storage");
+                    assertThat(e.getCause()).hasMessageContaining("HTTP 500").hasMessageContaining("Failed to create file");
                 });
         assertThat(element.stat(request.fileId())).isEmpty();
     }
