@@ -7,11 +7,12 @@
 #   bench/run.sh --only large    # one scenario: large | small
 #
 # Environment: BENCH_DIR (/tmp/artstore-bench), BENCH_LARGE_MB (1024), BENCH_DURATION (15s),
-# BENCH_CONNECTIONS (64), BENCH_ROUNDS (3).
+# BENCH_CONNECTIONS (64), BENCH_ROUNDS (3), BENCH_JAR (the server jar of this checkout; another build's jar
+# measures that build against the same baselines).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-JAR="$ROOT/ingester-server/target/artstore-ingester.jar"
+JAR="${BENCH_JAR:-$ROOT/ingester-server/target/artstore-ingester.jar}"
 
 ONLY=""
 QUICK=0
@@ -96,6 +97,7 @@ wait_http() {  # url, name
 
 start_ingester() {
     if [ ! -f "$JAR" ]; then
+        [ -z "${BENCH_JAR:-}" ] || { log "BENCH_JAR names no file: $JAR"; return 1; }
         log "building $JAR"
         (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
     fi
