@@ -267,7 +267,7 @@ public final class IngesterServer implements AutoCloseable {
                     new HealthRoutes(report, clock),
                     new StatusRoutes(report),
                     new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
-                    new TransferRoutes(transfers, guard),
+                    new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,
                     signatureRoutes,
                     AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
