@@ -18,6 +18,9 @@ import io.artstore.ingester.storage.registry.RegistryOutbox.Entry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
@@ -136,9 +139,9 @@ public final class AdminFileRegistry implements FileRegistry, AutoCloseable {
     /** FastAPI writes datetimes with or without an offset; one without is UTC. */
     private static Instant instant(String text) {
         try {
-            return java.time.OffsetDateTime.parse(text).toInstant();
+            return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException withoutOffset) {
-            return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         }
     }
 

@@ -7,6 +7,7 @@ import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class SagaRoutesLayoutTest {
     }
 
     /** As that release wrote them: no layout version (1), steps by their index then; it died while staging. */
-    private static void writeEarlierSaga(java.nio.file.Path data, String fileId) {
+    private static void writeEarlierSaga(Path data, String fileId) {
         Instant at = Instant.now().minus(Duration.ofDays(1));
         Map<String, String> started = Map.of("file_id", fileId, "sign", "false");
         Map<String, String> reserved = Map.of("file_id", fileId, "sign", "false", "element_id", "local-edit", "mode", "edit");

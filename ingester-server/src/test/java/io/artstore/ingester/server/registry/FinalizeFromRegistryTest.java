@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class FinalizeFromRegistryTest {
         JsonNode uploaded = otherSteps.uploadToEdit("done.txt", "finalized elsewhere".getBytes(StandardCharsets.UTF_8));
         String id = uploaded.path("file_id").asText();
         List<Path> copy = copyOfStoredFile(other, uploaded);
-        TestServer server = server(data -> place(other, copy, data));
+        TestServer server = server(data -> place(copy, data));
         // The other ingester finalizes it; this one's edit element still holds the copy it was given.
         assertThat(otherSteps.awaitEnd(otherSteps.started(id)).path("status").asText()).isEqualTo("committed");
         TestServer.await("the registry has the file as permanent", () -> admin.entry(id)
@@ -67,7 +68,7 @@ class FinalizeFromRegistryTest {
         String id = uploaded.path("file_id").asText();
         TestServer.await("the upload is registered", () -> admin.entry(id).isPresent());
         List<Path> copy = copyOfStoredFile(other, uploaded);
-        TestServer server = server(data -> place(other, copy, data));
+        TestServer server = server(data -> place(copy, data));
         TransferSteps steps = new TransferSteps(server);
 
         Reply reply = steps.post("/api/v1/finalize/" + id, "", Optional.empty());
@@ -91,7 +92,7 @@ class FinalizeFromRegistryTest {
         assertThat(down.code()).isEqualTo("registry_unavailable");
     }
 
-    private TestServer server(java.util.function.Consumer<Path> seed) {
+    private TestServer server(Consumer<Path> seed) {
         TestServer server = TestServer.builder()
                 .env("AUTH_ADMIN_MODULE_URL", admin.url().toString())
                 .env("SERVICE_ACCOUNT_CLIENT_ID", CLIENT_ID)
@@ -121,7 +122,7 @@ class FinalizeFromRegistryTest {
         }
     }
 
-    private static void place(TestServer other, List<Path> copy, Path data) {
+    private static void place(List<Path> copy, Path data) {
         Path saved = copy.get(0);
         try {
             for (Path file : copy.subList(1, copy.size())) {
