@@ -233,10 +233,10 @@ public final class IngesterServer implements AutoCloseable {
             DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
                     new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
             List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
-            SagaMonitor monitor = new SagaMonitor(definitions);
             // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
             List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
             recoverable.addAll(addSaga.earlierDefinitions());
+            SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
                     clock, BlockingSleeper.INSTANCE, monitor);
@@ -245,7 +245,7 @@ public final class IngesterServer implements AutoCloseable {
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
                     config.upload().maxFileBytes());
             DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
-            SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, definitions);
+            SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
             SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
             // --- end of sagas and signing ---
 
@@ -267,7 +267,7 @@ public final class IngesterServer implements AutoCloseable {
                     new HealthRoutes(report, clock),
                     new StatusRoutes(report),
                     new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
-                    new TransferRoutes(transfers, guard),
+                    new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,
                     signatureRoutes,
                     AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));

@@ -393,12 +393,35 @@ public final class HttpStorageElement implements StorageElement {
     /**
      * Removes the copy under the id: DELETE on an {@code edit} SE, the GC delete on the others. The SE cannot tell
      * a staged copy from a stored file, so callers call this only for a copy their own durable record says they
-     * uploaded (including one whose upload's outcome they never learnt).
+     * uploaded (including one whose upload's outcome they never learnt). A copy this process did not see land
+     * (uploaded before a restart, or whose answer was lost) is first asked about with the GC {@code exists}: when
+     * nothing landed, no delete is sent.
      */
     @Override
     public boolean discardStaged(FileId fileId) {
-        uploaded.remove(fileId);
+        if (uploaded.remove(fileId) == null && !exists(fileId)) {
+            return false;
+        }
         return deleteCopy(fileId);
+    }
+
+    /** {@code GET /api/v1/gc/{id}/exists}: whether the SE holds a file under the id, in any mode. */
+    private boolean exists(FileId fileId) {
+        return policies.idempotent(() -> {
+            try (Response response = send(new Request.Builder().url(url("api/v1/gc/" + fileId + "/exists")).get(), () -> true)) {
+                if (!response.isSuccessful()) {
+                    throw failure(response, "ask whether file " + fileId + " exists");
+                }
+                JsonNode exists = Json.read(response.body().string()).path("exists");
+                if (!exists.isBoolean()) {
+                    throw new IngestException(Kind.INTERNAL, Codes.INVALID_ANSWER, "storage element " + settings.id()
+                            + " answered whether file " + fileId + " exists without a boolean 'exists'");
+                }
+                return exists.asBoolean();
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
     }
 
     // --- Upload ---

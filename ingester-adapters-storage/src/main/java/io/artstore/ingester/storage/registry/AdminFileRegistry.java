@@ -4,16 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.RetentionPolicy;
+import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.DeletionReason;
 import io.artstore.ingester.core.port.out.FileRegistration;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Finalization;
+import io.artstore.ingester.core.port.out.RegisteredFile;
 import io.artstore.ingester.storage.http.BearerTokens;
 import io.artstore.ingester.storage.http.ServiceAccountTokens;
 import io.artstore.ingester.storage.registry.RegistryOutbox.Entry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,13 +42,16 @@ public final class AdminFileRegistry implements FileRegistry, AutoCloseable {
 
     private final RegistryOutbox outbox;
     private final RegistryRelay relay;
+    private final AdminRegistryClient registry;
     private final OkHttpClient client;
     private final Clock clock;
     private final Thread thread;
 
-    private AdminFileRegistry(RegistryOutbox outbox, RegistryRelay relay, OkHttpClient client, Clock clock) {
+    private AdminFileRegistry(RegistryOutbox outbox, RegistryRelay relay, AdminRegistryClient registry,
+            OkHttpClient client, Clock clock) {
         this.outbox = outbox;
         this.relay = relay;
+        this.registry = registry;
         this.client = client;
         this.clock = clock;
         this.thread = new Thread(relay, "file-registry-relay");
@@ -62,7 +73,8 @@ public final class AdminFileRegistry implements FileRegistry, AutoCloseable {
         RegistryOutbox outbox = RegistryOutbox.open(settings.outboxFolder());
         BearerTokens tokens = new ServiceAccountTokens(client, settings.account(), clock);
         AdminRegistryClient registry = new AdminRegistryClient(client, HttpUrl.get(settings.adminModuleUrl().toString()), tokens);
-        AdminFileRegistry started = new AdminFileRegistry(outbox, new RegistryRelay(outbox, registry, settings, clock), client, clock);
+        AdminFileRegistry started = new AdminFileRegistry(outbox, new RegistryRelay(outbox, registry, settings, clock), registry,
+                client, clock);
         started.thread.start();
         return started;
     }
@@ -85,6 +97,57 @@ public final class AdminFileRegistry implements FileRegistry, AutoCloseable {
     @Override
     public void softDelete(FileId fileId, DeletionReason reason) {
         enqueue(RegistryOutbox.Kind.DELETE, fileId, JSON.getNodeFactory().textNode(reason.wireName()));
+    }
+
+    /** One GET with the relay's client and token, so within {@code timeout}; a caller waits for it. */
+    @Override
+    public Optional<RegisteredFile> find(FileId fileId) {
+        AdminRegistryClient.Answer answer = registry.get(fileId.toString());
+        if (answer instanceof AdminRegistryClient.Done done) {
+            return entry(fileId, done.body());
+        }
+        if (answer instanceof AdminRegistryClient.Refused refused) {
+            if (refused.status() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable(fileId, "it answered " + refused.status() + ": " + refused.detail());
+        }
+        if (answer instanceof AdminRegistryClient.Unavailable unavailable) {
+            throw unavailable(fileId, unavailable.reason());
+        }
+        throw unavailable(fileId, "it answered 429 (rate limit)");
+    }
+
+    /** The contract's entry; a soft-deleted one (the admin module answers 404 for it, but be sure) is no entry. */
+    static Optional<RegisteredFile> entry(FileId fileId, JsonNode body) {
+        if (body.path("is_deleted").asBoolean(false) || !body.path("deleted_at").isMissingNode()
+                && !body.path("deleted_at").isNull()) {
+            return Optional.empty();
+        }
+        try {
+            RetentionPolicy retention = RetentionPolicy.parse(body.path("retention_policy").asText());
+            StorageElementId element = StorageElementId.of(body.path("storage_element_id").asText());
+            JsonNode finalized = body.path("finalized_at");
+            Optional<Instant> finalizedAt = finalized.isTextual() ? Optional.of(instant(finalized.asText())) : Optional.empty();
+            return Optional.of(new RegisteredFile(fileId, retention, element, finalizedAt));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new IngestException(IngestException.Kind.UNAVAILABLE, "registry_unavailable", "the admin module's"
+                    + " entry of file " + fileId + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** FastAPI writes datetimes with or without an offset; one without is UTC. */
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    private static IngestException unavailable(FileId fileId, String reason) {
+        return new IngestException(IngestException.Kind.UNAVAILABLE, "registry_unavailable", "cannot read file "
+                + fileId + " from the admin module's file registry now: " + reason);
     }
 
     public RegistryStatus status() {

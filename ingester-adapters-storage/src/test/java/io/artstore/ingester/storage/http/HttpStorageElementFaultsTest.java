@@ -483,6 +483,33 @@ class HttpStorageElementFaultsTest {
     }
 
     @Test
+    void an_abort_asks_whether_a_copy_it_did_not_see_land_exists_before_it_deletes() throws Exception {
+        StorageElementServer server = fixtures.start(Mode.RW);
+        HttpStorageElement first = fixtures.element(server, Mode.RW);
+        StoreRequest landed = aStoreRequest().build();
+        StoreRequest ownStaged = aStoreRequest().build();
+        first.stage(landed, new ByteArrayInputStream(randomBytes(300, 5)));
+        first.stage(ownStaged, new ByteArrayInputStream(randomBytes(300, 6)));
+        server.clearFileRequests();
+
+        assertThat(first.discardStaged(ownStaged.fileId())).isTrue();
+        assertThat(server.fileRequests()).as("a copy this process saw land: the delete alone")
+                .containsExactly("DELETE /api/v1/gc/" + ownStaged.fileId());
+
+        // After a restart the adapter has not seen either upload land.
+        HttpStorageElement second = fixtures.element(server, Mode.RW);
+        FileId neverLanded = FileId.random();
+        server.clearFileRequests();
+        assertThat(second.discardStaged(neverLanded)).isFalse();
+        assertThat(second.discardStaged(landed.fileId())).isTrue();
+
+        assertThat(server.fileRequests()).containsExactly(
+                "GET /api/v1/gc/" + neverLanded + "/exists",
+                "GET /api/v1/gc/" + landed.fileId() + "/exists", "DELETE /api/v1/gc/" + landed.fileId());
+        assertThat(SeFixtures.storedFiles(server.dataFolder())).isEmpty();
+    }
+
+    @Test
     void staging_then_publishing_leaves_no_mark_and_costs_no_more_calls() throws Exception {
         StorageElementServer server = fixtures.start(Mode.RW);
         HttpStorageElement element = fixtures.element(server, Mode.RW);

@@ -246,6 +246,34 @@ class AdminFileRegistryTest {
         assertThat(admin.entry(ids.get(0).toString()).orElseThrow().path("is_deleted").asBoolean()).isFalse();
     }
 
+    @Test
+    void find_reads_the_entry_now_and_knows_no_missing_or_soft_deleted_file() {
+        FileId id = FileId.random();
+        AdminFileRegistry registry = open();
+        assertThat(registry.find(id)).isEmpty();
+
+        registry.register(temporary(id));
+        awaitDelivered();
+        assertThat(registry.find(id)).hasValueSatisfying(found -> {
+            assertThat(found.retention()).isEqualTo(RetentionPolicy.TEMPORARY);
+            assertThat(found.elementId()).isEqualTo(StorageElementId.of("se-edit-01"));
+            assertThat(found.finalizedAt()).isEmpty();
+        });
+
+        registry.markFinalized(id, new Finalization(StorageElementId.of("se-rw-01"), "2026/12/08/09/",
+                Instant.parse("2026-12-08T09:10:11Z")));
+        awaitDelivered();
+        assertThat(registry.find(id)).hasValueSatisfying(found -> {
+            assertThat(found.retention()).isEqualTo(RetentionPolicy.PERMANENT);
+            assertThat(found.elementId()).isEqualTo(StorageElementId.of("se-rw-01"));
+            assertThat(found.finalizedAt()).contains(Instant.parse("2026-12-08T09:10:11Z"));
+        });
+
+        registry.softDelete(id, DeletionReason.MANUAL);
+        awaitDelivered();
+        assertThat(registry.find(id)).isEmpty();
+    }
+
     private void awaitDelivered() {
         Eventually.await("the outbox is empty", WITHIN, () -> registry.status().pending() == 0);
     }

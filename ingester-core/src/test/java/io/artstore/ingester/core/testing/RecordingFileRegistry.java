@@ -5,8 +5,10 @@ import io.artstore.ingester.core.port.out.DeletionReason;
 import io.artstore.ingester.core.port.out.FileRegistration;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Finalization;
+import io.artstore.ingester.core.port.out.RegisteredFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Keeps every call in order, as the registry's outbox would deliver them. */
 public final class RecordingFileRegistry implements FileRegistry {
@@ -29,6 +31,12 @@ public final class RecordingFileRegistry implements FileRegistry {
     @Override
     public synchronized void softDelete(FileId fileId, DeletionReason reason) {
         calls.add(new Call("delete", fileId, reason));
+    }
+
+    /** Records nothing: the steps under test only write to the registry. */
+    @Override
+    public Optional<RegisteredFile> find(FileId fileId) {
+        return Optional.empty();
     }
 
     public synchronized List<Call> calls() {

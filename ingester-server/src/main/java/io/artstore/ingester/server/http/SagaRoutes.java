@@ -11,6 +11,7 @@ import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
 import io.artstore.ingester.core.saga.StepDefinition;
+import io.artstore.ingester.server.saga.SagaLayouts;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The sagas for operators: {@code GET /api/v1/sagas/{id}} shows one, step by step;
@@ -33,12 +32,13 @@ public final class SagaRoutes {
 
     private final SagaLog log;
     private final SagaOrchestrator orchestrator;
-    private final Map<String, SagaDefinition<?>> definitions;
+    private final SagaLayouts definitions;
 
+    /** @param definitions every layout a saga in the log may have: today's and the earlier ones still recovered */
     public SagaRoutes(SagaLog log, SagaOrchestrator orchestrator, Collection<? extends SagaDefinition<?>> definitions) {
         this.log = Objects.requireNonNull(log, "log");
         this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
-        this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name, Function.identity()));
+        this.definitions = new SagaLayouts(definitions);
     }
 
     public void register(RoutesConfig routes) {
@@ -109,7 +109,7 @@ public final class SagaRoutes {
         latest.data().entrySet().stream().filter(field -> !field.getKey().equals("signature_der")).sorted(Map.Entry.comparingByKey())
                 .forEach(field -> data.put(field.getKey(), field.getValue()));
         ArrayNode steps = json.putArray("steps");
-        SagaDefinition<?> definition = definitions.get(first.sagaType());
+        SagaDefinition<?> definition = definitions.of(first).orElse(null);
         int count = definition != null ? definition.steps().size()
                 : records.stream().mapToInt(SagaRecord::step).max().orElse(-1) + 1;
         for (int index = 0; index < count; index++) {

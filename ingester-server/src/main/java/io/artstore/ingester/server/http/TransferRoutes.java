@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.core.port.out.FileRegistry;
+import io.artstore.ingester.core.port.out.RegisteredFile;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransferStatus;
@@ -35,10 +39,19 @@ public final class TransferRoutes {
 
     private final TransferRunner transfers;
     private final ConcurrentOperationGuard guard;
+    private final FileCatalog catalog;
+    private final FileRegistry registry;
 
-    public TransferRoutes(TransferRunner transfers, ConcurrentOperationGuard guard) {
+    /**
+     * @param catalog read by finalize to tell whether the registry must be asked
+     * @param registry asked by finalize about a file the catalogue does not know
+     */
+    public TransferRoutes(TransferRunner transfers, ConcurrentOperationGuard guard, FileCatalog catalog,
+            FileRegistry registry) {
         this.transfers = Objects.requireNonNull(transfers, "transfers");
         this.guard = Objects.requireNonNull(guard, "guard");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     public void register(RoutesConfig routes) {
@@ -64,6 +77,7 @@ public final class TransferRoutes {
     private void finalize(Context ctx) {
         TransferStatus started;
         try {
+            refuseIfRegisteredPermanent(fileId(ctx));
             started = start(ctx, FINALIZE_IGNORABLE);
         } catch (IngestException e) {
             if (e.kind() == IngestException.Kind.NOT_FOUND) {
@@ -88,6 +102,24 @@ public final class TransferRoutes {
                         + started.target().value() + " started; follow it at /api/v1/finalize/" + started.transactionId()
                         + "/status");
         Json.send(ctx, 202, json);
+    }
+
+    /**
+     * A file the catalogue does not know may have been finalized elsewhere (the ArtStore ingester leaves the
+     * {@code edit} copy for the GC): the registry's word decides, so that such a copy is not moved a second time.
+     * A {@code temporary} entry, or none, lets the storage elements be asked as for any file.
+     */
+    private void refuseIfRegisteredPermanent(FileId fileId) {
+        if (catalog.find(fileId).isPresent()) {
+            return;
+        }
+        Optional<RegisteredFile> registered = registry.find(fileId);
+        if (registered.isPresent() && registered.get().retention() == RetentionPolicy.PERMANENT) {
+            RegisteredFile entry = registered.get();
+            throw IngestException.conflict("wrong_mode", "the file registry has file " + fileId + " as permanent on"
+                    + " storage element " + entry.elementId().value() + entry.finalizedAt().map(at -> ", finalized at "
+                    + at).orElse("") + "; only temporary files can be finalized");
+        }
     }
 
     /**

@@ -15,8 +15,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -34,7 +32,7 @@ public final class SagaMonitor implements SagaListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.artstore.ingester.sagas");
 
-    private final Map<String, SagaDefinition<?>> definitions;
+    private final SagaLayouts definitions;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong compensated = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -43,8 +41,9 @@ public final class SagaMonitor implements SagaListener {
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
 
+    /** @param definitions every layout a saga in the log may have: today's and the earlier ones still recovered */
     public SagaMonitor(Collection<? extends SagaDefinition<?>> definitions) {
-        this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name, Function.identity()));
+        this.definitions = new SagaLayouts(definitions);
     }
 
     @Override
@@ -148,9 +147,8 @@ public final class SagaMonitor implements SagaListener {
     }
 
     private String stepName(SagaRecord record) {
-        SagaDefinition<?> definition = definitions.get(record.sagaType());
-        return definition != null && record.step() < definition.steps().size()
-                ? definition.step(record.step()).name()
-                : "step-" + record.step();
+        return definitions.of(record).filter(definition -> record.step() < definition.steps().size())
+                .map(definition -> definition.step(record.step()).name())
+                .orElse("step-" + record.step());
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -63,8 +64,15 @@ public final class TestServer implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private String yaml;
         private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
+        private Consumer<Path> seed = data -> { };
 
         private Builder() {}
+
+        /** Writes into the data folder before the server starts, e.g. files another ingester left on an element. */
+        public Builder seed(Consumer<Path> seed) {
+            this.seed = seed;
+            return this;
+        }
 
         /** Wraps the transfer log the server's transfers write to, e.g. with {@link PauseAfterCommitDecision}. */
         public Builder transactionLog(UnaryOperator<TransactionLog> decorator) {
@@ -93,6 +101,7 @@ public final class TestServer implements AutoCloseable {
             try {
                 Path root = Files.createTempDirectory("ingester-test-");
                 Path data = root.resolve("data");
+                seed.accept(data);
                 Map<String, String> variables = new HashMap<>();
                 variables.put("INGESTER_DATA_DIR", data.toString());
                 variables.put("APP_HOST", "127.0.0.1");

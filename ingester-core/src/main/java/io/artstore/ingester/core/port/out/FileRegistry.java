@@ -1,6 +1,7 @@
 package io.artstore.ingester.core.port.out;
 
 import io.artstore.ingester.core.domain.FileId;
+import java.util.Optional;
 
 /**
  * ArtStore's registry of files (the admin module's), which the query module, the admin UI, the TTL sweep and the
@@ -18,6 +19,15 @@ public interface FileRegistry {
 
     /** Soft-deletes the file's entry; its copy on the storage element is removed separately. */
     void softDelete(FileId fileId, DeletionReason reason);
+
+    /**
+     * Reads the file's entry now, not through the outbox: empty when the registry has none or only a soft-deleted one
+     * (and always for an ingester without a registry).
+     *
+     * @throws io.artstore.ingester.core.domain.IngestException 503 {@code registry_unavailable} when the registry
+     *     cannot answer (unreachable, throttled, failing)
+     */
+    Optional<RegisteredFile> find(FileId fileId);
 
     /** A registry that takes nothing: for an ingester configured without one. */
     static FileRegistry none() {

@@ -1,6 +1,7 @@
 package io.artstore.ingester.core.port.out;
 
 import io.artstore.ingester.core.domain.FileId;
+import java.util.Optional;
 
 /** The registry of an ingester that has none: every call does nothing. */
 enum NoFileRegistry implements FileRegistry {
@@ -19,5 +20,10 @@ enum NoFileRegistry implements FileRegistry {
     @Override
     public void softDelete(FileId fileId, DeletionReason reason) {
         // No registry configured.
+    }
+
+    @Override
+    public Optional<RegisteredFile> find(FileId fileId) {
+        return Optional.empty();
     }
 }
