@@ -246,6 +246,7 @@ report() {
     {
         echo "ArtStore ingester upload benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
         echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
+        echo "ingester jar: $JAR"
         echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ { print $2 }') MiB memory, kernel $(uname -r)"
         echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
         echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS rounds=$ROUNDS${ONLY:+ only=$ONLY}"
