@@ -4,11 +4,11 @@
 #
 #   bench/run.sh                 # full run (1 GiB file, 15 s per load test)
 #   bench/run.sh --quick         # smoke test (64 MiB, 5 s)
-#   bench/run.sh --only large    # one scenario: large | small
+#   bench/run.sh --only large    # one scenario: large | small | remote
 #
 # Environment: BENCH_DIR (/tmp/artstore-bench), BENCH_LARGE_MB (1024), BENCH_DURATION (15s),
 # BENCH_CONNECTIONS (64), BENCH_ROUNDS (3), BENCH_JAR (the server jar of this checkout; another build's jar
-# measures that build against the same baselines).
+# measures that build against the same baselines), BENCH_REMOTE_CONNECTIONS (16), BENCH_REMOTE_SEQ (50).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,13 +19,13 @@ QUICK=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
-        --only) ONLY="${2:?--only needs a scenario: large or small}"; shift ;;
+        --only) ONLY="${2:?--only needs a scenario: large, small or remote}"; shift ;;
         -h|--help) sed -n 2,10p "$0"; exit 0 ;;
-        *) echo "unknown argument: $1 (use --quick, --only large|small)" >&2; exit 2 ;;
+        *) echo "unknown argument: $1 (use --quick, --only large|small|remote)" >&2; exit 2 ;;
     esac
     shift
 done
-case "$ONLY" in ""|large|small) ;; *) echo "unknown scenario: $ONLY (large or small)" >&2; exit 2 ;; esac
+case "$ONLY" in ""|large|small|remote) ;; *) echo "unknown scenario: $ONLY (large, small or remote)" >&2; exit 2 ;; esac
 
 if [ "$QUICK" = 1 ]; then
     LARGE_MB="${BENCH_LARGE_MB:-64}"; DURATION="${BENCH_DURATION:-5s}"
@@ -34,6 +34,9 @@ else
 fi
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 ROUNDS="${BENCH_ROUNDS:-3}"
+REMOTE_CONNECTIONS="${BENCH_REMOTE_CONNECTIONS:-16}"
+REMOTE_SEQ="${BENCH_REMOTE_SEQ:-50}"
+SE_TOKEN="fixture-token"
 WORK="${BENCH_DIR:-/tmp/artstore-bench}"
 RESULTS="$WORK/results.txt"
 
@@ -58,7 +61,8 @@ cleanup() {
         kill -9 "$pid" 2>/dev/null || true
     done
     # the big files go; logs and results.txt stay
-    rm -rf "$WORK/ingester-data" "$WORK/nginx/www" "$WORK/dd" "$WORK/large.bin" "$WORK"/body-*.bin
+    rm -rf "$WORK/ingester-data" "$WORK/nginx/www" "$WORK/dd" "$WORK/large.bin" "$WORK"/body-*.bin \
+        "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK/small-10k.bin"
 }
 trap cleanup EXIT
 
@@ -95,12 +99,16 @@ wait_http() {  # url, name
     log "$2 did not answer at $1 within 60 s"; return 1
 }
 
-start_ingester() {
+ensure_jar() {
     if [ ! -f "$JAR" ]; then
         [ -z "${BENCH_JAR:-}" ] || { log "BENCH_JAR names no file: $JAR"; return 1; }
         log "building $JAR"
         (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
     fi
+}
+
+start_ingester() {
+    ensure_jar
     INGESTER_PORT="$(free_port)"
     mkdir -p "$WORK/ingester-data"
     log "starting the ingester on 127.0.0.1:$INGESTER_PORT"
@@ -204,16 +212,16 @@ make_bodies() {
 }
 
 # Runs wrk, leaves its "BENCH key=value ..." line in WRK_LINE.
-run_wrk() {  # name, url, mode, body file
+run_wrk() {  # name, url, mode, body file[, connections[, bearer token]]
     local out="$WORK/wrk-$1.txt"
-    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" \
-        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 60s --latency \
+    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" BENCH_TOKEN="${6:-}" \
+        wrk -t2 -c"${5:-$CONNECTIONS}" -d"$DURATION" --timeout 60s --latency \
         -s "$ROOT/bench/upload.lua" "$2" > "$out" 2>&1 || { log "wrk failed:"; cat "$out" >&2; return 1; }
     WRK_LINE="$(grep '^BENCH requests=' "$out" | tail -1)"
     log "$1: $WRK_LINE"
     local k
     for k in connect_err read_err write_err timeouts; do
-        [ "$(field "$k")" = 0 ] || fail "small: $1 had $(field "$k") socket $k ($WRK_LINE)"
+        [ "$(field "$k")" = 0 ] || fail "wrk $1 had $(field "$k") socket $k ($WRK_LINE)"
     done
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $WRK_LINE"; }
@@ -236,10 +244,110 @@ scenario_small() {
     row "small ratio ingester/nginx p99" "$(calc "$ing_p99 / $ngx_p99")"
 }
 
-peak_rss() {
+# ---- scenario "remote": a second ingester whose elements are two fixture SEs over plain HTTP ----
+# The fixture SE (docs/storage-element-fixture.md) runs from the test class path of
+# ingester-adapters-storage; plain HTTP keeps TLS out of the comparison.
+fixture_classpath() {
+    local m="$ROOT/ingester-adapters-storage"
+    if [ ! -f "$m/target/test-classpath.txt" ] || [ ! -d "$m/target/test-classes" ]; then
+        log "building the storage element fixture's class path"
+        (cd "$ROOT" && ./mvnw -q -B -pl ingester-adapters-storage -am test-compile dependency:build-classpath \
+            -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+    fi
+    SE_CP="$m/target/test-classes:$m/target/classes:$(cat "$m/target/test-classpath.txt")"
+}
+
+start_se() {  # id, mode; leaves the port in SE_PORT
+    local log_file="$WORK/$1.log"
+    SE_PORT="$(free_port)"
+    log "starting storage element $1 ($2) on 127.0.0.1:$SE_PORT"
+    java -cp "$SE_CP" io.artstore.ingester.storage.http.fixture.StorageElementServer \
+        --id "$1" --mode "$2" --port "$SE_PORT" --folder "$WORK/$1" --token "$SE_TOKEN" > "$log_file" 2>&1 &
+    PIDS+=("$!")
+    for _ in $(seq 1 120); do
+        grep -q '^storage element' "$log_file" && return 0
+        sleep 0.5
+    done
+    log "storage element $1 did not start within 60 s (see $log_file)"; return 1
+}
+
+start_remote() {
+    ensure_jar
+    fixture_classpath
+    start_se se-edit edit; SE_EDIT_PORT="$SE_PORT"
+    start_se se-rw rw; SE_RW_PORT="$SE_PORT"
+    cat > "$WORK/remote.yaml" <<EOF
+storage:
+  data_dir: $WORK/remote-ingester-data
+  elements:
+    - id: se-edit
+      mode: edit
+      type: http
+      url: http://127.0.0.1:$SE_EDIT_PORT
+      token: $SE_TOKEN
+    - id: se-rw
+      mode: rw
+      type: http
+      url: http://127.0.0.1:$SE_RW_PORT
+      token: $SE_TOKEN
+EOF
+    REMOTE_PORT="$(free_port)"
+    mkdir -p "$WORK/remote-ingester-data"
+    log "starting the remote-SE ingester on 127.0.0.1:$REMOTE_PORT"
+    (cd "$WORK" && exec env INGESTER_PORT="$REMOTE_PORT" \
+        java -jar "$JAR" --config "$WORK/remote.yaml" > "$WORK/remote-ingester.log" 2>&1) &
+    REMOTE_PID=$!
+    PIDS+=("$REMOTE_PID")
+    wait_http "http://127.0.0.1:$REMOTE_PORT/health/live" "remote-SE ingester"
+    REMOTE_URL="http://127.0.0.1:$REMOTE_PORT/api/v1/files/upload"
+    SE_URL="http://127.0.0.1:$SE_EDIT_PORT/api/v1/files/upload"
+}
+
+# N uploads of one 10 KB file, one at a time; leaves the median time_total in ms in MEDIAN_MS.
+upload_latency() {  # name, url[, bearer token]
+    local out="$WORK/latency-$1.txt" i res code
+    local auth=()
+    [ -z "${3:-}" ] || auth=(-H "Authorization: Bearer $3")
+    : > "$out"
+    for i in $(seq 1 "$REMOTE_SEQ"); do
+        res="$(curl -s -o /dev/null --max-time 30 -w '%{http_code} %{time_total}' "${auth[@]}" \
+            -F target_mode=edit -F "file=@$WORK/small-10k.bin" "$2")" || res="000 0"
+        code="${res% *}"
+        [ "$code" = 201 ] || fail "remote latency: $1 upload $i answered $code"
+        echo "${res#* }" >> "$out"
+    done
+    MEDIAN_MS="$(sort -g "$out" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }')"
+    log "$1: median of $REMOTE_SEQ sequential 10 KB uploads $MEDIAN_MS ms"
+}
+
+scenario_remote() {
+    [ -n "${BOUNDARY:-}" ] || make_bodies
+    local rem_rps rem_p50 rem_p99 rem_bad se_rps se_p50 se_p99 se_bad rem_med se_med
+    log "wrk: remote-SE ingester, $REMOTE_CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
+    run_wrk remote-ingester "$REMOTE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS"
+    rem_rps="$(field rps)"; rem_p50="$(field p50_ms)"; rem_p99="$(field p99_ms)"; rem_bad="$(field non201)"
+    [ "$rem_bad" = 0 ] || fail "remote: ingester answered $rem_bad of $(field requests) uploads with a status other than 201 ($WRK_LINE)"
+    # the same body: the SE drops the target_mode part, as it drops every part it does not know
+    log "wrk: SE $SE_URL directly, $REMOTE_CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
+    run_wrk remote-se-direct "$SE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS" "$SE_TOKEN"
+    se_rps="$(field rps)"; se_p50="$(field p50_ms)"; se_p99="$(field p99_ms)"; se_bad="$(field non201)"
+    [ "$se_bad" = 0 ] || fail "remote: the SE answered $se_bad of $(field requests) uploads with a status other than 201 ($WRK_LINE)"
+
+    head -c 10000 /dev/urandom > "$WORK/small-10k.bin"
+    log "latency: $REMOTE_SEQ sequential 10 KB uploads through the ingester, then straight to the SE"
+    upload_latency remote-ingester "$REMOTE_URL"; rem_med="$MEDIAN_MS"
+    upload_latency remote-se-direct "$SE_URL" "$SE_TOKEN"; se_med="$MEDIAN_MS"
+
+    row "remote (1 MiB, c=$REMOTE_CONNECTIONS, $DURATION) ingester" "$rem_rps req/s  p50 $rem_p50 ms  p99 $rem_p99 ms  non-201 $rem_bad"
+    row "remote SE upload direct" "$se_rps req/s  p50 $se_p50 ms  p99 $se_p99 ms  non-201 $se_bad"
+    row "remote ratio ingester/direct req/s" "$(calc "$rem_rps / $se_rps")"
+    row "remote 10 KB x $REMOTE_SEQ sequential, median" "ingester $rem_med ms  direct $se_med ms  difference $(calc "$rem_med - $se_med") ms"
+}
+
+peak_rss() {  # label, pid
     local kb
-    kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$INGESTER_PID/status" 2>/dev/null || echo 0)"
-    row "ingester peak RSS (VmHWM)" "$((kb / 1024)) MiB"
+    kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$2/status" 2>/dev/null || echo 0)"
+    row "$1 peak RSS (VmHWM)" "$((kb / 1024)) MiB"
 }
 
 report() {
@@ -249,8 +357,8 @@ report() {
         echo "ingester jar: $JAR"
         echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ { print $2 }') MiB memory, kernel $(uname -r)"
         echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
-        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS rounds=$ROUNDS${ONLY:+ only=$ONLY}"
-        echo "MB = 10^6 bytes; latencies as wrk measures them"
+        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS rounds=$ROUNDS remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ${ONLY:+ only=$ONLY}"
+        echo "MB = 10^6 bytes; latencies as wrk measures them (the remote 10 KB latencies as curl's time_total)"
         echo "--------------------------------------------------------------------------------"
         printf '%s\n' "${SUMMARY[@]}"
         echo "--------------------------------------------------------------------------------"
@@ -268,11 +376,19 @@ main() {
     mkdir -p "$WORK"
     # only what an earlier run left here, never the whole folder (BENCH_DIR may be shared)
     rm -rf "$WORK/ingester-data" "$WORK/nginx" "$WORK/dd" "$WORK"/upload-*.json "$WORK"/wrk-*.txt
-    start_ingester
-    start_nginx
+    rm -rf "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK"/latency-*.txt
+    if [ "$ONLY" != remote ]; then
+        start_ingester
+        start_nginx
+    fi
     if [ -z "$ONLY" ] || [ "$ONLY" = large ]; then scenario_large; fi
     if [ -z "$ONLY" ] || [ "$ONLY" = small ]; then scenario_small; fi
-    peak_rss
+    if [ "$ONLY" != remote ]; then peak_rss ingester "$INGESTER_PID"; fi
+    if [ -z "$ONLY" ] || [ "$ONLY" = remote ]; then
+        start_remote
+        scenario_remote
+        peak_rss "remote ingester" "$REMOTE_PID"
+    fi
     report
     log "results in $RESULTS, logs in $WORK"
     [ ${#FAILURES[@]} -eq 0 ]

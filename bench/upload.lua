@@ -1,5 +1,6 @@
 -- wrk script for bench/run.sh. BENCH_MODE=multipart: POST the same multipart body (target_mode + file)
 -- to the URL given to wrk. BENCH_MODE=put: PUT the raw body to a new path under the URL per request.
+-- BENCH_TOKEN, when set, is sent as "Authorization: Bearer <token>" (a storage element's upload).
 -- Counts answers other than 201 per thread and prints one "BENCH key=value ..." line at the end.
 
 local mode = os.getenv("BENCH_MODE")
@@ -8,6 +9,10 @@ local body = f:read("*a")
 f:close()
 
 wrk.body = body
+local token = os.getenv("BENCH_TOKEN")
+if token ~= nil and token ~= "" then
+   wrk.headers["Authorization"] = "Bearer " .. token
+end
 if mode == "multipart" then
    wrk.method = "POST"
    wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. os.getenv("BENCH_BOUNDARY")
