@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --only) ONLY="${2:?--only needs a scenario: large, small or remote}"; shift ;;
-        -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,11p "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (use --quick, --only large|small|remote)" >&2; exit 2 ;;
     esac
     shift
