@@ -12,12 +12,13 @@ import java.io.OutputStream;
  */
 final class CompressingInputStream extends InputStream {
 
-    private static final int CHUNK = 64 * 1024;
+    /** Large chunks: fewer calls into the codec (a native call per chunk for Brotli), fewer buffer refills. */
+    private static final int CHUNK = 256 * 1024;
 
     /** Exposes its buffer so that draining it needs no copy. */
     private static final class Buffer extends ByteArrayOutputStream {
         Buffer() {
-            super(CHUNK);
+            super(64 * 1024);
         }
 
         byte[] bytes() {

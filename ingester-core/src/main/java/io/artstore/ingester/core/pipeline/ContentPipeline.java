@@ -8,14 +8,17 @@ import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.Codec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The upload's byte path, read by the storage element: client bytes → SHA-256 and size of the original,
- * checked against the limits → optional compression → SHA-256 and size of what is stored.
+ * checked against the limits → optional compression → size (and, when compressed, SHA-256) of what is stored.
+ *
+ * <p>One pass over the data: uncompressed, the stored bytes are the original ones and share its digest. When a
+ * codec is asked for, the first block is compressed on its own first; data that does not shrink by at least
+ * 10 % there (already compressed, or random) is stored as it is, and {@link StoredContent} says so.
  *
  * <p>Violations are thrown from {@code read} as {@link IngestException}, at the latest when the original
  * ends, so a storage element that commits only after reading to the end never commits a bad file.
@@ -44,14 +47,13 @@ public final class ContentPipeline {
     }
 
     private final Limits limits;
-    private final Optional<CompressionAlgorithm> compression;
+    private final Optional<CompressionAlgorithm> requested;
     private final DigestingInputStream original;
-    private final DigestingInputStream stored;
+    private final StoredStream stored;
 
-    private ContentPipeline(InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener)
-            throws IOException {
+    private ContentPipeline(InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
         this.limits = limits;
-        this.compression = codec.map(Codec::algorithm);
+        this.requested = codec.map(Codec::algorithm);
         this.original = new DigestingInputStream(new ClientStream(client), new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
@@ -63,27 +65,12 @@ public final class ContentPipeline {
                 checkOriginal(total, digest);
             }
         });
-        InputStream middle = codec.isPresent() ? new CompressingInputStream(original, codec.get()) : original;
-        this.stored = new DigestingInputStream(middle, new DigestingInputStream.Hook() {
-            @Override
-            public void afterRead(long total) {
-                listener.stored(total);
-            }
-
-            @Override
-            public void atEnd(long total, Sha256 digest) {
-                listener.stored(total);
-            }
-        });
+        this.stored = new StoredStream(original, codec, listener);
     }
 
     public static ContentPipeline of(
             InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
-        try {
-            return new ContentPipeline(client, codec, limits, listener);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the compressor", e);
-        }
+        return new ContentPipeline(client, codec, limits, listener);
     }
 
     /** The bytes to store. */
@@ -97,7 +84,8 @@ public final class ContentPipeline {
 
     /** Sizes and digests of what went through; only once {@link #stored()} was read to its end. */
     public StoredContent result() {
-        return new StoredContent(original.count(), original.digest(), stored.count(), stored.digest(), compression);
+        return new StoredContent(original.count(), original.digest(), stored.count(), stored.digest(), stored.applied(),
+                requested);
     }
 
     private void checkSizeSoFar(long total) {

@@ -45,7 +45,7 @@ class ContentPipelineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 65_536, 3_000_000})
+    @ValueSource(ints = {1_000, 65_535, 65_536, 65_537, 3_000_000})
     void gzip_stores_bytes_that_decompress_to_the_original(int size) throws Exception {
         byte[] data = text(size);
         Codec gzip = new GzipCodec(1);
@@ -59,9 +59,89 @@ class ContentPipelineTest {
         assertThat(result.storedChecksum()).isEqualTo(sha256(stored));
         assertThat(result.storedSize()).isEqualTo(stored.length);
         assertThat(result.compression()).contains(CompressionAlgorithm.GZIP);
-        if (size > 10_000) {
-            assertThat(result.compressionRatio()).isLessThan(0.5);
+        assertThat(result.requestedCompression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(result.compressionSkipped()).isEmpty();
+        assertThat(result.compressionRatio()).isLessThan(0.5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 65_535, 65_536, 65_537, 1_000_000})
+    void random_data_asked_to_be_compressed_is_stored_as_it_is_and_says_why(int size) throws Exception {
+        byte[] data = randomBytes(size);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.of(new GzipCodec(1)),
+                limits(), n -> {});
+
+        byte[] stored = pipeline.stored().readAllBytes();
+
+        StoredContent result = pipeline.result();
+        assertThat(stored).isEqualTo(data);
+        assertThat(result.compression()).isEmpty();
+        assertThat(result.requestedCompression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(result.compressionSkipped()).contains("incompressible");
+        assertThat(result.storedSize()).isEqualTo(size);
+        assertThat(result.originalChecksum()).isEqualTo(sha256(data));
+        assertThat(result.storedChecksum()).isEqualTo(sha256(data));
+    }
+
+    @Test
+    void the_first_block_decides_for_the_whole_file() throws Exception {
+        // text first, random after: the probe sees text, so the file is compressed (and stays correct)
+        byte[] data = new byte[StoredStream.PROBE_BYTES + 500_000];
+        System.arraycopy(text(StoredStream.PROBE_BYTES), 0, data, 0, StoredStream.PROBE_BYTES);
+        System.arraycopy(randomBytes(500_000), 0, data, StoredStream.PROBE_BYTES, 500_000);
+        Codec gzip = new GzipCodec(1);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.of(gzip), limits(), n -> {});
+
+        byte[] stored = pipeline.stored().readAllBytes();
+
+        assertThat(pipeline.result().compression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(gzip.decompressing(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(data);
+        assertThat(pipeline.result().storedChecksum()).isEqualTo(sha256(stored));
+    }
+
+    /**
+     * The digests are taken once, on the way: whatever the reader's block size and however the client's stream
+     * splits its reads, they equal digests taken over the whole data afterwards.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8_192, 100_000, 1 << 20})
+    void single_pass_digests_equal_digests_of_the_whole_data_for_any_read_size(int readSize) throws Exception {
+        byte[] random = randomBytes(200_001);
+        byte[] text = text(200_001);
+        for (Optional<Codec> codec : List.<Optional<Codec>>of(Optional.empty(), Optional.of(new GzipCodec(1)))) {
+            for (byte[] data : List.of(random, text)) {
+                ContentPipeline pipeline = ContentPipeline.of(new TrickleInputStream(data, 3_333), codec, limits(), n -> {});
+                java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+                byte[] buffer = new byte[readSize];
+                for (int n; (n = pipeline.stored().read(buffer, 0, readSize)) >= 0; ) {
+                    stored.write(buffer, 0, n);
+                }
+
+                StoredContent result = pipeline.result();
+                assertThat(result.originalChecksum()).isEqualTo(sha256(data));
+                assertThat(result.originalSize()).isEqualTo(data.length);
+                assertThat(result.storedChecksum()).isEqualTo(sha256(stored.toByteArray()));
+                assertThat(result.storedSize()).isEqualTo(stored.size());
+                byte[] back = result.compressed()
+                        ? codec.orElseThrow().decompressing(new ByteArrayInputStream(stored.toByteArray())).readAllBytes()
+                        : stored.toByteArray();
+                assertThat(back).isEqualTo(data);
+            }
         }
+    }
+
+    @Test
+    void single_bytes_pass_through_the_same_checks_as_blocks() throws Exception {
+        byte[] data = text(70_000);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.empty(), limits(), n -> {});
+        InputStream stored = pipeline.stored();
+        java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+        for (int b; (b = stored.read()) >= 0; ) {
+            copy.write(b);
+        }
+
+        assertThat(copy.toByteArray()).isEqualTo(data);
+        assertThat(pipeline.result().storedChecksum()).isEqualTo(sha256(data));
     }
 
     @Test
@@ -160,6 +240,34 @@ class ContentPipelineTest {
         ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(10)), Optional.empty(), limits(), n -> {});
 
         assertThatThrownBy(pipeline::result).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Hands out at most {@code step} bytes per read, as a network stream does. */
+    private static final class TrickleInputStream extends InputStream {
+        private final byte[] data;
+        private final int step;
+        private int position;
+
+        TrickleInputStream(byte[] data, int step) {
+            this.data = data;
+            this.step = step;
+        }
+
+        @Override
+        public int read() {
+            return position < data.length ? data[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, step), data.length - position);
+            System.arraycopy(data, position, b, off, n);
+            position += n;
+            return n;
+        }
     }
 
     private static void assertFailure(ContentPipeline pipeline, Kind kind, String code) {

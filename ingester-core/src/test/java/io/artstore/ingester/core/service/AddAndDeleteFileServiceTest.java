@@ -30,6 +30,11 @@ import io.artstore.ingester.core.testing.InMemoryStorageElement;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -97,6 +102,61 @@ class AddAndDeleteFileServiceTest {
         assertThat(content.originalSize()).isEqualTo(data.length);
         assertThat(content.originalChecksum()).isEqualTo(sha256(data));
         assertThat(content.storedSize()).isLessThan(data.length);
+    }
+
+    @Test
+    void incompressible_data_asked_for_gzip_is_stored_as_it_is_and_its_metadata_says_why() {
+        byte[] data = new byte[300_000];
+        new java.util.Random(7).nextBytes(data);
+
+        AddedFile added = add.add(anAddFileCommand().compression(CompressionAlgorithm.GZIP).build(), new ByteArrayInputStream(data));
+
+        FileId id = added.entry().fileId();
+        assertThat(added.content().compression()).isEmpty();
+        assertThat(added.content().compressionSkipped()).contains("incompressible");
+        assertThat(edit.stat(id).orElseThrow().metadata().get(StoredContent.METADATA_KEY)).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("compressed", false)
+                .containsEntry("compression_requested", "gzip")
+                .containsEntry("compression_skipped", "incompressible")
+                .doesNotContainKey("compression_algorithm");
+        StoredContent readBack = catalog.find(id).orElseThrow().attributes().content();
+        assertThat(readBack.requestedCompression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(readBack.compression()).isEmpty();
+        assertThat(readBack.storedChecksum()).isEqualTo(readBack.originalChecksum());
+    }
+
+    /** The stored bytes are digested once, on the way out: an element that kept other bytes is caught by it. */
+    @Test
+    void an_element_that_stores_other_bytes_than_were_sent_fails_the_add_and_keeps_nothing() {
+        StorageElement corrupting = (StorageElement) Proxy.newProxyInstance(StorageElement.class.getClassLoader(),
+                new Class<?>[] {StorageElement.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("stage")) {
+                        args[1] = new FilterInputStream((InputStream) args[1]) {
+                            private boolean flipped;
+
+                            @Override
+                            public int read(byte[] b, int off, int len) throws IOException {
+                                int n = in.read(b, off, len);
+                                if (n > 0 && !flipped) {
+                                    b[off] ^= 1;
+                                    flipped = true;
+                                }
+                                return n;
+                            }
+                        };
+                    }
+                    try {
+                        return method.invoke(edit, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        FileSagas corrupted = new FileSagas(new FileSagas.Ports(() -> List.of(corrupting, rw), reservations, catalog, events,
+                new InMemoryLocks(), sagaLog), clock, Optional.empty());
+
+        assertThatThrownBy(() -> corrupted.add().add(anAddFileCommand().build(), new ByteArrayInputStream(bytes("some bytes"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.code()).isEqualTo("storage_checksum_mismatch"));
+        assertNothingStored();
     }
 
     @Test
