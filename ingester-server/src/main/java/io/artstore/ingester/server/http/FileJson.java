@@ -64,6 +64,11 @@ final class FileJson {
         json.put("compressed", content.compressed());
         json.put("compression_algorithm", content.compression().map(algorithm -> algorithm.wireName()).orElse(null));
         json.put("compression_ratio", Math.round(content.compressionRatio() * 10_000) / 10_000.0);
+        // What was asked and what was done: data that does not compress is stored as it is.
+        json.putObject("compression")
+                .put("requested", content.requestedCompression().map(algorithm -> algorithm.wireName()).orElse("none"))
+                .put("applied", content.compression().map(algorithm -> algorithm.wireName()).orElse("none"))
+                .put("reason", content.compressionSkipped().orElse(null));
         json.put("checksum", content.originalChecksum().hex());
         json.put("stored_checksum", content.storedChecksum().hex());
         return json;
