@@ -17,7 +17,8 @@ import java.util.Objects;
  */
 public final class BrotliCodec implements Codec {
 
-    static final int BUFFER_BYTES = 64 * 1024;
+    /** Large blocks: each one is a call into the native encoder or decoder. */
+    static final int BUFFER_BYTES = 256 * 1024;
 
     private final int quality;
 
