@@ -2,13 +2,16 @@
 # Upload benchmark: the ingester against nginx's WebDAV PUT and dd on the same machine, in one run.
 # See docs/performance.md. Not part of the build or of CI: run it by hand.
 #
-#   bench/run.sh                 # full run (1 GiB file, 15 s per load test)
-#   bench/run.sh --quick         # smoke test (64 MiB, 5 s)
-#   bench/run.sh --only large    # one scenario: large | small | remote
+#   bench/run.sh                 # full run (1 GiB file, 15 s per load test, the 10 GiB heap scenario)
+#   bench/run.sh --quick         # smoke test (64 MiB, 5 s, 1,000 small files; no heap scenario)
+#   bench/run.sh --only large    # one scenario: large | small | many | codec | transfer | heap | remote
 #
 # Environment: BENCH_DIR (/tmp/artstore-bench), BENCH_LARGE_MB (1024), BENCH_DURATION (15s),
-# BENCH_CONNECTIONS (64), BENCH_ROUNDS (3), BENCH_JAR (the server jar of this checkout; another build's jar
-# measures that build against the same baselines), BENCH_REMOTE_CONNECTIONS (16), BENCH_REMOTE_SEQ (50).
+# BENCH_CONNECTIONS (64), BENCH_CONNECTIONS_HIGH (256), BENCH_ROUNDS (3), BENCH_JAR (the server jar of this
+# checkout; another build's jar measures that build against the same baselines), BENCH_MANY_FILES (10000),
+# BENCH_MANY_CONNECTIONS (64), BENCH_TEXT_MB (256), BENCH_GZIP_LEVEL (1), BENCH_BROTLI_QUALITY (1),
+# BENCH_TRANSFER_MB (1024), BENCH_HEAP_GB (10), BENCH_HEAP_XMX (128m), BENCH_REMOTE_CONNECTIONS (16),
+# BENCH_REMOTE_SEQ (50).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,20 +22,30 @@ QUICK=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
-        --only) ONLY="${2:?--only needs a scenario: large, small or remote}"; shift ;;
-        -h|--help) sed -n 2,11p "$0"; exit 0 ;;
-        *) echo "unknown argument: $1 (use --quick, --only large|small|remote)" >&2; exit 2 ;;
+        --only) ONLY="${2:?--only needs a scenario: large, small, many, codec, transfer, heap or remote}"; shift ;;
+        -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+        *) echo "unknown argument: $1 (use --quick, --only large|small|many|codec|transfer|heap|remote)" >&2; exit 2 ;;
     esac
     shift
 done
-case "$ONLY" in ""|large|small|remote) ;; *) echo "unknown scenario: $ONLY (large, small or remote)" >&2; exit 2 ;; esac
+case "$ONLY" in
+    ""|large|small|many|codec|transfer|heap|remote) ;;
+    *) echo "unknown scenario: $ONLY (large, small, many, codec, transfer, heap or remote)" >&2; exit 2 ;;
+esac
 
 if [ "$QUICK" = 1 ]; then
-    LARGE_MB="${BENCH_LARGE_MB:-64}"; DURATION="${BENCH_DURATION:-5s}"
+    LARGE_MB="${BENCH_LARGE_MB:-64}"; DURATION="${BENCH_DURATION:-5s}"; MANY_FILES="${BENCH_MANY_FILES:-1000}"
+    TEXT_MB="${BENCH_TEXT_MB:-64}"; TRANSFER_MB="${BENCH_TRANSFER_MB:-64}"; HEAP_GB="${BENCH_HEAP_GB:-1}"
 else
-    LARGE_MB="${BENCH_LARGE_MB:-1024}"; DURATION="${BENCH_DURATION:-15s}"
+    LARGE_MB="${BENCH_LARGE_MB:-1024}"; DURATION="${BENCH_DURATION:-15s}"; MANY_FILES="${BENCH_MANY_FILES:-10000}"
+    TEXT_MB="${BENCH_TEXT_MB:-256}"; TRANSFER_MB="${BENCH_TRANSFER_MB:-1024}"; HEAP_GB="${BENCH_HEAP_GB:-10}"
 fi
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+CONNECTIONS_HIGH="${BENCH_CONNECTIONS_HIGH:-256}"
+MANY_CONNECTIONS="${BENCH_MANY_CONNECTIONS:-64}"
+GZIP_LEVEL="${BENCH_GZIP_LEVEL:-1}"
+BROTLI_QUALITY="${BENCH_BROTLI_QUALITY:-1}"
+HEAP_XMX="${BENCH_HEAP_XMX:-128m}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 REMOTE_CONNECTIONS="${BENCH_REMOTE_CONNECTIONS:-16}"
 REMOTE_SEQ="${BENCH_REMOTE_SEQ:-50}"
@@ -62,7 +75,8 @@ cleanup() {
     done
     # the big files go; logs and results.txt stay
     rm -rf "$WORK/ingester-data" "$WORK/nginx/www" "$WORK/dd" "$WORK/large.bin" "$WORK"/body-*.bin \
-        "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK/small-10k.bin"
+        "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK/small-10k.bin" "$WORK/text.txt" \
+        "$WORK/transfer.bin" "$WORK/cp" "$WORK/heap.bin" "$WORK/heap-ingester-data"
 }
 trap cleanup EXIT
 
@@ -107,17 +121,33 @@ ensure_jar() {
     fi
 }
 
-start_ingester() {
+# An ingester with embedded defaults (local edit and rw elements) and its own data folder.
+launch_ingester() {  # name, data folder, java options...; leaves LAUNCHED_PORT and LAUNCHED_PID
+    local name="$1" data="$2"
+    shift 2
     ensure_jar
-    INGESTER_PORT="$(free_port)"
-    mkdir -p "$WORK/ingester-data"
-    log "starting the ingester on 127.0.0.1:$INGESTER_PORT"
-    (cd "$WORK" && exec env INGESTER_PORT="$INGESTER_PORT" INGESTER_DATA_DIR="$WORK/ingester-data" \
-        java -jar "$JAR" > "$WORK/ingester.log" 2>&1) &
-    INGESTER_PID=$!
-    PIDS+=("$INGESTER_PID")
-    wait_http "http://127.0.0.1:$INGESTER_PORT/health/live" ingester
-    UPLOAD_URL="http://127.0.0.1:$INGESTER_PORT/api/v1/files/upload"
+    LAUNCHED_PORT="$(free_port)"
+    mkdir -p "$data"
+    log "starting the $name on 127.0.0.1:$LAUNCHED_PORT${*:+ with $*}"
+    (cd "$WORK" && exec env INGESTER_PORT="$LAUNCHED_PORT" INGESTER_DATA_DIR="$data" \
+        INGESTER_COMPRESSION_GZIP_LEVEL="$GZIP_LEVEL" INGESTER_COMPRESSION_BROTLI_QUALITY="$BROTLI_QUALITY" \
+        java "$@" -jar "$JAR" > "$WORK/$name.log" 2>&1) &
+    LAUNCHED_PID=$!
+    PIDS+=("$LAUNCHED_PID")
+    wait_http "http://127.0.0.1:$LAUNCHED_PORT/health/live" "$name"
+}
+
+start_ingester() {
+    launch_ingester ingester "$WORK/ingester-data"
+    INGESTER_PORT="$LAUNCHED_PORT"; INGESTER_PID="$LAUNCHED_PID"
+    BASE_URL="http://127.0.0.1:$INGESTER_PORT"
+    UPLOAD_URL="$BASE_URL/api/v1/files/upload"
+}
+
+stop_pid() {  # pid: stops one process this script started, waiting at most 10 s
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
 }
 
 start_nginx() {
@@ -196,27 +226,44 @@ scenario_large() {
 }
 
 # ---- scenario "small": 1 MiB files at many connections, wrk ----
-make_bodies() {
-    local boundary="----artstore-bench-7f3a9c"
-    head -c $((1024 * 1024)) /dev/urandom > "$WORK/body-raw.bin"
+# A random file of the given size and the multipart body of its upload (target_mode=edit, then the file).
+make_body() {  # bytes, raw file, multipart file
+    BOUNDARY="----artstore-bench-7f3a9c"
+    head -c "$1" /dev/urandom > "$2"
     {
-        printf -- '--%s\r\n' "$boundary"
+        printf -- '--%s\r\n' "$BOUNDARY"
         printf 'Content-Disposition: form-data; name="target_mode"\r\n\r\nedit\r\n'
-        printf -- '--%s\r\n' "$boundary"
+        printf -- '--%s\r\n' "$BOUNDARY"
         printf 'Content-Disposition: form-data; name="file"; filename="bench.bin"\r\n'
         printf 'Content-Type: application/octet-stream\r\n\r\n'
-        cat "$WORK/body-raw.bin"
-        printf '\r\n--%s--\r\n' "$boundary"
-    } > "$WORK/body-multipart.bin"
-    BOUNDARY="$boundary"
+        cat "$2"
+        printf '\r\n--%s--\r\n' "$BOUNDARY"
+    } > "$3"
 }
 
-# Runs wrk, leaves its "BENCH key=value ..." line in WRK_LINE.
-run_wrk() {  # name, url, mode, body file[, connections[, bearer token]]
-    local out="$WORK/wrk-$1.txt"
-    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" BENCH_TOKEN="${6:-}" \
-        wrk -t2 -c"${5:-$CONNECTIONS}" -d"$DURATION" --timeout 60s --latency \
-        -s "$ROOT/bench/upload.lua" "$2" > "$out" 2>&1 || { log "wrk failed:"; cat "$out" >&2; return 1; }
+make_bodies() {
+    make_body $((1024 * 1024)) "$WORK/body-raw.bin" "$WORK/body-multipart.bin"
+}
+
+# Runs wrk, leaves its "BENCH key=value ..." line in WRK_LINE. With a count, each of the 2 threads stops after
+# half of it instead of after BENCH_DURATION, and wrk (which would sleep out its duration) is sent SIGINT
+# within 0.1 s of the last thread's stop; it then prints its figures as at the end of a duration.
+run_wrk() {  # name, url, mode, body file[, connections[, bearer token[, count]]]
+    local out="$WORK/wrk-${1// /-}.txt" duration="$DURATION" limit="" done_dir="$WORK/wrk-done" wpid
+    if [ -n "${7:-}" ]; then duration=3600s; limit=$(( ($7 + 1) / 2 )); fi
+    rm -rf "$done_dir"; mkdir -p "$done_dir"
+    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" BENCH_TOKEN="${6:-}" BENCH_LIMIT="$limit" \
+        BENCH_DONE_DIR="$done_dir" wrk -t2 -c"${5:-$CONNECTIONS}" -d"$duration" --timeout 60s --latency \
+        -s "$ROOT/bench/upload.lua" "$2" > "$out" 2>&1 &
+    wpid=$!
+    PIDS+=("$wpid")
+    if [ -n "$limit" ]; then
+        while kill -0 "$wpid" 2>/dev/null; do
+            if [ "$(find "$done_dir" -name 'thread-*' | wc -l)" -ge 2 ]; then kill -INT "$wpid"; break; fi
+            sleep 0.1
+        done
+    fi
+    wait "$wpid" || { log "wrk failed:"; cat "$out" >&2; return 1; }
     WRK_LINE="$(grep '^BENCH requests=' "$out" | tail -1)"
     log "$1: $WRK_LINE"
     local k
@@ -226,22 +273,146 @@ run_wrk() {  # name, url, mode, body file[, connections[, bearer token]]
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $WRK_LINE"; }
 
+# wrk against the ingester, then the same files as nginx PUTs; one block of rows.
+wrk_pair() {  # label, multipart body, raw body, connections[, count]
+    local ing_rps ing_p50 ing_p99 ing_bad ing_n ngx_rps ngx_p50 ngx_p99 ngx_bad ngx_n
+    local what="${5:+$5 files}"
+    what="${what:-$DURATION}"
+    log "wrk: ingester, $4 connections, $what, $1"
+    run_wrk "$1-c$4-ingester" "$UPLOAD_URL" multipart "$2" "$4" "" "${5:-}"
+    ing_rps="$(field rps)"; ing_p50="$(field p50_ms)"; ing_p99="$(field p99_ms)"; ing_bad="$(field non201)"; ing_n="$(field requests)"
+    [ "$ing_bad" = 0 ] || fail "$1: ingester answered $ing_bad of $ing_n uploads with a status other than 201 ($WRK_LINE)"
+    log "wrk: nginx, $4 connections, $what, $1"
+    run_wrk "$1-c$4-nginx" "http://127.0.0.1:$NGINX_PORT/up/" put "$3" "$4" "" "${5:-}"
+    ngx_rps="$(field rps)"; ngx_p50="$(field p50_ms)"; ngx_p99="$(field p99_ms)"; ngx_bad="$(field non201)"; ngx_n="$(field requests)"
+    [ "$ngx_bad" = 0 ] || fail "$1: nginx answered $ngx_bad of $ngx_n PUTs with a status other than 201 ($WRK_LINE)"
+    rm -rf "$WORK/nginx/www/up/w"
+    row "$1 (c=$4, $what) ingester" "$ing_rps req/s  p50 $ing_p50 ms  p99 $ing_p99 ms  ($ing_n requests, non-201 $ing_bad)"
+    row "$1 (c=$4) nginx PUT" "$ngx_rps req/s  p50 $ngx_p50 ms  p99 $ngx_p99 ms  ($ngx_n requests, non-201 $ngx_bad)"
+    row "$1 (c=$4) ratio ingester/nginx req/s" "$(calc "$ing_rps / $ngx_rps")"
+    row "$1 (c=$4) ratio ingester/nginx p99" "$(calc "$ing_p99 / $ngx_p99")"
+}
+
+# ---- scenario "small": 1 MiB files at 64 and 256 connections, wrk ----
 scenario_small() {
     make_bodies
-    local ing_rps ing_p50 ing_p99 ing_bad ngx_rps ngx_p50 ngx_p99 ngx_bad
-    log "wrk: ingester, $CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
-    run_wrk ingester "$UPLOAD_URL" multipart "$WORK/body-multipart.bin"
-    ing_rps="$(field rps)"; ing_p50="$(field p50_ms)"; ing_p99="$(field p99_ms)"; ing_bad="$(field non201)"
-    [ "$ing_bad" = 0 ] || fail "small: ingester answered $ing_bad of $(field requests) uploads with a status other than 201 ($WRK_LINE)"
-    log "wrk: nginx, $CONNECTIONS connections, $DURATION, 1 MiB PUTs"
-    run_wrk nginx "http://127.0.0.1:$NGINX_PORT/up/" put "$WORK/body-raw.bin"
-    ngx_rps="$(field rps)"; ngx_p50="$(field p50_ms)"; ngx_p99="$(field p99_ms)"; ngx_bad="$(field non201)"
-    [ "$ngx_bad" = 0 ] || fail "small: nginx answered $ngx_bad of $(field requests) PUTs with a status other than 201 ($WRK_LINE)"
-    rm -rf "$WORK/nginx/www/up/w"
-    row "small (1 MiB, c=$CONNECTIONS, $DURATION) ingester" "$ing_rps req/s  p50 $ing_p50 ms  p99 $ing_p99 ms  non-201 $ing_bad"
-    row "small nginx PUT" "$ngx_rps req/s  p50 $ngx_p50 ms  p99 $ngx_p99 ms  non-201 $ngx_bad"
-    row "small ratio ingester/nginx req/s" "$(calc "$ing_rps / $ngx_rps")"
-    row "small ratio ingester/nginx p99" "$(calc "$ing_p99 / $ngx_p99")"
+    wrk_pair "small 1 MiB" "$WORK/body-multipart.bin" "$WORK/body-raw.bin" "$CONNECTIONS"
+    wrk_pair "small 1 MiB" "$WORK/body-multipart.bin" "$WORK/body-raw.bin" "$CONNECTIONS_HIGH"
+}
+
+# ---- scenario "many": a fixed number of 4 KiB files (the fixed cost of an upload) ----
+scenario_many() {
+    make_body 4096 "$WORK/body-raw-4k.bin" "$WORK/body-multipart-4k.bin"
+    wrk_pair "many 4 KiB" "$WORK/body-multipart-4k.bin" "$WORK/body-raw-4k.bin" "$MANY_CONNECTIONS" "$MANY_FILES"
+}
+
+# ---- scenario "codec": gzip and Brotli uploads of text against the codec's own single-core rate ----
+# The rate is that of the classes the ingester compresses with (bench/CodecRate.java, run against the same
+# jar): the JDK's zlib for gzip, brotli4j for Brotli, on one thread, from the page cache into a counting sink.
+scenario_codec() {
+    local f="$WORK/text.txt" bytes algo level line rate stored out code secs up applied
+    bytes=$((TEXT_MB * 1024 * 1024))
+    log "writing $TEXT_MB MiB of text (Java sources from the JDK's src.zip)"
+    java -cp "$JAR" "$ROOT/bench/CodecRate.java" corpus "$f" "$bytes"
+    for algo in gzip brotli; do
+        level="$GZIP_LEVEL"; [ "$algo" = gzip ] || level="$BROTLI_QUALITY"
+        line="$(java -cp "$JAR" "$ROOT/bench/CodecRate.java" rate "$algo" "$level" "$f" | grep '^CODEC ')"
+        log "$algo level $level on one core: $line"
+        rate="$(sed -n 's/.* mb_per_s=\([^ ]*\).*/\1/p' <<< "$line")"
+        stored="$(sed -n 's/.* stored=\([^ ]*\).*/\1/p' <<< "$line")"
+        out="$(curl -s -o "$WORK/codec-$algo.json" -w '%{http_code} %{time_total}' \
+            -F target_mode=edit -F compression_algorithm="$algo" -F "file=@$f;type=text/plain" "$UPLOAD_URL")" || true
+        code="${out% *}"; secs="${out#* }"
+        [ "$code" = 201 ] || fail "codec $algo: ingester upload answered $code: $(head -c 300 "$WORK/codec-$algo.json")"
+        applied="$(sed -n 's/.*"applied":"\([a-z]*\)".*/\1/p' "$WORK/codec-$algo.json")"
+        [ "$code" != 201 ] || [ "$applied" = "$algo" ] || fail "codec $algo: the upload was stored with compression '$applied'"
+        up="$(calc "$bytes / $secs / 1e6")"
+        log "ingester $algo upload: $code in $secs s = $up MB/s of text, applied $applied"
+        row "codec $algo-$level ($TEXT_MB MiB text) ingester" "$up MB/s  stored $(sed -n 's/.*"stored_size":\([0-9]*\).*/\1/p' "$WORK/codec-$algo.json") bytes"
+        row "codec $algo-$level one core (CodecRate)" "$rate MB/s  stored $stored bytes"
+        row "codec $algo-$level ratio ingester/codec" "$(calc "$up / $rate")"
+    done
+}
+
+# ---- scenario "transfer": a file moved edit -> rw against cp + sync of the same file ----
+scenario_transfer() {
+    local f="$WORK/transfer.bin" bytes out code id tx state t0 t1 secs up cps
+    bytes=$((TRANSFER_MB * 1024 * 1024))
+    log "writing a random file of $TRANSFER_MB MiB and uploading it to edit"
+    head -c "$bytes" /dev/urandom > "$f"
+    code="$(curl -s -o "$WORK/transfer-upload.json" -w '%{http_code}' -F target_mode=edit -F "file=@$f" "$UPLOAD_URL")"
+    [ "$code" = 201 ] || { fail "transfer: the upload answered $code: $(head -c 300 "$WORK/transfer-upload.json")"; return 0; }
+    id="$(sed -n 's/.*"file_id":"\([^"]*\)".*/\1/p' "$WORK/transfer-upload.json")"
+    t0="$(now)"
+    code="$(curl -s -o "$WORK/transfer.json" -w '%{http_code}' -X POST "$BASE_URL/api/v1/files/$id/transfer")"
+    [ "$code" = 202 ] || { fail "transfer: the transfer answered $code: $(head -c 300 "$WORK/transfer.json")"; return 0; }
+    tx="$(sed -n 's/.*"transaction_id":"\([^"]*\)".*/\1/p' "$WORK/transfer.json")"
+    state=""
+    for _ in $(seq 1 12000); do  # 20 min at most
+        state="$(curl -s "$BASE_URL/api/v1/transfers/$tx" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
+        case "$state" in committed|aborted|heuristic) break ;; esac
+        sleep 0.1
+    done
+    t1="$(now)"
+    [ "$state" = committed ] || fail "transfer: transaction $tx ended $state, not committed"
+    secs="$(calc "$t1 - $t0")"; up="$(calc "$bytes / ($t1 - $t0) / 1e6")"
+    log "transfer $tx: $state in $secs s = $up MB/s"
+    mkdir -p "$WORK/cp"
+    t0="$(now)"
+    cp "$f" "$WORK/cp/transfer.bin" && sync "$WORK/cp/transfer.bin"
+    t1="$(now)"
+    cps="$(calc "$bytes / ($t1 - $t0) / 1e6")"
+    log "cp + sync: $(calc "$t1 - $t0") s = $cps MB/s"
+    rm -rf "$WORK/cp" "$f"
+    row "transfer edit->rw ($TRANSFER_MB MiB) ingester" "$up MB/s  ($secs s from the POST to committed, polled every 0.1 s)"
+    row "transfer cp + sync FILE" "$cps MB/s"
+    row "transfer ratio ingester/cp" "$(calc "$up / $cps")"
+}
+
+# ---- scenario "heap": one very large upload through a small heap; resident memory sampled throughout ----
+scenario_heap() {
+    local f="$WORK/heap.bin" bytes sum pid url sampler out code secs got up t0 t1 ddr
+    bytes=$((HEAP_GB * 1024 * 1024 * 1024))
+    log "writing a random file of $HEAP_GB GiB"
+    sum="$(head -c "$bytes" /dev/urandom | tee "$f" | sha256sum | cut -c1-64)"
+    launch_ingester heap-ingester "$WORK/heap-ingester-data" "-Xmx$HEAP_XMX"
+    pid="$LAUNCHED_PID"; url="http://127.0.0.1:$LAUNCHED_PORT/api/v1/files/upload"
+    # VmRSS every 0.5 s while the upload runs
+    (while kill -0 "$pid" 2>/dev/null; do
+        awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true
+        sleep 0.5
+    done) > "$WORK/heap-rss.txt" &
+    sampler=$!
+    PIDS+=("$sampler")
+    out="$(curl -s -o "$WORK/heap-upload.json" -w '%{http_code} %{time_total}' -F target_mode=edit -F "file=@$f" "$url")" || true
+    kill "$sampler" 2>/dev/null || true
+    code="${out% *}"; secs="${out#* }"
+    [ "$code" = 201 ] || fail "heap: the $HEAP_GB GiB upload with -Xmx$HEAP_XMX answered $code: $(head -c 300 "$WORK/heap-upload.json")"
+    got="$(sed -n 's/.*"checksum":"\([0-9a-f]*\)".*/\1/p' "$WORK/heap-upload.json")"
+    [ "$code" != 201 ] || [ "$got" = "$sum" ] || fail "heap: the upload's checksum $got is not the file's $sum"
+    up="$(calc "$bytes / $secs / 1e6")"
+    log "heap upload: $code in $secs s = $up MB/s, checksum ${got:-none} (file: $sum)"
+    peak_rss "heap ingester (-Xmx$HEAP_XMX)" "$pid"
+    stop_pid "$pid"
+    rm -rf "$WORK/heap-ingester-data"
+    mkdir -p "$WORK/dd"
+    t0="$(now)"
+    dd if="$f" of="$WORK/dd/heap.bin" bs=1M conv=fsync status=none
+    t1="$(now)"
+    ddr="$(calc "$bytes / ($t1 - $t0) / 1e6")"
+    rm -f "$WORK/dd/heap.bin" "$f"
+    row "heap ($HEAP_GB GiB, -Xmx$HEAP_XMX) ingester" "$up MB/s  checksum $([ "$got" = "$sum" ] && echo right || echo WRONG)"
+    row "heap dd bs=1M conv=fsync" "$ddr MB/s"
+    row "heap ratio ingester/dd" "$(calc "$up / $ddr")"
+    # flat: the largest sample of the upload's second half is no more than 10 % above that of its first half
+    row "heap RSS during the upload" "$(awk '{ v[NR] = int($1 / 1024) } END {
+        if (NR < 4) { print "too few samples (" NR ")"; exit }
+        h = int(NR / 2); a = 0; b = 0
+        for (i = 1; i <= h; i++) if (v[i] > a) a = v[i]
+        for (i = h + 1; i <= NR; i++) if (v[i] > b) b = v[i]
+        printf "%d samples; MiB at 10/25/50/75/100 %%: %d %d %d %d %d; max first half %d, second half %d: %s",
+            NR, v[int(NR * .1) + 1], v[int(NR * .25) + 1], v[int(NR * .5)], v[int(NR * .75)], v[NR], a, b,
+            (b <= a * 1.1) ? "flat" : "GROWING" }' "$WORK/heap-rss.txt")"
 }
 
 # ---- scenario "remote": a second ingester whose elements are two fixture SEs over plain HTTP ----
@@ -357,7 +528,8 @@ report() {
         echo "ingester jar: $JAR"
         echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ { print $2 }') MiB memory, kernel $(uname -r)"
         echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
-        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS rounds=$ROUNDS remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ${ONLY:+ only=$ONLY}"
+        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS,$CONNECTIONS_HIGH rounds=$ROUNDS many=$MANY_FILES@$MANY_CONNECTIONS text=${TEXT_MB}MiB gzip=$GZIP_LEVEL brotli=$BROTLI_QUALITY transfer=${TRANSFER_MB}MiB heap=${HEAP_GB}GiB@$HEAP_XMX remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ${ONLY:+ only=$ONLY}$([ "$QUICK" = 1 ] && echo " --quick")"
+        echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
         echo "MB = 10^6 bytes; latencies as wrk measures them (the remote 10 KB latencies as curl's time_total)"
         echo "--------------------------------------------------------------------------------"
         printf '%s\n' "${SUMMARY[@]}"
@@ -371,20 +543,31 @@ report() {
     } | tee "$RESULTS"
 }
 
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+
 main() {
     install_tools
     mkdir -p "$WORK"
     # only what an earlier run left here, never the whole folder (BENCH_DIR may be shared)
     rm -rf "$WORK/ingester-data" "$WORK/nginx" "$WORK/dd" "$WORK"/upload-*.json "$WORK"/wrk-*.txt
     rm -rf "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK"/latency-*.txt
-    if [ "$ONLY" != remote ]; then
-        start_ingester
-        start_nginx
+    rm -rf "$WORK/heap-ingester-data" "$WORK/cp" "$WORK"/codec-*.json "$WORK"/transfer*.json "$WORK"/heap-*
+    if want large || want small || want many || want codec || want transfer; then start_ingester; fi
+    if want large || want small || want many; then start_nginx; fi
+    if want large; then scenario_large; fi
+    if want small; then scenario_small; fi
+    if want many; then scenario_many; fi
+    if want codec; then scenario_codec; fi
+    if want transfer; then scenario_transfer; fi
+    if [ -n "${INGESTER_PID:-}" ]; then peak_rss ingester "$INGESTER_PID"; fi
+    if want heap; then
+        if [ "$QUICK" = 1 ] && [ -z "$ONLY" ]; then
+            log "--quick: no heap scenario (run it with --only heap)"
+        else
+            scenario_heap
+        fi
     fi
-    if [ -z "$ONLY" ] || [ "$ONLY" = large ]; then scenario_large; fi
-    if [ -z "$ONLY" ] || [ "$ONLY" = small ]; then scenario_small; fi
-    if [ "$ONLY" != remote ]; then peak_rss ingester "$INGESTER_PID"; fi
-    if [ -z "$ONLY" ] || [ "$ONLY" = remote ]; then
+    if want remote; then
         start_remote
         scenario_remote
         peak_rss "remote ingester" "$REMOTE_PID"

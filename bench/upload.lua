@@ -1,6 +1,8 @@
 -- wrk script for bench/run.sh. BENCH_MODE=multipart: POST the same multipart body (target_mode + file)
 -- to the URL given to wrk. BENCH_MODE=put: PUT the raw body to a new path under the URL per request.
 -- BENCH_TOKEN, when set, is sent as "Authorization: Bearer <token>" (a storage element's upload).
+-- BENCH_LIMIT, when set, stops each thread after that many answers (a fixed number of uploads, not a duration)
+-- and leaves a file named after the thread in BENCH_DONE_DIR.
 -- Counts answers other than 201 per thread and prints one "BENCH key=value ..." line at the end.
 
 local mode = os.getenv("BENCH_MODE")
@@ -31,6 +33,8 @@ function setup(thread)
 end
 
 local counter = 0
+local answers = 0
+local limit = tonumber(os.getenv("BENCH_LIMIT") or "") or 0
 non201 = 0
 
 function request()
@@ -44,6 +48,13 @@ end
 function response(status, headers, body)
    if status ~= 201 then
       non201 = non201 + 1
+   end
+   answers = answers + 1
+   if limit > 0 and answers == limit then
+      -- wrk itself runs until its duration; the marker tells bench/run.sh to stop it (SIGINT) once all are done
+      local marker = io.open(os.getenv("BENCH_DONE_DIR") .. "/thread-" .. id, "w")
+      marker:close()
+      wrk.thread:stop()
    end
 end
 
