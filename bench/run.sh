@@ -266,6 +266,8 @@ run_wrk() {  # name, url, mode, body file[, connections[, bearer token[, count]]
     wait "$wpid" || { log "wrk failed:"; cat "$out" >&2; return 1; }
     WRK_LINE="$(grep '^BENCH requests=' "$out" | tail -1)"
     log "$1: $WRK_LINE"
+    # wrk counts only the answers that came within the run: none means the figures say nothing
+    [ "$(field requests)" != 0 ] || fail "wrk $1: no request was answered within the run ($WRK_LINE)"
     local k
     for k in connect_err read_err write_err timeouts; do
         [ "$(field "$k")" = 0 ] || fail "wrk $1 had $(field "$k") socket $k ($WRK_LINE)"
@@ -312,7 +314,7 @@ scenario_many() {
 scenario_codec() {
     local f="$WORK/text.txt" bytes algo level line rate stored out code secs up applied
     bytes=$((TEXT_MB * 1024 * 1024))
-    log "writing $TEXT_MB MiB of text (Java sources from the JDK's src.zip)"
+    log "writing $TEXT_MB MiB of text (bench/CodecRate.java corpus)"
     java -cp "$JAR" "$ROOT/bench/CodecRate.java" corpus "$f" "$bytes"
     for algo in gzip brotli; do
         level="$GZIP_LEVEL"; [ "$algo" = gzip ] || level="$BROTLI_QUALITY"
