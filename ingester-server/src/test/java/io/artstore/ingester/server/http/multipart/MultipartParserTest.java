@@ -140,7 +140,7 @@ class MultipartParserTest {
     @Test
     void random_bodies_parse_as_jetty_parses_them() throws IOException {
         Random random = new Random(20261207);
-        for (int round = 0; round < 2000; round++) {
+        for (int round = 0; round < 1000; round++) {
             List<Seen> parts = new ArrayList<>();
             int count = 1 + random.nextInt(4);
             for (int p = 0; p < count; p++) {
