@@ -8,30 +8,27 @@ import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.http.multipart.HeaderValue;
+import io.artstore.ingester.server.http.multipart.MalformedMultipartException;
+import io.artstore.ingester.server.http.multipart.MultipartParser;
+import io.artstore.ingester.server.http.multipart.MultipartParser.Part;
+import io.artstore.ingester.server.http.multipart.PartHeadersTooLargeException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.apache.commons.fileupload2.core.DiskFileItem;
-import org.apache.commons.fileupload2.core.DiskFileItemFactory;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.core.FileUploadByteCountLimitException;
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
 /**
- * {@code POST /api/v1/files/upload}: a multipart upload, read part by part as it arrives.
+ * {@code POST /api/v1/files/upload}: a multipart upload, read part by part as it arrives, or the file as the raw
+ * body ({@code application/octet-stream}) with its fields in the query string or {@code X-ArtStore-*} headers.
  *
  * <p>When the fields that say where the file goes come before the file part (or in the query string), the
  * file's bytes stream straight to the storage element. When the file part comes first, as ArtStore clients send
@@ -41,6 +38,9 @@ public final class UploadRoutes {
 
     public static final String PATH = "/api/v1/files/upload";
     static final String FILE_PART = "file";
+    /** A body of this type is the file itself, its fields in the query string or in headers. */
+    static final String RAW_TYPE = "application/octet-stream";
+    static final String RAW_HEADER_PREFIX = "X-ArtStore-";
     private static final int MAX_FIELD_BYTES = 64 * 1024;
     /**
      * The most bytes of one part's headers. ArtStore names have up to 200 characters: up to 800 bytes in UTF-8,
@@ -89,29 +89,38 @@ public final class UploadRoutes {
 
     private AddedFile receive(Context ctx) {
         HttpServletRequest request = ctx.req();
-        if (!JakartaServletFileUpload.isMultipartContent(request)) {
-            throw IngestException.invalid("not_multipart", "send the upload as multipart/form-data with a 'file' part; got "
-                    + Optional.ofNullable(request.getContentType()).map(type -> "Content-Type '" + type + "'").orElse("no Content-Type"));
+        String contentType = Optional.ofNullable(request.getContentType()).orElse("");
+        boolean raw = HeaderValue.parse(contentType).type().equals(RAW_TYPE);
+        if (!raw && !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            throw IngestException.invalid("not_multipart", "send the upload as multipart/form-data with a 'file' part, or the"
+                    + " file's bytes as " + RAW_TYPE + "; got " + (contentType.isEmpty() ? "no Content-Type" : "Content-Type '" + contentType + "'"));
         }
         UploadForm form = new UploadForm(compression, signByDefault);
         ctx.queryParamMap().forEach((name, values) -> values.forEach(value -> form.put(name, value)));
+        if (raw) {
+            return receiveRaw(ctx, form);
+        }
         form.checkBeforeBody(maxFileBytes);
         long length = request.getContentLengthLong();
         if (length > maxFileBytes + MULTIPART_ALLOWANCE) {
             throw new IngestException(Kind.TOO_LARGE, "file_too_large", "the request has " + length
                     + " bytes, more than the maximum file size of " + maxFileBytes + " bytes");
         }
+        String boundary = MultipartParser.boundaryOf(contentType).orElseThrow(() -> IngestException.invalid("malformed_multipart",
+                "the Content-Type names no usable boundary (1 to " + MultipartParser.MAX_BOUNDARY_LENGTH
+                        + " characters); send multipart/form-data; boundary=..."));
         OptionalLong sizeHint = length > 0 ? OptionalLong.of(length) : OptionalLong.empty();
         Spool spool = null;
         try {
-            FileItemInputIterator parts = parser().getItemIterator(request);
+            MultipartParser parts = new MultipartParser(request.getInputStream(), boundary, MAX_PART_HEADER_BYTES);
             FilePart file = null;
             AddedFile added = null;
             int count = 0;
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
+            Optional<Part> next;
+            while ((next = parts.next()).isPresent()) {
+                Part part = next.get();
                 count++;
-                if (FILE_PART.equals(part.getFieldName())) {
+                if (FILE_PART.equals(part.name())) {
                     if (file != null) {
                         throw IngestException.invalid("too_many_files", "send one 'file' part per upload");
                     }
@@ -119,12 +128,12 @@ public final class UploadRoutes {
                     if (form.targetMode().isPresent()) {
                         AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty())
                                 .fromAddress(ctx.ip());
-                        added = addFile.add(command, new LastPart(part.getInputStream(), parts));
+                        added = addFile.add(command, new LastPart(part.content(), parts));
                     } else {
-                        spool = Spool.write(spoolDir, part.getInputStream(), maxFileBytes, form.declaredSize());
+                        spool = Spool.write(spoolDir, part.content(), maxFileBytes, form.declaredSize());
                     }
-                } else if (part.isFormField() && UploadForm.isField(part.getFieldName())) {
-                    form.put(part.getFieldName(), readField(part));
+                } else if (part.isFormField() && UploadForm.isField(part.name())) {
+                    form.put(part.name(), readField(part));
                 }
             }
             if (count == 0) {
@@ -145,11 +154,10 @@ public final class UploadRoutes {
             try (InputStream content = spool.open()) {
                 return addFile.add(command, content);
             }
-        } catch (FileUploadException e) {
+        } catch (MalformedMultipartException e) {
             throw refusal(e);
         } catch (IOException e) {
-            throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted",
-                    "the upload ended before the request was complete: " + e.getMessage(), e);
+            throw interrupted(e);
         } finally {
             if (spool != null) {
                 spool.close();
@@ -157,17 +165,74 @@ public final class UploadRoutes {
         }
     }
 
-    private static JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> parser() {
-        JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> parser = new JakartaServletFileUpload<>();
-        parser.setHeaderCharset(StandardCharsets.UTF_8);
-        parser.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES);
-        return parser;
+    /**
+     * The raw body is the file: no parsing, and every field is known before the first byte, so the bytes always
+     * stream straight to the storage element.
+     */
+    private AddedFile receiveRaw(Context ctx, UploadForm form) {
+        for (String field : UploadForm.FIELDS) {
+            String value = ctx.header(headerOf(field));
+            if (value != null) {
+                form.put(field, value);
+            }
+        }
+        form.checkBeforeBody(maxFileBytes);
+        String name = rawFilename(ctx);
+        StorageFileName.checkOriginal(name);
+        HttpServletRequest request = ctx.req();
+        long length = request.getContentLengthLong();
+        if (length > maxFileBytes) {
+            throw new IngestException(Kind.TOO_LARGE, "file_too_large", "the body has " + length
+                    + " bytes, more than the maximum file size of " + maxFileBytes + " bytes");
+        }
+        if (length == 0) {
+            throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+        }
+        OptionalLong known = length > 0 ? OptionalLong.of(length) : OptionalLong.empty();
+        AddFileCommand command = form.command(name, RAW_TYPE, known, known).fromAddress(ctx.ip());
+        try (InputStream body = request.getInputStream()) {
+            return addFile.add(command, body);
+        } catch (IOException e) {
+            throw interrupted(e);
+        }
+    }
+
+    /** {@code target_mode} is sent as {@code X-ArtStore-Target-Mode}. */
+    static String headerOf(String field) {
+        StringBuilder header = new StringBuilder(RAW_HEADER_PREFIX);
+        for (String word : field.split("_")) {
+            header.append(Character.toUpperCase(word.charAt(0))).append(word, 1, word.length()).append('-');
+        }
+        return header.substring(0, header.length() - 1);
+    }
+
+    /** The raw body's name: from {@code Content-Disposition} ({@code filename*} first) or the {@code filename} parameter. */
+    private static String rawFilename(Context ctx) {
+        Optional<String> fromHeader = Optional.ofNullable(ctx.header("Content-Disposition")).flatMap(value -> {
+            try {
+                return HeaderValue.parse(value).extendedParameter("filename");
+            } catch (IllegalArgumentException e) {
+                throw IngestException.invalid("invalid_filename", "the file name cannot be read: " + e.getMessage());
+            }
+        }).map(String::trim).filter(name -> !name.isEmpty());
+        Optional<String> fromQuery = Optional.ofNullable(ctx.queryParam("filename")).map(String::trim).filter(name -> !name.isEmpty());
+        if (fromHeader.isPresent() && fromQuery.isPresent() && !fromHeader.get().equals(fromQuery.get())) {
+            throw IngestException.invalid("duplicate_field", "the file name was given twice with different values ('"
+                    + fromHeader.get() + "' in Content-Disposition and '" + fromQuery.get() + "' as filename); send it once");
+        }
+        return fromHeader.or(() -> fromQuery).orElseThrow(() -> IngestException.invalid("missing_filename",
+                "the upload has no file name; send it as Content-Disposition: attachment; filename*=UTF-8''... or as the"
+                        + " filename query parameter"));
+    }
+
+    private static IngestException interrupted(IOException e) {
+        return new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted",
+                "the upload ended before the request was complete: " + e.getMessage(), e);
     }
 
     /** What the client is told when the parser gives up on the body. */
-    private static IngestException refusal(FileUploadException e) {
-        if (e instanceof FileUploadSizeException size && !(e instanceof FileUploadByteCountLimitException)
-                && size.getPermitted() == MAX_PART_HEADER_BYTES) {
+    private static IngestException refusal(MalformedMultipartException e) {
+        if (e instanceof PartHeadersTooLargeException) {
             // The filename is the one part header that can grow this long.
             return IngestException.invalid("filename_too_long", "a part's headers are longer than "
                     + MAX_PART_HEADER_BYTES + " bytes, the most this server reads; shorten the file name (names of up"
@@ -177,12 +242,12 @@ public final class UploadRoutes {
                 + "); send multipart/form-data with a boundary and complete parts");
     }
 
-    private static String readField(FileItemInput part) throws IOException {
-        try (InputStream in = part.getInputStream()) {
+    private static String readField(Part part) throws IOException {
+        try (InputStream in = part.content()) {
             byte[] bytes = in.readNBytes(MAX_FIELD_BYTES + 1);
             if (bytes.length > MAX_FIELD_BYTES) {
                 throw IngestException.invalid("field_too_large",
-                        "field '" + part.getFieldName() + "' is longer than " + MAX_FIELD_BYTES + " bytes");
+                        "field '" + part.name() + "' is longer than " + MAX_FIELD_BYTES + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -191,25 +256,19 @@ public final class UploadRoutes {
     private record FilePart(String name, String contentType) {
 
         /** Checks the name before any byte of the file is read, so that a refusal spools and stores nothing. */
-        static FilePart of(FileItemInput part) {
-            String name = name(part);
-            if (name == null || name.isBlank()) {
+        static FilePart of(Part part) {
+            String name;
+            try {
+                name = part.filename().map(String::trim).orElse("");
+            } catch (IllegalArgumentException e) {
+                throw IngestException.invalid("invalid_filename", "the file name cannot be read: " + e.getMessage());
+            }
+            if (name.isEmpty()) {
                 throw IngestException.invalid("missing_filename",
                         "the 'file' part has no filename; send it with Content-Disposition: form-data; name=\"file\"; filename=\"...\"");
             }
             StorageFileName.checkOriginal(name);
-            String type = part.getContentType();
-            return new FilePart(name, type == null || type.isBlank() ? "application/octet-stream" : type);
-        }
-
-        private static String name(FileItemInput part) {
-            try {
-                return part.getName();
-            } catch (InvalidPathException e) {
-                // The parser refuses a NUL byte itself; the name check says so in the API's words.
-                StorageFileName.checkOriginal(e.getInput());
-                throw IngestException.invalid("invalid_filename", "the file name cannot be read: " + e.getReason());
-            }
+            return new FilePart(name, part.contentType().orElse("application/octet-stream"));
         }
     }
 
@@ -220,10 +279,10 @@ public final class UploadRoutes {
      */
     private static final class LastPart extends FilterInputStream {
 
-        private final FileItemInputIterator parts;
+        private final MultipartParser parts;
         private boolean checked;
 
-        LastPart(InputStream file, FileItemInputIterator parts) {
+        LastPart(InputStream file, MultipartParser parts) {
             super(file);
             this.parts = parts;
         }
@@ -235,29 +294,31 @@ public final class UploadRoutes {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0 && !checked) {
-                checked = true;
-                checkRest();
+            try {
+                int n = super.read(b, off, len);
+                if (n < 0 && !checked) {
+                    checked = true;
+                    checkRest();
+                }
+                return n;
+            } catch (MalformedMultipartException e) {
+                // A broken body is the client's error, not a cut connection: say so, as before the file part.
+                throw refusal(e);
             }
-            return n;
         }
 
         private void checkRest() throws IOException {
-            try {
-                while (parts.hasNext()) {
-                    FileItemInput part = parts.next();
-                    if (part.isFormField() && UploadForm.isField(part.getFieldName()) && !readField(part).isBlank()) {
-                        throw IngestException.invalid("field_after_file", "field '" + part.getFieldName()
-                                + "' came after the file part, which was already being stored; send the fields before the"
-                                + " file part or in the query string (or send target_mode after the file part too)");
-                    }
-                    if (FILE_PART.equals(part.getFieldName())) {
-                        throw IngestException.invalid("too_many_files", "send one 'file' part per upload");
-                    }
+            Optional<Part> next;
+            while ((next = parts.next()).isPresent()) {
+                Part part = next.get();
+                if (part.isFormField() && UploadForm.isField(part.name()) && !readField(part).isBlank()) {
+                    throw IngestException.invalid("field_after_file", "field '" + part.name()
+                            + "' came after the file part, which was already being stored; send the fields before the"
+                            + " file part or in the query string (or send target_mode after the file part too)");
                 }
-            } catch (FileUploadException e) {
-                throw refusal(e);
+                if (FILE_PART.equals(part.name())) {
+                    throw IngestException.invalid("too_many_files", "send one 'file' part per upload");
+                }
             }
         }
     }

@@ -194,7 +194,7 @@ class UploadRoutesTest {
 
     @Test
     void a_body_that_is_not_multipart_is_refused() {
-        refused(() -> server.post("/api/v1/files/upload?target_mode=edit", "application/octet-stream", Content.random(10)),
+        refused(() -> server.post("/api/v1/files/upload?target_mode=edit", "text/plain", Content.random(10)),
                 400, "not_multipart");
     }
 
@@ -204,6 +204,28 @@ class UploadRoutesTest {
                 "this is not multipart at all".getBytes(StandardCharsets.UTF_8)), 400, "malformed_multipart");
         refused(() -> server.post("/api/v1/files/upload?target_mode=edit", "multipart/form-data",
                 Multipart.form().file("a.txt", Content.random(10)).bytes()), 400, "malformed_multipart");
+    }
+
+    @Test
+    void a_body_that_ends_before_its_closing_boundary_is_malformed_in_either_order() {
+        Multipart streamed = Multipart.form().field("target_mode", "edit").file("a.bin", Content.random(300_000));
+        refused(() -> server.post("/api/v1/files/upload", streamed.contentType(), streamed.head()), 400, "malformed_multipart");
+        Multipart spooled = Multipart.form().file("a.bin", Content.random(300_000)).field("target_mode", "edit");
+        refused(() -> server.post("/api/v1/files/upload", spooled.contentType(), spooled.head()), 400, "malformed_multipart");
+    }
+
+    @Test
+    void a_preamble_transport_padding_and_an_epilogue_are_taken() throws IOException {
+        byte[] content = Content.random(70_000);
+        Multipart form = Multipart.form().field("target_mode", "edit").file("a.bin", content);
+        String boundary = form.boundary();
+        String head = new String(form.head(), StandardCharsets.ISO_8859_1).replace("--" + boundary + "\r\n", "--" + boundary + " \t\r\n");
+        byte[] body = ("a preamble\r\n" + head + "--" + boundary + "--\r\nan epilogue").getBytes(StandardCharsets.ISO_8859_1);
+
+        Reply reply = server.post("/api/v1/files/upload", form.contentType(), body);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        assertThat(Files.readAllBytes(server.storedFile(reply.json()))).isEqualTo(content);
     }
 
     @Test
