@@ -10,6 +10,8 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.storage.fs.DurableFiles;
+import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.storage.fs.GroupCommit;
 import io.artstore.ingester.storage.local.AttributesJson;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +34,9 @@ import java.util.Set;
 /**
  * File events appended to a local file, one JSON object per line ({@code type}, {@code file_id},
  * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}, and {@code vector_clock} once stamped). Each event is on
- * disk before {@link #publish} returns. Events from concurrent callers are written one at a time.
+ * disk before {@link #publish} returns. Events from concurrent callers are written one at a time and share their
+ * fsyncs: each is written under the instance's lock and forced after it, one force covering every event written
+ * while the previous one ran (group commit, see {@link GroupCommit}).
  *
  * <p>It remembers which (file, type) pairs the file holds, read once at open, to answer {@link #published};
  * that costs memory in proportion to the events written, which an embedded deployment can afford.
@@ -52,10 +56,13 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
     private final FileChannel channel;
     private final Set<String> publishedKeys;
 
-    private JsonLinesEventPublisher(Path file, FileChannel channel, Set<String> publishedKeys) {
+    private final GroupCommit commits;
+
+    private JsonLinesEventPublisher(Path file, FileChannel channel, Set<String> publishedKeys, Fsync fsync) {
         this.file = file;
         this.channel = channel;
         this.publishedKeys = publishedKeys;
+        this.commits = new GroupCommit(() -> fsync.force(channel, file, false), true);
     }
 
     /**
@@ -75,6 +82,11 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
      * @throws UncheckedIOException when the file cannot be opened
      */
     public static JsonLinesEventPublisher open(Path file, LogOptions options) {
+        return open(file, options, Fsync.REAL);
+    }
+
+    /** {@link #open(Path, LogOptions)}, forcing the events with {@code fsync} (tests count or hold forces). */
+    public static JsonLinesEventPublisher open(Path file, LogOptions options, Fsync fsync) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         try {
             DurableFiles.createFolders(absolute.getParent());
@@ -82,7 +94,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
             FileChannel channel = FileChannel.open(absolute,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             DurableFiles.forceFolder(absolute.getParent());
-            return new JsonLinesEventPublisher(absolute, channel, keys);
+            return new JsonLinesEventPublisher(absolute, channel, keys, fsync);
         } catch (CorruptLogException e) {
             throw new IngestException(Kind.INTERNAL, "event_log_corrupt", e.getMessage() + "; have an operator look at"
                     + " it, then start once with logs.salvage=on to skip the damaged lines", e);
@@ -94,17 +106,19 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
     @Override
     public void publish(FileEvent event) {
         ByteBuffer line = ByteBuffer.wrap(toLine(event));
-        synchronized (this) {
-            try {
+        try {
+            synchronized (this) {
                 while (line.hasRemaining()) {
                     channel.write(line);
                 }
-                channel.force(false);
-                publishedKeys.add(key(event.fileId().toString(), event.type().wireName()));
-            } catch (IOException e) {
-                throw new IngestException(Kind.INTERNAL, "event_write_failed", "the " + event.type().wireName()
-                        + " event of file " + event.fileId() + " cannot be written to " + file + ": " + e.getMessage(), e);
             }
+            commits.awaitDurable();
+            synchronized (this) {
+                publishedKeys.add(key(event.fileId().toString(), event.type().wireName()));
+            }
+        } catch (IOException e) {
+            throw new IngestException(Kind.INTERNAL, "event_write_failed", "the " + event.type().wireName()
+                    + " event of file " + event.fileId() + " cannot be written to " + file + ": " + e.getMessage(), e);
         }
     }
 
