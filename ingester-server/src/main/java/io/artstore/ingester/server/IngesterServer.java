@@ -3,6 +3,7 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -201,8 +202,9 @@ public final class IngesterServer implements AutoCloseable {
             this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
             NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
             ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
-            LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
-                    participants);
+            // The clock file is rewritten once per block of counters, not at every event (see ReservingClockSync).
+            LocalClock localClock = new LocalClock(node, new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
+                    ReservingClockSync.DEFAULT_BLOCK), ClockPruning.DEFAULT, participants);
             if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
                 LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
                         + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
