@@ -65,6 +65,7 @@ import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.embedded.FileClockSync;
+import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
 import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
@@ -138,14 +139,21 @@ public final class IngesterServer implements AutoCloseable {
      *
      * @param transactionLog wraps the transfer log that the transfer coordinator writes to
      * @param storageElement wraps each storage element, local or remote, as the core sees it
+     * @param logFsync forces the saga log and the event log to disk (their group commits), e.g. counted or held
      */
-    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement,
+            Fsync logFsync) {
 
         public static final Decorators NONE = new Decorators(UnaryOperator.identity(), UnaryOperator.identity());
 
         public Decorators {
             Objects.requireNonNull(transactionLog, "transactionLog");
             Objects.requireNonNull(storageElement, "storageElement");
+            Objects.requireNonNull(logFsync, "logFsync");
+        }
+
+        public Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+            this(transactionLog, storageElement, Fsync.REAL);
         }
     }
 
@@ -195,7 +203,7 @@ public final class IngesterServer implements AutoCloseable {
             FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
             CapacityReservations reservations = new InMemoryCapacityReservations();
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
-            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
+            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions, decorators.logFsync());
 
             // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
             Locks locks = FileSystemLocks.open(config.storage().locksDir());
@@ -226,7 +234,7 @@ public final class IngesterServer implements AutoCloseable {
             SagaSettings sagaSettings = config.sagas();
             // One name for this instance: its node id in vector clocks is its owner id in the saga log.
             String instanceId = sagaSettings.instanceId().orElse(node.value());
-            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
+            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions, decorators.logFsync());
             SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
             this.registry = startRegistry(config, clock);
             FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
