@@ -6,6 +6,7 @@ import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
@@ -64,6 +65,7 @@ import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
+import io.artstore.ingester.storage.embedded.EventLogFileClocks;
 import io.artstore.ingester.storage.embedded.FileClockSync;
 import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
@@ -98,6 +100,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -219,8 +222,10 @@ public final class IngesterServer implements AutoCloseable {
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
             // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
-            FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
-                    fileId -> catalog.find(fileId).isPresent());
+            // Each file's last change is made durable by its event; clocks an earlier version kept per file are read too.
+            Predicate<FileId> fileExists = fileId -> catalog.find(fileId).isPresent();
+            FileClocks fileClocks = EventLogFileClocks.open(events,
+                    FileSystemFileClocks.open(config.storage().clockDir().resolve("files"), fileExists), fileExists);
             EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
