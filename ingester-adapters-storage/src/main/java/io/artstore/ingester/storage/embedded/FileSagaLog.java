@@ -41,8 +41,9 @@ import java.util.stream.Stream;
  * every instance sharing the log can read. Each record is on disk before {@link #append} returns: it is written
  * under the folder lock and forced after the lock is let go, so that the records of concurrent sagas share one
  * fsync (group commit, see {@link FramedLogFile#sync}). A record is indexed as it is written, so this process sees
- * it a moment before it is durable; nothing is acknowledged before it is. A step's or a compensation's success is
- * not waited for: the saga's next record, forced, covers it (see {@link SagaLogRules#durableWithNext}).
+ * it a moment before it is durable; nothing is acknowledged before it is. A saga's start and a step's or a
+ * compensation's success are not waited for: the saga's next record, forced, covers them (see
+ * {@link SagaLogRules#durableWithNext}).
  *
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so

@@ -60,15 +60,16 @@ class FileSagaLogGroupCommitTest {
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
             Path file = folder.resolve("saga-instance-a.log");
             long before = Files.size(file);
-            List<SagaRecord> firsts = new ArrayList<>();
+            // Each saga's start (not forced on its own) and its first step's start (forced).
+            List<List<SagaRecord>> sagas = new ArrayList<>();
             for (int saga = 0; saga < SAGAS; saga++) {
-                firsts.add(SagaRecords.record(new SagaId("saga-" + saga), 0, Kind.SAGA_STARTED, "instance-a", SagaRecords.T0));
+                sagas.add(steps(new SagaId("saga-" + saga), 2));
             }
-            long written = before + firsts.stream().mapToLong(record -> FramedLogFile.FRAME_HEADER
+            long written = before + sagas.stream().flatMap(List::stream).mapToLong(record -> FramedLogFile.FRAME_HEADER
                     + SagaRecordJson.write(record).length).sum();
             List<Future<?>> appends = new ArrayList<>();
-            for (SagaRecord first : firsts) {
-                appends.add(pool.submit(() -> log.append(first)));
+            for (List<SagaRecord> saga : sagas) {
+                appends.add(pool.submit(() -> saga.forEach(log::append)));
             }
 
             // The first force is held: every other saga writes its record meanwhile, and none of them returns.
@@ -90,12 +91,13 @@ class FileSagaLogGroupCommitTest {
     void an_append_returns_only_once_the_force_covering_it_has_ended() throws Exception {
         HeldFsync fsync = new HeldFsync();
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
-            SagaRecord first = SagaRecords.record(new SagaId("saga-held"), 0, Kind.SAGA_STARTED, "instance-a", SagaRecords.T0);
-            Future<?> append = pool.submit(() -> log.append(first));
+            List<SagaRecord> saga = steps(new SagaId("saga-held"), 2);
+            log.append(saga.get(0));
+            Future<?> append = pool.submit(() -> log.append(saga.get(1)));
 
             awaitUntil(() -> fsync.entered.get() == 1, "the force to begin");
             assertThat(append).isNotDone();
-            assertThat(log.load(first.sagaId())).as("written and indexed, not yet durable").containsExactly(first);
+            assertThat(log.load(saga.get(0).sagaId())).as("written and indexed, not yet durable").containsExactlyElementsOf(saga);
 
             fsync.release.countDown();
             append.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -104,22 +106,23 @@ class FileSagaLogGroupCommitTest {
     }
 
     @Test
-    void a_success_is_not_forced_on_its_own_and_the_next_record_forces_it() {
+    void a_start_or_a_success_is_not_forced_on_its_own_and_the_next_record_forces_it() {
         HeldFsync fsync = new HeldFsync();
         fsync.release.countDown();
         SagaId sagaId = new SagaId("saga-steps");
         List<SagaRecord> records = steps(sagaId, 5);
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
             log.append(records.get(0));
+            assertThat(fsync.forces.get()).as("a saga's start waits for no force").isZero();
             log.append(records.get(1));
-            assertThat(fsync.forces.get()).isEqualTo(2);
+            assertThat(fsync.forces.get()).isEqualTo(1);
 
             log.append(records.get(2));
             assertThat(records.get(2).kind()).isEqualTo(Kind.STEP_SUCCEEDED);
-            assertThat(fsync.forces.get()).as("a success waits for no force").isEqualTo(2);
+            assertThat(fsync.forces.get()).as("a success waits for no force").isEqualTo(1);
 
             log.append(records.get(3));
-            assertThat(fsync.forces.get()).isEqualTo(3);
+            assertThat(fsync.forces.get()).isEqualTo(2);
             assertThat(fsync.durableUpTo.get()).as("the next force covers the success before it")
                     .isEqualTo(size(folder.resolve("saga-instance-a.log")));
         }
