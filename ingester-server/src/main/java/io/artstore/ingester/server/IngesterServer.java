@@ -3,8 +3,10 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
@@ -63,7 +65,9 @@ import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
+import io.artstore.ingester.storage.embedded.EventLogFileClocks;
 import io.artstore.ingester.storage.embedded.FileClockSync;
+import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
 import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
@@ -96,6 +100,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,14 +142,21 @@ public final class IngesterServer implements AutoCloseable {
      *
      * @param transactionLog wraps the transfer log that the transfer coordinator writes to
      * @param storageElement wraps each storage element, local or remote, as the core sees it
+     * @param logFsync forces the saga log and the event log to disk (their group commits), e.g. counted or held
      */
-    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+    public record Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement,
+            Fsync logFsync) {
 
         public static final Decorators NONE = new Decorators(UnaryOperator.identity(), UnaryOperator.identity());
 
         public Decorators {
             Objects.requireNonNull(transactionLog, "transactionLog");
             Objects.requireNonNull(storageElement, "storageElement");
+            Objects.requireNonNull(logFsync, "logFsync");
+        }
+
+        public Decorators(UnaryOperator<TransactionLog> transactionLog, UnaryOperator<StorageElement> storageElement) {
+            this(transactionLog, storageElement, Fsync.REAL);
         }
     }
 
@@ -194,23 +206,26 @@ public final class IngesterServer implements AutoCloseable {
             FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
             CapacityReservations reservations = new InMemoryCapacityReservations();
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
-            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
+            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions, decorators.logFsync());
 
             // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
             Locks locks = FileSystemLocks.open(config.storage().locksDir());
             this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
             NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
             ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
-            LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
-                    participants);
+            // The clock file is rewritten once per block of counters, not at every event (see ReservingClockSync).
+            LocalClock localClock = new LocalClock(node, new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
+                    ReservingClockSync.DEFAULT_BLOCK), ClockPruning.DEFAULT, participants);
             if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
                 LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
                         + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
             // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
-            FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
-                    fileId -> catalog.find(fileId).isPresent());
+            // Each file's last change is made durable by its event; clocks an earlier version kept per file are read too.
+            Predicate<FileId> fileExists = fileId -> catalog.find(fileId).isPresent();
+            FileClocks fileClocks = EventLogFileClocks.open(events,
+                    FileSystemFileClocks.open(config.storage().clockDir().resolve("files"), fileExists), fileExists);
             EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
@@ -224,7 +239,7 @@ public final class IngesterServer implements AutoCloseable {
             SagaSettings sagaSettings = config.sagas();
             // One name for this instance: its node id in vector clocks is its owner id in the saga log.
             String instanceId = sagaSettings.instanceId().orElse(node.value());
-            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
+            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions, decorators.logFsync());
             SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
             this.registry = startRegistry(config, clock);
             FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());

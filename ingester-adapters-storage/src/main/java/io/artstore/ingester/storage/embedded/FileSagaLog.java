@@ -7,6 +7,7 @@ import io.artstore.ingester.core.saga.SagaLogRules;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
+import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
@@ -37,7 +38,12 @@ import java.util.stream.Stream;
 
 /**
  * The embedded saga log: one append-only file per instance ({@code saga-<instance>.log}) in a folder that
- * every instance sharing the log can read. Each record is fsynced before {@link #append} returns.
+ * every instance sharing the log can read. Each record is on disk before {@link #append} returns: it is written
+ * under the folder lock and forced after the lock is let go, so that the records of concurrent sagas share one
+ * fsync (group commit, see {@link FramedLogFile#sync}). A record is indexed as it is written, so this process sees
+ * it a moment before it is durable; nothing is acknowledged before it is. A saga's start and a step's or a
+ * compensation's success are not waited for: the saga's next record, forced, covers them (see
+ * {@link SagaLogRules#durableWithNext}).
  *
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so
@@ -127,10 +133,19 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      *     when the folder cannot be used
      */
     public static FileSagaLog open(Path folder, String instanceId, LogOptions options) {
-        return open(folder, instanceId, options, FramedLogFile.Faults.NONE);
+        return open(folder, instanceId, options, FramedLogFile.Faults.NONE, Fsync.REAL);
+    }
+
+    /** {@link #open(Path, String, LogOptions)}, forcing the records with {@code fsync} (tests count or hold forces). */
+    public static FileSagaLog open(Path folder, String instanceId, LogOptions options, Fsync fsync) {
+        return open(folder, instanceId, options, FramedLogFile.Faults.NONE, fsync);
     }
 
     static FileSagaLog open(Path folder, String instanceId, LogOptions options, FramedLogFile.Faults faults) {
+        return open(folder, instanceId, options, faults, Fsync.REAL);
+    }
+
+    static FileSagaLog open(Path folder, String instanceId, LogOptions options, FramedLogFile.Faults faults, Fsync fsync) {
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             throw IngestException.invalid("invalid_instance_id", "the instance id names a file, so it must be 1 to 64 letters,"
                     + " digits, '.', '_' or '-' starting with a letter or digit; got '" + instanceId + "'");
@@ -150,7 +165,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         try {
             return underFolderLock(folderLock, lockChannel, () -> {
                 boolean created = !Files.exists(ownPath);
-                FramedLogFile own = FramedLogFile.openOwn(ownPath, FORMAT, faults).orElseThrow(() -> new IngestException(
+                FramedLogFile own = FramedLogFile.openOwn(ownPath, FORMAT, faults, fsync).orElseThrow(() -> new IngestException(
                         IngestException.Kind.CONFLICT, "saga_log_in_use", "saga log " + ownPath
                                 + " is open in another process or log; each instance needs an id of its own"));
                 opened.add(own);
@@ -190,6 +205,9 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             write(record);
             return null;
         });
+        if (!SagaLogRules.durableWithNext(record.kind())) {
+            awaitDurable();
+        }
     }
 
     @Override
@@ -210,7 +228,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 write(claim.get());
             }
             return claim.isPresent();
-        });
+        }) && awaitDurable();
+    }
+
+    /** Waits, outside the folder lock, for a force covering what this thread wrote; true for chaining. */
+    private boolean awaitDurable() {
+        try {
+            own.sync();
+            return true;
+        } catch (IOException e) {
+            throw failure(folder, e);
+        }
     }
 
     @Override
@@ -237,6 +265,12 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
             closed = true;
             IOException failure = new IOException("could not close saga log in " + folder);
+            try {
+                // Successes whose saga wrote nothing after them are forced here rather than lost.
+                own.sync();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
             closeFiles(failure);
             closeQuietly(lockChannel, failure);
             if (failure.getSuppressed().length > 0) {
@@ -261,9 +295,9 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         return held == null ? List.of() : held.records;
     }
 
-    /** The one write path: frame, append and force, then index. */
+    /** The one write path: frame and append, then index; the caller forces it once it lets the folder lock go. */
     private void write(SagaRecord record) throws IOException {
-        own.append(SagaRecordJson.write(record));
+        own.write(SagaRecordJson.write(record));
         add(record, null, own.path().getFileName().toString());
         try {
             compactIfDue();

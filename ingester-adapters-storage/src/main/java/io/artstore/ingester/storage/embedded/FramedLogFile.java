@@ -1,6 +1,8 @@
 package io.artstore.ingester.storage.embedded;
 
 import io.artstore.ingester.storage.fs.DurableFiles;
+import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.storage.fs.GroupCommit;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +32,11 @@ import java.util.zip.CRC32C;
  * more bytes than one frame can hold, cannot come from a cut write: it is damage, reported with the file and
  * the offset ({@link CorruptLogException}) and left as it is, unless the log is opened to salvage it.
  *
- * <p>{@link #append} is the one write path of a log, so that batching the fsyncs of concurrent appends can wrap it.
+ * <p>Appending is two steps, so that concurrent appends share fsyncs: {@link #write} adds a frame (under its owner's
+ * lock, which orders the frames) and {@link #sync} waits, outside that lock, for a force that covers it. One force
+ * covers every frame written while the previous force ran (group commit, see {@link GroupCommit}); nothing is
+ * acknowledged before its force has ended. After a failed force the file takes no more frames: what of its unforced
+ * tail reached the disk is unknown until it is opened again.
  */
 final class FramedLogFile implements Closeable {
 
@@ -97,6 +103,7 @@ final class FramedLogFile implements Closeable {
     private final Path path;
     private final Format format;
     private final Faults faults;
+    private final GroupCommit commits;
     private final List<Skipped> skipped = new ArrayList<>();
     private FileChannel channel;
     /** The end of the last whole frame read (or written). */
@@ -105,11 +112,18 @@ final class FramedLogFile implements Closeable {
     /** The identity of the file a reader opened (inode), to notice when it is replaced. */
     private Object openedKey;
 
-    private FramedLogFile(Path path, Format format, Faults faults, FileChannel channel) {
+    private FramedLogFile(Path path, Format format, Faults faults, Fsync fsync, FileChannel channel) {
         this.path = path;
         this.format = format;
         this.faults = faults;
         this.channel = channel;
+        // fdatasync: the frames and the file's length, which is all reading them back needs. The monitor keeps a
+        // compaction from swapping or closing the channel while it is forced.
+        this.commits = new GroupCommit(() -> {
+            synchronized (this) {
+                fsync.force(this.channel, path, false);
+            }
+        }, true);
     }
 
     /**
@@ -118,6 +132,11 @@ final class FramedLogFile implements Closeable {
      * removed. The caller reads it with {@link #readNew}.
      */
     static Optional<FramedLogFile> openOwn(Path path, Format format, Faults faults) throws IOException {
+        return openOwn(path, format, faults, Fsync.REAL);
+    }
+
+    /** {@link #openOwn(Path, Format, Faults)}, forcing the appends with {@code fsync}. */
+    static Optional<FramedLogFile> openOwn(Path path, Format format, Faults faults, Fsync fsync) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (!lockForWriting(channel)) {
@@ -126,7 +145,7 @@ final class FramedLogFile implements Closeable {
             }
             // Only the holder of the file may compact it, so a copy found now was left by a crash.
             Files.deleteIfExists(compactingCopy(path));
-            FramedLogFile file = new FramedLogFile(path, format, faults, channel);
+            FramedLogFile file = new FramedLogFile(path, format, faults, fsync, channel);
             if (!file.headerComplete()) {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(format.magic()), 0);
@@ -141,7 +160,8 @@ final class FramedLogFile implements Closeable {
 
     /** Opens another process's file for reading only. */
     static FramedLogFile openOther(Path path, Format format) throws IOException {
-        FramedLogFile file = new FramedLogFile(path, format, Faults.NONE, FileChannel.open(path, StandardOpenOption.READ));
+        FramedLogFile file = new FramedLogFile(path, format, Faults.NONE, Fsync.REAL,
+                FileChannel.open(path, StandardOpenOption.READ));
         file.openedKey = fileKey(path);
         return file;
     }
@@ -263,11 +283,18 @@ final class FramedLogFile implements Closeable {
         return Optional.empty();
     }
 
-    /**
-     * Appends one frame and forces it to disk. When writing fails, cuts the file back to where it was so
-     * that no torn frame sits between good ones.
-     */
+    /** Appends one frame and waits for a force covering it: {@link #write} then {@link #sync}. */
     void append(byte[] body) throws IOException {
+        write(body);
+        sync();
+    }
+
+    /**
+     * Adds one frame after the last, not yet forced; the caller then calls {@link #sync} before it acknowledges
+     * anything that depends on the frame. Callers serialise their writes. When writing fails, cuts the file back
+     * to where it was so that no torn frame sits between good ones.
+     */
+    void write(byte[] body) throws IOException {
         if (body.length < 1 || body.length > format.maxBody()) {
             throw new IllegalArgumentException("a " + format.name() + " record of " + body.length
                     + " bytes is outside the limits of 1 to " + format.maxBody());
@@ -279,7 +306,6 @@ final class FramedLogFile implements Closeable {
                 position += channel.write(frame, position);
             }
             faults.at(CrashPoint.APPENDED_NOT_FORCED, path);
-            channel.force(false);
         } catch (IOException failure) {
             try {
                 channel.truncate(end);
@@ -289,6 +315,21 @@ final class FramedLogFile implements Closeable {
             throw failure;
         }
         end = position;
+    }
+
+    /**
+     * Returns once every frame written before the call is on disk. Concurrent callers share one force; call it
+     * without holding the lock that serialises {@link #write}, or nobody can write while the force runs.
+     *
+     * @throws IOException when the force failed, or an earlier one did: the file takes no more frames then
+     */
+    void sync() throws IOException {
+        commits.awaitDurable();
+    }
+
+    /** How many forces {@link #sync} ran. */
+    long forces() {
+        return commits.forces();
     }
 
     /**
@@ -331,10 +372,13 @@ final class FramedLogFile implements Closeable {
             Files.deleteIfExists(copy);
             throw e;
         }
-        FileChannel old = channel;
-        channel = replacement;
-        end = copyEnd;
-        old.close();
+        synchronized (this) {
+            // The copy holds every frame written, forced: a force of the old file still to come has nothing to add.
+            FileChannel old = channel;
+            channel = replacement;
+            end = copyEnd;
+            old.close();
+        }
         faults.at(CrashPoint.COMPACTED_RENAMED, path);
         DurableFiles.forceFolder(path.getParent());
     }
@@ -371,7 +415,9 @@ final class FramedLogFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        synchronized (this) {
+            channel.close();
+        }
     }
 
     private static Path compactingCopy(Path path) {

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.storage.fs.DurableFiles;
+import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.storage.fs.GroupCommit;
 import io.artstore.ingester.storage.local.AttributesJson;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,19 +26,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * File events appended to a local file, one JSON object per line ({@code type}, {@code file_id},
  * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}, and {@code vector_clock} once stamped). Each event is on
- * disk before {@link #publish} returns. Events from concurrent callers are written one at a time.
+ * disk before {@link #publish} returns. Events from concurrent callers are written one at a time and share their
+ * fsyncs: each is written under the instance's lock and forced after it, one force covering every event written
+ * while the previous one ran (group commit, see {@link GroupCommit}).
  *
- * <p>It remembers which (file, type) pairs the file holds, read once at open, to answer {@link #published};
- * that costs memory in proportion to the events written, which an embedded deployment can afford.
+ * <p>It remembers which (file, type) pairs the file holds, read once at open, to answer {@link #published}, and the
+ * clock of each file's events merged ({@link #lastClock}), so that the event, durable already, is what makes a
+ * file's last change durable (see {@link EventLogFileClocks}); that costs memory in proportion to the files, which
+ * an embedded deployment can afford.
  *
  * <p>An event is written with its newline in one write, so a crash can leave only a last line without its
  * newline: that torn tail is cut off at open, and the next event starts a line of its own. A line that ends
@@ -51,11 +61,18 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
     private final Path file;
     private final FileChannel channel;
     private final Set<String> publishedKeys;
+    /** Per file id, the merged clocks of its events. */
+    private final Map<String, VectorClock> clocks;
 
-    private JsonLinesEventPublisher(Path file, FileChannel channel, Set<String> publishedKeys) {
+    private final GroupCommit commits;
+
+    private JsonLinesEventPublisher(Path file, FileChannel channel, Set<String> publishedKeys, Map<String, VectorClock> clocks,
+            Fsync fsync) {
         this.file = file;
         this.channel = channel;
         this.publishedKeys = publishedKeys;
+        this.clocks = clocks;
+        this.commits = new GroupCommit(() -> fsync.force(channel, file, false), true);
     }
 
     /**
@@ -75,14 +92,20 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
      * @throws UncheckedIOException when the file cannot be opened
      */
     public static JsonLinesEventPublisher open(Path file, LogOptions options) {
+        return open(file, options, Fsync.REAL);
+    }
+
+    /** {@link #open(Path, LogOptions)}, forcing the events with {@code fsync} (tests count or hold forces). */
+    public static JsonLinesEventPublisher open(Path file, LogOptions options, Fsync fsync) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         try {
             DurableFiles.createFolders(absolute.getParent());
-            Set<String> keys = readKeys(absolute, options.salvage());
+            Map<String, VectorClock> clocks = new HashMap<>();
+            Set<String> keys = readKeys(absolute, options.salvage(), clocks);
             FileChannel channel = FileChannel.open(absolute,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             DurableFiles.forceFolder(absolute.getParent());
-            return new JsonLinesEventPublisher(absolute, channel, keys);
+            return new JsonLinesEventPublisher(absolute, channel, keys, clocks, fsync);
         } catch (CorruptLogException e) {
             throw new IngestException(Kind.INTERNAL, "event_log_corrupt", e.getMessage() + "; have an operator look at"
                     + " it, then start once with logs.salvage=on to skip the damaged lines", e);
@@ -94,18 +117,44 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
     @Override
     public void publish(FileEvent event) {
         ByteBuffer line = ByteBuffer.wrap(toLine(event));
-        synchronized (this) {
-            try {
+        try {
+            synchronized (this) {
                 while (line.hasRemaining()) {
                     channel.write(line);
                 }
-                channel.force(false);
-                publishedKeys.add(key(event.fileId().toString(), event.type().wireName()));
-            } catch (IOException e) {
-                throw new IngestException(Kind.INTERNAL, "event_write_failed", "the " + event.type().wireName()
-                        + " event of file " + event.fileId() + " cannot be written to " + file + ": " + e.getMessage(), e);
             }
+            commits.awaitDurable();
+            synchronized (this) {
+                publishedKeys.add(key(event.fileId().toString(), event.type().wireName()));
+                if (event.clock().size() > 0) {
+                    clocks.merge(event.fileId().toString(), event.clock(), VectorClock::merge);
+                }
+            }
+        } catch (IOException e) {
+            throw new IngestException(Kind.INTERNAL, "event_write_failed", "the " + event.type().wireName()
+                    + " event of file " + event.fileId() + " cannot be written to " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The merged clocks of the file's events published (and durable), or empty when none carried a clock. */
+    public synchronized Optional<VectorClock> lastClock(FileId fileId) {
+        return Optional.ofNullable(clocks.get(fileId.toString()));
+    }
+
+    /** Forgets the file's clock, e.g. once the file no longer exists. */
+    public synchronized void forgetClock(FileId fileId) {
+        clocks.remove(fileId.toString());
+    }
+
+    /** Forgets the clocks of the files {@code keep} rejects, e.g. files that no longer exist. */
+    public synchronized void retainClocks(Predicate<FileId> keep) {
+        clocks.keySet().removeIf(fileId -> {
+            try {
+                return !keep.test(FileId.parse(fileId));
+            } catch (IllegalArgumentException notAFileId) {
+                return true;
+            }
+        });
     }
 
     @Override
@@ -122,7 +171,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
      * writing it) was never published: it is cut off. When salvaging, damaged lines are dropped from the file
      * after a copy of it is kept.
      */
-    private static Set<String> readKeys(Path file, boolean salvage) throws IOException {
+    private static Set<String> readKeys(Path file, boolean salvage, Map<String, VectorClock> clocks) throws IOException {
         Set<String> keys = new HashSet<>();
         if (!Files.exists(file)) {
             return keys;
@@ -138,7 +187,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
                     line.write(b);
                     continue;
                 }
-                Optional<String> key = keyOf(line.toByteArray());
+                Optional<String> key = keyOf(line.toByteArray(), clocks);
                 if (key.isPresent()) {
                     keys.add(key.get());
                 } else if (!salvage) {
@@ -196,11 +245,20 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
         }
     }
 
-    private static Optional<String> keyOf(byte[] line) {
+    /** The event's key, its clock merged into {@code clocks}; empty when the line holds no event. */
+    private static Optional<String> keyOf(byte[] line, Map<String, VectorClock> clocks) {
         try {
             JsonNode node = MAPPER.readTree(line);
             if (node != null && node.isObject() && node.hasNonNull("type") && node.hasNonNull("file_id")) {
-                return Optional.of(key(node.get("file_id").asText(), node.get("type").asText()));
+                String fileId = node.get("file_id").asText();
+                if (node.hasNonNull("vector_clock")) {
+                    try {
+                        clocks.merge(fileId, VectorClock.parseSaturating(node.get("vector_clock").asText()), VectorClock::merge);
+                    } catch (IllegalArgumentException unreadable) {
+                        // The event stands; only its clock is not taken in.
+                    }
+                }
+                return Optional.of(key(fileId, node.get("type").asText()));
             }
         } catch (IOException notJson) {
             // Not an event.

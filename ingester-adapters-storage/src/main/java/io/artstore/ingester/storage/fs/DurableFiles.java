@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The few file-system steps that make a write survive a crash: write to a temporary file, force it to disk,
@@ -58,10 +59,39 @@ public final class DurableFiles {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Makes renames and deletions in the folder durable. */
+    /**
+     * Makes renames and deletions in the folder durable. Callers forcing the same folder at the same time share
+     * one fsync of it (see {@link GroupCommit}): each returns once an fsync that began after its call has ended.
+     */
     public static void forceFolder(Path folder) throws IOException {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
+        Path key = folder.toAbsolutePath().normalize();
+        FolderCommit group = FOLDERS.compute(key, (path, existing) -> {
+            FolderCommit joined = existing == null ? new FolderCommit(path) : existing;
+            joined.users++;
+            return joined;
+        });
+        try {
+            group.commit.awaitDurable();
+        } finally {
+            FOLDERS.computeIfPresent(key, (path, existing) -> --existing.users == 0 ? null : existing);
+        }
+    }
+
+    /** The folders being forced now, so that the map holds only those and not every folder ever forced. */
+    private static final ConcurrentHashMap<Path, FolderCommit> FOLDERS = new ConcurrentHashMap<>();
+
+    /** The group commit of one folder's fsyncs; {@code users} is changed only inside the map's compute. */
+    private static final class FolderCommit {
+        final GroupCommit commit;
+        int users;
+
+        FolderCommit(Path folder) {
+            // A folder's failed fsync fails only the callers it covered; the next caller tries afresh.
+            this.commit = new GroupCommit(() -> {
+                try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+                    channel.force(true);
+                }
+            }, false);
         }
     }
 

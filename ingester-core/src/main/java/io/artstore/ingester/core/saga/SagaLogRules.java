@@ -15,6 +15,20 @@ public final class SagaLogRules {
     }
 
     /**
+     * True for the records a log may make durable together with the saga's next record rather than before
+     * {@link io.artstore.ingester.core.port.out.SagaLog#append} returns: a saga's start, and a step's or a
+     * compensation's success. The orchestrator always appends another record after one (the first step's start,
+     * the next step's start, or the saga's end) before it acts again or answers anyone, and a log forces its
+     * records in order, so the forcing of that next record covers it. Losing one in a crash is a crash just before
+     * it was written, which recovery handles already: a saga never started, or a step (or compensation) found
+     * started and not ended, run again or turned back.
+     */
+    public static boolean durableWithNext(SagaRecord.Kind kind) {
+        return kind == SagaRecord.Kind.SAGA_STARTED || kind == SagaRecord.Kind.STEP_SUCCEEDED
+                || kind == SagaRecord.Kind.COMPENSATION_SUCCEEDED;
+    }
+
+    /**
      * Checks that {@code next} may follow {@code log} (one saga's records so far, possibly none).
      *
      * @throws IngestException {@code CONFLICT} ({@code saga_log_conflict}) when it may not

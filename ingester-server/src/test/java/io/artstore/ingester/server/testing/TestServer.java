@@ -7,6 +7,7 @@ import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +66,7 @@ public final class TestServer implements AutoCloseable {
         private String yaml;
         private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
         private Consumer<Path> seed = data -> { };
+        private Fsync logFsync = Fsync.REAL;
 
         private Builder() {}
 
@@ -77,6 +79,12 @@ public final class TestServer implements AutoCloseable {
         /** Wraps the transfer log the server's transfers write to, e.g. with {@link PauseAfterCommitDecision}. */
         public Builder transactionLog(UnaryOperator<TransactionLog> decorator) {
             this.transactionLog = decorator;
+            return this;
+        }
+
+        /** Forces the saga and event logs through {@code fsync}, e.g. to hold a group commit. */
+        public Builder logFsync(Fsync fsync) {
+            this.logFsync = fsync;
             return this;
         }
 
@@ -114,7 +122,7 @@ public final class TestServer implements AutoCloseable {
                     args = List.of("--config", file.toString());
                 }
                 return new TestServer(root, ConfigLoader.load(args, variables),
-                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity()));
+                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity(), logFsync));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

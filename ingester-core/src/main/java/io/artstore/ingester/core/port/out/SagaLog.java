@@ -19,8 +19,10 @@ import java.util.List;
 public interface SagaLog {
 
     /**
-     * Appends a record; it is durable when the call returns. The first record of a saga must have sequence
-     * 0; each later one the next sequence, and the owner of the saga's latest record.
+     * Appends a record; it is durable when the call returns, except a record for which
+     * {@link io.artstore.ingester.core.saga.SagaLogRules#durableWithNext} is true, which may become durable only
+     * with the saga's next record (records are made durable in the order they were appended). The first record
+     * of a saga must have sequence 0; each later one the next sequence, and the owner of the saga's latest record.
      *
      * @throws IngestException {@code CONFLICT} ({@code saga_log_conflict}) when the sequence is not the next
      *     one or another instance owns the saga now: the caller has lost the saga and must stop driving it
