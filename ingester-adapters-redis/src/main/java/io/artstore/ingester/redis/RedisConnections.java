@@ -22,6 +22,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The one Redis client of an instance, for standalone Redis, a Sentinel-managed master or a Redis Cluster, shared by
@@ -40,7 +41,6 @@ public final class RedisConnections implements AutoCloseable {
 
     private RedisConnections(RedisSettings settings) {
         this.settings = settings;
-        this.client = newClient(settings);
         if (settings.topology() instanceof Sentinel) {
             ScheduledExecutorService check = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "redis-master-check");
@@ -56,10 +56,8 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * Builds the client without contacting a data node, so that an instance starts while Redis is down. With
-     * Sentinel, Jedis asks the sentinels for the master at once and fails when none of them answers.
-     *
-     * @throws redis.clients.jedis.exceptions.JedisException with Sentinel, when no sentinel names the master
+     * Contacts no server: the client is built on first use, so that an instance starts while Redis (or every
+     * sentinel) is down and its first calls fail like any call to an unreachable Redis.
      */
     public static RedisConnections open(RedisSettings settings) {
         return new RedisConnections(settings);
@@ -69,12 +67,25 @@ public final class RedisConnections implements AutoCloseable {
         return settings;
     }
 
-    /** The client to use for this call. */
+    /**
+     * The client to use for this call.
+     *
+     * @throws JedisException when the client cannot be built (with Sentinel: no sentinel names the master)
+     */
     public UnifiedJedis client() {
         if (closed) {
             throw new IllegalStateException("the Redis connections are closed");
         }
-        return client;
+        UnifiedJedis current = client;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (client == null) {
+                client = newClient(settings);
+            }
+            return client;
+        }
     }
 
     /** {@code standalone 127.0.0.1:6379}, {@code sentinel mymaster (master 127.0.0.1:6380)}, {@code cluster …}. */
@@ -92,7 +103,7 @@ public final class RedisConnections implements AutoCloseable {
 
     /** The master the client now writes to (Sentinel only). */
     public Optional<Address> currentMaster() {
-        if (client instanceof RedisSentinelClient sentinelClient) {
+        if (this.client instanceof RedisSentinelClient sentinelClient) {
             HostAndPort master = sentinelClient.getCurrentMaster();
             return Optional.ofNullable(master).map(m -> new Address(m.getHost(), m.getPort()));
         }
@@ -125,11 +136,15 @@ public final class RedisConnections implements AutoCloseable {
         try {
             Optional<Address> named = askSentinels();
             Optional<Address> used = currentMaster();
-            if (named.isPresent() && !named.equals(used)) {
+            if (named.isPresent() && used.isPresent() && !named.equals(used)) {
                 LOG.warn("the sentinels name {} as the Redis master but the client uses {}; reconnecting", named.get(),
-                        used.map(Address::toString).orElse("none"));
-                UnifiedJedis previous = client;
-                client = newClient(settings);
+                        used.get());
+                UnifiedJedis replacement = newClient(settings);
+                UnifiedJedis previous;
+                synchronized (this) {
+                    previous = client;
+                    client = replacement;
+                }
                 closeQuietly(previous);
             }
         } catch (RuntimeException e) {
@@ -141,7 +156,10 @@ public final class RedisConnections implements AutoCloseable {
     public void close() {
         closed = true;
         masterCheck.ifPresent(ScheduledExecutorService::shutdownNow);
-        closeQuietly(client);
+        UnifiedJedis current = client;
+        if (current != null) {
+            closeQuietly(current);
+        }
     }
 
     private static void closeQuietly(UnifiedJedis jedis) {
