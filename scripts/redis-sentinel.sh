@@ -29,12 +29,12 @@ port_free() {
 taken=" "
 # Sets the variable named $1 to a port that is free and not yet picked by this script.
 pick_port() {
-    local port
+    local candidate
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
-        if port_free "$port" && [[ "$taken" != *" $port "* ]]; then
-            taken="$taken$port "
-            printf -v "$1" '%s' "$port"
+        candidate=$((20000 + RANDOM % 40000))
+        if port_free "$candidate" && [[ "$taken" != *" $candidate "* ]]; then
+            taken="$taken$candidate "
+            printf -v "$1" '%s' "$candidate"
             return 0
         fi
     done
@@ -109,6 +109,8 @@ start() {
         auth=(--requirepass "$password" --masterauth "$password")
     fi
     trap 'stop; exit 1' ERR INT TERM
+    # set -u ends the script without ERR: stop what was started then too.
+    trap 'status=$?; [ $status -eq 0 ] || stop' EXIT
 
     redis-server --bind 127.0.0.1 --port "$master_port" --daemonize yes --pidfile "$dir/master.pid" \
         --logfile "$dir/master.log" --dir "$dir" --dbfilename master.rdb --save "" --appendonly no "${auth[@]}"
@@ -157,7 +159,7 @@ start() {
         stop
         exit 1
     fi
-    trap - ERR INT TERM
+    trap - ERR INT TERM EXIT
 
     local hosts
     hosts=$(printf '127.0.0.1:%s,' "${sentinel_ports[@]}")
