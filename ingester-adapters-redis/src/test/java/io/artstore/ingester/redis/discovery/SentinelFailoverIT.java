@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /** A real master, replica and three sentinels from {@code scripts/redis-sentinel.sh}; the master dies by SIGKILL. */
 class SentinelFailoverIT {
@@ -30,8 +32,8 @@ class SentinelFailoverIT {
         Entry se2 = entry(2, "se-02", "rw", 100);
         try (SentinelSet sentinels = SentinelSet.start(dir.resolve("sentinel"));
                 RedisConnections connections = RedisConnections.open(sentinels.settings())) {
-            assertThat(connections.currentMaster()).contains(new Address("127.0.0.1", sentinels.masterPort()));
             Snapshots.write(connections.client(), 1, List.of(se1));
+            assertThat(connections.currentMaster()).contains(new Address("127.0.0.1", sentinels.masterPort()));
             try (RedisServiceDiscovery discovery = RedisServiceDiscovery.start(connections,
                     new RedisServiceDiscovery.Settings(Duration.ofMillis(300), dir.resolve("last-known.json"), 2,
                             Duration.ofMillis(500), Duration.ofMillis(200)), Clock.systemUTC())) {
@@ -41,7 +43,7 @@ class SentinelFailoverIT {
                 long killed = System.nanoTime();
                 Await.until(Duration.ofSeconds(15), "the client writes to the promoted replica",
                         () -> connections.currentMaster().equals(
-                                java.util.Optional.of(new Address("127.0.0.1", sentinels.replicaPort()))));
+                                Optional.of(new Address("127.0.0.1", sentinels.replicaPort()))));
                 // The admin module, also following the sentinels, writes the next snapshot to the new master.
                 Await.until(Duration.ofSeconds(10), "the new master takes writes", () -> {
                     Snapshots.publish(connections.client(), 2, List.of(se1, se2), "updated");
@@ -53,6 +55,36 @@ class SentinelFailoverIT {
                 Duration took = Duration.ofNanos(System.nanoTime() - killed);
                 assertThat(took).isLessThan(Duration.ofSeconds(15));
                 System.out.println("discovery followed the new master " + took.toMillis() + " ms after the SIGKILL");
+            }
+        }
+    }
+
+    /**
+     * The sentinels are made to name another master without any {@code +switch-master} message (as if it were lost):
+     * only asking them again finds it.
+     */
+    @Test
+    void theSentinelsAreAskedAgainSoThatALostSwitchMessageDoesNotLeaveTheClientOnTheOldMaster() {
+        try (SentinelSet sentinels = SentinelSet.start(dir.resolve("sentinel"));
+                RedisConnections connections = RedisConnections.open(sentinels.settings())) {
+            connections.client().set("probe", "old master");
+            assertThat(connections.currentMaster()).contains(new Address("127.0.0.1", sentinels.masterPort()));
+
+            try (Jedis replica = new Jedis("127.0.0.1", sentinels.replicaPort())) {
+                replica.replicaofNoOne();
+            }
+            for (Address sentinel : sentinels.sentinels()) {
+                try (Jedis jedis = new Jedis(sentinel.host(), sentinel.port())) {
+                    jedis.sentinelRemove(SentinelSet.MASTER_NAME);
+                    jedis.sentinelMonitor(SentinelSet.MASTER_NAME, "127.0.0.1", sentinels.replicaPort(), 2);
+                }
+            }
+
+            Await.until(Duration.ofSeconds(10), "the client moves to the master the sentinels name",
+                    () -> connections.currentMaster().equals(Optional.of(new Address("127.0.0.1", sentinels.replicaPort()))));
+            connections.client().set("probe", "new master");
+            try (Jedis promoted = new Jedis("127.0.0.1", sentinels.replicaPort())) {
+                assertThat(promoted.get("probe")).isEqualTo("new master");
             }
         }
     }
