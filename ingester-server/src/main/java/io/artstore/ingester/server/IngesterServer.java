@@ -43,6 +43,7 @@ import io.artstore.ingester.server.config.FileRegistrySettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
+import io.artstore.ingester.server.discovery.DiscoveredStorageElements;
 import io.artstore.ingester.server.http.AdminApiGate;
 import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
@@ -85,6 +86,9 @@ import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
 import io.artstore.ingester.storage.registry.AdminFileRegistry;
 import io.artstore.ingester.storage.registry.RegistrySettings;
+import io.artstore.ingester.redis.RedisConnections;
+import io.artstore.ingester.redis.capacity.CapacityMonitor;
+import io.artstore.ingester.redis.discovery.RedisServiceDiscovery;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +96,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -115,6 +120,7 @@ public final class IngesterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngesterServer.class);
     /** In the data folder; held by the running instance. */
     static final String DATA_LOCK_FILE = "ingester.lock";
+    private static final Duration CAPACITY_LOCK_TTL = Duration.ofSeconds(30);
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
@@ -126,6 +132,8 @@ public final class IngesterServer implements AutoCloseable {
     private final Optional<AdminFileRegistry> registry;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
+    /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
+    private final List<AutoCloseable> redisParts;
     private boolean started;
 
     public IngesterServer(IngesterConfig config) {
@@ -175,6 +183,8 @@ public final class IngesterServer implements AutoCloseable {
     private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
         this.config = config;
         this.folderLocks = folderLocks;
+        List<AutoCloseable> redisParts = new ArrayList<>();
+        this.redisParts = redisParts;
         try {
             Path spool = config.storage().spoolDir();
             createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
@@ -202,7 +212,29 @@ public final class IngesterServer implements AutoCloseable {
                 return failures;
             };
             // --- End of remote storage elements.
-            StorageElements elements = new StaticStorageElements(elementList);
+            // --- Service discovery: the configured elements, then those that the admin module announces in Redis.
+            Optional<RedisConnections> redis = config.redis().map(RedisConnections::open);
+            redis.ifPresent(redisParts::add);
+            Optional<RedisServiceDiscovery> discovery = config.discovery().enabled()
+                    ? redis.map(connections -> RedisServiceDiscovery.start(connections, discoverySettings(config), clock))
+                    : Optional.empty();
+            discovery.ifPresent(redisParts::add);
+            Optional<DiscoveredStorageElements> discovered = discovery.map(announcer -> new DiscoveredStorageElements(
+                    elementList, announcer, announced -> connections.element(config.discovery().settingsOf(announced)),
+                    decorators.storageElement()));
+            StorageElements elements = discovered.<StorageElements>map(d -> d)
+                    .orElseGet(() -> new StaticStorageElements(elementList));
+            CircuitBreakers configuredBreakers = breakers;
+            breakers = id -> configuredBreakers.of(id).or(() -> discovered
+                    .flatMap(d -> Optional.ofNullable(d.remote().get(id))).map(HttpStorageElement::breakerStatus));
+            TlsFailures configuredTls = tlsFailures;
+            tlsFailures = () -> {
+                Map<StorageElementId, HttpStorageElement.TlsFailure> failures = new LinkedHashMap<>(configuredTls.now());
+                discovered.ifPresent(d -> d.remote().forEach((id, element) -> element.tlsFailure()
+                        .ifPresent(failure -> failures.put(id, failure))));
+                return failures;
+            };
+            // --- End of service discovery.
             FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
             CapacityReservations reservations = new InMemoryCapacityReservations();
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
@@ -241,6 +273,16 @@ public final class IngesterServer implements AutoCloseable {
             String instanceId = sagaSettings.instanceId().orElse(node.value());
             this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions, decorators.logFsync());
             SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
+            // One instance of a cluster polls each discovered element; the others read what it shares.
+            if (discovered.isPresent() && redis.isPresent()) {
+                Duration every = config.discovery().capacityPollInterval();
+                // The lock outlives a slow round over many elements (30 s, as ArtStore's), renewed every round.
+                Duration lockTtl = every.multipliedBy(3).compareTo(CAPACITY_LOCK_TTL) > 0 ? every.multipliedBy(3) : CAPACITY_LOCK_TTL;
+                CapacityMonitor monitor = CapacityMonitor.start(redis.get(), discovered.get()::polled,
+                        new CapacityMonitor.Settings(instanceId, every, lockTtl, every.multipliedBy(3)), clock);
+                redisParts.add(monitor);
+                discovered.get().useSharedCapacity(monitor);
+            }
             this.registry = startRegistry(config, clock);
             FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
             AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
@@ -274,7 +316,8 @@ public final class IngesterServer implements AutoCloseable {
             ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
             StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
                     config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
-                    .withRegistry(() -> registry.map(AdminFileRegistry::status));
+                    .withRegistry(() -> registry.map(AdminFileRegistry::status))
+                    .withDiscovery(() -> discovery.map(announcer -> announcer.current().status()));
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                             config.signing().signByDefault()),
@@ -288,6 +331,7 @@ public final class IngesterServer implements AutoCloseable {
                     AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
+            closeRedisParts(redisParts);
             folderLocks.forEach(FolderLock::close);
             throw e;
         }
@@ -342,8 +386,27 @@ public final class IngesterServer implements AutoCloseable {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
         registry.ifPresent(AdminFileRegistry::close);
+        closeRedisParts(redisParts);
         connections.close();
         folderLocks.forEach(FolderLock::close);
+    }
+
+    /** The capacity monitor first (it frees its locks), then discovery, then the connections they use. */
+    private static void closeRedisParts(List<AutoCloseable> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", parts.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        parts.clear();
+    }
+
+    private static RedisServiceDiscovery.Settings discoverySettings(IngesterConfig config) {
+        return new RedisServiceDiscovery.Settings(config.discovery().pollInterval(),
+                config.storage().dataDir().resolve("discovery").resolve("storage-elements.json"), 3, Duration.ofSeconds(5),
+                Duration.ofSeconds(1));
     }
 
     /** The connections of the remote storage elements; closed once the server stopped. */

@@ -3,7 +3,9 @@ package io.artstore.ingester.server.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.NodeId;
@@ -12,6 +14,7 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.redis.RedisSettings;
 import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -95,11 +98,27 @@ public final class ConfigLoader {
             Map.entry("registry.admin_module_url", List.of("AUTH_ADMIN_MODULE_URL", "INGESTER_REGISTRY_ADMIN_MODULE_URL")),
             Map.entry("registry.retry_delay", List.of("INGESTER_REGISTRY_RETRY_DELAY")),
             Map.entry("registry.max_retry_delay", List.of("INGESTER_REGISTRY_MAX_RETRY_DELAY")),
-            Map.entry("registry.timeout", List.of("INGESTER_REGISTRY_TIMEOUT")));
+            Map.entry("registry.timeout", List.of("INGESTER_REGISTRY_TIMEOUT")),
             // --- end of file registry ---
+            // --- Redis (ArtStore's variables where it has them) and service discovery ---
+            Map.entry("redis.host", List.of("REDIS_HOST")),
+            Map.entry("redis.port", List.of("REDIS_PORT")),
+            Map.entry("redis.password", List.of("REDIS_PASSWORD")),
+            Map.entry("redis.db", List.of("REDIS_DB")),
+            Map.entry("redis.sentinel_hosts", List.of("REDIS_SENTINEL_HOSTS")),
+            Map.entry("redis.sentinel_master", List.of("REDIS_SENTINEL_MASTER")),
+            Map.entry("redis.sentinel_password", List.of("REDIS_SENTINEL_PASSWORD")),
+            Map.entry("redis.cluster_nodes", List.of("REDIS_CLUSTER_NODES")),
+            Map.entry("redis.tls", List.of("INGESTER_REDIS_TLS")),
+            Map.entry("redis.timeout", List.of("INGESTER_REDIS_TIMEOUT")),
+            Map.entry("discovery.enabled", List.of("INGESTER_DISCOVERY_ENABLED")),
+            Map.entry("discovery.poll_interval", List.of("INGESTER_DISCOVERY_POLL_INTERVAL")),
+            Map.entry("discovery.capacity_poll_interval", List.of("INGESTER_DISCOVERY_CAPACITY_POLL_INTERVAL")));
+            // --- end of Redis and service discovery ---
 
     /** Keys of the file that no variable sets. */
-    private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements");
+    private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "discovery.elements",
+            "discovery.element_defaults");
     private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
@@ -215,10 +234,113 @@ public final class ConfigLoader {
         SigningSettings signing = signing();
         SagaSettings sagas = sagas();
         FileRegistrySettings registry = registry(serviceAccount);
+        Optional<RedisSettings> redis = redis();
+        DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, file, defaultsOnly);
+                registry, redis, discovery, file, defaultsOnly);
     }
+
+    // --- Redis and service discovery ---
+
+    /** A cluster when its nodes are given, else Sentinel when its hosts are, else one server; none without any. */
+    private Optional<RedisSettings> redis() {
+        Optional<Value> cluster = text("redis.cluster_nodes").filter(v -> !v.text().isBlank());
+        Optional<Value> sentinels = text("redis.sentinel_hosts").filter(v -> !v.text().isBlank());
+        Optional<Value> host = text("redis.host").filter(v -> !v.text().isBlank());
+        if (cluster.isEmpty() && sentinels.isEmpty() && host.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> password = text("redis.password").map(Value::text).filter(t -> !t.isEmpty());
+        Optional<Value> db = text("redis.db");
+        int database = db.map(v -> v.integer(0, 1_000_000)).orElse(0);
+        boolean tls = text("redis.tls").map(Value::bool).orElse(false);
+        Duration timeout = text("redis.timeout").map(v -> v.duration(false)).orElse(RedisSettings.DEFAULT_TIMEOUT);
+        RedisSettings.Topology topology;
+        if (cluster.isPresent()) {
+            if (database != 0) {
+                throw new ConfigException(db.orElseThrow().source(), "a Redis Cluster has only database 0, got " + database);
+            }
+            topology = new RedisSettings.Cluster(cluster.get().parsed(text -> RedisSettings.Address.parseList(text, 6379)));
+        } else if (sentinels.isPresent()) {
+            Value master = text("redis.sentinel_master").filter(v -> !v.text().isBlank())
+                    .orElseThrow(() -> new ConfigException("REDIS_SENTINEL_MASTER (" + inFile("redis.sentinel_master") + ")",
+                            "is required with " + sentinels.get().source() + ": the name of the master the sentinels watch,"
+                                    + " such as mymaster"));
+            topology = new RedisSettings.Sentinel(master.text().trim(),
+                    sentinels.get().parsed(text -> RedisSettings.Address.parseList(text, 26379)),
+                    text("redis.sentinel_password").map(Value::text).filter(t -> !t.isEmpty()));
+        } else {
+            int port = text("redis.port").map(v -> v.integer(1, 65535)).orElse(6379);
+            topology = new RedisSettings.Standalone(host.get().parsed(text -> new RedisSettings.Address(text.trim(), port)));
+        }
+        return Optional.of(new RedisSettings(topology, password, database, tls, timeout, RedisSettings.DEFAULT_MASTER_RECHECK));
+    }
+
+    private DiscoverySettings discovery(Optional<RedisSettings> redis, ServiceAccountSettings account) {
+        Optional<Value> enabledSetting = text("discovery.enabled");
+        boolean enabled = enabledSetting.map(Value::bool).orElse(redis.isPresent());
+        if (enabled && redis.isEmpty()) {
+            throw new ConfigException(enabledSetting.orElseThrow().source(), "service discovery reads Redis: set REDIS_HOST,"
+                    + " REDIS_SENTINEL_HOSTS or REDIS_CLUSTER_NODES (redis.*)");
+        }
+        Duration poll = atLeast100ms(text("discovery.poll_interval"), DiscoverySettings.DEFAULT_POLL_INTERVAL);
+        Duration capacityPoll = atLeast100ms(text("discovery.capacity_poll_interval"),
+                DiscoverySettings.DEFAULT_CAPACITY_POLL_INTERVAL);
+        HttpElementReader http = new HttpElementReader(this::inFile, account);
+        JsonNode defaultsNode = node("discovery.element_defaults");
+        Optional<HttpStorageSettings> defaults;
+        if (!defaultsNode.isMissingNode() && !defaultsNode.isNull()) {
+            defaults = Optional.of(template(http, "discovery.element_defaults", defaultsNode));
+        } else if (account.complete().isPresent()) {
+            defaults = Optional.of(template(http, "discovery.element_defaults", JsonNodeFactory.instance.objectNode()));
+        } else {
+            defaults = Optional.empty();
+        }
+        Map<StorageElementId, HttpStorageSettings> perElement = new java.util.LinkedHashMap<>();
+        JsonNode elements = node("discovery.elements");
+        if (!elements.isMissingNode() && !elements.isNull()) {
+            if (!elements.isObject()) {
+                throw new ConfigException(inFile("discovery.elements"), "must map element ids to their connection settings");
+            }
+            for (Iterator<String> ids = elements.fieldNames(); ids.hasNext(); ) {
+                String id = ids.next();
+                String key = "discovery.elements." + id;
+                StorageElementId elementId = new Value(id, inFile(key)).parsed(StorageElementId::of);
+                perElement.put(elementId, template(http, key, elements.get(id)));
+            }
+        }
+        return new DiscoverySettings(enabled, poll, capacityPoll, defaults, perElement);
+    }
+
+    /** Connection settings of discovered elements, read as a remote element's with what the announcement gives. */
+    private HttpStorageSettings template(HttpElementReader http, String key, JsonNode node) {
+        if (!node.isObject()) {
+            throw new ConfigException(inFile(key), "must be a mapping of connection settings (tls, pins, token,"
+                    + " service_account, timeouts, breaker, retry, bulkhead, capacity_cache_ttl)");
+        }
+        for (String announced : List.of("id", "mode", "type", "url", "priority")) {
+            if (node.has(announced)) {
+                throw new ConfigException(inFile(key + "." + announced), "comes from the service discovery announcement;"
+                        + " only connection settings are given here");
+            }
+        }
+        ObjectNode filled = ((ObjectNode) node).deepCopy();
+        filled.put("id", "discovered");
+        filled.put("mode", DiscoverySettings.TEMPLATE_MODE.wireName());
+        filled.put("url", DiscoverySettings.TEMPLATE_URL);
+        return http.read(key, filled);
+    }
+
+    private static Duration atLeast100ms(Optional<Value> setting, Duration otherwise) {
+        Duration duration = setting.map(v -> v.duration(false)).orElse(otherwise);
+        if (duration.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new ConfigException(setting.orElseThrow().source(), "must be at least 100ms, got '" + setting.get().text() + "'");
+        }
+        return duration;
+    }
+
+    // --- end of Redis and service discovery ---
 
     private TransferSettings transfer() {
         Optional<Value> interval = text("transfer.recovery_interval");

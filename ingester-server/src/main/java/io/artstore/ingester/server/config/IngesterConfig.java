@@ -1,6 +1,7 @@
 package io.artstore.ingester.server.config;
 
 import io.artstore.ingester.core.clock.NodeId;
+import io.artstore.ingester.redis.RedisSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,10 @@ public record IngesterConfig(
         SagaSettings sagas,
         // --- end of sagas and signing ---
         FileRegistrySettings registry,
+        // --- Redis and service discovery ---
+        Optional<RedisSettings> redis,
+        DiscoverySettings discovery,
+        // --- end of Redis and service discovery ---
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -50,6 +55,8 @@ public record IngesterConfig(
         Objects.requireNonNull(signing, "signing");
         Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -108,6 +115,16 @@ public record IngesterConfig(
                 "client_secret", registry.account().map(account -> MASK).orElse(null),
                 "retry_delay", registry.retryDelay().toString(), "max_retry_delay", registry.maxRetryDelay().toString(),
                 "timeout", registry.timeout().toString()));
+        // --- Redis and service discovery ---
+        redis.ifPresent(settings -> root.put("redis", RedisDescription.of(settings)));
+        root.put("discovery", ordered("enabled", discovery.enabled(),
+                "poll_interval", ConfigValues.duration(discovery.pollInterval()),
+                "capacity_poll_interval", ConfigValues.duration(discovery.capacityPollInterval()),
+                "element_defaults", discovery.defaults().map(RemoteElementDescription::connection).orElse(null),
+                "elements", discovery.perElement().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        entry -> entry.getKey().value(), entry -> RemoteElementDescription.connection(entry.getValue()),
+                        (a, b) -> a, java.util.TreeMap::new))));
+        // --- end of Redis and service discovery ---
         return root;
     }
 

@@ -47,6 +47,13 @@ final class RemoteElementDescription {
                 "capacity_cache_ttl", text(element.capacityCacheTtl()));
     }
 
+    /** The connection settings of discovered elements: what {@link #of} shows but what the announcement gives. */
+    static Map<String, Object> connection(HttpStorageSettings template) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(of(template));
+        java.util.List.of("id", "mode", "type", "url", "priority").forEach(all::remove);
+        return all;
+    }
+
     static Map<String, Object> of(ServiceAccountSettings account) {
         return IngesterConfig.ordered("client_id", account.clientId().orElse(null),
                 "client_secret", account.clientSecret().map(secret -> IngesterConfig.MASK).orElse(null),

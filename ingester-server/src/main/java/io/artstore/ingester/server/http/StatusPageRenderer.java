@@ -358,8 +358,8 @@ public final class StatusPageRenderer {
     /** Bootstrap colour for a state word; unknown words are neutral rather than alarming or reassuring. */
     private static String toneOf(String state) {
         return switch (state) {
-            case "ready", "healthy", "ok", "up", "closed" -> "success";
-            case "degraded", "half_open", "warning" -> "warning";
+            case "ready", "healthy", "ok", "up", "closed", "redis" -> "success";
+            case "degraded", "half_open", "warning", "fallback" -> "warning";
             case "not_ready", "fail", "failed", "unavailable", "unhealthy", "down", "open", "error" -> "danger";
             default -> "secondary";
         };

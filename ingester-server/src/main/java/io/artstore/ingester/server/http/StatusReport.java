@@ -8,6 +8,7 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CapacityReservations;
+import io.artstore.ingester.core.port.out.DiscoveryStatus;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.server.transfer.TransferCounts;
@@ -48,6 +49,7 @@ public final class StatusReport {
     private final Supplier<Map<String, Object>> sagas;
     private final Supplier<Optional<RegistryStatus>> registry;
     private final TlsFailures tlsFailures;
+    private final Supplier<Optional<DiscoveryStatus>> discovery;
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -75,13 +77,14 @@ public final class StatusReport {
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
             Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, TlsFailures tlsFailures) {
         this(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas, tlsFailures,
-                Optional::empty);
+                Optional::empty, Optional::empty);
     }
 
     private StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
             Map<String, Object> configuration, boolean authEnabled, Clock clock, CircuitBreakers breakers,
             Supplier<TransferCounts> transfers, Supplier<Map<String, Object>> sagas, TlsFailures tlsFailures,
-            Supplier<Optional<RegistryStatus>> registry) {
+            Supplier<Optional<RegistryStatus>> registry, Supplier<Optional<DiscoveryStatus>> discovery) {
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.tlsFailures = Objects.requireNonNull(tlsFailures, "tlsFailures");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.breakers = Objects.requireNonNull(breakers, "breakers");
@@ -99,7 +102,16 @@ public final class StatusReport {
     /** The same report with a {@code registry} section: the file registry outbox's backlog, when there is a registry. */
     public StatusReport withRegistry(Supplier<Optional<RegistryStatus>> status) {
         return new StatusReport(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
-                tlsFailures, status);
+                tlsFailures, status, discovery);
+    }
+
+    /**
+     * The same report with where the storage elements come from: service discovery live from Redis, or its fallback
+     * on the last set seen; without it the elements are the configured ones ({@code static}).
+     */
+    public StatusReport withDiscovery(Supplier<Optional<DiscoveryStatus>> status) {
+        return new StatusReport(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
+                tlsFailures, registry, status);
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -164,10 +176,12 @@ public final class StatusReport {
         ObjectNode json = Json.object();
         json.put("status", ready ? "ready" : "not_ready");
         json.put("timestamp", clock.instant().toString());
-        json.putObject("checks").putObject("storage_elements")
+        ObjectNode checks = json.putObject("checks");
+        checks.putObject("storage_elements")
                 .put("status", ready ? "ok" : "fail")
                 .put("edit", edit)
                 .put("rw", rw);
+        putDiscovery(checks.putObject("service_discovery"));
         ArrayNode list = json.putArray("storage_elements");
         Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         for (StorageElementDescriptor descriptor : descriptors) {
@@ -179,6 +193,24 @@ public final class StatusReport {
             putTlsFailure(element, failures.get(descriptor.id()));
         }
         return new Readiness(ready, json);
+    }
+
+    /**
+     * {@code redis} (read live), {@code fallback} (Redis unreachable: the last set seen, since when and why) or
+     * {@code static} (no service discovery); a fallback does not make the instance unready, its elements still work.
+     */
+    private void putDiscovery(ObjectNode json) {
+        Optional<DiscoveryStatus> status = discovery.get();
+        if (status.isEmpty()) {
+            json.put("status", "static").put("message", "service discovery: static");
+        } else if (status.get() instanceof DiscoveryStatus.Live live) {
+            json.put("status", "redis").put("since", live.since().toString()).put("source", live.source())
+                    .put("message", "service discovery: redis");
+        } else {
+            DiscoveryStatus.Fallback fallback = (DiscoveryStatus.Fallback) status.get();
+            json.put("status", "fallback").put("since", fallback.since().toString()).put("reason", fallback.reason())
+                    .put("message", "service discovery: fallback (since " + fallback.since() + ")");
+        }
     }
 
     /** The outbox of calls to ArtStore's file registry: how many wait, since when, and the last failure. */

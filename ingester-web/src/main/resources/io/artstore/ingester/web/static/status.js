@@ -96,9 +96,9 @@
 
   function toneOf(state) {
     switch (state) {
-      case "ready": case "healthy": case "ok": case "up": case "closed":
+      case "ready": case "healthy": case "ok": case "up": case "closed": case "redis":
         return "success";
-      case "degraded": case "half_open": case "warning":
+      case "degraded": case "half_open": case "warning": case "fallback":
         return "warning";
       case "not_ready": case "fail": case "failed": case "unavailable": case "unhealthy": case "down": case "open": case "error":
         return "danger";
