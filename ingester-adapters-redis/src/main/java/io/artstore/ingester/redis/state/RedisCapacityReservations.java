@@ -10,13 +10,15 @@ import java.util.UUID;
 
 /**
  * Capacity reservations in Redis, shared by every instance, so that two instances never promise the same free
- * space twice. One key per element, {@code artstore:ingester:{reservations:<element id>}} (a hash tag of its own,
- * so elements spread over a Cluster): a hash from reservation id to {@code "reserved written expires_ms"}.
+ * space twice. Three keys per element, in a hash tag of its own ({@code {reservations:<element id>}}, so elements
+ * spread over a Cluster): {@code artstore:ingester:{reservations:<element id>}:held}, a hash from reservation id to
+ * {@code "reserved written"}; {@code …:expiry}, a sorted set of the reservation ids by expiry time; and
+ * {@code …:outstanding}, the sum of what is reserved and not yet written.
  *
- * <p>Every operation is one script that first drops expired reservations and then sums what is outstanding, so
+ * <p>Every operation is one script that first drops expired reservations, then checks and updates the sum, so
  * check and reserve are one step across instances. A reservation expires {@code ttl} after it was made or last
  * reported progress ({@link Reservation#written}, {@link Reservation#tryExtend}): the upload of an instance that
- * died stops holding space then. The key itself expires {@code ttl} after its last write. Reservations are not
+ * died stops holding space then. The keys themselves expire {@code ttl} after their last write. Reservations are not
  * waited on by replicas: after a failover some may be missing until the uploads holding them report progress
  * again, which is the same over-promise a restarted embedded instance makes.
  */
@@ -27,61 +29,73 @@ public final class RedisCapacityReservations implements CapacityReservations {
 
     private static final System.Logger LOG = System.getLogger(RedisCapacityReservations.class.getName());
 
-    private static final String PRUNE_AND_SUM = """
+    /**
+     * KEYS: held (hash id → "reserved written"), expiry (sorted set id → expiry ms), outstanding (the sum). ARGV:
+     * reservation id, op (reserve | extend | written | release | sum), bytes, reported available, ttl ms. Returns
+     * 1 / 0 for reserve, extend and written, the outstanding sum for sum. Expired reservations are dropped first,
+     * at most 100 a call, so every call costs the same however many uploads are in flight.
+     */
+    private static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local outstanding = 0
-            local all = redis.call('HGETALL', KEYS[1])
-            for i = 1, #all, 2 do
-              local reserved, written, expires = string.match(all[i + 1], '(%d+) (%d+) (%d+)')
-              if tonumber(expires) <= now then
-                redis.call('HDEL', KEYS[1], all[i])
-              elseif all[i] ~= ARGV[1] then
-                outstanding = outstanding + math.max(0, tonumber(reserved) - tonumber(written))
-              end
+            local outstanding = tonumber(redis.call('GET', KEYS[3]) or '0')
+            local function share(entry)
+              local reserved, written = string.match(entry, '(%d+) (%d+)')
+              return math.max(0, tonumber(reserved) - tonumber(written)), tonumber(reserved), tonumber(written)
             end
-            """;
-
-    /**
-     * KEYS: element. ARGV: reservation id, op (reserve | extend | written | release | sum), bytes, reported
-     * available, ttl ms. Returns 1 / 0 for reserve, extend and written, the outstanding sum for sum.
-     */
-    private static final String SCRIPT = PRUNE_AND_SUM + """
-            local ttl = tonumber(ARGV[5])
-            local mine = redis.call('HGET', KEYS[1], ARGV[1])
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)) do
+              local entry = redis.call('HGET', KEYS[1], id)
+              if entry then outstanding = outstanding - share(entry) end
+              redis.call('HDEL', KEYS[1], id)
+              redis.call('ZREM', KEYS[2], id)
+            end
             local op = ARGV[2]
-            if op == 'sum' then
-              if mine then
-                local reserved, written = string.match(mine, '(%d+) (%d+)')
-                outstanding = outstanding + math.max(0, tonumber(reserved) - tonumber(written))
-              end
-              return outstanding
-            end
-            if op == 'release' then
-              redis.call('HDEL', KEYS[1], ARGV[1])
-              return 1
-            end
+            local ttl = tonumber(ARGV[5])
             local bytes = tonumber(ARGV[3])
             local available = tonumber(ARGV[4])
-            if op == 'reserve' then
-              if available - outstanding < bytes then return 0 end
-              redis.call('HSET', KEYS[1], ARGV[1], string.format('%d 0 %d', bytes, now + ttl))
+            local result = 1
+            local mine = redis.call('HGET', KEYS[1], ARGV[1])
+            if op == 'sum' then
+              result = outstanding
+            elseif op == 'release' then
+              if mine then
+                outstanding = outstanding - share(mine)
+                redis.call('HDEL', KEYS[1], ARGV[1])
+                redis.call('ZREM', KEYS[2], ARGV[1])
+              end
+            elseif op == 'reserve' then
+              if available - outstanding < bytes then
+                result = 0
+              else
+                redis.call('HSET', KEYS[1], ARGV[1], string.format('%d 0', bytes))
+                redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
+                outstanding = outstanding + bytes
+              end
+            elseif not mine then
+              result = 0
             else
-              if not mine then return 0 end
-              local reserved, written = string.match(mine, '(%d+) (%d+)')
-              reserved, written = tonumber(reserved), tonumber(written)
+              local before, reserved, written = share(mine)
               if op == 'extend' then
-                local before = math.max(0, reserved - written)
                 local after = math.max(0, reserved + bytes - written)
-                if available - outstanding - before < after - before then return 0 end
-                reserved = reserved + bytes
+                if available - outstanding < after - before then
+                  result = 0
+                else
+                  reserved = reserved + bytes
+                end
               elseif bytes > written then
                 written = bytes
               end
-              redis.call('HSET', KEYS[1], ARGV[1], string.format('%d %d %d', reserved, written, now + ttl))
+              if result == 1 then
+                outstanding = outstanding - before + math.max(0, reserved - written)
+                redis.call('HSET', KEYS[1], ARGV[1], string.format('%d %d', reserved, written))
+                redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
+              end
             end
+            if outstanding < 0 then outstanding = 0 end
+            redis.call('SET', KEYS[3], string.format('%d', outstanding), 'PX', ttl)
             redis.call('PEXPIRE', KEYS[1], ttl)
-            return 1
+            redis.call('PEXPIRE', KEYS[2], ttl)
+            return result
             """;
 
     private final RedisState state;
@@ -115,13 +129,10 @@ public final class RedisCapacityReservations implements CapacityReservations {
     }
 
     private long run(StorageElementId element, String id, String op, long bytes, long available) {
-        Object result = state.eval(SCRIPT, List.of(key(element)),
+        String key = RedisState.NAMESPACE + "{reservations:" + element.value() + "}:";
+        Object result = state.eval(SCRIPT, List.of(key + "held", key + "expiry", key + "outstanding"),
                 List.of(id, op, Long.toString(bytes), Long.toString(available), Long.toString(ttl.toMillis())));
         return (Long) result;
-    }
-
-    private static String key(StorageElementId element) {
-        return RedisState.NAMESPACE + "{reservations:" + element.value() + "}";
     }
 
     private static void requireNotNegative(long bytes) {
