@@ -63,13 +63,6 @@ import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
-import io.artstore.ingester.storage.embedded.FileClockSync;
-import io.artstore.ingester.storage.embedded.FileSagaLog;
-import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
-import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
-import io.artstore.ingester.storage.embedded.FileSystemLocks;
-import io.artstore.ingester.storage.embedded.FileTransactionLog;
-import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -113,10 +106,9 @@ public final class IngesterServer implements AutoCloseable {
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
-    private final FileTransactionLog transactionLog;
+    private final StateStores state;
     private final TransferRunner transfers;
     private final SharedHttpConnections connections;
-    private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
     private final Javalin http;
@@ -191,26 +183,27 @@ public final class IngesterServer implements AutoCloseable {
             };
             // --- End of remote storage elements.
             StorageElements elements = new StaticStorageElements(elementList);
-            FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
-            CapacityReservations reservations = new InMemoryCapacityReservations();
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
+            NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+            // One name for this instance: its node id in vector clocks is its owner id in the saga log.
+            String instanceId = config.sagas().instanceId().orElse(node.value());
+            // --- shared state: files in the data folder, or Redis (state: redis) ---
+            this.state = StateStores.open(config, instanceId, logOptions);
+            FileCatalog catalog = state.catalog();
+            CapacityReservations reservations = state.reservations();
             this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
 
             // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
-            Locks locks = FileSystemLocks.open(config.storage().locksDir());
-            this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
-            NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+            Locks locks = state.locks();
+            TransactionLog transactionLog = state.transactionLog();
             ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
-            LocalClock localClock = new LocalClock(node, FileClockSync.open(config.storage().clockDir()), ClockPruning.DEFAULT,
-                    participants);
+            LocalClock localClock = new LocalClock(node, state.clockSync(), ClockPruning.DEFAULT, participants);
             if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
                 LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
                         + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
-            // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
-            FileClocks fileClocks = FileSystemFileClocks.open(config.storage().clockDir().resolve("files"),
-                    fileId -> catalog.find(fileId).isPresent());
+            FileClocks fileClocks = state.fileClocks();
             EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
@@ -222,9 +215,7 @@ public final class IngesterServer implements AutoCloseable {
 
             // --- sagas and signing ---
             SagaSettings sagaSettings = config.sagas();
-            // One name for this instance: its node id in vector clocks is its owner id in the saga log.
-            String instanceId = sagaSettings.instanceId().orElse(node.value());
-            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions);
+            SagaLog sagaLog = state.sagaLog();
             SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
             this.registry = startRegistry(config, clock);
             FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
@@ -311,16 +302,7 @@ public final class IngesterServer implements AutoCloseable {
             started = false;
         }
         transfers.close();
-        try {
-            transactionLog.close();
-        } catch (Exception e) {
-            LOG.warn("closing the transfer log failed: {}", e.getMessage(), e);
-        }
-        try {
-            sagaLog.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the saga log failed: {}", e.getMessage(), e);
-        }
+        state.close();
         try {
             events.close();
         } catch (Exception e) {

@@ -32,7 +32,9 @@ public record IngesterConfig(
         // --- end of sagas and signing ---
         FileRegistrySettings registry,
         Optional<Path> sourceFile,
-        boolean defaultsOnly) {
+        boolean defaultsOnly,
+        // --- shared state ---
+        StateSettings state) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -51,6 +53,7 @@ public record IngesterConfig(
         Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(sourceFile, "sourceFile");
+        Objects.requireNonNull(state, "state");
     }
 
     /** The configuration under its file keys, secrets masked: safe to show to operators. */
@@ -108,6 +111,14 @@ public record IngesterConfig(
                 "client_secret", registry.account().map(account -> MASK).orElse(null),
                 "retry_delay", registry.retryDelay().toString(), "max_retry_delay", registry.maxRetryDelay().toString(),
                 "timeout", registry.timeout().toString()));
+        // --- shared state ---
+        root.put("state", state.store().wireName());
+        if (state.store() == StateSettings.Store.REDIS) {
+            root.put("shared_state", ordered("wait_replicas", state.waitReplicas(),
+                    "wait_timeout", ConfigValues.duration(state.waitTimeout()), "retention", ConfigValues.duration(state.retention()),
+                    "instance_lease", ConfigValues.duration(state.instanceLease()),
+                    "redis", RedisClients.describe(state.redis().orElseThrow())));
+        }
         return root;
     }
 
