@@ -10,9 +10,13 @@ import io.artstore.ingester.core.saga.SagaSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 
 /**
  * The saga log in Redis, shared by every instance. Keys (hash tag {@code {sagas}}, one Cluster slot):
@@ -82,7 +86,24 @@ public final class RedisSagaLog implements SagaLog {
 
     @Override
     public List<SagaRecord> load(SagaId sagaId) {
-        List<String> json = state.call(() -> state.redis().lrange(sagaKey(sagaId), 0, -1));
+        return parse(state.call(() -> state.redis().lrange(sagaKey(sagaId), 0, -1)));
+    }
+
+    /** The records of many sagas in one round trip. */
+    private List<List<String>> loadAll(List<String> ids) {
+        return state.call(() -> {
+            try (AbstractPipeline pipeline = state.redis().pipelined()) {
+                List<Response<List<String>>> responses = new ArrayList<>(ids.size());
+                for (String id : ids) {
+                    responses.add(pipeline.lrange(sagaKey(new SagaId(id)), 0, -1));
+                }
+                pipeline.sync();
+                return responses.stream().map(Response::get).toList();
+            }
+        });
+    }
+
+    private static List<SagaRecord> parse(List<String> json) {
         List<SagaRecord> records = new ArrayList<>(json.size());
         for (String record : json) {
             records.add(SagaRecordJson.read(record.getBytes(StandardCharsets.UTF_8)));
@@ -92,9 +113,11 @@ public final class RedisSagaLog implements SagaLog {
 
     @Override
     public List<SagaSummary> unfinished() {
-        List<SagaSummary> unfinished = new ArrayList<>(list(SagaState.RUNNING));
-        unfinished.addAll(list(SagaState.COMPENSATING));
-        return unfinished;
+        // A saga that moved from running to compensating between the two reads is listed once.
+        Map<SagaId, SagaSummary> unfinished = new LinkedHashMap<>();
+        list(SagaState.RUNNING).forEach(summary -> unfinished.put(summary.sagaId(), summary));
+        list(SagaState.COMPENSATING).forEach(summary -> unfinished.putIfAbsent(summary.sagaId(), summary));
+        return List.copyOf(unfinished.values());
     }
 
     @Override
@@ -120,8 +143,8 @@ public final class RedisSagaLog implements SagaLog {
     private List<SagaSummary> summaries(SagaState sagaState, Predicate<SagaSummary> filter) {
         List<String> ids = state.call(() -> state.redis().zrange(stateKey(sagaState), 0, -1));
         List<SagaSummary> summaries = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            List<SagaRecord> records = load(new SagaId(id));
+        for (List<String> json : loadAll(ids)) {
+            List<SagaRecord> records = parse(json);
             // Empty once expired, before a later write drops it from the set; moved on if it changed meanwhile.
             if (!records.isEmpty()) {
                 SagaSummary summary = SagaSummary.of(records);
