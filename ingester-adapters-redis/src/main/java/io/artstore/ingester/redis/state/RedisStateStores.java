@@ -8,6 +8,7 @@ import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TransactionLog;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +56,9 @@ public final class RedisStateStores implements AutoCloseable {
         }
     }
 
+    /** Jedis's own default. */
+    private static final int DEFAULT_SOCKET_TIMEOUT_MILLIS = 2000;
+
     private final UnifiedJedis client;
     private final RedisState state;
     private final InstanceLease lease;
@@ -67,13 +71,19 @@ public final class RedisStateStores implements AutoCloseable {
 
     /** Connects to Redis (a standalone server or the master a Sentinel set names). */
     public static RedisStateStores open(Connection connection, RedisState.Settings settings) {
-        return new RedisStateStores(client(connection), settings);
+        return new RedisStateStores(client(connection, settings.replicaTimeout()), settings);
     }
 
-    /** A client for the connection: standalone or Sentinel-aware (it follows the master the sentinels name). */
-    public static UnifiedJedis client(Connection connection) {
+    /**
+     * A client for the connection: standalone or Sentinel-aware (it follows the master the sentinels name). Its
+     * reads wait longer than {@code WAIT} may block ({@code replicaTimeout}), so that a write no replica confirmed
+     * is reported as such rather than as a timed-out connection.
+     */
+    public static UnifiedJedis client(Connection connection, Duration replicaTimeout) {
+        int socketTimeout = (int) Math.min(Integer.MAX_VALUE, Math.max(DEFAULT_SOCKET_TIMEOUT_MILLIS,
+                replicaTimeout.toMillis() + DEFAULT_SOCKET_TIMEOUT_MILLIS));
         DefaultJedisClientConfig.Builder data = DefaultJedisClientConfig.builder().database(connection.database())
-                .clientName("artstore-ingester");
+                .socketTimeoutMillis(socketTimeout).clientName("artstore-ingester");
         connection.password().ifPresent(data::password);
         if (!connection.sentinel()) {
             return RedisClient.builder().hostAndPort(connection.host(), connection.port()).clientConfig(data.build()).build();
