@@ -184,6 +184,7 @@ public final class IngesterServer implements AutoCloseable {
             // --- End of remote storage elements.
             StorageElements elements = new StaticStorageElements(elementList);
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
+            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
             NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
             // One name for this instance: its node id in vector clocks is its owner id in the saga log.
             String instanceId = config.sagas().instanceId().orElse(node.value());
@@ -191,7 +192,6 @@ public final class IngesterServer implements AutoCloseable {
             this.state = StateStores.open(config, instanceId, logOptions);
             FileCatalog catalog = state.catalog();
             CapacityReservations reservations = state.reservations();
-            this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions);
 
             // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
             Locks locks = state.locks();
