@@ -35,9 +35,13 @@ public final class InstanceLease implements AutoCloseable {
         renewer.scheduleWithFixedDelay(this::renewSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Sets the lease key for one more lease period. */
+    /**
+     * Sets the lease key for one more lease period. Not waited on by replicas: a lease lost at a failover is set again
+     * within a third of the lease, and meanwhile costs at most a transfer taken over early, whose owner then stops
+     * driving it (its records are refused); waiting would keep an instance from starting while no replica is up.
+     */
     public void renew() {
-        state.durably(key(), pipeline -> pipeline.set(key(), state.instanceId(),
+        state.call(() -> state.redis().set(key(), state.instanceId(),
                 SetParams.setParams().px(state.settings().instanceLease().toMillis())));
     }
 

@@ -64,7 +64,10 @@ public final class RedisTransactionLog implements TransactionLog {
             return 1
             """;
 
-    /** KEYS: unfinished. ARGV: this instance, prefix. Returns {owned ids, ids taken over}. */
+    /**
+     * KEYS: unfinished. ARGV: this instance, prefix, take (1 to take over, 0 only to look). Returns {owned ids, ids
+     * taken over (or that could be)}.
+     */
     private static final String TAKE_OVER = """
             local owned, taken = {}, {}
             for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -73,7 +76,7 @@ public final class RedisTransactionLog implements TransactionLog {
               if owner == ARGV[1] then
                 table.insert(owned, id)
               elseif not owner or redis.call('EXISTS', ARGV[2] .. 'lease:' .. owner) == 0 then
-                redis.call('HSET', meta, 'owner', ARGV[1])
+                if ARGV[3] == '1' then redis.call('HSET', meta, 'owner', ARGV[1]) end
                 table.insert(owned, id)
                 table.insert(taken, id)
               end
@@ -132,8 +135,11 @@ public final class RedisTransactionLog implements TransactionLog {
     /** The unfinished transactions this instance owns, those of instances whose lease expired taken over first. */
     @Override
     public List<TransactionId> unfinished() {
-        Object result = state.evalDurably(TAKE_OVER, List.of(PREFIX + "unfinished"), List.of(state.instanceId(), PREFIX));
-        List<?> lists = (List<?>) result;
+        // A look first, which writes nothing and so waits for no replica; a take-over only when there is one to make.
+        List<?> lists = (List<?>) state.eval(TAKE_OVER, List.of(PREFIX + "unfinished"), List.of(state.instanceId(), PREFIX, "0"));
+        if (!((List<?>) lists.get(1)).isEmpty()) {
+            lists = (List<?>) state.evalDurably(TAKE_OVER, List.of(PREFIX + "unfinished"), List.of(state.instanceId(), PREFIX, "1"));
+        }
         List<?> taken = (List<?>) lists.get(1);
         if (!taken.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "took over {0} transfer(s) whose instance''s lease expired: {1}", taken.size(), taken);

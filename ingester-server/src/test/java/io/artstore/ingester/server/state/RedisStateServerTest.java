@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.redis.fixture.RedisProcess;
 import io.artstore.ingester.server.testing.Content;
+import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
@@ -81,6 +82,18 @@ class RedisStateServerTest {
             Reply found = second.get("/api/v1/files/" + fileId);
             assertThat(found.status()).as(found.toString()).isEqualTo(200);
             assertThat(found.json().path("storage_element_id").asText()).isEqualTo("local-edit");
+        }
+    }
+
+    @Test
+    void an_upload_whose_saga_no_replica_confirmed_is_refused_with_503_and_leaves_nothing_stored() {
+        try (TestServer server = server().env("INGESTER_NODE_ID", "ingester-3").env("INGESTER_STATE_WAIT_REPLICAS", "1")
+                .env("INGESTER_STATE_WAIT_TIMEOUT", "200ms").start()) {
+            Reply refused = server.upload("?target_mode=edit", Multipart.form().file("unconfirmed.bin", Content.random(2048)));
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.json().path("code").asText()).isEqualTo("state_not_replicated");
+            assertThat(server.files()).isEmpty();
         }
     }
 
