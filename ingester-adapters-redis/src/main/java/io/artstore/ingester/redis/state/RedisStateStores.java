@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -86,7 +87,8 @@ public final class RedisStateStores implements AutoCloseable {
                 .socketTimeoutMillis(socketTimeout).clientName("artstore-ingester");
         connection.password().ifPresent(data::password);
         if (!connection.sentinel()) {
-            return RedisClient.builder().hostAndPort(connection.host(), connection.port()).clientConfig(data.build()).build();
+            return RedisClient.builder().hostAndPort(connection.host(), connection.port()).clientConfig(data.build())
+                    .poolConfig(pool()).build();
         }
         Set<HostAndPort> sentinels = new LinkedHashSet<>();
         connection.sentinels().forEach(sentinel -> sentinels.add(HostAndPort.from(sentinel)));
@@ -94,7 +96,19 @@ public final class RedisStateStores implements AutoCloseable {
         connection.sentinelPassword().ifPresent(sentinelConfig::password);
         JedisClientConfig dataConfig = data.build();
         return RedisSentinelClient.builder().masterName(connection.masterName().orElseThrow()).sentinels(sentinels)
-                .clientConfig(dataConfig).sentinelClientConfig(sentinelConfig.build()).build();
+                .clientConfig(dataConfig).sentinelClientConfig(sentinelConfig.build()).poolConfig(pool()).build();
+    }
+
+    /**
+     * Every upload and transfer step makes a few calls, from as many threads as requests: more connections than
+     * Jedis's default eight, and a bounded wait for one rather than a hang when all are busy.
+     */
+    private static ConnectionPoolConfig pool() {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(Duration.ofSeconds(10));
+        return pool;
     }
 
     /** Takes the instance's lease and keeps renewing it. */
