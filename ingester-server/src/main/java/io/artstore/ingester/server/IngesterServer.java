@@ -3,7 +3,6 @@ package io.artstore.ingester.server;
 import io.artstore.ingester.core.clock.ClockParticipants;
 import io.artstore.ingester.core.clock.ClockPruning;
 import io.artstore.ingester.core.clock.NodeId;
-import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
@@ -66,15 +65,7 @@ import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
-import io.artstore.ingester.storage.embedded.EventLogFileClocks;
-import io.artstore.ingester.storage.embedded.FileClockSync;
 import io.artstore.ingester.storage.fs.Fsync;
-import io.artstore.ingester.storage.embedded.FileSagaLog;
-import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
-import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
-import io.artstore.ingester.storage.embedded.FileSystemLocks;
-import io.artstore.ingester.storage.embedded.FileTransactionLog;
-import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -105,7 +96,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,10 +114,9 @@ public final class IngesterServer implements AutoCloseable {
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
-    private final FileTransactionLog transactionLog;
+    private final StateStores state;
     private final TransferRunner transfers;
     private final SharedHttpConnections connections;
-    private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
     private final Javalin http;
@@ -235,29 +224,27 @@ public final class IngesterServer implements AutoCloseable {
                 return failures;
             };
             // --- End of service discovery.
-            FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
-            CapacityReservations reservations = new InMemoryCapacityReservations();
             LogOptions logOptions = LogOptions.DEFAULT.withSalvage(config.storage().salvageLogs());
             this.events = JsonLinesEventPublisher.open(config.storage().eventsFile(), logOptions, decorators.logFsync());
+            NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+            // One name for this instance: its node id in vector clocks is its owner id in the saga log.
+            String instanceId = config.sagas().instanceId().orElse(node.value());
+            // --- shared state: files in the data folder, or Redis (state: redis) ---
+            this.state = StateStores.open(config, instanceId, logOptions, events, decorators.logFsync());
+            FileCatalog catalog = state.catalog();
+            CapacityReservations reservations = state.reservations();
 
             // --- transfers and vector clocks: stores, this instance's clock, events stamped with it ---
-            Locks locks = FileSystemLocks.open(config.storage().locksDir());
-            this.transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
-            NodeId node = NodeIdentity.resolve(config.instance().nodeId(), config.storage().nodeIdFile());
+            Locks locks = state.locks();
+            TransactionLog transactionLog = state.transactionLog();
             ClockParticipants participants = ClockParticipants.of(node, config.instance().clockParticipants());
-            // The clock file is rewritten once per block of counters, not at every event (see ReservingClockSync).
-            LocalClock localClock = new LocalClock(node, new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
-                    ReservingClockSync.DEFAULT_BLOCK), ClockPruning.DEFAULT, participants);
+            LocalClock localClock = new LocalClock(node, state.clockSync(), ClockPruning.DEFAULT, participants);
             if (localClock.current().get(node) == VectorClock.MAX_COUNTER) {
                 LOG.warn("the vector clock counter of node {} is at its largest value, {}, and can no longer grow, so events of"
                         + " this instance are no longer ordered among themselves; give the instance a new instance.node_id"
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
-            // A deleted file's clock goes with its catalogue entry, so the store does not grow with every file ever deleted.
-            // Each file's last change is made durable by its event; clocks an earlier version kept per file are read too.
-            Predicate<FileId> fileExists = fileId -> catalog.find(fileId).isPresent();
-            FileClocks fileClocks = EventLogFileClocks.open(events,
-                    FileSystemFileClocks.open(config.storage().clockDir().resolve("files"), fileExists), fileExists);
+            FileClocks fileClocks = state.fileClocks();
             EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
@@ -269,9 +256,7 @@ public final class IngesterServer implements AutoCloseable {
 
             // --- sagas and signing ---
             SagaSettings sagaSettings = config.sagas();
-            // One name for this instance: its node id in vector clocks is its owner id in the saga log.
-            String instanceId = sagaSettings.instanceId().orElse(node.value());
-            this.sagaLog = FileSagaLog.open(config.storage().sagasDir(), instanceId, logOptions, decorators.logFsync());
+            SagaLog sagaLog = state.sagaLog();
             SagaLog stampedSagaLog = new ClockStampingSagaLog(sagaLog, localClock);
             // One instance of a cluster polls each discovered element; the others read what it shares.
             if (discovered.isPresent() && redis.isPresent()) {
@@ -370,16 +355,7 @@ public final class IngesterServer implements AutoCloseable {
             started = false;
         }
         transfers.close();
-        try {
-            transactionLog.close();
-        } catch (Exception e) {
-            LOG.warn("closing the transfer log failed: {}", e.getMessage(), e);
-        }
-        try {
-            sagaLog.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the saga log failed: {}", e.getMessage(), e);
-        }
+        state.close();
         try {
             events.close();
         } catch (Exception e) {

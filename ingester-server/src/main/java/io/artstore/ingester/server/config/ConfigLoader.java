@@ -113,8 +113,15 @@ public final class ConfigLoader {
             Map.entry("redis.timeout", List.of("INGESTER_REDIS_TIMEOUT")),
             Map.entry("discovery.enabled", List.of("INGESTER_DISCOVERY_ENABLED")),
             Map.entry("discovery.poll_interval", List.of("INGESTER_DISCOVERY_POLL_INTERVAL")),
-            Map.entry("discovery.capacity_poll_interval", List.of("INGESTER_DISCOVERY_CAPACITY_POLL_INTERVAL")));
+            Map.entry("discovery.capacity_poll_interval", List.of("INGESTER_DISCOVERY_CAPACITY_POLL_INTERVAL")),
             // --- end of Redis and service discovery ---
+            // --- shared state: where sagas, transfers, locks, reservations, catalogue and clocks live ---
+            Map.entry("state", List.of("INGESTER_STATE")),
+            Map.entry("shared_state.wait_replicas", List.of("INGESTER_STATE_WAIT_REPLICAS")),
+            Map.entry("shared_state.wait_timeout", List.of("INGESTER_STATE_WAIT_TIMEOUT")),
+            Map.entry("shared_state.retention", List.of("INGESTER_STATE_RETENTION")),
+            Map.entry("shared_state.instance_lease", List.of("INGESTER_STATE_INSTANCE_LEASE")));
+            // --- end of shared state ---
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "discovery.elements",
@@ -238,7 +245,7 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, redis, discovery, file, defaultsOnly);
+                registry, redis, discovery, file, defaultsOnly, state());
     }
 
     // --- Redis and service discovery ---
@@ -341,6 +348,22 @@ public final class ConfigLoader {
     }
 
     // --- end of Redis and service discovery ---
+
+
+    // --- shared state ---
+
+    /** Files unless {@code state: redis}; then Redis as ArtStore's variables say (see {@link RedisClients}). */
+    private StateSettings state() {
+        StateSettings.Store store = text("state").map(v -> v.oneOf(StateSettings.Store.class)).orElse(StateSettings.Store.FILE);
+        return new StateSettings(store,
+                store == StateSettings.Store.REDIS ? Optional.of(RedisClients.fromEnvironment(env)) : Optional.empty(),
+                text("shared_state.wait_replicas").map(v -> v.integer(0, 16)).orElse(0),
+                text("shared_state.wait_timeout").map(v -> v.duration(false)).orElse(StateSettings.DEFAULT_WAIT_TIMEOUT),
+                text("shared_state.retention").map(v -> v.duration(false)).orElse(StateSettings.DEFAULT_RETENTION),
+                text("shared_state.instance_lease").map(v -> v.duration(false)).orElse(StateSettings.DEFAULT_INSTANCE_LEASE));
+    }
+
+    // --- end of shared state ---
 
     private TransferSettings transfer() {
         Optional<Value> interval = text("transfer.recovery_interval");

@@ -37,7 +37,9 @@ public record IngesterConfig(
         DiscoverySettings discovery,
         // --- end of Redis and service discovery ---
         Optional<Path> sourceFile,
-        boolean defaultsOnly) {
+        boolean defaultsOnly,
+        // --- shared state ---
+        StateSettings state) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -58,6 +60,7 @@ public record IngesterConfig(
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
+        Objects.requireNonNull(state, "state");
     }
 
     /** The configuration under its file keys, secrets masked: safe to show to operators. */
@@ -125,6 +128,14 @@ public record IngesterConfig(
                         entry -> entry.getKey().value(), entry -> RemoteElementDescription.connection(entry.getValue()),
                         (a, b) -> a, java.util.TreeMap::new))));
         // --- end of Redis and service discovery ---
+        // --- shared state ---
+        root.put("state", state.store().wireName());
+        if (state.store() == StateSettings.Store.REDIS) {
+            root.put("shared_state", ordered("wait_replicas", state.waitReplicas(),
+                    "wait_timeout", ConfigValues.duration(state.waitTimeout()), "retention", ConfigValues.duration(state.retention()),
+                    "instance_lease", ConfigValues.duration(state.instanceLease()),
+                    "redis", RedisClients.describe(state.redis().orElseThrow())));
+        }
         return root;
     }
 

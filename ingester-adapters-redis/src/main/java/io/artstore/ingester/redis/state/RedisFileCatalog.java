@@ -1,0 +1,73 @@
+package io.artstore.ingester.redis.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.core.port.out.FileCatalog;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The file catalogue in Redis: one hash, {@code artstore:ingester:{catalog}:files}, from file id to the entry as
+ * JSON (the embedded catalogue's form: {@code element_id}, {@code mode}, {@code attributes} as in attr.json). One
+ * key keeps {@link #size} exact and cheap; an entry lives as long as its file. Writes are durable in the sense of
+ * {@link RedisState}.
+ */
+public final class RedisFileCatalog implements FileCatalog {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String KEY = RedisState.NAMESPACE + "{catalog}:files";
+
+    private final RedisState state;
+
+    public RedisFileCatalog(RedisState state) {
+        this.state = Objects.requireNonNull(state, "state");
+    }
+
+    @Override
+    public void put(CatalogEntry entry) {
+        String json = toJson(entry);
+        state.durably(KEY, pipeline -> pipeline.hset(KEY, entry.fileId().toString(), json));
+    }
+
+    @Override
+    public Optional<CatalogEntry> find(FileId fileId) {
+        String json = state.call(() -> state.redis().hget(KEY, fileId.toString()));
+        return Optional.ofNullable(json).map(text -> fromJson(fileId, text));
+    }
+
+    @Override
+    public void remove(FileId fileId) {
+        state.durably(KEY, pipeline -> pipeline.hdel(KEY, fileId.toString()));
+    }
+
+    @Override
+    public long size() {
+        return state.call(() -> state.redis().hlen(KEY));
+    }
+
+    private static String toJson(CatalogEntry entry) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("element_id", entry.elementId().value());
+        node.put("mode", entry.mode().wireName());
+        node.set("attributes", AttributesJson.toJson(entry.attributes()));
+        return node.toString();
+    }
+
+    private static CatalogEntry fromJson(FileId fileId, String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return new CatalogEntry(StorageElementId.of(node.path("element_id").asText()), Mode.parse(node.path("mode").asText()),
+                    AttributesJson.fromJson(node.get("attributes")));
+        } catch (IOException | RuntimeException e) {
+            throw new IngestException(IngestException.Kind.INTERNAL, "catalog_corrupt", "the catalogue entry of file "
+                    + fileId + " in Redis cannot be read: " + e.getMessage(), e);
+        }
+    }
+}
