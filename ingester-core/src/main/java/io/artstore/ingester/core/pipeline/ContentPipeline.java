@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 
 /**
  * The upload's byte path, read by the storage element: client bytes → SHA-256 and size of the original,
- * checked against the limits → optional compression → SHA-256 and size of what is stored.
+ * checked against the limits → optional compression → optional encryption → SHA-256 and size of what is stored.
  *
  * <p>Violations are thrown from {@code read} as {@link IngestException}, at the latest when the original
  * ends, so a storage element that commits only after reading to the end never commits a bad file.
@@ -48,8 +48,8 @@ public final class ContentPipeline {
     private final DigestingInputStream original;
     private final DigestingInputStream stored;
 
-    private ContentPipeline(InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener)
-            throws IOException {
+    private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<Keyring.FileKey> encryption, Limits limits,
+            StoredBytesListener listener) throws IOException {
         this.limits = limits;
         this.compression = codec.map(Codec::algorithm);
         this.original = new DigestingInputStream(new ClientStream(client), new DigestingInputStream.Hook() {
@@ -63,7 +63,10 @@ public final class ContentPipeline {
                 checkOriginal(total, digest);
             }
         });
-        InputStream middle = codec.isPresent() ? new CompressingInputStream(original, codec.get()) : original;
+        InputStream compressed = codec.isPresent() ? new CompressingInputStream(original, codec.get()) : original;
+        // Encrypted after compression (ciphertext does not compress): the element then holds only ciphertext.
+        InputStream middle = encryption.<InputStream>map(key -> new EncryptingInputStream(compressed, key, Envelope.DEFAULT_CHUNK_SIZE))
+                .orElse(compressed);
         this.stored = new DigestingInputStream(middle, new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
@@ -79,8 +82,14 @@ public final class ContentPipeline {
 
     public static ContentPipeline of(
             InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
+        return of(client, codec, Optional.empty(), limits, listener);
+    }
+
+    /** @param encryption the file's data key when its stored bytes are to be encrypted */
+    public static ContentPipeline of(InputStream client, Optional<Codec> codec, Optional<Keyring.FileKey> encryption,
+            Limits limits, StoredBytesListener listener) {
         try {
-            return new ContentPipeline(client, codec, limits, listener);
+            return new ContentPipeline(client, codec, encryption, limits, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the compressor", e);
         }
