@@ -36,7 +36,17 @@ import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.core.pipeline.Keyring;
+import io.artstore.ingester.server.audit.Auditor;
+import io.artstore.ingester.server.audit.SagaAudit;
+import io.artstore.ingester.server.audit.SecurityMonitor;
+import io.artstore.ingester.server.audit.TransferAudit;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.crypto.MasterKeys;
+import io.artstore.ingester.server.http.ContentRoutes;
+import io.artstore.ingester.server.http.OriginalContent;
+import io.artstore.ingester.storage.audit.AuditLogSettings;
+import io.artstore.ingester.storage.audit.FileAuditTrail;
 import io.artstore.ingester.server.config.FileRegistrySettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
@@ -119,6 +129,8 @@ public final class IngesterServer implements AutoCloseable {
     private final FileSagaLog sagaLog;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
+    private final FileAuditTrail auditTrail;
+    private final SecurityMonitor alerts;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     private boolean started;
@@ -168,6 +180,15 @@ public final class IngesterServer implements AutoCloseable {
             createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
                     config.storage().sagasDir(), config.storage().locksDir());
             UploadRoutes.clearSpool(spool);
+            // --- audit, alerts and encryption ---
+            this.auditTrail = FileAuditTrail.open(AuditLogSettings.in(config.storage().dataDir()).with(
+                    config.audit().checkpointEvery(), config.audit().checkpointInterval(), config.audit().maxFileBytes()), clock);
+            this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
+            Auditor auditor = new Auditor(auditTrail, alerts, clock);
+            Optional<Keyring> keyring = MasterKeys.load(config.encryption());
+            keyring.ifPresent(keys -> LOG.info("stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}",
+                    keys.activeId(), keys.ids()));
+            // --- end of audit, alerts and encryption ---
 
             List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
                     .<StorageElement>map(element -> decorators.storageElement().apply(
@@ -239,20 +260,22 @@ public final class IngesterServer implements AutoCloseable {
             SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, monitor);
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(monitor, auditor));
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
-                    config.upload().maxFileBytes());
+                    config.upload().maxFileBytes(), keyring, alerts);
             DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
-            SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
+            SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),
+                    keyring);
             // --- end of sagas and signing ---
 
             // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
             TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
                     decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
-            this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
+            this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer())
+                    .onEnded(status -> auditor.record(TransferAudit.of(status)));
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
             // --- end of transfers and vector clocks ---
 
@@ -270,7 +293,9 @@ public final class IngesterServer implements AutoCloseable {
                     new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,
                     signatureRoutes,
-                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
+                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()),
+                    new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
+                    auditor);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             folderLocks.forEach(FolderLock::close);
@@ -327,6 +352,8 @@ public final class IngesterServer implements AutoCloseable {
             LOG.warn("closing the event log failed: {}", e.getMessage(), e);
         }
         registry.ifPresent(AdminFileRegistry::close);
+        auditTrail.close();
+        alerts.close();
         connections.close();
         folderLocks.forEach(FolderLock::close);
     }

@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,6 +50,24 @@ public record Envelope(int chunkSize, byte[] noncePrefix, String keyId, byte[] w
         if (keyId.getBytes(StandardCharsets.UTF_8).length > 255 || wrappedKey.length > 65535) {
             throw new IllegalArgumentException("key id or wrapped key too long");
         }
+    }
+
+    /** The key, inside the ingester's metadata section, under which a file's encryption is recorded. */
+    public static final String METADATA_KEY = "encryption";
+
+    /** How a file encrypted with {@code key} is described in its metadata: enough to unwrap its key again. */
+    public static Map<String, Object> metadata(Keyring.FileKey key) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("algorithm", ALGORITHM);
+        fields.put("format", FORMAT);
+        fields.put("key_id", key.keyId());
+        fields.put("wrapped_key", Base64.getEncoder().encodeToString(key.wrapped()));
+        return fields;
+    }
+
+    /** Whether the ingester's metadata section of a file says its stored bytes are an envelope. */
+    public static boolean encrypted(Map<String, Object> metadata) {
+        return metadata.get(io.artstore.ingester.core.domain.StoredContent.METADATA_KEY) instanceof Map<?, ?> section && section.get(METADATA_KEY) instanceof Map<?, ?>;
     }
 
     static Envelope fresh(int chunkSize, Keyring.FileKey key) {

@@ -31,6 +31,9 @@ public record IngesterConfig(
         SagaSettings sagas,
         // --- end of sagas and signing ---
         FileRegistrySettings registry,
+        AuditSettings audit,
+        AlertSettings alerts,
+        EncryptionSettings encryption,
         Optional<Path> sourceFile,
         boolean defaultsOnly) {
 
@@ -50,6 +53,9 @@ public record IngesterConfig(
         Objects.requireNonNull(signing, "signing");
         Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(encryption, "encryption");
         Objects.requireNonNull(sourceFile, "sourceFile");
     }
 
@@ -108,7 +114,18 @@ public record IngesterConfig(
                 "client_secret", registry.account().map(account -> MASK).orElse(null),
                 "retry_delay", registry.retryDelay().toString(), "max_retry_delay", registry.maxRetryDelay().toString(),
                 "timeout", registry.timeout().toString()));
+        root.put("audit", ordered("checkpoint_every", audit.checkpointEvery(),
+                "checkpoint_interval", ConfigValues.duration(audit.checkpointInterval()),
+                "max_file_size", ConfigValues.size(audit.maxFileBytes())));
+        root.put("alerts", ordered("mass_delete", threshold(alerts.massDelete()), "upload_flood", threshold(alerts.uploadFlood()),
+                "auth_failures", threshold(alerts.authenticationFailures())));
+        root.put("encryption", ordered("enabled", encryption.enabled(),
+                "keys_dir", encryption.keysDir().map(Path::toString).orElse(null), "key_id", encryption.keyId().orElse(null)));
         return root;
+    }
+
+    private static Map<String, Object> threshold(AlertSettings.Threshold threshold) {
+        return ordered("count", threshold.count(), "window", ConfigValues.duration(threshold.window()));
     }
 
     static Map<String, Object> ordered(Object... keysAndValues) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.pipeline.Envelope;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.out.DetachedSignature;
@@ -66,6 +67,7 @@ final class FileJson {
         json.put("compression_ratio", Math.round(content.compressionRatio() * 10_000) / 10_000.0);
         json.put("checksum", content.originalChecksum().hex());
         json.put("stored_checksum", content.storedChecksum().hex());
+        json.put("encrypted", Envelope.encrypted(attributes.metadata()));
         return json;
     }
 
