@@ -186,7 +186,8 @@ public final class IngesterServer implements AutoCloseable {
             this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
             Auditor auditor = new Auditor(auditTrail, alerts, clock);
             Optional<Keyring> keyring = MasterKeys.load(config.encryption());
-            keyring.ifPresent(keys -> LOG.info("stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}",
+            Optional<Keyring> encryption = config.encryption().enabled() ? keyring : Optional.empty();
+            encryption.ifPresent(keys -> LOG.info("stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}",
                     keys.activeId(), keys.ids()));
             // --- end of audit, alerts and encryption ---
 
@@ -264,7 +265,7 @@ public final class IngesterServer implements AutoCloseable {
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
-                    config.upload().maxFileBytes(), keyring, alerts);
+                    config.upload().maxFileBytes(), encryption, alerts);
             DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
             SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),

@@ -24,9 +24,12 @@ public final class MasterKeys {
     private MasterKeys() {
     }
 
-    /** The keyring when encryption is on; empty when it is off. */
+    /**
+     * The keyring when a key folder and key id are configured, whether encryption of new files is on or not: files
+     * stored encrypted earlier stay readable after it is turned off.
+     */
     public static Optional<Keyring> load(EncryptionSettings settings) {
-        if (!settings.enabled()) {
+        if (settings.keysDir().isEmpty() || settings.keyId().isEmpty()) {
             return Optional.empty();
         }
         Path folder = settings.keysDir().orElseThrow();
