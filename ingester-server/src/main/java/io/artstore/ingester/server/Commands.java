@@ -1,15 +1,15 @@
 package io.artstore.ingester.server;
 
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
-import io.artstore.ingester.core.pipeline.DecryptingInputStream;
-import io.artstore.ingester.core.pipeline.Envelope;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.pipeline.Keyring;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.crypto.MasterKeys;
 import io.artstore.ingester.storage.audit.AuditLogVerifier;
 import io.artstore.ingester.storage.codec.BrotliCodec;
+import io.artstore.ingester.storage.crypto.DecryptingInputStream;
+import io.artstore.ingester.storage.crypto.Envelope;
+import io.artstore.ingester.storage.crypto.Keyring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

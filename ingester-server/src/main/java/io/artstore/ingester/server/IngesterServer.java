@@ -10,6 +10,7 @@ import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
@@ -36,7 +37,6 @@ import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
-import io.artstore.ingester.core.pipeline.Keyring;
 import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.audit.SagaAudit;
 import io.artstore.ingester.server.audit.SecurityMonitor;
@@ -47,6 +47,8 @@ import io.artstore.ingester.server.http.ContentRoutes;
 import io.artstore.ingester.server.http.OriginalContent;
 import io.artstore.ingester.storage.audit.AuditLogSettings;
 import io.artstore.ingester.storage.audit.FileAuditTrail;
+import io.artstore.ingester.storage.crypto.EnvelopeEncryption;
+import io.artstore.ingester.storage.crypto.Keyring;
 import io.artstore.ingester.server.config.FileRegistrySettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
@@ -185,10 +187,11 @@ public final class IngesterServer implements AutoCloseable {
                     config.audit().checkpointEvery(), config.audit().checkpointInterval(), config.audit().maxFileBytes()), clock);
             this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
             Auditor auditor = new Auditor(auditTrail, alerts, clock);
-            Optional<Keyring> keyring = MasterKeys.load(config.encryption());
-            Optional<Keyring> encryption = config.encryption().enabled() ? keyring : Optional.empty();
-            encryption.ifPresent(keys -> LOG.info("stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}",
-                    keys.activeId(), keys.ids()));
+            Optional<Keyring> masterKeys = MasterKeys.load(config.encryption());
+            Optional<ContentEncryption> keyring = masterKeys.map(EnvelopeEncryption::new);
+            Optional<ContentEncryption> encryption = config.encryption().enabled() ? keyring : Optional.empty();
+            masterKeys.filter(keys -> config.encryption().enabled()).ifPresent(keys -> LOG.info(
+                    "stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}", keys.activeId(), keys.ids()));
             // --- end of audit, alerts and encryption ---
 
             List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()

@@ -6,6 +6,7 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class ContentPipeline {
     private final DigestingInputStream original;
     private final DigestingInputStream stored;
 
-    private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<Keyring.FileKey> encryption, Limits limits,
+    private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption, Limits limits,
             StoredBytesListener listener) throws IOException {
         this.limits = limits;
         this.compression = codec.map(Codec::algorithm);
@@ -65,8 +66,7 @@ public final class ContentPipeline {
         });
         InputStream compressed = codec.isPresent() ? new CompressingInputStream(original, codec.get()) : original;
         // Encrypted after compression (ciphertext does not compress): the element then holds only ciphertext.
-        InputStream middle = encryption.<InputStream>map(key -> new EncryptingInputStream(compressed, key, Envelope.DEFAULT_CHUNK_SIZE))
-                .orElse(compressed);
+        InputStream middle = encryption.map(file -> file.encrypting(compressed)).orElse(compressed);
         this.stored = new DigestingInputStream(middle, new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
@@ -85,8 +85,8 @@ public final class ContentPipeline {
         return of(client, codec, Optional.empty(), limits, listener);
     }
 
-    /** @param encryption the file's data key when its stored bytes are to be encrypted */
-    public static ContentPipeline of(InputStream client, Optional<Codec> codec, Optional<Keyring.FileKey> encryption,
+    /** @param encryption the file's encryption when its stored bytes are to be encrypted */
+    public static ContentPipeline of(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption,
             Limits limits, StoredBytesListener listener) {
         try {
             return new ContentPipeline(client, codec, encryption, limits, listener);

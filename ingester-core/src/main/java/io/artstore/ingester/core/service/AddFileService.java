@@ -9,8 +9,6 @@ import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.pipeline.ContentPipeline;
-import io.artstore.ingester.core.pipeline.Envelope;
-import io.artstore.ingester.core.pipeline.Keyring;
 import io.artstore.ingester.core.pipeline.MagicBytes;
 import io.artstore.ingester.core.pipeline.SniffingInputStream;
 import io.artstore.ingester.core.pipeline.SigningInputStream;
@@ -19,6 +17,7 @@ import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.FileRegistration;
 import io.artstore.ingester.core.port.out.SecurityAlert;
@@ -61,7 +60,7 @@ public final class AddFileService implements AddFileUseCase {
     private final Optional<Signer> signer;
     private final Clock clock;
     private final long maxFileBytes;
-    private final Optional<Keyring> encryption;
+    private final Optional<ContentEncryption> encryption;
     private final SecurityAlerts alerts;
 
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
@@ -70,12 +69,12 @@ public final class AddFileService implements AddFileUseCase {
     }
 
     /**
-     * @param encryption the master keys when stored content is encrypted: each file gets its own data key
+     * @param encryption how stored content is encrypted, when it is: each file gets its own data key
      * @param alerts told of uploads whose content is a program disguised by its name
      */
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
-            Optional<Keyring> encryption, SecurityAlerts alerts) {
+            Optional<ContentEncryption> encryption, SecurityAlerts alerts) {
         this.encryption = Objects.requireNonNull(encryption, "encryption");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.selector = Objects.requireNonNull(selector, "selector");
@@ -208,7 +207,7 @@ public final class AddFileService implements AddFileUseCase {
             Optional<Signing> signing = data.sign() ? signer.map(s -> s.begin(data.fileId())) : Optional.empty();
             InputStream sniffed = new SniffingInputStream(content, MagicBytes.HEAD_BYTES, head -> inspect(head, data.fileId()));
             InputStream original = signing.<InputStream>map(s -> new SigningInputStream(sniffed, s)).orElse(sniffed);
-            Optional<Keyring.FileKey> fileKey = encryption.map(Keyring::newFileKey);
+            Optional<ContentEncryption.FileEncryption> fileKey = encryption.map(ContentEncryption::begin);
             ContentPipeline pipeline = ContentPipeline.of(original, codec, fileKey,
                     new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
             StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
@@ -260,7 +259,7 @@ public final class AddFileService implements AddFileUseCase {
         }
 
         private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing, Optional<FileId> signatureFile,
-                Optional<Keyring.FileKey> fileKey) {
+                Optional<ContentEncryption.FileEncryption> fileKey) {
             if (signing.isPresent() && signature.isEmpty()) {
                 signature = Optional.of(signing.get().sign());
             }
@@ -279,7 +278,7 @@ public final class AddFileService implements AddFileUseCase {
                 });
                 ingester.put("signature", fields);
             });
-            fileKey.ifPresent(key -> ingester.put(Envelope.METADATA_KEY, Envelope.metadata(key)));
+            fileKey.ifPresent(file -> ingester.put(ContentEncryption.METADATA_KEY, file.metadata()));
             Map<String, Object> metadata = new LinkedHashMap<>(command.metadata());
             metadata.put(StoredContent.METADATA_KEY, ingester);
             return metadata;

@@ -1,6 +1,6 @@
 package io.artstore.ingester.server.crypto;
 
-import io.artstore.ingester.core.pipeline.Keyring;
+import io.artstore.ingester.storage.crypto.Keyring;
 import io.artstore.ingester.server.config.EncryptionSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

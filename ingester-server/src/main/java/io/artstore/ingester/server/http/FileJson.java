@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.StoredContent;
-import io.artstore.ingester.core.pipeline.Envelope;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.in.FileLocation;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,7 +67,7 @@ final class FileJson {
         json.put("compression_ratio", Math.round(content.compressionRatio() * 10_000) / 10_000.0);
         json.put("checksum", content.originalChecksum().hex());
         json.put("stored_checksum", content.storedChecksum().hex());
-        json.put("encrypted", Envelope.encrypted(attributes.metadata()));
+        json.put("encrypted", ContentEncryption.encrypted(attributes.metadata()));
         return json;
     }
 

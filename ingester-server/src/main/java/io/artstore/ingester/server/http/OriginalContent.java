@@ -6,11 +6,9 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.StoredContent;
-import io.artstore.ingester.core.pipeline.DecryptingInputStream;
-import io.artstore.ingester.core.pipeline.Envelope;
-import io.artstore.ingester.core.pipeline.Keyring;
 import io.artstore.ingester.core.pipeline.VerifyingInputStream;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.StorageElement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +25,9 @@ import java.util.Optional;
 public final class OriginalContent {
 
     private final Map<CompressionAlgorithm, Codec> codecs;
-    private final Optional<Keyring> keyring;
+    private final Optional<ContentEncryption> keyring;
 
-    public OriginalContent(Map<CompressionAlgorithm, Codec> codecs, Optional<Keyring> keyring) {
+    public OriginalContent(Map<CompressionAlgorithm, Codec> codecs, Optional<ContentEncryption> keyring) {
         this.codecs = Map.copyOf(codecs);
         this.keyring = Objects.requireNonNull(keyring, "keyring");
     }
@@ -41,7 +39,7 @@ public final class OriginalContent {
     public InputStream open(StorageElement element, FileAttributes attributes) {
         FileId fileId = attributes.fileId();
         StoredContent content = attributes.content();
-        boolean encrypted = Envelope.encrypted(attributes.metadata());
+        boolean encrypted = ContentEncryption.encrypted(attributes.metadata());
         if (encrypted && keyring.isEmpty()) {
             throw new IngestException(Kind.UNAVAILABLE, "encryption_unavailable", "file " + fileId + " is stored encrypted"
                     + " and this ingester has no master keys (encryption.keys_dir) to decrypt it");
@@ -50,7 +48,7 @@ public final class OriginalContent {
         InputStream stored = element.open(fileId).orElseThrow(() ->
                 IngestException.notFound("file_not_found", "storage element " + element.id() + " no longer holds file " + fileId));
         try {
-            InputStream plain = encrypted ? DecryptingInputStream.of(stored, keyring.get()) : stored;
+            InputStream plain = encrypted ? keyring.get().decrypting(stored) : stored;
             InputStream original = codec.isPresent() ? codec.get().decompressing(plain) : plain;
             return new VerifyingInputStream(original, content.originalSize(), content.originalChecksum());
         } catch (IOException e) {

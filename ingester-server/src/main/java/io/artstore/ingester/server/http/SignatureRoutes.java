@@ -5,12 +5,10 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
-import io.artstore.ingester.core.pipeline.DecryptingInputStream;
-import io.artstore.ingester.core.pipeline.Envelope;
-import io.artstore.ingester.core.pipeline.Keyring;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.in.GetFileUseCase;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.SecurityAlert;
 import io.artstore.ingester.core.port.out.SignatureVerifier;
@@ -39,7 +37,7 @@ public final class SignatureRoutes {
     private final StorageElements elements;
     private final Map<CompressionAlgorithm, Codec> codecs;
     private final SignatureVerifier verifier;
-    private final Optional<Keyring> keyring;
+    private final Optional<ContentEncryption> keyring;
 
     public SignatureRoutes(GetFileUseCase getFile, StorageElements elements, Map<CompressionAlgorithm, Codec> codecs,
             SignatureVerifier verifier) {
@@ -48,7 +46,7 @@ public final class SignatureRoutes {
 
     /** @param keyring the master keys that decrypt files stored encrypted */
     public SignatureRoutes(GetFileUseCase getFile, StorageElements elements, Map<CompressionAlgorithm, Codec> codecs,
-            SignatureVerifier verifier, Optional<Keyring> keyring) {
+            SignatureVerifier verifier, Optional<ContentEncryption> keyring) {
         this.keyring = Objects.requireNonNull(keyring, "keyring");
         this.getFile = Objects.requireNonNull(getFile, "getFile");
         this.elements = Objects.requireNonNull(elements, "elements");
@@ -100,12 +98,12 @@ public final class SignatureRoutes {
     }
 
     private InputStream decrypted(InputStream stored, FileLocation location) {
-        if (!Envelope.encrypted(location.entry().attributes().metadata())) {
+        if (!ContentEncryption.encrypted(location.entry().attributes().metadata())) {
             return stored;
         }
-        Keyring keys = keyring.orElseThrow(() -> new IngestException(Kind.UNAVAILABLE, "encryption_unavailable", "file "
+        ContentEncryption keys = keyring.orElseThrow(() -> new IngestException(Kind.UNAVAILABLE, "encryption_unavailable", "file "
                 + location.entry().fileId() + " is stored encrypted and this ingester has no master keys to decrypt it"));
-        return DecryptingInputStream.of(stored, keys);
+        return keys.decrypting(stored);
     }
 
     private Codec codec(CompressionAlgorithm algorithm) {

@@ -1,5 +1,6 @@
-package io.artstore.ingester.core.pipeline;
+package io.artstore.ingester.storage.crypto;
 
+import io.artstore.ingester.core.pipeline.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.pipeline;
+package io.artstore.ingester.storage.crypto;
 
 import java.io.IOException;
 

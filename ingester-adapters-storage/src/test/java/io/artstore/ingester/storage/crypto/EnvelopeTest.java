@@ -1,9 +1,10 @@
-package io.artstore.ingester.core.pipeline;
+package io.artstore.ingester.storage.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.pipeline.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.pipeline;
+package io.artstore.ingester.storage.crypto;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -52,9 +52,6 @@ public record Envelope(int chunkSize, byte[] noncePrefix, String keyId, byte[] w
         }
     }
 
-    /** The key, inside the ingester's metadata section, under which a file's encryption is recorded. */
-    public static final String METADATA_KEY = "encryption";
-
     /** How a file encrypted with {@code key} is described in its metadata: enough to unwrap its key again. */
     public static Map<String, Object> metadata(Keyring.FileKey key) {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -63,11 +60,6 @@ public record Envelope(int chunkSize, byte[] noncePrefix, String keyId, byte[] w
         fields.put("key_id", key.keyId());
         fields.put("wrapped_key", Base64.getEncoder().encodeToString(key.wrapped()));
         return fields;
-    }
-
-    /** Whether the ingester's metadata section of a file says its stored bytes are an envelope. */
-    public static boolean encrypted(Map<String, Object> metadata) {
-        return metadata.get(io.artstore.ingester.core.domain.StoredContent.METADATA_KEY) instanceof Map<?, ?> section && section.get(METADATA_KEY) instanceof Map<?, ?>;
     }
 
     static Envelope fresh(int chunkSize, Keyring.FileKey key) {
