@@ -147,6 +147,15 @@ class EncryptedContentTest {
     }
 
     @Test
+    void a_signed_encrypted_file_verifies_against_its_original_bytes() {
+        JsonNode uploaded = upload("&sign=true&compress=true&compression_algorithm=brotli", "deed.txt", Content.text(150_000));
+
+        JsonNode verified = server.get("/api/v1/files/" + uploaded.path("file_id").asText() + "/signature/verify").json();
+
+        assertThat(verified.path("valid").asBoolean()).as(verified.toString()).isTrue();
+    }
+
+    @Test
     void content_of_an_unknown_file_is_404() throws Exception {
         HttpResponse<byte[]> response = content(java.util.UUID.randomUUID().toString());
         assertThat(response.statusCode()).isEqualTo(404);

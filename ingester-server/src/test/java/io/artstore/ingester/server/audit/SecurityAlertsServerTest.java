@@ -62,6 +62,23 @@ class SecurityAlertsServerTest {
     }
 
     @Test
+    void a_signature_that_no_longer_verifies_raises_an_alert() throws IOException {
+        Reply signed = server.upload("?target_mode=edit&sign=true", Multipart.form().file("contract.txt", Content.random(10_000)));
+        assertThat(signed.status()).as(signed.toString()).isEqualTo(201);
+        String fileId = signed.json().path("file_id").asText();
+        assertThat(server.get("/api/v1/files/" + fileId + "/signature/verify").json().path("valid").asBoolean()).isTrue();
+        assertThat(alerts()).noneSatisfy(line -> assertThat(line).contains("signature_invalid"));
+
+        Path stored = server.storedFile(signed.json());
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(stored, bytes);
+
+        assertThat(server.get("/api/v1/files/" + fileId + "/signature/verify").json().path("valid").asBoolean()).isFalse();
+        assertThat(alerts()).anySatisfy(line -> assertThat(line).contains("signature_invalid").contains(fileId));
+    }
+
+    @Test
     void a_flood_of_uploads_from_one_address_raises_an_alert() throws IOException {
         long before = alerts().stream().filter(line -> line.contains("upload_flood")).count();
         for (int i = 0; i < 6; i++) {
