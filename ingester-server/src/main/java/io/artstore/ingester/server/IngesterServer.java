@@ -177,6 +177,8 @@ public final class IngesterServer implements AutoCloseable {
     private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
         this.config = config;
         this.folderLocks = folderLocks;
+        // What the constructor opened before a failure, closed again with the locks.
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
             Path spool = config.storage().spoolDir();
             createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
@@ -185,7 +187,9 @@ public final class IngesterServer implements AutoCloseable {
             // --- audit, alerts and encryption ---
             this.auditTrail = FileAuditTrail.open(AuditLogSettings.in(config.storage().dataDir()).with(
                     config.audit().checkpointEvery(), config.audit().checkpointInterval(), config.audit().maxFileBytes()), clock);
+            opened.add(auditTrail);
             this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
+            opened.add(alerts);
             Auditor auditor = new Auditor(auditTrail, alerts, clock);
             Optional<Keyring> masterKeys = MasterKeys.load(config.encryption());
             Optional<ContentEncryption> keyring = masterKeys.map(EnvelopeEncryption::new);
@@ -302,6 +306,13 @@ public final class IngesterServer implements AutoCloseable {
                     auditor);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             folderLocks.forEach(FolderLock::close);
             throw e;
         }
