@@ -71,6 +71,7 @@ class AuditTrailServerTest {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
         String fileId = reply.json().path("file_id").asText();
         assertThat(reply.headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(server.get("/api/v1/status").headers().firstValue("X-Request-Id")).isPresent();
 
         assertThat(server.get("/api/v1/files/" + fileId + "/content").status()).isEqualTo(200);
         Reply transfer = server.post("/api/v1/files/" + fileId + "/transfer", "application/json", "{}".getBytes());

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -310,9 +309,5 @@ public final class FileAuditTrail implements AuditTrail, AutoCloseable {
                 LOG.log(Level.WARNING, "closing the audit log file failed: {0}", e.getMessage());
             }
         }
-    }
-
-    Optional<Path> current() {
-        return Optional.of(currentFile());
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
@@ -262,9 +261,5 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
                 }
             });
         }
-    }
-
-    Duration massDeleteWindow() {
-        return settings.massDelete().window();
     }
 }

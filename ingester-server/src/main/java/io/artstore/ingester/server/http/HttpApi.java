@@ -39,6 +39,8 @@ public final class HttpApi {
             }
             // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
             config.staticFiles.enableWebjars();
+            // Every response names its request, so that a client can quote it and an audit record be found.
+            config.routes.before(ctx -> RequestIds.of(ctx));
             admin.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
