@@ -67,13 +67,16 @@ class AuditTrailServerTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])));
         // A malformed body first (refused), then a real upload.
         assertThat(uploaded.status()).isEqualTo(400);
-        Reply reply = server.upload("?target_mode=edit", Multipart.form().file("plan.txt", Content.random(2048)));
+        byte[] plan = Content.text(300_000);
+        Reply reply = server.upload("?target_mode=edit&compress=true", Multipart.form().file("plan.txt", plan));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
         String fileId = reply.json().path("file_id").asText();
         assertThat(reply.headers().firstValue("X-Request-Id")).isPresent();
         assertThat(server.get("/api/v1/status").headers().firstValue("X-Request-Id")).isPresent();
 
-        assertThat(server.get("/api/v1/files/" + fileId + "/content").status()).isEqualTo(200);
+        Reply content = server.get("/api/v1/files/" + fileId + "/content");
+        assertThat(content.status()).isEqualTo(200);
+        assertThat(content.body()).as("decompressed and whole").isEqualTo(new String(plan, java.nio.charset.StandardCharsets.UTF_8));
         Reply transfer = server.post("/api/v1/files/" + fileId + "/transfer", "application/json", "{}".getBytes());
         assertThat(transfer.status()).as(transfer.toString()).isEqualTo(202);
         TestServer.await("the transfer is audited as ended", () -> recordsOf(fileId).stream()

@@ -156,6 +156,45 @@ class EncryptedContentTest {
     }
 
     @Test
+    void a_truncated_or_reordered_envelope_is_never_served_whole() throws Exception {
+        byte[] original = Content.random(5 * 65536 + 1000);
+        JsonNode cut = upload("", "cut.bin", original);
+        Path cutFile = server.storedFile(cut);
+        byte[] cutBytes = Files.readAllBytes(cutFile);
+        // Without its last chunk (1000 bytes and a 16-byte tag): the chunk now last was not sealed as the last one.
+        Files.write(cutFile, java.util.Arrays.copyOf(cutBytes, cutBytes.length - 1016));
+        assertCutShort(cut.path("file_id").asText(), original.length);
+
+        JsonNode swapped = upload("", "swapped.bin", original);
+        Path swappedFile = server.storedFile(swapped);
+        byte[] bytes = Files.readAllBytes(swappedFile);
+        int sealedChunk = 65536 + 16;
+        int header = bytes.length - (original.length + 6 * 16);
+        byte[] reordered = bytes.clone();
+        System.arraycopy(bytes, header + sealedChunk, reordered, header + 2 * sealedChunk, sealedChunk);
+        System.arraycopy(bytes, header + 2 * sealedChunk, reordered, header + sealedChunk, sealedChunk);
+        Files.write(swappedFile, reordered);
+        assertCutShort(swapped.path("file_id").asText(), original.length);
+    }
+
+    private static void assertCutShort(String fileId, long size) throws Exception {
+        HttpResponse<InputStream> response = CLIENT.send(HttpRequest.newBuilder(server.uri("/api/v1/files/" + fileId + "/content"))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        long received = 0;
+        boolean failed = false;
+        try (InputStream body = response.body()) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                received += n;
+            }
+        } catch (IOException e) {
+            failed = true;
+        }
+        assertThat(failed || received < size).as("received " + received + " of " + size).isTrue();
+        assertThat(received).isLessThan(size);
+    }
+
+    @Test
     void content_of_an_unknown_file_is_404() throws Exception {
         HttpResponse<byte[]> response = content(java.util.UUID.randomUUID().toString());
         assertThat(response.statusCode()).isEqualTo(404);
