@@ -11,6 +11,7 @@ import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
@@ -37,7 +38,18 @@ import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.LocalClock;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.service.TransferCoordinator;
+import io.artstore.ingester.server.audit.Auditor;
+import io.artstore.ingester.server.audit.SagaAudit;
+import io.artstore.ingester.server.audit.SecurityMonitor;
+import io.artstore.ingester.server.audit.TransferAudit;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.crypto.MasterKeys;
+import io.artstore.ingester.server.http.ContentRoutes;
+import io.artstore.ingester.server.http.OriginalContent;
+import io.artstore.ingester.storage.audit.AuditLogSettings;
+import io.artstore.ingester.storage.audit.FileAuditTrail;
+import io.artstore.ingester.storage.crypto.EnvelopeEncryption;
+import io.artstore.ingester.storage.crypto.Keyring;
 import io.artstore.ingester.server.config.FileRegistrySettings;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
@@ -119,6 +131,8 @@ public final class IngesterServer implements AutoCloseable {
     private final SharedHttpConnections connections;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
+    private final FileAuditTrail auditTrail;
+    private final SecurityMonitor alerts;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
@@ -174,11 +188,26 @@ public final class IngesterServer implements AutoCloseable {
         this.folderLocks = folderLocks;
         List<AutoCloseable> redisParts = new ArrayList<>();
         this.redisParts = redisParts;
+        // What the constructor opened before a failure, closed again with the locks.
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
             Path spool = config.storage().spoolDir();
             createFolders(config.storage().catalogDir(), config.storage().eventsFile().getParent(), spool,
                     config.storage().sagasDir(), config.storage().locksDir());
             UploadRoutes.clearSpool(spool);
+            // --- audit, alerts and encryption ---
+            this.auditTrail = FileAuditTrail.open(AuditLogSettings.in(config.storage().dataDir()).with(
+                    config.audit().checkpointEvery(), config.audit().checkpointInterval(), config.audit().maxFileBytes()), clock);
+            opened.add(auditTrail);
+            this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
+            opened.add(alerts);
+            Auditor auditor = new Auditor(auditTrail, alerts, clock);
+            Optional<Keyring> masterKeys = MasterKeys.load(config.encryption());
+            Optional<ContentEncryption> keyring = masterKeys.map(EnvelopeEncryption::new);
+            Optional<ContentEncryption> encryption = config.encryption().enabled() ? keyring : Optional.empty();
+            masterKeys.filter(keys -> config.encryption().enabled()).ifPresent(keys -> LOG.info(
+                    "stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}", keys.activeId(), keys.ids()));
+            // --- end of audit, alerts and encryption ---
 
             List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
                     .<StorageElement>map(element -> decorators.storageElement().apply(
@@ -281,20 +310,22 @@ public final class IngesterServer implements AutoCloseable {
             SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, monitor);
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(monitor, auditor));
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
-                    config.upload().maxFileBytes());
+                    config.upload().maxFileBytes(), encryption, alerts);
             DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
-            SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier());
+            SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),
+                    keyring);
             // --- end of sagas and signing ---
 
             // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
             TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
                     decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
-            this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer());
+            this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer())
+                    .onEnded(status -> auditor.record(TransferAudit.of(status)));
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
             // --- end of transfers and vector clocks ---
 
@@ -313,10 +344,19 @@ public final class IngesterServer implements AutoCloseable {
                     new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,
                     signatureRoutes,
-                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()));
+                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()),
+                    new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
+                    auditor);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             folderLocks.forEach(FolderLock::close);
             throw e;
         }
@@ -363,6 +403,8 @@ public final class IngesterServer implements AutoCloseable {
         }
         registry.ifPresent(AdminFileRegistry::close);
         closeRedisParts(redisParts);
+        auditTrail.close();
+        alerts.close();
         connections.close();
         folderLocks.forEach(FolderLock::close);
     }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar artstore-ingester.jar [--config FILE]}: reads the configuration, starts the server and runs
  * until SIGTERM or SIGINT, then stops it cleanly. A bad setting ends the process with status 2; a data folder or
  * storage element folder that another instance holds, with status 3, before anything in them changed.
+ * {@code audit verify ...} and {@code decrypt ...} run the tools of {@link Commands} instead.
  */
 public final class Main {
 
@@ -31,6 +32,10 @@ public final class Main {
 
     /** {@link #main} with adapters wrapped as given: tests start the process through it with their own. */
     static void run(String[] args, IngesterServer.Decorators decorators) throws InterruptedException {
+        if (Commands.handles(args)) {
+            System.exit(Commands.run(args, System.getenv(), System.out, System.err));
+            return;
+        }
         IngesterConfig config;
         try {
             config = ConfigLoader.load(List.of(args), System.getenv());

@@ -6,6 +6,7 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -14,11 +15,13 @@ import java.util.OptionalLong;
 
 /**
  * The upload's byte path, read by the storage element: client bytes → SHA-256 and size of the original,
- * checked against the limits → optional compression → size (and, when compressed, SHA-256) of what is stored.
+ * checked against the limits → optional compression → optional encryption → size (and, when the bytes changed,
+ * SHA-256) of what is stored.
  *
- * <p>One pass over the data: uncompressed, the stored bytes are the original ones and share its digest. When a
- * codec is asked for, the first block is compressed on its own first; data that does not shrink by at least
- * 10 % there (already compressed, or random) is stored as it is, and {@link StoredContent} says so.
+ * <p>One pass over the data: uncompressed and unencrypted, the stored bytes are the original ones and share its
+ * digest. When a codec is asked for, the first block is compressed on its own first; data that does not shrink by
+ * at least 10 % there (already compressed, or random) is stored as it is, and {@link StoredContent} says so.
+ * Encryption comes after compression (ciphertext does not compress), so an element holds only ciphertext.
  *
  * <p>Violations are thrown from {@code read} as {@link IngestException}, at the latest when the original
  * ends, so a storage element that commits only after reading to the end never commits a bad file.
@@ -49,9 +52,12 @@ public final class ContentPipeline {
     private final Limits limits;
     private final Optional<CompressionAlgorithm> requested;
     private final DigestingInputStream original;
-    private final StoredStream stored;
+    /** The original, compressed when that pays; the stored bytes unless encrypted. */
+    private final StoredStream compressed;
+    private final Optional<DigestingInputStream> encrypted;
 
-    private ContentPipeline(InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
+    private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption,
+            Limits limits, StoredBytesListener listener) {
         this.limits = limits;
         this.requested = codec.map(Codec::algorithm);
         this.original = new DigestingInputStream(new ClientStream(client), new DigestingInputStream.Hook() {
@@ -65,17 +71,40 @@ public final class ContentPipeline {
                 checkOriginal(total, digest);
             }
         });
-        this.stored = new StoredStream(original, codec, listener);
+        if (encryption.isEmpty()) {
+            this.compressed = new StoredStream(original, codec, listener);
+            this.encrypted = Optional.empty();
+        } else {
+            this.compressed = new StoredStream(original, codec, total -> { });
+            this.encrypted = Optional.of(new DigestingInputStream(encryption.get().encrypting(compressed),
+                    new DigestingInputStream.Hook() {
+                        @Override
+                        public void afterRead(long total) {
+                            listener.stored(total);
+                        }
+
+                        @Override
+                        public void atEnd(long total, Sha256 digest) {
+                            listener.stored(total);
+                        }
+                    }));
+        }
     }
 
     public static ContentPipeline of(
             InputStream client, Optional<Codec> codec, Limits limits, StoredBytesListener listener) {
-        return new ContentPipeline(client, codec, limits, listener);
+        return of(client, codec, Optional.empty(), limits, listener);
+    }
+
+    /** @param encryption the file's encryption when its stored bytes are to be encrypted */
+    public static ContentPipeline of(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption,
+            Limits limits, StoredBytesListener listener) {
+        return new ContentPipeline(client, codec, encryption, limits, listener);
     }
 
     /** The bytes to store. */
     public InputStream stored() {
-        return stored;
+        return encrypted.<InputStream>map(e -> e).orElse(compressed);
     }
 
     public long originalBytesSoFar() {
@@ -84,7 +113,9 @@ public final class ContentPipeline {
 
     /** Sizes and digests of what went through; only once {@link #stored()} was read to its end. */
     public StoredContent result() {
-        return new StoredContent(original.count(), original.digest(), stored.count(), stored.digest(), stored.applied(),
+        long storedBytes = encrypted.map(DigestingInputStream::count).orElseGet(compressed::count);
+        Sha256 storedDigest = encrypted.map(DigestingInputStream::digest).orElseGet(compressed::digest);
+        return new StoredContent(original.count(), original.digest(), storedBytes, storedDigest, compressed.applied(),
                 requested);
     }
 

@@ -7,15 +7,21 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StoredContent;
+import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.pipeline.ContentPipeline;
+import io.artstore.ingester.core.pipeline.MagicBytes;
+import io.artstore.ingester.core.pipeline.SniffingInputStream;
 import io.artstore.ingester.core.pipeline.SigningInputStream;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.FileRegistration;
+import io.artstore.ingester.core.port.out.SecurityAlert;
+import io.artstore.ingester.core.port.out.SecurityAlerts;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.Signing;
 import io.artstore.ingester.core.port.out.StoreRequest;
@@ -54,9 +60,23 @@ public final class AddFileService implements AddFileUseCase {
     private final Optional<Signer> signer;
     private final Clock clock;
     private final long maxFileBytes;
+    private final Optional<ContentEncryption> encryption;
+    private final SecurityAlerts alerts;
 
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes) {
+        this(selector, saga, orchestrator, codecs, signer, clock, maxFileBytes, Optional.empty(), SecurityAlerts.none());
+    }
+
+    /**
+     * @param encryption how stored content is encrypted, when it is: each file gets its own data key
+     * @param alerts told of uploads whose content is a program disguised by its name
+     */
+    public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
+            Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
+            Optional<ContentEncryption> encryption, SecurityAlerts alerts) {
+        this.encryption = Objects.requireNonNull(encryption, "encryption");
+        this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.selector = Objects.requireNonNull(selector, "selector");
         this.saga = Objects.requireNonNull(saga, "saga");
         this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
@@ -185,13 +205,15 @@ public final class AddFileService implements AddFileUseCase {
         public AddFileSaga.Staged stage(AddFileSaga.Data data) {
             Placement target = placement.orElseThrow(() -> new IllegalStateException("staging before reserving space"));
             Optional<Signing> signing = data.sign() ? signer.map(s -> s.begin(data.fileId())) : Optional.empty();
-            InputStream original = signing.<InputStream>map(s -> new SigningInputStream(content, s)).orElse(content);
-            ContentPipeline pipeline = ContentPipeline.of(original, codec,
+            InputStream sniffed = new SniffingInputStream(content, MagicBytes.HEAD_BYTES, head -> inspect(head, data.fileId()));
+            InputStream original = signing.<InputStream>map(s -> new SigningInputStream(sniffed, s)).orElse(sniffed);
+            Optional<ContentEncryption.FileEncryption> fileKey = encryption.map(ContentEncryption::begin);
+            ContentPipeline pipeline = ContentPipeline.of(original, codec, fileKey,
                     new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
             StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
                     command.uploader(), command.description(), command.version(), now,
                     () -> metadata(pipeline.result(), signing, target.element().sidecarFileId(data.fileId(),
-                            DetachedSignature.SIDECAR_SUFFIX)));
+                            DetachedSignature.SIDECAR_SUFFIX), fileKey));
             FileAttributes attributes = target.element().stage(storeRequest, pipeline.stored());
             StoredContent result = pipeline.result();
             if (!attributes.checksum().equals(result.storedChecksum()) || attributes.fileSize() != result.storedSize()) {
@@ -227,7 +249,17 @@ public final class AddFileService implements AddFileUseCase {
         }
 
         /** Called by the storage element once the stream has ended: the content is wholly read and can be signed. */
-        private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing, Optional<FileId> signatureFile) {
+        /** Raises an alert, without refusing the upload, when the content is a program its name disguises. */
+        private void inspect(byte[] head, FileId fileId) {
+            MagicBytes.disguised(head, command.originalFilename()).ifPresent(kind -> alerts.raise(new SecurityAlert(
+                    clock.instant(), SecurityAlert.Kind.SUSPICIOUS_CONTENT,
+                    new Caller(command.uploader().id(), command.uploader().username(), Optional.empty(), Optional.empty()),
+                    command.sourceAddress(), Optional.of(fileId),
+                    "upload '" + command.originalFilename() + "' (" + command.contentType() + ") is a " + kind)));
+        }
+
+        private Map<String, Object> metadata(StoredContent result, Optional<Signing> signing, Optional<FileId> signatureFile,
+                Optional<ContentEncryption.FileEncryption> fileKey) {
             if (signing.isPresent() && signature.isEmpty()) {
                 signature = Optional.of(signing.get().sign());
             }
@@ -246,6 +278,7 @@ public final class AddFileService implements AddFileUseCase {
                 });
                 ingester.put("signature", fields);
             });
+            fileKey.ifPresent(file -> ingester.put(ContentEncryption.METADATA_KEY, file.metadata()));
             Map<String, Object> metadata = new LinkedHashMap<>(command.metadata());
             metadata.put(StoredContent.METADATA_KEY, ingester);
             return metadata;

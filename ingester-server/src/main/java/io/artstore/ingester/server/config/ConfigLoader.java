@@ -100,6 +100,20 @@ public final class ConfigLoader {
             Map.entry("registry.max_retry_delay", List.of("INGESTER_REGISTRY_MAX_RETRY_DELAY")),
             Map.entry("registry.timeout", List.of("INGESTER_REGISTRY_TIMEOUT")),
             // --- end of file registry ---
+            // --- audit, alerts and encryption ---
+            Map.entry("audit.checkpoint_every", List.of("INGESTER_AUDIT_CHECKPOINT_EVERY")),
+            Map.entry("audit.checkpoint_interval", List.of("INGESTER_AUDIT_CHECKPOINT_INTERVAL")),
+            Map.entry("audit.max_file_size", List.of("INGESTER_AUDIT_MAX_FILE_SIZE")),
+            Map.entry("alerts.mass_delete.count", List.of("INGESTER_ALERTS_MASS_DELETE_COUNT")),
+            Map.entry("alerts.mass_delete.window", List.of("INGESTER_ALERTS_MASS_DELETE_WINDOW")),
+            Map.entry("alerts.upload_flood.count", List.of("INGESTER_ALERTS_UPLOAD_FLOOD_COUNT")),
+            Map.entry("alerts.upload_flood.window", List.of("INGESTER_ALERTS_UPLOAD_FLOOD_WINDOW")),
+            Map.entry("alerts.auth_failures.count", List.of("INGESTER_ALERTS_AUTH_FAILURES_COUNT")),
+            Map.entry("alerts.auth_failures.window", List.of("INGESTER_ALERTS_AUTH_FAILURES_WINDOW")),
+            Map.entry("encryption.enabled", List.of("INGESTER_ENCRYPTION_ENABLED")),
+            Map.entry("encryption.keys_dir", List.of("INGESTER_ENCRYPTION_KEYS_DIR")),
+            Map.entry("encryption.key_id", List.of("INGESTER_ENCRYPTION_KEY_ID")),
+            // --- end of audit, alerts and encryption ---
             // --- Redis (ArtStore's variables where it has them) and service discovery ---
             Map.entry("redis.host", List.of("REDIS_HOST")),
             Map.entry("redis.port", List.of("REDIS_PORT")),
@@ -245,7 +259,7 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, redis, discovery, file, defaultsOnly, state());
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state());
     }
 
     // --- Redis and service discovery ---
@@ -435,6 +449,44 @@ public final class ConfigLoader {
     }
 
     // --- end of file registry ---
+
+    // --- audit, alerts and encryption ---
+
+    private AuditSettings audit() {
+        AuditSettings defaults = AuditSettings.DEFAULTS;
+        return new AuditSettings(
+                text("audit.checkpoint_every").map(v -> v.integer(1, 1_000_000)).orElse(defaults.checkpointEvery()),
+                text("audit.checkpoint_interval").map(v -> v.duration(false)).orElse(defaults.checkpointInterval()),
+                text("audit.max_file_size").map(v -> v.size(1024)).orElse(defaults.maxFileBytes()));
+    }
+
+    private AlertSettings alerts() {
+        AlertSettings defaults = AlertSettings.DEFAULTS;
+        return new AlertSettings(threshold("alerts.mass_delete", defaults.massDelete()),
+                threshold("alerts.upload_flood", defaults.uploadFlood()),
+                threshold("alerts.auth_failures", defaults.authenticationFailures()));
+    }
+
+    private AlertSettings.Threshold threshold(String key, AlertSettings.Threshold defaults) {
+        return new AlertSettings.Threshold(
+                text(key + ".count").map(v -> v.integer(1, 1_000_000)).orElse(defaults.count()),
+                text(key + ".window").map(v -> v.duration(false)).orElse(defaults.window()));
+    }
+
+    private EncryptionSettings encryption() {
+        Optional<Value> enabled = text("encryption.enabled");
+        Optional<Path> keysDir = text("encryption.keys_dir").filter(v -> !v.text().isBlank()).map(Value::path);
+        Optional<String> keyId = text("encryption.key_id").map(Value::text).map(String::trim).filter(t -> !t.isEmpty());
+        boolean on = enabled.map(Value::bool).orElse(false);
+        if (on && (keysDir.isEmpty() || keyId.isEmpty())) {
+            throw new ConfigException(enabled.orElseThrow().source(), "encryption needs a folder of master keys and the id of"
+                    + " the one to use: set encryption.keys_dir (INGESTER_ENCRYPTION_KEYS_DIR) and encryption.key_id"
+                    + " (INGESTER_ENCRYPTION_KEY_ID)");
+        }
+        return new EncryptionSettings(on, keysDir, keyId);
+    }
+
+    // --- end of audit, alerts and encryption ---
 
     private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");

@@ -32,6 +32,9 @@ public record IngesterConfig(
         SagaSettings sagas,
         // --- end of sagas and signing ---
         FileRegistrySettings registry,
+        AuditSettings audit,
+        AlertSettings alerts,
+        EncryptionSettings encryption,
         // --- Redis and service discovery ---
         Optional<RedisSettings> redis,
         DiscoverySettings discovery,
@@ -57,6 +60,9 @@ public record IngesterConfig(
         Objects.requireNonNull(signing, "signing");
         Objects.requireNonNull(sagas, "sagas");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(encryption, "encryption");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
@@ -118,6 +124,13 @@ public record IngesterConfig(
                 "client_secret", registry.account().map(account -> MASK).orElse(null),
                 "retry_delay", registry.retryDelay().toString(), "max_retry_delay", registry.maxRetryDelay().toString(),
                 "timeout", registry.timeout().toString()));
+        root.put("audit", ordered("checkpoint_every", audit.checkpointEvery(),
+                "checkpoint_interval", ConfigValues.duration(audit.checkpointInterval()),
+                "max_file_size", ConfigValues.size(audit.maxFileBytes())));
+        root.put("alerts", ordered("mass_delete", threshold(alerts.massDelete()), "upload_flood", threshold(alerts.uploadFlood()),
+                "auth_failures", threshold(alerts.authenticationFailures())));
+        root.put("encryption", ordered("enabled", encryption.enabled(),
+                "keys_dir", encryption.keysDir().map(Path::toString).orElse(null), "key_id", encryption.keyId().orElse(null)));
         // --- Redis and service discovery ---
         redis.ifPresent(settings -> root.put("redis", RedisDescription.of(settings)));
         root.put("discovery", ordered("enabled", discovery.enabled(),
@@ -137,6 +150,10 @@ public record IngesterConfig(
                     "redis", RedisClients.describe(state.redis().orElseThrow())));
         }
         return root;
+    }
+
+    private static Map<String, Object> threshold(AlertSettings.Threshold threshold) {
+        return ordered("count", threshold.count(), "window", ConfigValues.duration(threshold.window()));
     }
 
     static Map<String, Object> ordered(Object... keysAndValues) {

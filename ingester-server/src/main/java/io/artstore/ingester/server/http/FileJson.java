@@ -7,6 +7,7 @@ import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.core.port.in.FileLocation;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,6 +72,7 @@ final class FileJson {
                 .put("reason", content.compressionSkipped().orElse(null));
         json.put("checksum", content.originalChecksum().hex());
         json.put("stored_checksum", content.storedChecksum().hex());
+        json.put("encrypted", ContentEncryption.encrypted(attributes.metadata()));
         return json;
     }
 

@@ -5,7 +5,9 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.in.GetFileUseCase;
 import io.artstore.ingester.core.port.in.DeletedFile;
+import io.artstore.ingester.core.port.out.AuditRecord;
 import io.artstore.ingester.core.port.out.CatalogEntry;
+import io.artstore.ingester.server.audit.Auditor;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Objects;
@@ -44,9 +46,20 @@ public final class FileRoutes {
                     .put("storage_element_id", deleted.elementId().value())
                     .put("saga_id", done.sagaId().toString()));
             log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
+            Auditor.of(ctx).succeeded(ctx, AuditRecord.DELETE, deleted.fileId(), Optional.of(deleted.elementId()),
+                    Optional.of("saga " + done.sagaId()));
         } catch (RuntimeException e) {
             log.failed(Optional.of(id), e);
+            Auditor.of(ctx).failed(ctx, AuditRecord.DELETE, parsed(id), Optional.empty(), e);
             throw e;
+        }
+    }
+
+    private static Optional<FileId> parsed(String id) {
+        try {
+            return Optional.of(FileId.parse(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.http;
 
+import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.config.ServerSettings;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
@@ -18,9 +19,10 @@ public final class HttpApi {
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
-            SignatureRoutes signatures, AdminApiGate admin) {
+            SignatureRoutes signatures, AdminApiGate admin, ContentRoutes content, Auditor auditor) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.appData(Auditor.KEY, auditor);
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -37,6 +39,8 @@ public final class HttpApi {
             }
             // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
             config.staticFiles.enableWebjars();
+            // Every response names its request, so that a client can quote it and an audit record be found.
+            config.routes.before(ctx -> RequestIds.of(ctx));
             admin.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
@@ -46,6 +50,7 @@ public final class HttpApi {
             transfers.register(config.routes);
             sagas.register(config.routes);
             signatures.register(config.routes);
+            content.register(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

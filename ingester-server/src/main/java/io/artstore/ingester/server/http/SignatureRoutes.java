@@ -8,23 +8,28 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.in.GetFileUseCase;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.DetachedSignature;
+import io.artstore.ingester.core.port.out.SecurityAlert;
 import io.artstore.ingester.core.port.out.SignatureVerifier;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.port.out.VerificationResult;
+import io.artstore.ingester.server.audit.Auditor;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@code GET /api/v1/files/{id}/signature/verify}: re-reads the stored file, decompressed when it was
- * compressed, and checks the signature kept beside it against the original bytes.
+ * compressed and decrypted when it was encrypted, and checks the signature kept beside it against the original bytes.
+ * A signature that does not verify raises a security alert.
  */
 public final class SignatureRoutes {
 
@@ -32,9 +37,17 @@ public final class SignatureRoutes {
     private final StorageElements elements;
     private final Map<CompressionAlgorithm, Codec> codecs;
     private final SignatureVerifier verifier;
+    private final Optional<ContentEncryption> keyring;
 
     public SignatureRoutes(GetFileUseCase getFile, StorageElements elements, Map<CompressionAlgorithm, Codec> codecs,
             SignatureVerifier verifier) {
+        this(getFile, elements, codecs, verifier, Optional.empty());
+    }
+
+    /** @param keyring the master keys that decrypt files stored encrypted */
+    public SignatureRoutes(GetFileUseCase getFile, StorageElements elements, Map<CompressionAlgorithm, Codec> codecs,
+            SignatureVerifier verifier, Optional<ContentEncryption> keyring) {
+        this.keyring = Objects.requireNonNull(keyring, "keyring");
         this.getFile = Objects.requireNonNull(getFile, "getFile");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.codecs = Map.copyOf(codecs);
@@ -63,10 +76,16 @@ public final class SignatureRoutes {
         VerificationResult result;
         try (InputStream stored = element.open(fileId).orElseThrow(() ->
                 IngestException.notFound("file_not_found", "storage element " + element.id() + " no longer holds file " + fileId));
-                InputStream original = compression.isPresent() ? codec(compression.get()).decompressing(stored) : stored) {
+                InputStream plain = decrypted(stored, location);
+                InputStream original = compression.isPresent() ? codec(compression.get()).decompressing(plain) : plain) {
             result = verifier.verify(signature, original);
         } catch (IOException e) {
             throw new UncheckedIOException("reading file " + fileId + " to verify its signature failed", e);
+        }
+        if (!result.valid()) {
+            Auditor.of(ctx).alerts().raise(new SecurityAlert(Instant.now(), SecurityAlert.Kind.SIGNATURE_INVALID, Callers.of(ctx),
+                    Optional.ofNullable(ctx.ip()), Optional.of(fileId), "the signature of file " + fileId + " does not verify: "
+                    + result.reason().orElse("no reason given")));
         }
         ObjectNode json = Json.object();
         json.put("file_id", fileId.toString());
@@ -76,6 +95,15 @@ public final class SignatureRoutes {
         json.put("certificate_fingerprint", result.certificateFingerprint().orElse(null));
         json.put("reason", result.reason().orElse(null));
         Json.send(ctx, 200, json);
+    }
+
+    private InputStream decrypted(InputStream stored, FileLocation location) {
+        if (!ContentEncryption.encrypted(location.entry().attributes().metadata())) {
+            return stored;
+        }
+        ContentEncryption keys = keyring.orElseThrow(() -> new IngestException(Kind.UNAVAILABLE, "encryption_unavailable", "file "
+                + location.entry().fileId() + " is stored encrypted and this ingester has no master keys to decrypt it"));
+        return keys.decrypting(stored);
     }
 
     private Codec codec(CompressionAlgorithm algorithm) {

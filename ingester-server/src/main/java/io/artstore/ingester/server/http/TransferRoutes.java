@@ -7,12 +7,14 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.AuditRecord;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.RegisteredFile;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransferStatus;
+import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -147,10 +149,21 @@ public final class TransferRoutes {
             guard.check(fileId, VectorClockHeader.clientClock(ctx));
             TransferStatus started = transfers.submit(fileId, target, VectorClockHeader.requestClock(ctx));
             ctx.header("Location", "/api/v1/transfers/" + started.transactionId());
+            Auditor.of(ctx).succeeded(ctx, AuditRecord.TRANSFER, fileId, Optional.of(started.target()),
+                    Optional.of("transfer " + started.transactionId() + " started from " + started.source().value()));
             return started;
         } catch (RuntimeException e) {
             log.failed(Optional.of(ctx.pathParam("id")), e);
+            Auditor.of(ctx).failed(ctx, AuditRecord.TRANSFER, parsedFileId(ctx), Optional.empty(), e);
             throw e;
+        }
+    }
+
+    private static Optional<FileId> parsedFileId(Context ctx) {
+        try {
+            return Optional.of(FileId.parse(ctx.pathParam("id")));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

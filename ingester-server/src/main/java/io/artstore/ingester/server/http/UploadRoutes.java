@@ -7,6 +7,8 @@ import io.artstore.ingester.core.pipeline.Streams;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
+import io.artstore.ingester.core.port.out.AuditRecord;
+import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.http.multipart.HeaderValue;
 import io.artstore.ingester.server.http.multipart.MalformedMultipartException;
@@ -81,8 +83,11 @@ public final class UploadRoutes {
             AddedFile added = receive(ctx);
             Json.send(ctx, 201, FileJson.added(added));
             log.succeeded(added.entry().fileId().toString(), added.entry().elementId().value(), added.content().originalSize());
+            Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, added.entry().fileId(), Optional.of(added.entry().elementId()),
+                    Optional.of("saga " + added.sagaId()));
         } catch (RuntimeException e) {
             log.failed(Optional.empty(), e);
+            Auditor.of(ctx).failed(ctx, AuditRecord.UPLOAD, Optional.empty(), Optional.empty(), e);
             throw e;
         }
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class TransferRunner implements AutoCloseable {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong heuristic = new AtomicLong();
+    private volatile Consumer<TransferStatus> ended = status -> { };
 
     public TransferRunner(TransferCoordinator coordinator, TransactionLog log, Locks locks, TransferSettings settings) {
         this(coordinator, log, locks, settings, Executors.newFixedThreadPool(settings.parallelism(), threads("transfer-")),
@@ -71,6 +73,12 @@ public final class TransferRunner implements AutoCloseable {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(threads("transfer-recovery"));
+    }
+
+    /** Told of every transfer that ended (committed, aborted or heuristic), e.g. to audit it; set before starting. */
+    public TransferRunner onEnded(Consumer<TransferStatus> listener) {
+        this.ended = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /**
@@ -182,6 +190,11 @@ public final class TransferRunner implements AutoCloseable {
                     .addKeyValue("transaction_id", status.transactionId().toString())
                     .addKeyValue("file_id", status.fileId().toString())
                     .log();
+        }
+        try {
+            ended.accept(status);
+        } catch (RuntimeException e) {
+            LOG.error("the listener of ended transfers failed for transfer {}: {}", status.transactionId(), e.getMessage(), e);
         }
         OPERATIONS.atInfo().setMessage("transfer")
                 .addKeyValue("operation", "transfer")
