@@ -172,6 +172,11 @@ public final class CrashPointMain {
         }
 
         @Override
+        public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+            delegate.stageSidecar(fileId, suffix, content);
+        }
+
+        @Override
         public FileAttributes publishStaged(FileId fileId) {
             return delegate.publishStaged(fileId);
         }
