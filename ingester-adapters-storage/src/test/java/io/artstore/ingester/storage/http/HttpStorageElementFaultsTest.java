@@ -111,7 +111,7 @@ class HttpStorageElementFaultsTest {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         // A full disk is answered with a 500 after the SE read the whole body.
-        server.faults().diskFull(true);
+        server.faults().freeSpace(0);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
 
@@ -252,7 +252,7 @@ class HttpStorageElementFaultsTest {
         HttpStorageElement preferred = fixtures.element(fixtures.settings(full, Mode.RW, 0)
                 .withCapacityCacheTtl(Duration.ofMillis(1)));
         HttpStorageElement fallback = fixtures.element(fixtures.settings(roomy, Mode.RW, 1));
-        full.faults().diskFull(true);
+        full.faults().freeSpace(0);
 
         assertIngestFailure(() -> preferred.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(500, 4))),
                 Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
@@ -564,8 +564,8 @@ class HttpStorageElementFaultsTest {
     void a_full_disk_answered_500_is_told_apart_as_no_room_and_leaves_nothing() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
-        server.faults().capacityLimit(1_500);
-        storeSome(element);
+        server.faults().freeSpace(1_500);
+        storeSome(element); // takes 1,000 of the 1,500 bytes
 
         StoreRequest request = aStoreRequest().build();
         assertThatThrownBy(() -> element.store(request, new ByteArrayInputStream(randomBytes(1_000, 5))))
