@@ -28,7 +28,9 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>{@code after-commit-decision}: a transfer has logged its commit decision, phase two has not begun;
  *   <li>{@code mid-copy}: a transfer's copy to the storage element {@code crash.element} has read
- *       {@code crash.after_bytes} bytes of the source.
+ *       {@code crash.after_bytes} bytes of the source;
+ *   <li>{@code after-publish}: a file was published on the storage element {@code crash.element} (an add saga's
+ *       pivot), nothing after it has run.
  * </ul>
  */
 public final class CrashPointMain {
@@ -46,6 +48,18 @@ public final class CrashPointMain {
                 long afterBytes = Long.parseLong(required("crash.after_bytes"));
                 yield new IngesterServer.Decorators(UnaryOperator.identity(),
                         element -> element.id().equals(target) ? new HaltMidStage(element, afterBytes, reached) : element);
+            }
+            case "after-publish" -> {
+                StorageElementId target = StorageElementId.of(required("crash.element"));
+                yield new IngesterServer.Decorators(UnaryOperator.identity(),
+                        element -> element.id().equals(target) ? new HaltMidStage(element, Long.MAX_VALUE, reached) {
+                            @Override
+                            public FileAttributes publishStaged(FileId fileId) {
+                                FileAttributes published = super.publishStaged(fileId);
+                                halt(reached, "file " + fileId + " published");
+                                return published;
+                            }
+                        } : element);
             }
             default -> throw new IllegalArgumentException("unknown crash point " + point);
         };
@@ -80,7 +94,7 @@ public final class CrashPointMain {
     }
 
     /** Stages through a stream that halts once it has handed on the given number of bytes. */
-    private static final class HaltMidStage implements StorageElement {
+    private static class HaltMidStage implements StorageElement {
         private final StorageElement delegate;
         private final long afterBytes;
         private final Path reached;
@@ -169,6 +183,11 @@ public final class CrashPointMain {
         @Override
         public Optional<FileAttributes> staged(FileId fileId) {
             return delegate.staged(fileId);
+        }
+
+        @Override
+        public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+            delegate.stageSidecar(fileId, suffix, content);
         }
 
         @Override

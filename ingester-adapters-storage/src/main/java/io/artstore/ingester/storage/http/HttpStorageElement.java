@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +84,8 @@ public final class HttpStorageElement implements StorageElement {
     private final Clock clock;
     /** Copies this process staged and has not yet published, discarded or deleted: publishing needs no call. */
     private final Map<FileId, FileAttributes> uploaded = new ConcurrentHashMap<>();
+    /** Sidecars this process began to stage beside a copy and has not yet published or discarded. */
+    private final Set<FileId> stagingSidecars = ConcurrentHashMap.newKeySet();
     private final Object probeLock = new Object();
     private volatile Probe lastProbe;
     /** The last failed TLS handshake; null once a call or probe got an answer again. */
@@ -319,7 +322,11 @@ public final class HttpStorageElement implements StorageElement {
         requireSidecarSuffix(suffix);
         Objects.requireNonNull(content, "content");
         requireMode(settings.mode().allowsAdd(), "write files beside stored files on");
-        FileAttributes file = stat(fileId).orElseThrow(() -> notStored(fileId));
+        uploadSidecar(stat(fileId).orElseThrow(() -> notStored(fileId)), suffix, content);
+    }
+
+    private void uploadSidecar(FileAttributes file, String suffix, byte[] content) {
+        FileId fileId = file.fileId();
         FileId sidecar = sidecarId(fileId, suffix);
         Map<String, Object> metadata = Map.of(StoredContent.METADATA_KEY, Map.of("sidecar_of", fileId.toString(), "suffix", suffix));
         StoreRequest request = new StoreRequest(sidecar, file.originalFilename() + suffix, OCTET_STREAM.toString(),
@@ -369,6 +376,22 @@ public final class HttpStorageElement implements StorageElement {
         return staged;
     }
 
+    /**
+     * Uploads the sidecar as {@link #writeSidecar} does, beside the copy this process staged (no call to find it) or,
+     * after a restart, the copy under the id.
+     */
+    @Override
+    public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        requireSidecarSuffix(suffix);
+        Objects.requireNonNull(content, "content");
+        requireMode(settings.mode().allowsAdd(), "stage files on");
+        FileAttributes copy = Optional.ofNullable(uploaded.get(fileId)).or(() -> stat(fileId))
+                .orElseThrow(() -> IngestException.notFound("file_not_staged", "storage element " + settings.id()
+                        + " holds no staged copy " + fileId));
+        stagingSidecars.add(sidecarId(fileId, suffix));
+        uploadSidecar(copy, suffix, content);
+    }
+
     /** The copy under the id, whatever uploaded it: the SE cannot tell a staged copy from a stored file. */
     @Override
     public Optional<FileAttributes> staged(FileId fileId) {
@@ -382,6 +405,7 @@ public final class HttpStorageElement implements StorageElement {
      */
     @Override
     public FileAttributes publishStaged(FileId fileId) {
+        stagingSidecars.remove(sidecarId(fileId, DetachedSignature.SIDECAR_SUFFIX));
         FileAttributes known = uploaded.remove(fileId);
         if (known != null) {
             return known;
@@ -395,10 +419,17 @@ public final class HttpStorageElement implements StorageElement {
      * a staged copy from a stored file, so callers call this only for a copy their own durable record says they
      * uploaded (including one whose upload's outcome they never learnt). A copy this process did not see land
      * (uploaded before a restart, or whose answer was lost) is first asked about with the GC {@code exists}: when
-     * nothing landed, no delete is sent.
+     * nothing landed, no delete is sent. The copy's signature, the one sidecar a transfer stages, is removed first
+     * in the same way: its id follows from the copy's, so no record of it is needed.
      */
     @Override
     public boolean discardStaged(FileId fileId) {
+        boolean uploadedHere = uploaded.containsKey(fileId);
+        // The signature first, on its own evidence: it is staged only after the copy, and may outlive it here.
+        FileId signature = sidecarId(fileId, DetachedSignature.SIDECAR_SUFFIX);
+        if (stagingSidecars.remove(signature) || (!uploadedHere && exists(signature))) {
+            deleteCopy(signature);
+        }
         if (uploaded.remove(fileId) == null && !exists(fileId)) {
             return false;
         }

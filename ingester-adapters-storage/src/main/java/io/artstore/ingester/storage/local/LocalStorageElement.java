@@ -519,9 +519,27 @@ public final class LocalStorageElement implements StorageElement {
         return stagedAttributes(fileId).flatMap(path -> readAttributes(path, fileId));
     }
 
+    /** Kept in the staged copy's folder under its final name, {@code <storage_filename><suffix>}. */
+    @Override
+    public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        requireSidecarSuffix(suffix);
+        Objects.requireNonNull(content, "content");
+        synchronized (lockFor(fileId)) {
+            Path stagedAttributes = stagedAttributes(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+                    "storage element " + id() + " holds no staged copy " + fileId));
+            FileAttributes values = readAttributes(stagedAttributes, fileId).orElseThrow(() -> notStored(fileId));
+            try {
+                DurableFiles.replace(stagedAttributes.resolveSibling(values.storageFilename() + suffix), content, temp);
+            } catch (IOException e) {
+                throw ioFailure("staging " + suffix + " of file " + fileId, e);
+            }
+        }
+    }
+
     /**
-     * Renames the staged data, then its attributes, into the hour folder. Each step is skipped when an
-     * interrupted earlier call already did it, so calling again after a crash finishes the job.
+     * Renames the staged sidecars, then the data, then its attributes, into the hour folder. Each step is skipped
+     * when an interrupted earlier call already did it, so calling again after a crash finishes the job; the
+     * sidecars go first because the staging folder goes once the file is stored.
      */
     @Override
     public FileAttributes publishStaged(FileId fileId) {
@@ -538,6 +556,9 @@ public final class LocalStorageElement implements StorageElement {
             Path stagedData = stagedAttributes.resolveSibling(values.storageFilename());
             try {
                 DurableFiles.createFolders(stored.folder());
+                for (Path sidecar : stagedSidecars(stagedAttributes, values.storageFilename())) {
+                    DurableFiles.moveAtomically(sidecar, stored.folder().resolve(sidecar.getFileName().toString()));
+                }
                 if (Files.exists(stagedData)) {
                     DurableFiles.moveAtomically(stagedData, stored.data());
                 } else if (!Files.exists(stored.data())) {
@@ -573,6 +594,19 @@ public final class LocalStorageElement implements StorageElement {
             }
             return wasStaged;
         }
+    }
+
+    /** The files staged beside the copy whose attributes are {@code stagedAttributes}. */
+    private static List<Path> stagedSidecars(Path stagedAttributes, String storageFilename) throws IOException {
+        String prefix = storageFilename + ".";
+        List<Path> sidecars = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stagedAttributes.getParent(), entry -> {
+            String name = entry.getFileName().toString();
+            return name.startsWith(prefix) && !name.endsWith(ATTRIBUTES_SUFFIX);
+        })) {
+            entries.forEach(sidecars::add);
+        }
+        return sidecars;
     }
 
     private Path stagingFolder(FileId fileId) {

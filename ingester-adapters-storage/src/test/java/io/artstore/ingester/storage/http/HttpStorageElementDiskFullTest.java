@@ -99,7 +99,7 @@ class HttpStorageElementDiskFullTest {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = element(server, Mode.EDIT, 0);
         // Uploads fail with a 500 while the SE reports ample free space: not a question of room.
-        server.faults().diskFull(true).freeSpace(100_000_000);
+        server.faults().failWrites(true).freeSpace(100_000_000);
 
         assertThatThrownBy(() -> element.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(300_000))))
                 .isInstanceOfSatisfying(IngestException.class, e -> {
@@ -107,6 +107,29 @@ class HttpStorageElementDiskFullTest {
                     assertThat(e.code()).isEqualTo("se_error");
                 });
         assertThat(element.describe().capacity().availableBytes()).isEqualTo(100_000_000);
+        fixtures.assertNoLeftovers();
+    }
+
+    @Test
+    void the_free_space_goes_down_with_each_file_stored_and_back_up_with_each_deleted_until_a_file_no_longer_fits() {
+        StorageElementServer server = fixtures.start(Mode.EDIT);
+        HttpStorageElement element = element(server, Mode.EDIT, 0);
+        server.faults().freeSpace(10_000);
+        StoreRequest first = aStoreRequest().build();
+        element.store(first, new ByteArrayInputStream(randomBytes(6_000)));
+
+        clock.advance(PROBE_TTL.plusSeconds(1));
+        assertThat(element.describe().capacity().availableBytes()).isEqualTo(4_000);
+        assertThatThrownBy(() -> element.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(5_000))))
+                .isInstanceOfSatisfying(IngestException.class, e -> {
+                    assertThat(e.code()).isEqualTo("insufficient_storage");
+                    assertThat(e.getCause()).hasMessageContaining("HTTP 500").hasMessageContaining("Failed to create file");
+                });
+
+        assertThat(element.delete(first.fileId())).isTrue();
+        clock.advance(PROBE_TTL.plusSeconds(1));
+        assertThat(element.describe().capacity().availableBytes()).isEqualTo(10_000);
+        element.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(5_000)));
         fixtures.assertNoLeftovers();
     }
 

@@ -111,7 +111,7 @@ class HttpStorageElementFaultsTest {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         // A full disk is answered with a 500 after the SE read the whole body.
-        server.faults().diskFull(true);
+        server.faults().freeSpace(0);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
 
@@ -252,7 +252,7 @@ class HttpStorageElementFaultsTest {
         HttpStorageElement preferred = fixtures.element(fixtures.settings(full, Mode.RW, 0)
                 .withCapacityCacheTtl(Duration.ofMillis(1)));
         HttpStorageElement fallback = fixtures.element(fixtures.settings(roomy, Mode.RW, 1));
-        full.faults().diskFull(true);
+        full.faults().freeSpace(0);
 
         assertIngestFailure(() -> preferred.store(aStoreRequest().build(), new ByteArrayInputStream(randomBytes(500, 4))),
                 Kind.INSUFFICIENT_STORAGE, "insufficient_storage");
@@ -496,7 +496,7 @@ class HttpStorageElementFaultsTest {
         assertThat(server.fileRequests()).as("a copy this process saw land: the delete alone")
                 .containsExactly("DELETE /api/v1/gc/" + ownStaged.fileId());
 
-        // After a restart the adapter has not seen either upload land.
+        // After a restart the adapter has not seen either upload land, nor whether a signature was staged beside it.
         HttpStorageElement second = fixtures.element(server, Mode.RW);
         FileId neverLanded = FileId.random();
         server.clearFileRequests();
@@ -504,8 +504,30 @@ class HttpStorageElementFaultsTest {
         assertThat(second.discardStaged(landed.fileId())).isTrue();
 
         assertThat(server.fileRequests()).containsExactly(
+                "GET /api/v1/gc/" + HttpStorageElement.sidecarId(neverLanded, ".sig") + "/exists",
                 "GET /api/v1/gc/" + neverLanded + "/exists",
+                "GET /api/v1/gc/" + HttpStorageElement.sidecarId(landed.fileId(), ".sig") + "/exists",
                 "GET /api/v1/gc/" + landed.fileId() + "/exists", "DELETE /api/v1/gc/" + landed.fileId());
+        assertThat(SeFixtures.storedFiles(server.dataFolder())).isEmpty();
+    }
+
+    @Test
+    void an_abort_after_a_restart_removes_the_signature_staged_beside_the_copy() {
+        StorageElementServer server = fixtures.start(Mode.RW);
+        HttpStorageElement first = fixtures.element(server, Mode.RW);
+        StoreRequest request = aStoreRequest().build();
+        first.stage(request, new ByteArrayInputStream(randomBytes(300, 7)));
+        first.stageSidecar(request.fileId(), ".sig", "signature".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        FileId signature = HttpStorageElement.sidecarId(request.fileId(), ".sig");
+        assertThat(SeFixtures.storedFiles(server.dataFolder())).as("both copies uploaded").isNotEmpty();
+
+        HttpStorageElement second = fixtures.element(server, Mode.RW);
+        server.clearFileRequests();
+        assertThat(second.discardStaged(request.fileId())).isTrue();
+
+        assertThat(server.fileRequests()).containsExactly(
+                "GET /api/v1/gc/" + signature + "/exists", "DELETE /api/v1/gc/" + signature,
+                "GET /api/v1/gc/" + request.fileId() + "/exists", "DELETE /api/v1/gc/" + request.fileId());
         assertThat(SeFixtures.storedFiles(server.dataFolder())).isEmpty();
     }
 
@@ -542,8 +564,8 @@ class HttpStorageElementFaultsTest {
     void a_full_disk_answered_500_is_told_apart_as_no_room_and_leaves_nothing() {
         StorageElementServer server = fixtures.start(Mode.EDIT);
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
-        server.faults().capacityLimit(1_500);
-        storeSome(element);
+        server.faults().freeSpace(1_500);
+        storeSome(element); // takes 1,000 of the 1,500 bytes
 
         StoreRequest request = aStoreRequest().build();
         assertThatThrownBy(() -> element.store(request, new ByteArrayInputStream(randomBytes(1_000, 5))))

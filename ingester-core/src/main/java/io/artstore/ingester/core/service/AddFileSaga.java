@@ -19,6 +19,7 @@ import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.saga.FailureClassifier;
+import io.artstore.ingester.core.saga.JsonText;
 import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDataFormat;
 import io.artstore.ingester.core.saga.SagaDefinition;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,15 +66,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * from the {@link Upload} of {@link #definitionFor}; the {@link #definition() recovery definition} has
  * none, so such a step re-run by recovery fails permanently and the saga is compensated.
  *
- * <p>The steps above are layout version 2 ({@link #VERSION}). Version 1, without {@code register-file} (its pivot
- * is step 2), is what earlier releases logged; {@link #earlierDefinitions()} keeps it so that recovery finishes
- * their sagas as they were logged.
+ * <p>The steps above are layout version 3 ({@link #VERSION}), whose data carries the file as staged, with its
+ * metadata, so that a saga finished by recovery catalogues the file as completely as the upload would have (a remote
+ * SE reports no metadata). Version 2 has the same steps without that in its data: recovery catalogues its file as
+ * the element reports it. Version 1, without {@code register-file} (its pivot is step 2), is what earlier releases
+ * logged. {@link #earlierDefinitions()} keeps both, so that recovery finishes their sagas as they were logged.
  */
 public final class AddFileSaga {
 
     public static final String TYPE = "add-file";
-    /** The layout new add sagas are logged in: 2 since {@code register-file} came in before the pivot. */
-    public static final int VERSION = 2;
+    /**
+     * The layout new add sagas are logged in: 2 since {@code register-file} came in before the pivot, 3 since the
+     * data carries the staged file's attributes.
+     */
+    public static final int VERSION = 3;
     public static final String RESERVE_SPACE = "reserve-space";
     public static final String STAGE_CONTENT = "stage-content";
     public static final String REGISTER_FILE = "register-file";
@@ -104,27 +111,31 @@ public final class AddFileSaga {
      * @param element the storage element chosen, once space was reserved on it
      * @param stored size and checksum of the stored bytes, once staged
      * @param signature the detached signature, once the content was signed
+     * @param attributes the file as staged, with the metadata written (client metadata, compression, retention,
+     *     signature): what the catalogue records; empty before staging and in sagas logged before version 3
      */
     public record Data(FileId fileId, boolean sign, Optional<Placed> element, Optional<Stored> stored,
-            Optional<DetachedSignature> signature) {
+            Optional<DetachedSignature> signature, Optional<FileAttributes> attributes) {
 
         public Data {
             Objects.requireNonNull(fileId, "fileId");
             Objects.requireNonNull(element, "element");
             Objects.requireNonNull(stored, "stored");
             Objects.requireNonNull(signature, "signature");
+            Objects.requireNonNull(attributes, "attributes");
         }
 
         public static Data start(FileId fileId, boolean sign) {
-            return new Data(fileId, sign, Optional.empty(), Optional.empty(), Optional.empty());
+            return new Data(fileId, sign, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         Data placedOn(StorageElementId elementId, Mode mode) {
-            return new Data(fileId, sign, Optional.of(new Placed(elementId, mode)), stored, signature);
+            return new Data(fileId, sign, Optional.of(new Placed(elementId, mode)), stored, signature, attributes);
         }
 
-        Data storedAs(long size, Sha256 checksum, Optional<DetachedSignature> signed) {
-            return new Data(fileId, sign, element, Optional.of(new Stored(size, checksum)), signed);
+        Data storedAs(FileAttributes staged, Optional<DetachedSignature> signed) {
+            return new Data(fileId, sign, element, Optional.of(new Stored(staged.fileSize(), staged.checksum())), signed,
+                    Optional.of(staged));
         }
     }
 
@@ -216,10 +227,10 @@ public final class AddFileSaga {
 
     /**
      * The layouts earlier releases logged add sagas in, for recovery only (the orchestrator starts no new saga
-     * with them): version 1, without {@code register-file}.
+     * with them): version 1, without {@code register-file}, and version 2, without the staged attributes in its data.
      */
     public List<SagaDefinition<Data>> earlierDefinitions() {
-        return List.of(build(1, Optional.empty()));
+        return List.of(build(1, Optional.empty()), build(2, Optional.empty()));
     }
 
     private SagaDefinition<Data> build(int version, Optional<Upload> upload) {
@@ -269,7 +280,7 @@ public final class AddFileSaga {
         }
         try {
             Staged staged = request.stage(data);
-            return data.storedAs(staged.attributes().fileSize(), staged.attributes().checksum(), staged.signature());
+            return data.storedAs(staged.attributes(), staged.signature());
         } catch (RuntimeException failure) {
             throw new ContentConsumed(failure);
         }
@@ -330,10 +341,15 @@ public final class AddFileSaga {
         return data;
     }
 
+    /**
+     * Records the file as staging wrote it, kept in the data, so that recovery records it as completely as the upload
+     * would have. A saga logged before version 3 has only what publishing answered or, after a restart, the element
+     * reports: without the metadata, on a remote SE.
+     */
     private Data recordInCatalogue(Data data, AtomicReference<FileAttributes> published) {
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
-        Optional<FileAttributes> known = Optional.ofNullable(published.get())
-                .filter(attributes -> attributes.fileId().equals(data.fileId()));
+        Optional<FileAttributes> known = data.attributes().or(() -> Optional.ofNullable(published.get())
+                .filter(attributes -> attributes.fileId().equals(data.fileId())));
         FileAttributes attributes = known.or(() -> element(placed).stat(data.fileId())).orElseThrow(() -> new IngestException(Kind.INTERNAL,
                 "stored_file_missing", "file " + data.fileId() + " was published on storage element " + placed.elementId()
                         + " but the element does not find it"));
@@ -409,6 +425,7 @@ public final class AddFileSaga {
                 fields.put("stored_size", Long.toString(stored.size()));
                 fields.put("stored_checksum", stored.checksum().hex());
             });
+            data.attributes().ifPresent(attributes -> fields.put("attributes", JsonText.write(toJson(attributes))));
             data.signature().ifPresent(signature -> {
                 fields.put("signature_der", Base64.getEncoder().encodeToString(signature.der()));
                 fields.put("signature_algorithm", signature.algorithm().wireName());
@@ -430,7 +447,50 @@ public final class AddFileSaga {
                             SignatureAlgorithm.parse(fields.get("signature_algorithm")),
                             fields.get("signature_certificate_fingerprint"),
                             Instant.parse(fields.get("signature_signed_at"))));
-            return new Data(fileId, Boolean.parseBoolean(fields.get("sign")), element, stored, signature);
+            Optional<FileAttributes> attributes = Optional.ofNullable(fields.get("attributes"))
+                    .map(json -> fromJson(fileId, stored.orElseThrow(() -> new IllegalArgumentException(
+                            "saga data with attributes but no stored size")), JsonText.read(json)));
+            return new Data(fileId, Boolean.parseBoolean(fields.get("sign")), element, stored, signature, attributes);
+        }
+
+        /** The attr.json fields; id, size and checksum are in the data already. */
+        private static Map<String, Object> toJson(FileAttributes attributes) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("original_filename", attributes.originalFilename());
+            json.put("storage_filename", attributes.storageFilename());
+            json.put("content_type", attributes.contentType());
+            json.put("created_at", attributes.createdAt().toString());
+            json.put("updated_at", attributes.updatedAt().toString());
+            json.put("created_by_id", attributes.createdById());
+            json.put("created_by_username", attributes.createdByUsername());
+            attributes.createdByFullname().ifPresent(name -> json.put("created_by_fullname", name));
+            attributes.description().ifPresent(description -> json.put("description", description));
+            attributes.version().ifPresent(version -> json.put("version", version));
+            json.put("storage_path", attributes.storagePath());
+            json.put("metadata", attributes.metadata());
+            return json;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static FileAttributes fromJson(FileId fileId, Stored stored, Object value) {
+            if (!(value instanceof Map<?, ?> map) || !(map.get("metadata") instanceof Map<?, ?> metadata)) {
+                throw new IllegalArgumentException("the saga data's attributes are not an object with metadata");
+            }
+            Map<String, Object> json = (Map<String, Object>) map;
+            return new FileAttributes(fileId, text(json, "original_filename"), text(json, "storage_filename"), stored.size(),
+                    text(json, "content_type"), Instant.parse(text(json, "created_at")), Instant.parse(text(json, "updated_at")),
+                    text(json, "created_by_id"), text(json, "created_by_username"), optionalText(json, "created_by_fullname"),
+                    optionalText(json, "description"), optionalText(json, "version"), text(json, "storage_path"),
+                    stored.checksum(), (Map<String, Object>) metadata);
+        }
+
+        private static String text(Map<String, Object> json, String name) {
+            return optionalText(json, name).orElseThrow(() -> new IllegalArgumentException(
+                    "the saga data's attributes have no " + name));
+        }
+
+        private static Optional<String> optionalText(Map<String, Object> json, String name) {
+            return Optional.ofNullable(json.get(name)).map(String::valueOf);
         }
     }
 }

@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves a file from its {@code edit} storage element to an {@code rw} one by two-phase commit, keeping its id,
- * attributes and signature. {@link TransferStateMachine} decides every step from the log; this service carries
+ * attributes and signature; the signature is staged beside the copy in phase one, so both move or neither does. {@link TransferStateMachine} decides every step from the log; this service carries
  * the steps out through the ports and logs each one. Every step is idempotent, so that {@link #recover()} can
  * re-run whatever a crash interrupted.
  *
@@ -316,6 +316,8 @@ public final class TransferCoordinator {
                 return prepareSource(begun);
             } else if (decision instanceof TransferDecision.StageOnTarget) {
                 return stageOnTarget(begun);
+            } else if (decision instanceof TransferDecision.StageSignature) {
+                return stageSignature(begun);
             } else if (decision instanceof TransferDecision.VerifyTarget) {
                 return verifyTarget(begun);
             } else if (decision instanceof TransferDecision.LogDecision logDecision) {
@@ -335,7 +337,8 @@ public final class TransferCoordinator {
                         begun.expectedSize(), begun.expectedChecksum(), clock.instant()));
                 return completed(begun, Step.EVENT_PUBLISHED);
             } else if (decision instanceof TransferDecision.DiscardStaged) {
-                // The record says a copy was, or may have been, uploaded there: remove whatever is under the id.
+                // The record says a copy (and its signature) was, or may have been, uploaded there: remove whatever
+                // is under the id.
                 targetCopies.remove(begun.transactionId());
                 element(begun.target()).discardStaged(begun.fileId());
                 return completed(begun, Step.STAGED_DISCARDED);
@@ -423,6 +426,28 @@ public final class TransferCoordinator {
         return completed(begun, Step.TARGET_STAGED);
     }
 
+    /**
+     * Stages the source's signature beside the staged copy, so that commit publishes both and abort discards both.
+     * Its place on the target follows from the file's id and the target named in the begin record, so that recovery
+     * finds it, like the copy, from the record alone. Logged as done also when the source has none.
+     */
+    private Signal stageSignature(Begun begun) {
+        locks.validate(lockOf(begun));
+        Optional<byte[]> signature = element(begun.source()).readSidecar(begun.fileId(), SIGNATURE_SUFFIX);
+        if (signature.isPresent()) {
+            try {
+                element(begun.target()).stageSidecar(begun.fileId(), SIGNATURE_SUFFIX, signature.get());
+            } catch (IngestException e) {
+                if (e.kind() == Kind.NOT_FOUND) {
+                    return new Signal.Missing(Participant.TARGET, "storage element " + begun.target()
+                            + " lost the staged copy of " + begun.fileId() + " before its signature was staged");
+                }
+                throw e;
+            }
+        }
+        return completed(begun, Step.SIGNATURE_STAGED);
+    }
+
     /** The size and checksum the target's upload reported; the target is asked only after a restart. */
     private Signal verifyTarget(Begun begun) {
         locks.validate(lockOf(begun));
@@ -459,6 +484,7 @@ public final class TransferCoordinator {
         return completed(begun, Step.TARGET_PUBLISHED);
     }
 
+    /** Phase two of a transaction logged before signatures were staged in phase one. */
     private Signal copySignature(Begun begun) {
         Optional<byte[]> signature = element(begun.source()).readSidecar(begun.fileId(), SIGNATURE_SUFFIX);
         if (signature.isPresent()) {

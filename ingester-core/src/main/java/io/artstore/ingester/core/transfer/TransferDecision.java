@@ -11,6 +11,9 @@ public sealed interface TransferDecision {
     /** Stream the source's bytes into a staged copy on the target. */
     record StageOnTarget() implements TransferDecision {}
 
+    /** Stage the source's detached signature, if it has one, beside the staged copy on the target. */
+    record StageSignature() implements TransferDecision {}
+
     /** Compare the staged copy's checksum with the source's; log the target's vote. */
     record VerifyTarget() implements TransferDecision {}
 
@@ -24,7 +27,10 @@ public sealed interface TransferDecision {
 
     record PublishTarget() implements TransferDecision {}
 
-    /** Copy the detached signature, if the source has one, beside the published target copy. */
+    /**
+     * Copy the detached signature, if the source has one, beside the published target copy: only for a transaction
+     * that staged its copy before signatures were staged in phase one.
+     */
     record CopySignature() implements TransferDecision {}
 
     /** Delete the source copy and its signature, once the target holds an intact copy. */

@@ -14,6 +14,7 @@ import io.artstore.ingester.core.transfer.TransferDecision.PrepareSource;
 import io.artstore.ingester.core.transfer.TransferDecision.PublishEvent;
 import io.artstore.ingester.core.transfer.TransferDecision.PublishTarget;
 import io.artstore.ingester.core.transfer.TransferDecision.StageOnTarget;
+import io.artstore.ingester.core.transfer.TransferDecision.StageSignature;
 import io.artstore.ingester.core.transfer.TransferDecision.Suspend;
 import io.artstore.ingester.core.transfer.TransferDecision.UnlockSource;
 import io.artstore.ingester.core.transfer.TransferDecision.UpdateCatalogue;
@@ -27,13 +28,13 @@ import java.util.Optional;
  * last action signalled, it returns the next decision. No I/O, no clock, no state.
  *
  * <ul>
- *   <li>Phase one: prepare the source (vote), stage on the target, verify the staged copy (vote). Any no vote or
- *       failure decides abort; two yes votes decide commit.
+ *   <li>Phase one: prepare the source (vote), stage on the target, stage the signature beside it, verify the staged
+ *       copy (vote). Any no vote or failure decides abort; two yes votes decide commit.
  *   <li>Presumed abort: a transaction found without a decision while recovering is aborted.
- *   <li>Commit: publish the target, copy the signature, delete the source, update the catalogue, publish the
+ *   <li>Commit: publish the target (with its signature), delete the source, update the catalogue, publish the
  *       event, unlock, end. A failure suspends (recovery retries); a target copy that has gone missing cannot be
  *       repaired automatically and ends the transaction as heuristic.
- *   <li>Abort: discard the staged copy, unlock, end. Failures suspend; missing copies are what abort wants.
+ *   <li>Abort: discard the staged copy and signature, unlock, end. Failures suspend; missing copies are what abort wants.
  * </ul>
  */
 public final class TransferStateMachine {
@@ -77,6 +78,9 @@ public final class TransferStateMachine {
         if (!history.completed(Step.TARGET_STAGED)) {
             return new StageOnTarget();
         }
+        if (!history.completed(Step.SIGNATURE_STAGED)) {
+            return new StageSignature();
+        }
         if (history.vote(Participant.TARGET).isEmpty()) {
             return new VerifyTarget();
         }
@@ -96,7 +100,8 @@ public final class TransferStateMachine {
         if (!history.completed(Step.TARGET_PUBLISHED)) {
             return new PublishTarget();
         }
-        if (!history.completed(Step.SIGNATURE_COPIED)) {
+        // A transaction logged before signatures were staged in phase one copies it now.
+        if (!history.completed(Step.SIGNATURE_STAGED) && !history.completed(Step.SIGNATURE_COPIED)) {
             return new CopySignature();
         }
         if (!history.completed(Step.SOURCE_DELETED)) {

@@ -101,7 +101,9 @@ public record TransferStatus(
         int done = 60;
         for (Step step : new Step[] {Step.TARGET_PUBLISHED, Step.SIGNATURE_COPIED, Step.SOURCE_DELETED,
                 Step.CATALOGUE_UPDATED, Step.EVENT_PUBLISHED, Step.SOURCE_UNLOCKED}) {
-            done += history.completed(step) ? 6 : 0;
+            // A signature staged in phase one needs no copy in phase two.
+            boolean signatureMoved = step == Step.SIGNATURE_COPIED && history.completed(Step.SIGNATURE_STAGED);
+            done += history.completed(step) || signatureMoved ? 6 : 0;
         }
         return done;
     }

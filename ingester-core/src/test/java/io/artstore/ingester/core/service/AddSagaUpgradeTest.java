@@ -4,11 +4,14 @@ import static io.artstore.ingester.core.testing.AddFileCommandBuilder.anAddFileC
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.saga.JsonText;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaRecord.Kind;
@@ -25,13 +28,17 @@ import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.testing.RecordingFileRegistry;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +146,88 @@ class AddSagaUpgradeTest {
         });
         assertThat(events.published()).extracting(FileEvent::type).containsExactly(FileEvent.Type.FILE_ADDED);
         assertThat(registry.calls(id)).extracting(RecordingFileRegistry.Call::kind).containsExactly("register");
+    }
+
+    @Test
+    void an_add_of_the_previous_layout_stopped_after_its_pivot_is_finished_as_it_was_logged() {
+        Map<String, String> data = new HashMap<>(staged());
+        assertThat(data.remove("attributes")).as("today's data carries the staged attributes").isNotNull();
+        FileId id = FileId.parse(data.get("file_id"));
+        edit.publishStaged(id);
+        InMemorySagaLog log = new InMemorySagaLog();
+        Instant at = clock.instant();
+        List<String> steps = List.of("reserve-space", "stage-content", "register-file", "publish-stored");
+        log.append(new SagaRecord(OLD_SAGA, "add-file", 2, 0, Kind.SAGA_STARTED, SagaRecord.NO_STEP, 0, at,
+                FileSagas.INSTANCE, at.plus(LEASE), data, Optional.empty(), VectorClock.empty()));
+        long sequence = 1;
+        for (String name : steps) {
+            for (Kind kind : List.of(Kind.STEP_STARTED, Kind.STEP_SUCCEEDED)) {
+                log.append(new SagaRecord(OLD_SAGA, "add-file", 2, sequence++, kind, steps.indexOf(name), 1, at,
+                        FileSagas.INSTANCE, at.plus(LEASE), data, Optional.empty(), VectorClock.empty()));
+            }
+        }
+
+        process(log, FileRegistry.none()).recover();
+
+        assertAdded(log, id);
+        assertThat(log.load(OLD_SAGA)).allSatisfy(record -> assertThat(record.definitionVersion()).isEqualTo(2));
+    }
+
+    /**
+     * A remote SE reports no metadata: recovery after the pivot must catalogue the file from the saga's own data,
+     * with everything the upload wrote (client metadata, texts, retention), not as the element reports it.
+     */
+    @Test
+    void an_add_crashed_between_its_pivot_and_the_catalogue_is_catalogued_completely_by_recovery() {
+        StorageElement reportingNoMetadata = withoutMetadataInStat(edit);
+        InMemorySagaLog log = new InMemorySagaLog();
+        FileSagas first = new FileSagas(new FileSagas.Ports(() -> List.of(reportingNoMetadata), new FakeCapacityReservations(),
+                catalog, events, locks, log), clock, Optional.empty(), FileRegistry.none());
+        first.addFaults().arm(3, StepFaults.Kind.CRASH_AFTER); // publish-stored, the pivot
+
+        assertThatThrownBy(() -> first.add().add(anAddFileCommand().metadata("project", Map.of("wing", "north", "rooms", List.of(1, 2)))
+                .ttlDays(7).build(), content())).isInstanceOf(SimulatedCrash.class);
+        FileId id = first.addFaults().lastData().orElseThrow().fileId();
+        assertThat(catalog.find(id)).as("not catalogued before the crash").isEmpty();
+        new FileSagas(new FileSagas.Ports(() -> List.of(reportingNoMetadata), new FakeCapacityReservations(), catalog, events,
+                locks, log), clock, Optional.empty(), FileRegistry.none()).recover();
+
+        FileAttributes catalogued = catalog.find(id).orElseThrow().attributes();
+        FileAttributes written = edit.stat(id).orElseThrow();
+        assertThat(JsonText.write(catalogued.metadata())).as("the metadata written to the element, as JSON")
+                .isEqualTo(JsonText.write(written.metadata()));
+        assertThat(catalogued.metadata()).containsEntry("project", Map.of("wing", "north", "rooms", List.of(1L, 2L)));
+        assertThat(catalogued.metadata().get("ingester")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsKeys("original_size", "original_checksum", "ttl_expires_at").containsEntry("retention_policy", "temporary");
+        assertThat(catalogued.description()).contains("a report");
+        assertThat(catalogued.version()).contains("1");
+        assertThat(catalogued.createdByFullname()).contains("Ivan Petrov");
+        assertThat(catalogued.storageFilename()).isEqualTo(written.storageFilename());
+        assertThat(catalogued.storagePath()).isEqualTo(written.storagePath());
+    }
+
+    /** The element as a remote SE answers after a restart: its own fields, no metadata. */
+    private static StorageElement withoutMetadataInStat(StorageElement element) {
+        return (StorageElement) Proxy.newProxyInstance(StorageElement.class.getClassLoader(), new Class<?>[] {StorageElement.class},
+                (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(element, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("stat") && answer instanceof Optional<?> found && found.isPresent()) {
+                        return Optional.of(withoutMetadata((FileAttributes) found.get()));
+                    }
+                    // After a restart a remote element answers publishing from what it reports too.
+                    return method.getName().equals("publishStaged") ? withoutMetadata((FileAttributes) answer) : answer;
+                });
+    }
+
+    private static FileAttributes withoutMetadata(FileAttributes a) {
+        return new FileAttributes(a.fileId(), a.originalFilename(), a.storageFilename(), a.fileSize(), a.contentType(),
+                a.createdAt(), a.updatedAt(), a.createdById(), a.createdByUsername(), a.createdByFullname(), a.description(),
+                a.version(), a.storagePath(), a.checksum(), Map.of());
     }
 
     private void assertAdded(InMemorySagaLog log, FileId id) {

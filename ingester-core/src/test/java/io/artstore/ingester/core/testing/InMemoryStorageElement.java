@@ -46,6 +46,7 @@ public final class InMemoryStorageElement implements StorageElement {
     private final Map<FileId, Held> files = new HashMap<>();
     private final Map<FileId, Held> staged = new HashMap<>();
     private final Map<FileId, Map<String, byte[]>> sidecars = new HashMap<>();
+    private final Map<FileId, Map<String, byte[]>> stagedSidecars = new HashMap<>();
     private Health health = Health.HEALTHY;
     private final long totalBytes;
     private Optional<Capacity> reportedCapacity = Optional.empty();
@@ -209,6 +210,15 @@ public final class InMemoryStorageElement implements StorageElement {
     }
 
     @Override
+    public synchronized void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        requireSuffix(suffix);
+        if (!staged.containsKey(fileId)) {
+            throw IngestException.notFound("file_not_staged", "storage element " + id + " holds no staged copy " + fileId);
+        }
+        stagedSidecars.computeIfAbsent(fileId, key -> new HashMap<>()).put(suffix, content.clone());
+    }
+
+    @Override
     public synchronized Optional<FileAttributes> staged(FileId fileId) {
         return Optional.ofNullable(staged.get(fileId)).map(Held::attributes);
     }
@@ -225,12 +235,17 @@ public final class InMemoryStorageElement implements StorageElement {
             throw IngestException.notFound("file_not_staged",
                     "storage element " + id + " holds neither a staged copy nor a stored file " + fileId);
         }
+        Map<String, byte[]> beside = stagedSidecars.remove(fileId);
+        if (beside != null) {
+            sidecars.computeIfAbsent(fileId, key -> new HashMap<>()).putAll(beside);
+        }
         files.put(fileId, held);
         return held.attributes();
     }
 
     @Override
     public synchronized boolean discardStaged(FileId fileId) {
+        stagedSidecars.remove(fileId);
         return staged.remove(fileId) != null;
     }
 

@@ -187,6 +187,11 @@ public final class FaultInjectingStorageElement implements StorageElement {
     }
 
     @Override
+    public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        faults.around(name + ".stageSidecar", () -> element.stageSidecar(fileId, suffix, content));
+    }
+
+    @Override
     public Optional<FileAttributes> staged(FileId fileId) {
         return faults.around(name + ".staged", () -> element.staged(fileId));
     }

@@ -158,6 +158,11 @@ class TransferClockAndProgressTest {
         }
 
         @Override
+        public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+            element.stageSidecar(fileId, suffix, content);
+        }
+
+        @Override
         public FileAttributes publishStaged(FileId fileId) {
             return element.publishStaged(fileId);
         }

@@ -135,9 +135,14 @@ public abstract class TransferFaultInjectionMatrix {
                 "locks.tryLock", "log.append:Begun", "local-edit.stat", "local-edit.open", "local-edit.read",
                 "local-rw.stage", "log.append:Voted", "log.append:Decided", "locks.release",
                 "log.append:Ended");
+        // The signature moves in the same two-phase commit: staged beside the copy before the decision, so that
+        // every crash point between the two copies is rehearsed, and never written after it.
+        assertThat(calls).contains("local-edit.readSidecar", "local-rw.stageSidecar").doesNotContain("local-rw.writeSidecar");
+        assertThat(calls.indexOf("local-rw.stageSidecar")).as("the signature is staged after the copy, before the decision")
+                .isGreaterThan(calls.indexOf("local-rw.stage")).isLessThan(calls.indexOf("log.append:Decided"));
         if (setUp == COMMITTING) {
-            assertThat(calls).contains("local-rw.publishStaged", "local-edit.readSidecar", "local-rw.writeSidecar",
-                    "local-edit.deleteSidecar", "local-edit.delete", "catalog.put", "events.publish");
+            assertThat(calls).contains("local-rw.publishStaged", "local-edit.deleteSidecar", "local-edit.delete",
+                    "catalog.put", "events.publish");
         } else {
             assertThat(calls).contains("local-rw.discardStaged").doesNotContain("local-edit.delete");
         }

@@ -10,6 +10,7 @@ import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.ENDED_HEURISTIC;
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.EVENT;
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.PUBLISHED;
+import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.SIGNATURE_STAGED;
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.SIGNED;
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.SOURCE_NO;
 import static io.artstore.ingester.core.transfer.TransferStateMachineTest.Entry.SOURCE_YES;
@@ -37,6 +38,7 @@ import io.artstore.ingester.core.transfer.TransferDecision.StageOnTarget;
 import io.artstore.ingester.core.transfer.TransferDecision.Suspend;
 import io.artstore.ingester.core.transfer.TransferDecision.UnlockSource;
 import io.artstore.ingester.core.transfer.TransferDecision.UpdateCatalogue;
+import io.artstore.ingester.core.transfer.TransferDecision.StageSignature;
 import io.artstore.ingester.core.transfer.TransferDecision.VerifyTarget;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +64,7 @@ class TransferStateMachineTest {
 
     /** What the log holds after its begin record. */
     enum Entry {
-        SOURCE_YES, SOURCE_NO, STAGED, TARGET_YES, TARGET_NO, COMMIT, ABORT, PUBLISHED, SIGNED, DELETED, CATALOGUED,
+        SOURCE_YES, SOURCE_NO, STAGED, SIGNATURE_STAGED, TARGET_YES, TARGET_NO, COMMIT, ABORT, PUBLISHED, SIGNED, DELETED, CATALOGUED,
         EVENT, DISCARDED, UNLOCKED, ENDED_COMMITTED, ENDED_ABORTED, ENDED_HEURISTIC;
 
         TransactionRecord record() {
@@ -72,6 +74,7 @@ class TransferStateMachineTest {
                 case TARGET_YES -> vote(Participant.TARGET, true);
                 case TARGET_NO -> vote(Participant.TARGET, false);
                 case STAGED -> step(Step.TARGET_STAGED);
+                case SIGNATURE_STAGED -> step(Step.SIGNATURE_STAGED);
                 case COMMIT -> new TransactionRecord.Decided(TX, Verdict.COMMIT, Optional.empty(), AT);
                 case ABORT -> new TransactionRecord.Decided(TX, Verdict.ABORT, Optional.of("aborted"), AT);
                 case PUBLISHED -> step(Step.TARGET_PUBLISHED);
@@ -102,15 +105,22 @@ class TransferStateMachineTest {
                 row(log(),                               "PREPARING",   new PrepareSource(),  abort,                abort,     abort,                abort),
                 row(log(SOURCE_NO),                      "PREPARING",   abort,                abort,                abort,     abort,                abort),
                 row(log(SOURCE_YES),                     "PREPARING",   new StageOnTarget(),  abort,                abort,     abort,                abort),
-                row(log(SOURCE_YES, STAGED),             "PREPARING",   new VerifyTarget(),   abort,                abort,     abort,                abort),
+                row(log(SOURCE_YES, STAGED),             "PREPARING",   new StageSignature(), abort,                abort,     abort,                abort),
+                row(log(SOURCE_YES, STAGED, SIGNATURE_STAGED),
+                                                         "PREPARING",   new VerifyTarget(),   abort,                abort,     abort,                abort),
                 row(log(SOURCE_YES, STAGED, TARGET_NO),  "PREPARING",   abort,                abort,                abort,     abort,                abort),
-                row(log(SOURCE_YES, STAGED, TARGET_YES), "PREPARED",    commit,               abort,                abort,     abort,                abort),
+                row(prepared(),                          "PREPARED",    commit,               abort,                abort,     abort,                abort),
                 // the first vote of a participant counts
                 row(log(SOURCE_NO, SOURCE_YES),          "PREPARING",   abort,                abort,                abort,     abort,                abort),
                 // commit: each step in turn; failures suspend, a missing target is heuristic, a missing source is expected
                 row(prepared(COMMIT),                    "COMMITTING",  new PublishTarget(),  new PublishTarget(),  suspend,   new PublishTarget(),  heuristic),
-                row(prepared(COMMIT, PUBLISHED),         "COMMITTING",  new CopySignature(),  new CopySignature(),  suspend,   new CopySignature(),  heuristic),
-                row(prepared(COMMIT, PUBLISHED, SIGNED), "COMMITTING",  new DeleteSource(),   new DeleteSource(),   suspend,   new DeleteSource(),   heuristic),
+                // the signature was staged in phase one and published with the copy: nothing to copy
+                row(prepared(COMMIT, PUBLISHED),         "COMMITTING",  new DeleteSource(),   new DeleteSource(),   suspend,   new DeleteSource(),   heuristic),
+                // a transaction logged before signatures were staged in phase one copies it after publishing
+                row(preparedWithoutSignature(COMMIT, PUBLISHED),
+                                                         "COMMITTING",  new CopySignature(),  new CopySignature(),  suspend,   new CopySignature(),  heuristic),
+                row(preparedWithoutSignature(COMMIT, PUBLISHED, SIGNED),
+                                                         "COMMITTING",  new DeleteSource(),   new DeleteSource(),   suspend,   new DeleteSource(),   heuristic),
                 row(prepared(COMMIT, PUBLISHED, SIGNED, DELETED),
                                                          "COMMITTING",  new UpdateCatalogue(), new UpdateCatalogue(), suspend, new UpdateCatalogue(), heuristic),
                 row(prepared(COMMIT, PUBLISHED, SIGNED, DELETED, CATALOGUED),
@@ -185,7 +195,8 @@ class TransferStateMachineTest {
     @Test
     void driving_from_any_point_with_every_action_succeeding_ends_within_a_bounded_number_of_steps() {
         for (List<Entry> start : List.of(log(), log(SOURCE_YES), log(SOURCE_YES, STAGED), prepared(), prepared(COMMIT),
-                prepared(COMMIT, PUBLISHED, SIGNED), log(ABORT), prepared(ABORT, DISCARDED))) {
+                prepared(COMMIT, PUBLISHED), preparedWithoutSignature(COMMIT, PUBLISHED), log(ABORT),
+                prepared(ABORT, DISCARDED))) {
             for (Signal first : List.of(Signal.PROCEED, Signal.RECOVERING)) {
                 List<TransactionRecord> records = new ArrayList<>(records(start));
                 Signal signal = first;
@@ -221,6 +232,8 @@ class TransferStateMachineTest {
             return SOURCE_YES.record();
         } else if (decision instanceof StageOnTarget) {
             return STAGED.record();
+        } else if (decision instanceof StageSignature) {
+            return SIGNATURE_STAGED.record();
         } else if (decision instanceof VerifyTarget) {
             return TARGET_YES.record();
         } else if (decision instanceof LogDecision logged) {
@@ -264,6 +277,13 @@ class TransferStateMachineTest {
     }
 
     private static List<Entry> prepared(Entry... more) {
+        List<Entry> entries = new ArrayList<>(List.of(SOURCE_YES, STAGED, SIGNATURE_STAGED, TARGET_YES));
+        entries.addAll(List.of(more));
+        return entries;
+    }
+
+    /** Phase one as logged before signatures were staged in it. */
+    private static List<Entry> preparedWithoutSignature(Entry... more) {
         List<Entry> entries = new ArrayList<>(List.of(SOURCE_YES, STAGED, TARGET_YES));
         entries.addAll(List.of(more));
         return entries;

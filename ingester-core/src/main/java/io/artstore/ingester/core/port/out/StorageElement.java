@@ -78,11 +78,22 @@ public interface StorageElement {
      */
     FileAttributes stage(StoreRequest request, InputStream content);
 
+    /**
+     * Stages a small file beside the staged copy under the id, to become its {@link #writeSidecar sidecar} when the
+     * copy is published; replaces an earlier one; durable when the call returns. {@link #publishStaged} publishes it
+     * with the copy and {@link #discardStaged} removes it with the copy, so that a file and its signature move in
+     * one two-phase commit.
+     *
+     * @throws IngestException {@code NOT_FOUND} when no copy is staged under the id
+     */
+    void stageSidecar(FileId fileId, String suffix, byte[] content);
+
     /** The staged copy's attributes, or empty when nothing is staged under the id. */
     Optional<FileAttributes> staged(FileId fileId);
 
     /**
-     * Makes the staged copy a stored file. Idempotent: when the file is already stored (an earlier call
+     * Makes the staged copy a stored file, with the files {@link #stageSidecar staged beside it} (those first, so that
+     * none is left behind once the copy is visible). Idempotent: when the file is already stored (an earlier call
      * succeeded) it returns its attributes.
      *
      * @throws IngestException {@code NOT_FOUND} when neither a staged copy nor a stored file exists
@@ -90,7 +101,8 @@ public interface StorageElement {
     FileAttributes publishStaged(FileId fileId);
 
     /**
-     * Removes a staged copy; idempotent; true when this call removed one. Elements that stage natively never
+     * Removes a staged copy and the files {@link #stageSidecar staged beside it}; idempotent; true when this call
+     * removed the copy. Elements that stage natively never
      * touch stored files here; elements that emulate staging by uploading (remote SEs) cannot tell a staged copy
      * from a stored file and remove the copy under the id, so callers call this only for a copy their own durable
      * record says they uploaded, or may have uploaded.

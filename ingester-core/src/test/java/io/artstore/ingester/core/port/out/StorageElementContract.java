@@ -396,6 +396,44 @@ public abstract class StorageElementContract {
     }
 
     @Test
+    void a_sidecar_staged_beside_a_staged_copy_is_published_with_it() {
+        StorageElement element = newElement(Mode.RW);
+        StoreRequest request = aStoreRequest().build();
+        element.stage(request, new ByteArrayInputStream(randomBytes(100, 19)));
+
+        element.stageSidecar(request.fileId(), ".sig", bytes("staged signature"));
+        if (stagesNatively()) {
+            assertThat(element.readSidecar(request.fileId(), ".sig")).as("invisible until published").isEmpty();
+        }
+        element.publishStaged(request.fileId());
+
+        assertThat(element.readSidecar(request.fileId(), ".sig"))
+                .hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("staged signature")));
+        assertNoLeftovers();
+    }
+
+    @Test
+    void a_sidecar_staged_beside_a_staged_copy_is_discarded_with_it() {
+        StorageElement element = newElement(Mode.RW);
+        StoreRequest request = aStoreRequest().build();
+        element.stage(request, new ByteArrayInputStream(randomBytes(100, 20)));
+        element.stageSidecar(request.fileId(), ".sig", bytes("staged signature"));
+
+        assertThat(element.discardStaged(request.fileId())).isTrue();
+
+        assertThat(element.readSidecar(request.fileId(), ".sig")).isEmpty();
+        assertThat(element.stat(request.fileId())).isEmpty();
+        assertNoLeftovers();
+    }
+
+    @Test
+    void a_sidecar_is_staged_only_beside_a_staged_copy() {
+        StorageElement element = newElement(Mode.RW);
+
+        assertIngestFailure(() -> element.stageSidecar(FileId.random(), ".sig", bytes("x")), Kind.NOT_FOUND, "file_not_staged");
+    }
+
+    @Test
     void publishing_again_returns_the_stored_attributes() {
         StorageElement element = newElement(Mode.RW);
         StoreRequest request = aStoreRequest().build();
