@@ -93,6 +93,11 @@ final class ProbedElement implements StorageElement {
     }
 
     @Override
+    public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        throw unused();
+    }
+
+    @Override
     public Optional<FileAttributes> staged(FileId fileId) {
         throw unused();
     }

@@ -114,6 +114,11 @@ final class DiscoveredStorageElement implements StorageElement {
     }
 
     @Override
+    public void stageSidecar(FileId fileId, String suffix, byte[] content) {
+        http.stageSidecar(fileId, suffix, content);
+    }
+
+    @Override
     public FileAttributes publishStaged(FileId fileId) {
         return http.publishStaged(fileId);
     }
