@@ -373,7 +373,10 @@ final class FramedLogFile implements Closeable {
             throw e;
         }
         synchronized (this) {
-            // The copy holds every frame written, forced: a force of the old file still to come has nothing to add.
+            // The copy holds every frame written, forced. The old file is forced too, so that a frame a waiter is told
+            // is durable once the copy is forced is on disk whichever of the two a crash before the folder's fsync
+            // leaves under the name.
+            channel.force(false);
             FileChannel old = channel;
             channel = replacement;
             end = copyEnd;
