@@ -1,8 +1,11 @@
 package io.artstore.ingester.server.http;
 
+import io.artstore.ingester.server.config.AbuseSettings;
 import io.artstore.ingester.server.config.ServerSettings;
+import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,7 @@ public final class HttpApi {
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
-            SignatureRoutes signatures, AdminApiGate admin) {
+            SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -26,6 +29,12 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             // Errors Jetty raises before a route sees the request get the API's JSON body too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
+            // Slow clients: a cap on header size, a deadline for the first request's headers, an idle timeout.
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+            });
+            config.jetty.modifyServer(server -> HeaderTimeout.install(server, limits.requestHeaderTimeout(), limits.idleTimeout()));
             if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
                 config.staticFiles.add(assets -> {
                     assets.hostedPath = "/static";
@@ -37,7 +46,7 @@ public final class HttpApi {
             }
             // Bootstrap for the status page comes from its webjar: no CDN, deployments may be offline.
             config.staticFiles.enableWebjars();
-            admin.register(config.routes);
+            access.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);
@@ -46,6 +55,8 @@ public final class HttpApi {
             transfers.register(config.routes);
             sagas.register(config.routes);
             signatures.register(config.routes);
+            tokens.ifPresent(routes -> routes.register(config.routes));
+            blocks.register(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

@@ -8,6 +8,7 @@ import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.security.UploadAdmission;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
@@ -119,7 +120,8 @@ public final class UploadRoutes {
                     if (form.targetMode().isPresent()) {
                         AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty())
                                 .fromAddress(ctx.ip());
-                        added = addFile.add(command, new LastPart(part.getInputStream(), parts));
+                        added = addFile.add(UploadAdmission.admit(ctx, command),
+                                UploadAdmission.limit(ctx, new LastPart(part.getInputStream(), parts)));
                     } else {
                         spool = Spool.write(spoolDir, part.getInputStream(), maxFileBytes, form.declaredSize());
                     }
@@ -143,7 +145,7 @@ public final class UploadRoutes {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }
             try (InputStream content = spool.open()) {
-                return addFile.add(command, content);
+                return addFile.add(UploadAdmission.admit(ctx, command), UploadAdmission.limit(ctx, content));
             }
         } catch (FileUploadException e) {
             throw refusal(e);
