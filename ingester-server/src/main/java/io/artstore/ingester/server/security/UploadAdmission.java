@@ -42,9 +42,15 @@ public final class UploadAdmission {
                     throw new AccessRefused("forbidden", "the token may not upload to storage element " + element.get().value());
                 }
             }
-            if (g.maxBytes().isPresent() && command.expectedSize().isPresent()
-                    && command.expectedSize().getAsLong() > g.maxBytes().getAsLong() + (command.declaredSize().isPresent() ? 0 : ENVELOPE)) {
-                throw tooLarge(g.maxBytes().getAsLong());
+            // Refused before the saga starts when the size is known: declared, or bounded by the request's length.
+            if (g.maxBytes().isPresent()) {
+                long max = g.maxBytes().getAsLong();
+                boolean declaredTooLarge = command.declaredSize().isPresent() && command.declaredSize().getAsLong() > max;
+                boolean requestTooLarge = command.declaredSize().isEmpty() && command.sizeHint().isPresent()
+                        && command.sizeHint().getAsLong() > max + ENVELOPE;
+                if (declaredTooLarge || requestTooLarge) {
+                    throw tooLarge(max);
+                }
             }
         }
         return new AddFileCommand(command.targetMode(), element, command.originalFilename(), command.contentType(),
@@ -90,11 +96,14 @@ public final class UploadAdmission {
         };
     }
 
-    /** A size hint from the request's length also counts the multipart framing around the file. */
-    private static final long ENVELOPE = 64 * 1024;
+    /**
+     * What a request's length may hold beside the file: boundaries, part headers and short fields. A request with
+     * more declares {@code file_size}; one without a length (chunked) is cut off by {@link #limit} instead.
+     */
+    static final long ENVELOPE = 1024;
 
     private static IngestException tooLarge(long max) {
         return new IngestException(IngestException.Kind.TOO_LARGE, "token_size_exceeded", "the token allows files of at most "
-                + max + " bytes");
+                + max + " bytes (a request longer than that by more than " + ENVELOPE + " bytes must declare file_size)");
     }
 }
