@@ -170,4 +170,17 @@ class AbuseLimitsTest {
         Reply after = upload(ip, user);
         assertThat(after.status()).as("the permit came back: " + after).isEqualTo(201);
     }
+
+    @Test
+    void a_refused_upload_gives_its_permit_back() {
+        String ip = "198.51.100.90";
+        String user = secure.token("user", "clumsy");
+        Multipart noMode = Multipart.form().file("a.txt", Content.random(100));
+        for (int i = 0; i < 3; i++) {
+            Reply refused = send(ip, user, HttpRequest.newBuilder(secure.server().uri("/api/v1/files/upload"))
+                    .header("Content-Type", noMode.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(noMode.bytes())));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        }
+        assertThat(upload(ip, user).status()).isEqualTo(201);
+    }
 }
