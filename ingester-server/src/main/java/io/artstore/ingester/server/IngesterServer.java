@@ -55,7 +55,7 @@ import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.SagaSettings;
 import io.artstore.ingester.server.config.StorageElementSettings;
 import io.artstore.ingester.server.discovery.DiscoveredStorageElements;
-import io.artstore.ingester.server.http.AdminApiGate;
+import io.artstore.ingester.server.http.BlockRoutes;
 import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
@@ -66,12 +66,15 @@ import io.artstore.ingester.server.http.SignatureRoutes;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.TlsFailures;
+import io.artstore.ingester.server.http.TokenRoutes;
 import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
 import io.artstore.ingester.server.saga.BlockingSleeper;
 import io.artstore.ingester.server.saga.SagaMonitor;
 import io.artstore.ingester.server.saga.SagaRecovery;
+import io.artstore.ingester.server.security.Security;
+import io.artstore.ingester.server.audit.AuditedSecurityEvents;
 import io.artstore.ingester.server.signing.BouncyCastleSignatureVerifier;
 import io.artstore.ingester.server.signing.Signers;
 import io.artstore.ingester.server.transfer.NodeIdentity;
@@ -334,6 +337,10 @@ public final class IngesterServer implements AutoCloseable {
                     config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
                     .withRegistry(() -> registry.map(AdminFileRegistry::status))
                     .withDiscovery(() -> discovery.map(announcer -> announcer.current().status()));
+            // --- authentication, authorization and abuse limits ---
+            Security security = Security.build(config.auth(), config.admin().enabledWithoutAuth(),
+                    config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock);
+            // --- end of authentication, authorization and abuse limits ---
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                             config.signing().signByDefault()),
@@ -344,7 +351,10 @@ public final class IngesterServer implements AutoCloseable {
                     new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,
                     signatureRoutes,
-                    AdminApiGate.of(config.auth().enabled(), config.admin().enabledWithoutAuth()),
+                    security.access(),
+                    security.signingKey().map(key -> new TokenRoutes(key, clock)),
+                    new BlockRoutes(security.blocks()),
+                    config.auth().abuse(),
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
                     auditor);
         } catch (RuntimeException | Error e) {

@@ -59,6 +59,24 @@ public final class ConfigLoader {
             Map.entry("auth.public_key_path", List.of("AUTH_PUBLIC_KEY_PATH", "INGESTER_AUTH_PUBLIC_KEY_PATH")),
             Map.entry("auth.client_id", List.of("INGESTER_AUTH_CLIENT_ID")),
             Map.entry("auth.client_secret", List.of("INGESTER_AUTH_CLIENT_SECRET")),
+            // --- authentication and abuse limits ---
+            Map.entry("auth.jwks_url", List.of("AUTH_JWKS_URL", "INGESTER_AUTH_JWKS_URL")),
+            Map.entry("auth.leeway", List.of("INGESTER_AUTH_LEEWAY")),
+            Map.entry("auth.rotation_grace", List.of("INGESTER_AUTH_ROTATION_GRACE")),
+            Map.entry("auth.jwks_refresh_interval", List.of("INGESTER_AUTH_JWKS_REFRESH_INTERVAL")),
+            Map.entry("auth.roles", List.of("INGESTER_AUTH_ROLES")),
+            Map.entry("limits.ip_requests_per_minute", List.of("INGESTER_LIMITS_IP_REQUESTS_PER_MINUTE")),
+            Map.entry("limits.subject_requests_per_minute", List.of("INGESTER_LIMITS_SUBJECT_REQUESTS_PER_MINUTE")),
+            Map.entry("limits.concurrent_uploads_per_subject", List.of("INGESTER_LIMITS_CONCURRENT_UPLOADS_PER_SUBJECT")),
+            Map.entry("limits.auth_failures_before_block", List.of("INGESTER_LIMITS_AUTH_FAILURES_BEFORE_BLOCK")),
+            Map.entry("limits.refusals_before_block", List.of("INGESTER_LIMITS_REFUSALS_BEFORE_BLOCK")),
+            Map.entry("limits.window", List.of("INGESTER_LIMITS_WINDOW")),
+            Map.entry("limits.block_duration", List.of("INGESTER_LIMITS_BLOCK_DURATION")),
+            Map.entry("limits.trusted_proxies", List.of("INGESTER_TRUSTED_PROXIES")),
+            Map.entry("server.request_header_timeout", List.of("INGESTER_REQUEST_HEADER_TIMEOUT")),
+            Map.entry("server.idle_timeout", List.of("INGESTER_IDLE_TIMEOUT")),
+            Map.entry("server.max_request_header_size", List.of("INGESTER_MAX_REQUEST_HEADER_SIZE")),
+            // --- end of authentication and abuse limits ---
             Map.entry("admin.enabled_without_auth", List.of("INGESTER_ADMIN_ENABLED_WITHOUT_AUTH")),
             Map.entry("storage.data_dir", List.of("INGESTER_DATA_DIR")),
             Map.entry("logs.salvage", List.of("INGESTER_LOGS_SALVAGE")),
@@ -138,7 +156,7 @@ public final class ConfigLoader {
             // --- end of shared state ---
 
     /** Keys of the file that no variable sets. */
-    private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "discovery.elements",
+    private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "auth.roles", "discovery.elements",
             "discovery.element_defaults");
     private static final Set<String> ELEMENT_KEYS = Set.of("id", "mode", "type", "path", "priority", "capacity_bytes");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -220,16 +238,7 @@ public final class ConfigLoader {
                 text("logging.file").filter(v -> !v.text().isBlank()).map(Value::path),
                 text("logging.max_file_size").map(v -> v.size(1)).orElse(100L * 1024 * 1024),
                 text("logging.max_history_days").map(v -> v.integer(1, 3650)).orElse(30));
-        Optional<Value> authEnabled = text("auth.enabled");
-        AuthSettings auth = new AuthSettings(
-                authEnabled.map(Value::bool).orElse(false),
-                text("auth.public_key_path").filter(v -> !v.text().isBlank()).map(Value::path),
-                text("auth.client_id").map(Value::text).filter(t -> !t.isBlank()),
-                text("auth.client_secret").map(Value::text).filter(t -> !t.isBlank()));
-        if (auth.enabled()) {
-            throw new ConfigException(authEnabled.orElseThrow().source(), "token authentication is not available in this"
-                    + " version; set it to off and keep the server reachable only from trusted clients");
-        }
+        AuthSettings auth = auth();
         AdminSettings admin = new AdminSettings(text("admin.enabled_without_auth").map(Value::bool).orElse(false));
         Path dataDir = text("storage.data_dir").map(Value::path).orElse(Path.of("data"));
         ServiceAccountSettings serviceAccount = serviceAccount();
@@ -378,6 +387,118 @@ public final class ConfigLoader {
     }
 
     // --- end of shared state ---
+
+    // --- authentication and abuse limits ---
+
+    private AuthSettings auth() {
+        Optional<Value> authEnabled = text("auth.enabled");
+        boolean enabled = authEnabled.map(Value::bool).orElse(false);
+        Optional<Value> keyPath = text("auth.public_key_path").filter(v -> !v.text().isBlank());
+        Optional<Value> jwks = text("auth.jwks_url").filter(v -> !v.text().isBlank());
+        if (enabled && keyPath.isEmpty() && jwks.isEmpty()) {
+            throw new ConfigException(authEnabled.orElseThrow().source(), "authentication needs the admin module's public key:"
+                    + " set auth.public_key_path (AUTH_PUBLIC_KEY_PATH) to its PEM file, or auth.jwks_url (AUTH_JWKS_URL)");
+        }
+        keyPath.ifPresent(v -> {
+            if (enabled && !Files.isReadable(v.path())) {
+                throw new ConfigException(v.source(), "the public key file " + v.path().toAbsolutePath() + " cannot be read");
+            }
+        });
+        AbuseSettings abuse = new AbuseSettings(
+                text("limits.ip_requests_per_minute").map(v -> v.integer(0, 1_000_000))
+                        .orElse(enabled ? AbuseSettings.DEFAULT_IP_REQUESTS_PER_MINUTE : 0),
+                text("limits.subject_requests_per_minute").map(v -> v.integer(0, 1_000_000))
+                        .orElse(AbuseSettings.DEFAULT_SUBJECT_REQUESTS_PER_MINUTE),
+                text("limits.concurrent_uploads_per_subject").map(v -> v.integer(0, 100_000))
+                        .orElse(AbuseSettings.DEFAULT_CONCURRENT_UPLOADS),
+                text("limits.auth_failures_before_block").map(v -> v.integer(0, 1_000_000))
+                        .orElse(AbuseSettings.DEFAULT_AUTH_FAILURES_BEFORE_BLOCK),
+                text("limits.refusals_before_block").map(v -> v.integer(0, 1_000_000))
+                        .orElse(AbuseSettings.DEFAULT_REFUSALS_BEFORE_BLOCK),
+                text("limits.window").map(v -> v.duration(false)).orElse(AbuseSettings.DEFAULT_WINDOW),
+                text("limits.block_duration").map(v -> v.duration(false)).orElse(AbuseSettings.DEFAULT_BLOCK_DURATION),
+                text("limits.trusted_proxies").map(v -> v.parsed(ConfigLoader::trustedProxies)).orElse(List.of()),
+                text("server.request_header_timeout").map(v -> v.duration(false)).orElse(AbuseSettings.DEFAULT_REQUEST_HEADER_TIMEOUT),
+                text("server.idle_timeout").map(v -> v.duration(false)).orElse(AbuseSettings.DEFAULT_IDLE_TIMEOUT),
+                text("server.max_request_header_size").map(v -> Math.toIntExact(Math.min(v.size(1024), 1024 * 1024)))
+                        .orElse(AbuseSettings.DEFAULT_MAX_REQUEST_HEADER_BYTES));
+        return new AuthSettings(enabled,
+                keyPath.map(Value::path),
+                jwks.map(HttpElementReader::httpUrl),
+                text("auth.client_id").map(Value::text).filter(t -> !t.isBlank()),
+                text("auth.client_secret").map(Value::text).filter(t -> !t.isBlank()),
+                text("auth.leeway").map(v -> v.duration(true)).orElse(AuthSettings.DEFAULT_LEEWAY),
+                text("auth.rotation_grace").map(v -> v.duration(true)).orElse(AuthSettings.DEFAULT_ROTATION_GRACE),
+                text("auth.jwks_refresh_interval").map(v -> v.duration(false)).orElse(AuthSettings.DEFAULT_JWKS_REFRESH_INTERVAL),
+                roles(),
+                abuse);
+    }
+
+    private static List<String> trustedProxies(String text) {
+        List<String> proxies = java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        proxies.forEach(io.artstore.ingester.server.security.ClientAddress::check);
+        return proxies;
+    }
+
+    /**
+     * In the file a mapping, role → list of permissions; in {@code INGESTER_AUTH_ROLES}
+     * {@code role=permission permission;role=...}. Every permission name must be known.
+     */
+    private Map<String, Set<String>> roles() {
+        Map<String, Set<String>> roles = new java.util.LinkedHashMap<>();
+        String variable = VARIABLES.get("auth.roles").get(0);
+        String fromEnv = env.get(variable);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            for (String entry : fromEnv.split(";")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int equals = entry.indexOf('=');
+                if (equals <= 0) {
+                    throw new ConfigException(variable, "each entry must be role=permission permission..., got '" + entry.trim() + "'");
+                }
+                roles.put(entry.substring(0, equals).trim(), permissions(variable,
+                        List.of(entry.substring(equals + 1).trim().split("[\\s,]+"))));
+            }
+            return roles;
+        }
+        JsonNode node = node("auth.roles");
+        if (node.isMissingNode() || node.isNull()) {
+            return roles;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(inFile("auth.roles"), "must be a mapping of role to a list of permissions");
+        }
+        node.properties().forEach(field -> {
+            String key = "auth.roles." + field.getKey();
+            List<String> names = new ArrayList<>();
+            if (field.getValue().isArray()) {
+                field.getValue().forEach(item -> names.add(item.asText()));
+            } else if (field.getValue().isValueNode()) {
+                names.addAll(List.of(field.getValue().asText().trim().split("[\\s,]+")));
+            } else {
+                throw new ConfigException(inFile(key), "must be a list of permissions");
+            }
+            roles.put(field.getKey(), permissions(inFile(key), names));
+        });
+        return roles;
+    }
+
+    private static Set<String> permissions(String source, List<String> names) {
+        Set<String> permissions = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            if (name.isBlank()) {
+                continue;
+            }
+            io.artstore.ingester.server.security.Permission permission = io.artstore.ingester.server.security.Permission.find(name)
+                    .orElseThrow(() -> new ConfigException(source, "unknown permission '" + name + "'; known are "
+                            + java.util.Arrays.toString(io.artstore.ingester.server.security.Permission.values())));
+            permissions.add(permission.wireName());
+        }
+        return permissions;
+    }
+
+    // --- end of authentication and abuse limits ---
 
     private TransferSettings transfer() {
         Optional<Value> interval = text("transfer.recovery_interval");

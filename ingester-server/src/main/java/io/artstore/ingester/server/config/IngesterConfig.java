@@ -80,7 +80,22 @@ public record IngesterConfig(
         root.put("auth", ordered("enabled", auth.enabled(),
                 "public_key_path", auth.publicKeyPath().map(Path::toString).orElse(null),
                 "client_id", auth.clientId().orElse(null),
-                "client_secret", auth.clientSecret().map(secret -> MASK).orElse(null)));
+                "client_secret", auth.clientSecret().map(secret -> MASK).orElse(null),
+                "jwks_url", auth.jwksUrl().map(Object::toString).orElse(null),
+                "leeway", ConfigValues.duration(auth.leeway()),
+                "rotation_grace", ConfigValues.duration(auth.rotationGrace()),
+                "jwks_refresh_interval", ConfigValues.duration(auth.jwksRefreshInterval()),
+                "roles", new java.util.TreeMap<>(auth.roles())));
+        AbuseSettings abuse = auth.abuse();
+        root.put("limits", ordered("ip_requests_per_minute", abuse.ipRequestsPerMinute(),
+                "subject_requests_per_minute", abuse.subjectRequestsPerMinute(),
+                "concurrent_uploads_per_subject", abuse.concurrentUploadsPerSubject(),
+                "auth_failures_before_block", abuse.authFailuresBeforeBlock(), "refusals_before_block", abuse.refusalsBeforeBlock(),
+                "window", ConfigValues.duration(abuse.window()), "block_duration", ConfigValues.duration(abuse.blockDuration()),
+                "trusted_proxies", abuse.trustedProxies(),
+                "request_header_timeout", ConfigValues.duration(abuse.requestHeaderTimeout()),
+                "idle_timeout", ConfigValues.duration(abuse.idleTimeout()),
+                "max_request_header_size", ConfigValues.size(abuse.maxRequestHeaderBytes())));
         root.put("admin", ordered("enabled_without_auth", admin.enabledWithoutAuth()));
         List<Map<String, Object>> elements = storage.elements().stream().map(element -> ordered(
                 "id", element.id().value(), "mode", element.mode().wireName(),

@@ -78,7 +78,7 @@ public final class ErrorResponses {
         send(ctx, status(e.kind()), e.code(), e.getMessage());
     }
 
-    static void send(Context ctx, int status, String code, String message) {
+    public static void send(Context ctx, int status, String code, String message) {
         Json.send(ctx, status, body(code, message));
     }
 

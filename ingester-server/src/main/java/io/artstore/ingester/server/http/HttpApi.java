@@ -1,9 +1,12 @@
 package io.artstore.ingester.server.http;
 
 import io.artstore.ingester.server.audit.Auditor;
+import io.artstore.ingester.server.config.AbuseSettings;
 import io.artstore.ingester.server.config.ServerSettings;
+import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,8 @@ public final class HttpApi {
 
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
-            SignatureRoutes signatures, AdminApiGate admin, ContentRoutes content, Auditor auditor) {
+            SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
+            ContentRoutes content, Auditor auditor) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -28,6 +32,12 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             // Errors Jetty raises before a route sees the request get the API's JSON body too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
+            // Slow clients: a cap on header size, a deadline for the first request's headers, an idle timeout.
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+            });
+            config.jetty.modifyServer(server -> HeaderTimeout.install(server, limits.requestHeaderTimeout(), limits.idleTimeout()));
             if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
                 config.staticFiles.add(assets -> {
                     assets.hostedPath = "/static";
@@ -41,7 +51,7 @@ public final class HttpApi {
             config.staticFiles.enableWebjars();
             // Every response names its request, so that a client can quote it and an audit record be found.
             config.routes.before(ctx -> RequestIds.of(ctx));
-            admin.register(config.routes);
+            access.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);
@@ -51,6 +61,8 @@ public final class HttpApi {
             sagas.register(config.routes);
             signatures.register(config.routes);
             content.register(config.routes);
+            tokens.ifPresent(routes -> routes.register(config.routes));
+            blocks.register(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

@@ -15,6 +15,7 @@ import io.artstore.ingester.server.http.multipart.MalformedMultipartException;
 import io.artstore.ingester.server.http.multipart.MultipartParser;
 import io.artstore.ingester.server.http.multipart.MultipartParser.Part;
 import io.artstore.ingester.server.http.multipart.PartHeadersTooLargeException;
+import io.artstore.ingester.server.security.UploadAdmission;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
@@ -133,7 +134,8 @@ public final class UploadRoutes {
                     if (form.targetMode().isPresent()) {
                         AddFileCommand command = form.command(file.name(), file.contentType(), sizeHint, OptionalLong.empty())
                                 .fromAddress(ctx.ip());
-                        added = addFile.add(command, new LastPart(part.content(), parts));
+                        added = addFile.add(UploadAdmission.admit(ctx, command),
+                                UploadAdmission.limit(ctx, new LastPart(part.content(), parts)));
                     } else {
                         spool = Spool.write(spoolDir, part.content(), maxFileBytes, form.declaredSize());
                     }
@@ -157,7 +159,7 @@ public final class UploadRoutes {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }
             try (InputStream content = spool.open()) {
-                return addFile.add(command, content);
+                return addFile.add(UploadAdmission.admit(ctx, command), UploadAdmission.limit(ctx, content));
             }
         } catch (MalformedMultipartException e) {
             throw refusal(e);
@@ -196,7 +198,7 @@ public final class UploadRoutes {
         OptionalLong known = length > 0 ? OptionalLong.of(length) : OptionalLong.empty();
         AddFileCommand command = form.command(name, RAW_TYPE, known, known).fromAddress(ctx.ip());
         try (InputStream body = request.getInputStream()) {
-            return addFile.add(command, body);
+            return addFile.add(UploadAdmission.admit(ctx, command), UploadAdmission.limit(ctx, body));
         } catch (IOException e) {
             throw interrupted(e);
         }

@@ -137,7 +137,7 @@ class ConfigLoaderTest {
             "APP_PORT|abc|APP_PORT: must be a whole number from 0 to 65535, got 'abc'",
             "APP_PORT|70000|APP_PORT: must be a whole number from 0 to 65535",
             "AUTH_ENABLED|maybe|AUTH_ENABLED: must be on/off",
-            "AUTH_ENABLED|on|AUTH_ENABLED: token authentication is not available",
+            "AUTH_ENABLED|on|AUTH_ENABLED: authentication needs the admin module's public key",
             "LOG_FORMAT|xml|LOG_FORMAT: must be one of [json, text], got 'xml'",
             "LOG_LEVEL|LOUD|LOG_LEVEL: must be one of",
             "MAX_FILE_SIZE|0|MAX_FILE_SIZE: must be a size of at least 1 byte",

@@ -3,47 +3,70 @@ package io.artstore.ingester.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Authentication, roles and abuse limits as the configuration gives them. */
 class SecurityConfigTest {
 
-    @Test
-    void audit_alerts_and_encryption_have_safe_defaults() {
-        IngesterConfig config = ConfigLoader.load(List.of(), Map.of());
+    @TempDir
+    Path folder;
 
-        assertThat(config.audit()).isEqualTo(AuditSettings.DEFAULTS);
-        assertThat(config.alerts()).isEqualTo(AlertSettings.DEFAULTS);
-        assertThat(config.encryption().enabled()).isFalse();
-        assertThat(config.describe()).containsKeys("audit", "alerts", "encryption");
+    private Path pem() throws Exception {
+        return Files.writeString(folder.resolve("public_key.pem"), "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n");
     }
 
     @Test
-    void thresholds_and_keys_are_read_from_variables() {
-        IngesterConfig config = ConfigLoader.load(List.of(), Map.of(
-                "INGESTER_AUDIT_CHECKPOINT_EVERY", "7",
-                "INGESTER_AUDIT_CHECKPOINT_INTERVAL", "2s",
-                "INGESTER_ALERTS_MASS_DELETE_COUNT", "5",
-                "INGESTER_ALERTS_MASS_DELETE_WINDOW", "30s",
-                "INGESTER_ENCRYPTION_ENABLED", "on",
-                "INGESTER_ENCRYPTION_KEYS_DIR", "/etc/ingester/keys",
-                "INGESTER_ENCRYPTION_KEY_ID", "k2026"));
+    void authentication_on_needs_a_key_and_takes_artstore_variables() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("AUTH_ENABLED", "on")))
+                .hasMessageStartingWith("AUTH_ENABLED: authentication needs the admin module's public key");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("AUTH_ENABLED", "on", "AUTH_PUBLIC_KEY_PATH", "/no/such.pem")))
+                .hasMessageStartingWith("AUTH_PUBLIC_KEY_PATH: the public key file");
 
-        assertThat(config.audit().checkpointEvery()).isEqualTo(7);
-        assertThat(config.audit().checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.alerts().massDelete()).isEqualTo(new AlertSettings.Threshold(5, Duration.ofSeconds(30)));
-        assertThat(config.encryption().enabled()).isTrue();
-        assertThat(config.encryption().keyId()).hasValue("k2026");
+        AuthSettings auth = ConfigLoader.load(List.of(), Map.of("AUTH_ENABLED", "on", "AUTH_PUBLIC_KEY_PATH", pem().toString(),
+                "AUTH_JWKS_URL", "https://admin.example/.well-known/jwks.json", "INGESTER_AUTH_LEEWAY", "10s")).auth();
+        assertThat(auth.enabled()).isTrue();
+        assertThat(auth.jwksUrl()).isPresent();
+        assertThat(auth.leeway()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(auth.rotationGrace()).isEqualTo(AuthSettings.DEFAULT_ROTATION_GRACE);
+        assertThat(auth.abuse().ipRequestsPerMinute()).as("on with authentication").isEqualTo(1200);
+        assertThat(ConfigLoader.load(List.of(), Map.of()).auth().abuse().ipRequestsPerMinute()).as("off without").isZero();
     }
 
     @Test
-    void encryption_without_its_keys_stops_start_up_naming_the_setting() {
-        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_ENCRYPTION_ENABLED", "on")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("INGESTER_ENCRYPTION_ENABLED").hasMessageContaining("INGESTER_ENCRYPTION_KEYS_DIR");
-        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_ALERTS_UPLOAD_FLOOD_COUNT", "0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGESTER_ALERTS_UPLOAD_FLOOD_COUNT");
+    void roles_come_from_the_file_or_the_variable_and_name_known_permissions_only() throws Exception {
+        Path file = Files.writeString(folder.resolve("ingester.yaml"), """
+                auth:
+                  roles:
+                    user: [files:read]
+                    uploader: "files:upload files:read"
+                limits:
+                  trusted_proxies: "10.0.0.0/8, 192.0.2.1"
+                  block_duration: 5m
+                server:
+                  request_header_timeout: 3s
+                  max_request_header_size: 32KiB
+                """);
+        IngesterConfig config = ConfigLoader.load(List.of("--config", file.toString()), Map.of());
+        assertThat(config.auth().roles()).isEqualTo(Map.of("user", Set.of("files:read"), "uploader", Set.of("files:upload", "files:read")));
+        assertThat(config.auth().abuse().trustedProxies()).containsExactly("10.0.0.0/8", "192.0.2.1");
+        assertThat(config.auth().abuse().blockDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.auth().abuse().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.auth().abuse().maxRequestHeaderBytes()).isEqualTo(32 * 1024);
+        assertThat(config.describe().get("limits")).asString().contains("trusted_proxies=[10.0.0.0/8, 192.0.2.1]");
+
+        IngesterConfig fromEnv = ConfigLoader.load(List.of(), Map.of("INGESTER_AUTH_ROLES", "readonly=;auditor=files:read sagas:read"));
+        assertThat(fromEnv.auth().roles()).isEqualTo(Map.of("readonly", Set.of(), "auditor", Set.of("files:read", "sagas:read")));
+
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_AUTH_ROLES", "user=files:everything")))
+                .hasMessageStartingWith("INGESTER_AUTH_ROLES: unknown permission 'files:everything'");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_TRUSTED_PROXIES", "proxy.example")))
+                .hasMessageStartingWith("INGESTER_TRUSTED_PROXIES: 'proxy.example' is not an IP address");
     }
 }

@@ -16,11 +16,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The admin API is off while authentication is off, unless {@code admin.enabled_without_auth} says otherwise. */
+/**
+ * The admin API is off (404) while authentication is off, unless {@code admin.enabled_without_auth} says otherwise;
+ * the decision is {@code security.AccessControl}'s.
+ */
 class AdminApiGateTest {
 
     @Test
-    void without_the_setting_every_admin_route_answers_403_and_no_saga_is_touched() {
+    void without_the_setting_every_admin_route_answers_404_and_no_saga_is_touched() {
         try (TestServer server = TestServer.start()) {
             String sagaId = upload(server);
             Map<Path, String> sagaLogBefore = sagaLog(server);
@@ -29,9 +32,10 @@ class AdminApiGateTest {
             Reply list = server.get("/api/v1/admin/sagas?state=completed");
             Reply retry = server.post("/api/v1/admin/sagas/" + sagaId + "/retry", "application/json", new byte[0]);
             Reply unknown = server.get("/api/v1/admin/no-such-action");
+            Reply blocks = server.get("/api/v1/admin/blocks");
 
-            for (Reply reply : new Reply[] {list, retry, unknown}) {
-                assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+            for (Reply reply : new Reply[] {list, retry, unknown, blocks}) {
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
                 assertThat(reply.code()).isEqualTo("admin_api_disabled");
                 assertThat(reply.json().path("message").asText()).contains("admin.enabled_without_auth",
                         "INGESTER_ADMIN_ENABLED_WITHOUT_AUTH");

@@ -80,7 +80,7 @@ class StatusFiguresTest {
 
             List<String> sections = new ArrayList<>();
             configuration.fieldNames().forEachRemaining(sections::add);
-            assertThat(sections).containsExactly("source", "server", "logging", "auth", "admin", "storage", "logs", "upload",
+            assertThat(sections).containsExactly("source", "server", "logging", "auth", "limits", "admin", "storage", "logs", "upload",
                     "compression", "instance", "transfer", "signing", "sagas", "registry", "discovery");
             assertThat(configuration.path("upload").path("max_file_size").asText()).isEqualTo("10GiB");
             assertThat(configuration.path("logging").path("max_file_size").asText()).isEqualTo("100MiB");
