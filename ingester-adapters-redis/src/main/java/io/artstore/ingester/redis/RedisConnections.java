@@ -4,6 +4,7 @@ import io.artstore.ingester.redis.RedisSettings.Address;
 import io.artstore.ingester.redis.RedisSettings.Cluster;
 import io.artstore.ingester.redis.RedisSettings.Sentinel;
 import io.artstore.ingester.redis.RedisSettings.Standalone;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -176,6 +178,7 @@ public final class RedisConnections implements AutoCloseable {
             return RedisClient.builder()
                     .hostAndPort(standalone.address().host(), standalone.address().port())
                     .clientConfig(dataConfig(settings).database(settings.database()).build())
+                    .poolConfig(pool())
                     .build();
         }
         if (topology instanceof Sentinel sentinel) {
@@ -184,18 +187,31 @@ public final class RedisConnections implements AutoCloseable {
                     .sentinels(hosts(sentinel.sentinels()))
                     .clientConfig(dataConfig(settings).database(settings.database()).build())
                     .sentinelClientConfig(sentinelConfig(settings, sentinel))
+                    .poolConfig(pool())
                     .build();
         }
         return RedisClusterClient.builder()
                 .nodes(hosts(((Cluster) topology).nodes()))
                 .clientConfig(dataConfig(settings).build())
+                .poolConfig(pool())
                 .build();
     }
 
+    /**
+     * Every upload and transfer step makes a few calls, from as many threads as requests: more connections than
+     * Jedis's default eight, and a bounded wait for one rather than a hang when all are busy.
+     */
+    private static ConnectionPoolConfig pool() {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(Duration.ofSeconds(10));
+        return pool;
+    }
+
     private static DefaultJedisClientConfig.Builder dataConfig(RedisSettings settings) {
-        int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
+                .connectionTimeoutMillis(millis(settings.timeout())).socketTimeoutMillis(millis(settings.readTimeout()))
                 .clientName("artstore-ingester");
         settings.password().ifPresent(builder::password);
         if (settings.tls()) {
@@ -213,6 +229,10 @@ public final class RedisConnections implements AutoCloseable {
             builder.sslOptions(SslOptions.defaults());
         }
         return builder.build();
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 
     private static Set<HostAndPort> hosts(List<Address> addresses) {

@@ -11,12 +11,14 @@ import java.util.Optional;
  * @param password the data nodes' password ({@code REDIS_PASSWORD}); the sentinels have their own
  * @param database the logical database of a standalone or Sentinel-managed server; a cluster has only 0
  * @param tls TLS to the data nodes (and to the sentinels), with the JVM's default trust
- * @param timeout connect and socket timeout of each call
+ * @param timeout connect timeout, and read timeout unless {@code readTimeout} is longer
  * @param masterRecheck how often the sentinels are asked again for the master, in case a {@code +switch-master}
  *     message was lost
+ * @param readTimeout how long a call waits for its answer: longer than {@code timeout} when calls may block on the
+ *     server, as {@code WAIT} does, so that a full wait is not mistaken for a lost connection
  */
 public record RedisSettings(Topology topology, Optional<String> password, int database, boolean tls, Duration timeout,
-        Duration masterRecheck) {
+        Duration masterRecheck, Duration readTimeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_MASTER_RECHECK = Duration.ofSeconds(5);
@@ -26,6 +28,7 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(masterRecheck, "masterRecheck");
+        Objects.requireNonNull(readTimeout, "readTimeout");
         if (database < 0) {
             throw new IllegalArgumentException("the Redis database must not be negative, got " + database);
         }
@@ -35,6 +38,15 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
         if (timeout.isNegative() || timeout.isZero() || masterRecheck.isNegative() || masterRecheck.isZero()) {
             throw new IllegalArgumentException("Redis timeouts must be positive");
         }
+        if (readTimeout.compareTo(timeout) < 0) {
+            readTimeout = timeout;
+        }
+    }
+
+    /** Reads wait as long as connects. */
+    public RedisSettings(Topology topology, Optional<String> password, int database, boolean tls, Duration timeout,
+            Duration masterRecheck) {
+        this(topology, password, database, tls, timeout, masterRecheck, timeout);
     }
 
     public static RedisSettings standalone(String host, int port) {
@@ -43,15 +55,26 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
     }
 
     public RedisSettings withPassword(String newPassword) {
-        return new RedisSettings(topology, Optional.of(newPassword), database, tls, timeout, masterRecheck);
+        return new RedisSettings(topology, Optional.of(newPassword), database, tls, timeout, masterRecheck, readTimeout);
     }
 
     public RedisSettings withTimeout(Duration newTimeout) {
-        return new RedisSettings(topology, password, database, tls, newTimeout, masterRecheck);
+        return new RedisSettings(topology, password, database, tls, newTimeout, masterRecheck,
+                readTimeout.compareTo(timeout) > 0 ? readTimeout : newTimeout);
     }
 
     public RedisSettings withMasterRecheck(Duration newMasterRecheck) {
-        return new RedisSettings(topology, password, database, tls, timeout, newMasterRecheck);
+        return new RedisSettings(topology, password, database, tls, timeout, newMasterRecheck, readTimeout);
+    }
+
+    /**
+     * Reads that outlast a server-side block of up to {@code wait} (a {@code WAIT} for replicas) by {@code timeout}:
+     * a write no replica confirmed in time is then reported as such, not as a timed-out connection.
+     */
+    public RedisSettings withBlockingCalls(Duration wait) {
+        Duration needed = wait.plus(timeout);
+        return new RedisSettings(topology, password, database, tls, timeout, masterRecheck,
+                needed.compareTo(readTimeout) > 0 ? needed : readTimeout);
     }
 
     /** Where the servers are. */

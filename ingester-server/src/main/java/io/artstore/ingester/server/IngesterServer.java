@@ -262,7 +262,7 @@ public final class IngesterServer implements AutoCloseable {
             // One name for this instance: its node id in vector clocks is its owner id in the saga log.
             String instanceId = config.sagas().instanceId().orElse(node.value());
             // --- shared state: files in the data folder, or Redis (state: redis) ---
-            this.state = StateStores.open(config, instanceId, logOptions, events, decorators.logFsync());
+            this.state = StateStores.open(config, instanceId, logOptions, events, decorators.logFsync(), redis);
             FileCatalog catalog = state.catalog();
             CapacityReservations reservations = state.reservations();
 

@@ -9,9 +9,10 @@ import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TransactionLog;
+import io.artstore.ingester.redis.RedisConnections;
+import io.artstore.ingester.redis.state.RedisState;
 import io.artstore.ingester.redis.state.RedisStateStores;
 import io.artstore.ingester.server.config.IngesterConfig;
-import io.artstore.ingester.server.config.RedisClients;
 import io.artstore.ingester.server.config.StateSettings;
 import io.artstore.ingester.storage.embedded.EventLogFileClocks;
 import io.artstore.ingester.storage.embedded.FileClockSync;
@@ -26,6 +27,7 @@ import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +44,15 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
     /**
      * @param events the event log, which makes each file's last-change clock durable in the embedded state
      * @param logFsync forces the embedded saga log to disk (its group commits)
+     * @param redis the instance's one Redis client, also used by service discovery; required with {@code state: redis}
      */
     static StateStores open(IngesterConfig config, String instanceId, LogOptions logOptions, JsonLinesEventPublisher events,
-            Fsync logFsync) {
-        return config.state().store() == StateSettings.Store.REDIS ? redis(config, instanceId)
-                : embedded(config, instanceId, logOptions, events, logFsync);
+            Fsync logFsync, Optional<RedisConnections> redis) {
+        if (config.state().store() == StateSettings.Store.REDIS) {
+            return redis(config, instanceId, redis.orElseThrow(() -> new IllegalStateException(
+                    "the shared state in Redis needs the Redis connections")));
+        }
+        return embedded(config, instanceId, logOptions, events, logFsync);
     }
 
     private static StateStores embedded(IngesterConfig config, String instanceId, LogOptions logOptions,
@@ -75,13 +81,17 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
         }
     }
 
-    private static StateStores redis(IngesterConfig config, String instanceId) {
-        RedisStateStores redis = RedisClients.open(config.state(), instanceId);
+    private static StateStores redis(IngesterConfig config, String instanceId, RedisConnections connections) {
+        StateSettings settings = config.state();
+        RedisStateStores redis = new RedisStateStores(connections, RedisState.Settings.standalone(instanceId)
+                .withReplicas(settings.waitReplicas(), settings.waitTimeout())
+                .withRetention(settings.retention())
+                .withInstanceLease(settings.instanceLease()));
         try {
             redis.start();
             FileCatalog catalog = redis.catalog();
-            LOG.info("shared state in Redis as instance {}, writes acknowledged by {} replica(s)", instanceId,
-                    config.state().waitReplicas());
+            LOG.info("shared state in Redis ({}) as instance {}, writes acknowledged by {} replica(s)",
+                    connections.describe(), instanceId, settings.waitReplicas());
             return new StateStores(catalog, redis.reservations(), redis.locks(), redis.transactionLog(), redis.sagaLog(),
                     redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), List.of(redis));
         } catch (RuntimeException e) {

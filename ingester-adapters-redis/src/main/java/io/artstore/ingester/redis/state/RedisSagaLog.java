@@ -34,6 +34,9 @@ import redis.clients.jedis.Response;
  * appended, so an unchanged length means an unchanged saga). That makes the check and the append one step for
  * every instance: of instances racing to take a saga over, one wins and the others see its claim. Every append
  * is durable in the sense of {@link RedisState}.
+ *
+ * <p>Besides a saga's own lease ({@code sagas.lease}), the instance lease of its owner counts: once an instance's
+ * lease has expired, {@link #tryTakeOver} lets another take its sagas without waiting for theirs.
  */
 public final class RedisSagaLog implements SagaLog {
 
@@ -122,9 +125,36 @@ public final class RedisSagaLog implements SagaLog {
 
     @Override
     public boolean tryClaim(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return claim(sagaId, owner, now, leaseUntil, false);
+    }
+
+    /**
+     * An instance is gone once its lease ({@code {tx}:lease:<instance>}, see {@link InstanceLease}) has expired: it
+     * renews it every third of {@code shared_state.instance_lease} while it lives, and deletes it when it stops.
+     */
+    @Override
+    public boolean ownerGone(String owner) {
+        return !state.call(() -> state.redis().exists(state.leaseKey(owner)));
+    }
+
+    /**
+     * The lease is read apart from the compare-and-append (it lives in another hash tag); the append still
+     * succeeds only if the saga is unchanged, so one instance wins, and an owner that renews its lease late has its
+     * next record refused, as after any take-over.
+     */
+    @Override
+    public boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return claim(sagaId, owner, now, leaseUntil, true);
+    }
+
+    private boolean claim(SagaId sagaId, String owner, Instant now, Instant leaseUntil, boolean evenIfLeased) {
         for (int race = 0; race < MAX_RACES; race++) {
             List<SagaRecord> records = load(sagaId);
-            Optional<SagaRecord> claim = SagaLogRules.claim(records, owner, now, leaseUntil);
+            SagaRecord latest = records.isEmpty() ? null : records.get(records.size() - 1);
+            // Asked only when it decides: another instance's saga whose own lease still runs.
+            boolean latestOwnerGone = evenIfLeased && latest != null && !latest.owner().equals(owner)
+                    && !latest.leaseExpiredAt(now) && ownerGone(latest.owner());
+            Optional<SagaRecord> claim = SagaLogRules.claim(records, owner, now, leaseUntil, latestOwnerGone);
             if (claim.isEmpty()) {
                 return false;
             }

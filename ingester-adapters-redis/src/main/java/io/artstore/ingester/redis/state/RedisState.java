@@ -1,6 +1,7 @@
 package io.artstore.ingester.redis.state;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.redis.RedisConnections;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public final class RedisState {
 
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final UnifiedJedis redis;
+    private final Supplier<UnifiedJedis> redis;
     private final Settings settings;
 
     /**
@@ -82,12 +83,21 @@ public final class RedisState {
     }
 
     public RedisState(UnifiedJedis redis, Settings settings) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(redis, "redis");
+        this.redis = () -> redis;
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** Over the instance's shared client, asked for at every call: with Sentinel it is replaced after a failover. */
+    public RedisState(RedisConnections connections, Settings settings) {
+        Objects.requireNonNull(connections, "connections");
+        this.redis = connections::client;
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The client for this call; not to be kept. */
     public UnifiedJedis redis() {
-        return redis;
+        return redis.get();
     }
 
     public Settings settings() {
@@ -110,13 +120,13 @@ public final class RedisState {
 
     /** Runs a script without waiting for replicas: for state that a failover may lose without harm. */
     Object eval(String script, List<String> keys, List<String> args) {
-        return call(() -> redis.eval(script, keys, args));
+        return call(() -> redis().eval(script, keys, args));
     }
 
     /** Sends one command on a pipeline, then {@code WAIT}s for the replicas on that connection. */
     <T> T durably(String sampleKey, Function<AbstractPipeline, Response<T>> command) {
         return call(() -> {
-            try (AbstractPipeline pipeline = redis.pipelined()) {
+            try (AbstractPipeline pipeline = redis().pipelined()) {
                 Response<T> result = command.apply(pipeline);
                 Response<Long> acknowledged = settings.replicas() > 0
                         ? pipeline.waitReplicas(sampleKey, settings.replicas(), settings.replicaTimeout().toMillis())

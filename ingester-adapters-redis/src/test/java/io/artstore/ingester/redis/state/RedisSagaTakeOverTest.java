@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * One instance dies half-way through a saga kept in Redis; once its lease has expired, two others race to take it
- * over, and exactly one of them drives it to its end.
+ * One instance dies half-way through a saga kept in Redis; once its lease (the saga's, or the instance's own) has
+ * expired, two others race to take it over, and exactly one of them drives it to its end.
  */
 class RedisSagaTakeOverTest {
 
@@ -56,6 +56,10 @@ class RedisSagaTakeOverTest {
     @Test
     void of_two_instances_racing_for_a_dead_instances_saga_exactly_one_finishes_it() throws Exception {
         SagaLog a = log("instance-a");
+        // The instance leases outlive the test: only the saga's own lease tells that instance-a stopped.
+        holdLease("instance-a", Duration.ofMinutes(10));
+        holdLease("instance-b", Duration.ofMinutes(10));
+        holdLease("instance-c", Duration.ofMinutes(10));
         // Dies after logging the pivot's intent (records: start, stage intent and outcome, pivot intent).
         assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(moveFile, SAGA, Map.of()))
                 .isInstanceOf(SimulatedCrash.class);
@@ -75,6 +79,50 @@ class RedisSagaTakeOverTest {
         assertThat(records.get(4).owner()).isIn("instance-b", "instance-c");
         assertThat(log("instance-x").unfinished()).isEmpty();
         assertThat(log("instance-x").list(SagaState.COMPLETED)).hasSize(1);
+    }
+
+    @Test
+    void a_saga_whose_owner_stopped_renewing_its_instance_lease_is_finished_by_one_other_before_the_saga_lease_ends()
+            throws Exception {
+        // Taken once and never renewed: the instance died.
+        RedisState stateA = holdLease("instance-a", Duration.ofMillis(500));
+        SagaLog a = new RedisSagaLog(stateA);
+        assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(moveFile, SAGA, Map.of()))
+                .isInstanceOf(SimulatedCrash.class);
+        // The two survivors hold theirs, as every running instance does.
+        holdLease("instance-b", Duration.ofMinutes(10));
+        holdLease("instance-c", Duration.ofMinutes(10));
+        SagaOrchestrator b = orchestrator(log("instance-b"), "instance-b");
+        SagaOrchestrator c = orchestrator(log("instance-c"), "instance-c");
+        assertThat(b.recover()).as("the instance lease still runs").isEmpty();
+
+        RedisTransferTakeOverTest.awaitTrue(() -> !REDIS.client().exists(stateA.leaseKey("instance-a")),
+                Duration.ofSeconds(10));
+        // The saga's own lease (a minute on the manual clock) has not run out: the instance lease decides.
+        assertThat(a.load(SAGA)).last().satisfies(record -> assertThat(record.leaseExpiredAt(clock.instant())).isFalse());
+        List<SagaResult<?>> recovered = race(b::recover, c::recover);
+
+        assertThat(recovered).singleElement().satisfies(result -> assertThat(result.state()).isEqualTo(SagaState.COMPLETED));
+        assertThat(effects).containsExactly("stage-copy", "delete-source", "delete-source", "publish-event");
+        List<SagaRecord> records = log("instance-x").load(SAGA);
+        assertThat(records.get(4).kind()).isEqualTo(SagaRecord.Kind.LEASE_CLAIMED);
+        assertThat(records.stream().filter(record -> record.kind() == SagaRecord.Kind.LEASE_CLAIMED)).hasSize(1);
+        assertThat(records.subList(4, records.size())).extracting(SagaRecord::owner).containsOnly(records.get(4).owner());
+        assertThat(log("instance-x").unfinished()).isEmpty();
+        assertThat(b.recover()).as("nothing is left to take").isEmpty();
+        assertThat(effects).hasSize(4);
+    }
+
+    @Test
+    void a_live_instance_lease_keeps_a_running_saga_from_being_taken_over() {
+        SagaLog a = new RedisSagaLog(holdLease("instance-a", Duration.ofMinutes(10)));
+        assertThatThrownBy(() -> orchestrator(new CrashingSagaLog(a, 4), "instance-a").run(moveFile, SAGA, Map.of()))
+                .isInstanceOf(SimulatedCrash.class);
+
+        assertThat(log("instance-b").ownerGone("instance-a")).isFalse();
+        assertThat(log("instance-b").tryTakeOver(SAGA, "instance-b", clock.instant(), clock.instant().plus(LEASE))).isFalse();
+        assertThat(orchestrator(log("instance-b"), "instance-b").recover()).isEmpty();
+        assertThat(a.load(SAGA)).hasSize(4);
     }
 
     @Test
@@ -106,6 +154,13 @@ class RedisSagaTakeOverTest {
 
         assertThat(shortLived.list(SagaState.COMPLETED)).extracting(summary -> summary.sagaId().value()).containsExactly("saga-2");
         assertThat(REDIS.client().zrange(RedisState.NAMESPACE + "{sagas}:state:COMPLETED", 0, -1)).containsExactly("saga-2");
+    }
+
+    /** Takes the instance's lease once, as a running instance holds it; it is not renewed. */
+    private static RedisState holdLease(String instance, Duration lease) {
+        RedisState state = new RedisState(REDIS.client(), RedisState.Settings.standalone(instance).withInstanceLease(lease));
+        new InstanceLease(state).renew();
+        return state;
     }
 
     private SagaLog log(String instance) {

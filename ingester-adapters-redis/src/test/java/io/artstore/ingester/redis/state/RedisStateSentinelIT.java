@@ -10,6 +10,8 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.redis.RedisConnections;
+import io.artstore.ingester.redis.RedisSettings;
 import io.artstore.ingester.redis.fixture.RedisProcess;
 import io.artstore.ingester.redis.fixture.SentinelProcess;
 import java.nio.file.Path;
@@ -48,10 +50,13 @@ class RedisStateSentinelIT {
             awaitTrue("the sentinel sees the replica", () -> !askSentinel.sentinelReplicas(MASTER).isEmpty()
                     && "ok".equals(askSentinel.sentinelReplicas(MASTER).get(0).get("master-link-status")),
                     Duration.ofSeconds(30));
-            RedisStateStores.Connection connection = new RedisStateStores.Connection("unused", 0, Optional.empty(), 0,
-                    List.of(sentinel.address()), Optional.of(MASTER), Optional.empty());
-            try (RedisStateStores stores = RedisStateStores.open(connection,
-                    RedisState.Settings.standalone("instance-a").withReplicas(1, Duration.ofSeconds(2)))) {
+            RedisSettings settings = new RedisSettings(new RedisSettings.Sentinel(MASTER,
+                    List.of(RedisSettings.Address.parse(sentinel.address(), 26379)), Optional.empty()), Optional.empty(), 0,
+                    false, RedisSettings.DEFAULT_TIMEOUT, RedisSettings.DEFAULT_MASTER_RECHECK)
+                    .withBlockingCalls(Duration.ofSeconds(2));
+            try (RedisConnections connections = RedisConnections.open(settings);
+                    RedisStateStores stores = new RedisStateStores(connections,
+                            RedisState.Settings.standalone("instance-a").withReplicas(1, Duration.ofSeconds(2)))) {
                 FileCatalog catalog = stores.catalog();
                 CatalogEntry before = entry();
                 catalog.put(before);

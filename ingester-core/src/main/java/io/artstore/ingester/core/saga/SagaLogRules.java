@@ -73,11 +73,21 @@ public final class SagaLogRules {
      * it as it is, without {@link #requireAppendable}, whose owner rule it is the one exception to.
      */
     public static Optional<SagaRecord> claim(List<SagaRecord> log, String owner, Instant now, Instant leaseUntil) {
+        return claim(log, owner, now, leaseUntil, false);
+    }
+
+    /**
+     * As {@link #claim(List, String, Instant, Instant)}; with {@code latestOwnerGone} (the log knows the owner of
+     * the latest record is dead) the saga's own lease is not waited for.
+     */
+    public static Optional<SagaRecord> claim(List<SagaRecord> log, String owner, Instant now, Instant leaseUntil,
+            boolean latestOwnerGone) {
         if (log.isEmpty()) {
             return Optional.empty();
         }
         SagaRecord latest = log.get(log.size() - 1);
-        if (latest.kind().endsSaga() || !latest.owner().equals(owner) && !latest.leaseExpiredAt(now)) {
+        if (latest.kind().endsSaga()
+                || !latest.owner().equals(owner) && !latest.leaseExpiredAt(now) && !latestOwnerGone) {
             return Optional.empty();
         }
         return Optional.of(new SagaRecord(latest.sagaId(), latest.sagaType(), latest.definitionVersion(), log.size(), SagaRecord.Kind.LEASE_CLAIMED,

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,8 +114,8 @@ public final class SagaOrchestrator {
     }
 
     /**
-     * Takes over every unfinished saga whose lease has expired, or that this instance owns but drives no
-     * more, and drives it to its end: forward when it is past its point of no return or still may succeed,
+     * Takes over every unfinished saga whose lease has expired, whose owner the log knows to be gone
+     * ({@link SagaLog#ownerGone}), or that this instance owns but drives no more, and drives it to its end: forward when it is past its point of no return or still may succeed,
      * backward otherwise. A saga that cannot be driven is reported to the listener and left for the next
      * sweep.
      *
@@ -126,16 +127,30 @@ public final class SagaOrchestrator {
      */
     public List<SagaResult<?>> recover() {
         List<SagaResult<?>> results = new ArrayList<>();
+        // Asked once per owner and sweep: whether the log knows the instance is dead (its instance lease expired).
+        Map<String, Boolean> gone = new HashMap<>();
         for (SagaSummary summary : log.unfinished()) {
             // The layout the saga was started with, which its step indexes refer to.
             SagaDefinition<?> definition = definitions.get(Layout.of(summary.latest()));
-            boolean ours = summary.latest().owner().equals(settings.instanceId());
-            if (definition == null || !ours && !summary.leaseExpiredAt(clock.instant()) || !driving.add(summary.sagaId())) {
+            String owner = summary.latest().owner();
+            boolean ours = owner.equals(settings.instanceId());
+            if (definition == null) {
+                continue;
+            }
+            boolean takeable;
+            try {
+                takeable = ours || summary.leaseExpiredAt(clock.instant())
+                        || gone.computeIfAbsent(owner, log::ownerGone);
+            } catch (RuntimeException failure) {
+                listener.recoveryFailed(summary.sagaId(), failure);
+                continue;
+            }
+            if (!takeable || !driving.add(summary.sagaId())) {
                 continue;
             }
             try {
                 Instant now = clock.instant();
-                if (log.tryClaim(summary.sagaId(), settings.instanceId(), now, now.plus(settings.lease()))) {
+                if (log.tryTakeOver(summary.sagaId(), settings.instanceId(), now, now.plus(settings.lease()))) {
                     results.add(resume(definition, summary.sagaId()));
                 }
             } catch (RuntimeException failure) {

@@ -45,6 +45,16 @@ public final class ClockStampingSagaLog implements SagaLog {
     }
 
     @Override
+    public boolean ownerGone(String owner) {
+        return delegate.ownerGone(owner);
+    }
+
+    @Override
+    public boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return delegate.tryTakeOver(sagaId, owner, now, leaseUntil);
+    }
+
+    @Override
     public List<SagaSummary> list(SagaState state) {
         return delegate.list(state);
     }

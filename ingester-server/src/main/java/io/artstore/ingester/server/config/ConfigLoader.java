@@ -264,21 +264,30 @@ public final class ConfigLoader {
         SigningSettings signing = signing();
         SagaSettings sagas = sagas();
         FileRegistrySettings registry = registry(serviceAccount);
-        Optional<RedisSettings> redis = redis();
+        StateSettings state = state();
+        Optional<RedisSettings> redis = redis(state);
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state());
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state);
     }
 
     // --- Redis and service discovery ---
 
-    /** A cluster when its nodes are given, else Sentinel when its hosts are, else one server; none without any. */
-    private Optional<RedisSettings> redis() {
+    /**
+     * A cluster when its nodes are given, else Sentinel when its hosts are, else one server; none without any. The one
+     * Redis of the instance: service discovery and the shared state ({@code state: redis}) both use it; with the
+     * shared state its reads outlast the wait for replicas.
+     */
+    private Optional<RedisSettings> redis(StateSettings state) {
         Optional<Value> cluster = text("redis.cluster_nodes").filter(v -> !v.text().isBlank());
         Optional<Value> sentinels = text("redis.sentinel_hosts").filter(v -> !v.text().isBlank());
         Optional<Value> host = text("redis.host").filter(v -> !v.text().isBlank());
         if (cluster.isEmpty() && sentinels.isEmpty() && host.isEmpty()) {
+            if (state.store() == StateSettings.Store.REDIS) {
+                throw new ConfigException(text("state").orElseThrow().source(), "the shared state in Redis needs Redis:"
+                        + " set REDIS_HOST, REDIS_SENTINEL_HOSTS or REDIS_CLUSTER_NODES (redis.*)");
+            }
             return Optional.empty();
         }
         Optional<String> password = text("redis.password").map(Value::text).filter(t -> !t.isEmpty());
@@ -304,7 +313,10 @@ public final class ConfigLoader {
             int port = text("redis.port").map(v -> v.integer(1, 65535)).orElse(6379);
             topology = new RedisSettings.Standalone(host.get().parsed(text -> new RedisSettings.Address(text.trim(), port)));
         }
-        return Optional.of(new RedisSettings(topology, password, database, tls, timeout, RedisSettings.DEFAULT_MASTER_RECHECK));
+        RedisSettings settings = new RedisSettings(topology, password, database, tls, timeout,
+                RedisSettings.DEFAULT_MASTER_RECHECK);
+        return Optional.of(state.store() == StateSettings.Store.REDIS ? settings.withBlockingCalls(state.waitTimeout())
+                : settings);
     }
 
     private DiscoverySettings discovery(Optional<RedisSettings> redis, ServiceAccountSettings account) {
@@ -375,11 +387,10 @@ public final class ConfigLoader {
 
     // --- shared state ---
 
-    /** Files unless {@code state: redis}; then Redis as ArtStore's variables say (see {@link RedisClients}). */
+    /** Files unless {@code state: redis}; then in the Redis that {@code redis.*} names (see {@link #redis}). */
     private StateSettings state() {
         StateSettings.Store store = text("state").map(v -> v.oneOf(StateSettings.Store.class)).orElse(StateSettings.Store.FILE);
         return new StateSettings(store,
-                store == StateSettings.Store.REDIS ? Optional.of(RedisClients.fromEnvironment(env)) : Optional.empty(),
                 text("shared_state.wait_replicas").map(v -> v.integer(0, 16)).orElse(0),
                 text("shared_state.wait_timeout").map(v -> v.duration(false)).orElse(StateSettings.DEFAULT_WAIT_TIMEOUT),
                 text("shared_state.retention").map(v -> v.duration(false)).orElse(StateSettings.DEFAULT_RETENTION),

@@ -67,6 +67,9 @@ public record IngesterConfig(
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
+        if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
+            throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
+        }
     }
 
     /** The configuration under its file keys, secrets masked: safe to show to operators. */
@@ -161,8 +164,7 @@ public record IngesterConfig(
         if (state.store() == StateSettings.Store.REDIS) {
             root.put("shared_state", ordered("wait_replicas", state.waitReplicas(),
                     "wait_timeout", ConfigValues.duration(state.waitTimeout()), "retention", ConfigValues.duration(state.retention()),
-                    "instance_lease", ConfigValues.duration(state.instanceLease()),
-                    "redis", RedisClients.describe(state.redis().orElseThrow())));
+                    "instance_lease", ConfigValues.duration(state.instanceLease())));
         }
         return root;
     }

@@ -1,23 +1,22 @@
 package io.artstore.ingester.server.config;
 
-import io.artstore.ingester.redis.state.RedisStateStores;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where the state of sagas, transfers, locks, reservations, the catalogue and the clocks lives: in files under the
  * data folder (the embedded default, one instance per folder), or in Redis, shared by every instance of a cluster.
+ * Where Redis is comes from the one Redis configuration ({@link IngesterConfig#redis()}), which service discovery
+ * uses too.
  *
- * @param redis where Redis is, when {@code store} is {@link Store#REDIS}
  * @param waitReplicas how many replicas must acknowledge a write of the logs, locks, catalogue and clocks before it
  *     counts as done; 0 for a standalone Redis
  * @param waitTimeout how long a write waits for them; a write they did not confirm fails the operation
  * @param retention how long ended sagas and transfers are kept in Redis for their status
  * @param instanceLease how long this instance's lease lasts unrenewed; its transfers are taken over after it
  */
-public record StateSettings(Store store, Optional<RedisStateStores.Connection> redis, int waitReplicas, Duration waitTimeout,
+public record StateSettings(Store store, int waitReplicas, Duration waitTimeout,
         Duration retention, Duration instanceLease) {
 
     public enum Store {
@@ -32,18 +31,14 @@ public record StateSettings(Store store, Optional<RedisStateStores.Connection> r
     public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_INSTANCE_LEASE = Duration.ofSeconds(30);
-    public static final StateSettings EMBEDDED = new StateSettings(Store.FILE, Optional.empty(), 0, DEFAULT_WAIT_TIMEOUT,
+    public static final StateSettings EMBEDDED = new StateSettings(Store.FILE, 0, DEFAULT_WAIT_TIMEOUT,
             DEFAULT_RETENTION, DEFAULT_INSTANCE_LEASE);
 
     public StateSettings {
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(waitTimeout, "waitTimeout");
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(instanceLease, "instanceLease");
-        if (store == Store.REDIS && redis.isEmpty()) {
-            throw new IllegalArgumentException("state in Redis needs the Redis connection");
-        }
         if (waitReplicas < 0) {
             throw new IllegalArgumentException("waitReplicas must not be negative, got " + waitReplicas);
         }

@@ -3,7 +3,8 @@ package io.artstore.ingester.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.artstore.ingester.redis.state.RedisStateStores;
+import io.artstore.ingester.redis.RedisSettings;
+import io.artstore.ingester.redis.RedisSettings.Address;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code state} and {@code shared_state.*}, and the Redis connection from ArtStore's variables. */
+/** {@code state} and {@code shared_state.*}, over the one Redis configuration ({@code redis.*}, ArtStore's variables). */
 class StateConfigTest {
 
     @TempDir
@@ -43,9 +44,14 @@ class StateConfigTest {
                 Map.of("REDIS_HOST", "redis.internal", "REDIS_PORT", "6380", "REDIS_PASSWORD", "s3cret", "REDIS_DB", "2"));
 
         assertThat(config.state()).isEqualTo(new StateSettings(StateSettings.Store.REDIS,
-                Optional.of(new RedisStateStores.Connection("redis.internal", 6380, Optional.of("s3cret"), 2, List.of(),
-                        Optional.empty(), Optional.empty())),
                 1, Duration.ofMillis(250), Duration.ofDays(2), Duration.ofSeconds(10)));
+        RedisSettings redis = config.redis().orElseThrow();
+        assertThat(redis.topology()).isEqualTo(new RedisSettings.Standalone(new Address("redis.internal", 6380)));
+        assertThat(redis.password()).contains("s3cret");
+        assertThat(redis.database()).isEqualTo(2);
+        // A durable write blocks on WAIT for up to wait_timeout: reads outlast it by the usual timeout (2 s).
+        assertThat(redis.readTimeout()).isEqualTo(Duration.ofMillis(2250));
+        assertThat(redis.timeout()).isEqualTo(RedisSettings.DEFAULT_TIMEOUT);
         assertThat(config.describe().toString()).contains("state=redis", "wait_replicas=1", "host=redis.internal")
                 .doesNotContain("s3cret");
     }
@@ -56,26 +62,42 @@ class StateConfigTest {
                 "REDIS_SENTINEL_HOSTS", "10.0.0.1:26379, 10.0.0.2:26379", "REDIS_SENTINEL_MASTER", "mymaster",
                 "REDIS_SENTINEL_PASSWORD", "other"));
 
-        RedisStateStores.Connection connection = config.state().redis().orElseThrow();
-        assertThat(connection.sentinel()).isTrue();
-        assertThat(connection.sentinels()).containsExactly("10.0.0.1:26379", "10.0.0.2:26379");
-        assertThat(connection.masterName()).contains("mymaster");
-        assertThat(connection.sentinelPassword()).contains("other");
+        assertThat(config.redis().orElseThrow().topology()).isEqualTo(new RedisSettings.Sentinel("mymaster",
+                List.of(new Address("10.0.0.1", 26379), new Address("10.0.0.2", 26379)), Optional.of("other")));
         assertThat(config.state().waitReplicas()).isZero();
+        assertThat(config.redis().orElseThrow().readTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void state_redis_without_any_redis_configured_is_refused_by_name() {
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "redis")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.setting()).startsWith("INGESTER_STATE");
+                    assertThat(e.getMessage()).contains("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES");
+                });
+    }
+
+    @Test
+    void without_the_shared_state_reads_wait_only_the_usual_timeout() {
+        IngesterConfig config = ConfigLoader.load(List.of(), Map.of("REDIS_HOST", "redis.internal"));
+
+        assertThat(config.state().store()).isEqualTo(StateSettings.Store.FILE);
+        assertThat(config.redis().orElseThrow().readTimeout()).isEqualTo(RedisSettings.DEFAULT_TIMEOUT);
     }
 
     @Test
     void bad_settings_are_named() {
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "memcached")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("INGESTER_STATE"));
-        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "redis", "REDIS_PORT", "http")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("REDIS_PORT"));
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "redis", "REDIS_HOST", "redis.internal",
+                "REDIS_PORT", "http")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).startsWith("REDIS_PORT"));
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "redis",
                 "REDIS_SENTINEL_HOSTS", "10.0.0.1:26379")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("REDIS_SENTINEL_MASTER"));
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).startsWith("REDIS_SENTINEL_MASTER"));
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE", "redis",
-                "REDIS_SENTINEL_HOSTS", "10.0.0.1", "REDIS_SENTINEL_MASTER", "m")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("REDIS_SENTINEL_HOSTS"));
+                "REDIS_SENTINEL_HOSTS", "10.0.0.1:sentinel", "REDIS_SENTINEL_MASTER", "m")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).startsWith("REDIS_SENTINEL_HOSTS"));
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("INGESTER_STATE_WAIT_REPLICAS", "-1")))
                 .isInstanceOfSatisfying(ConfigException.class,
                         e -> assertThat(e.setting()).isEqualTo("INGESTER_STATE_WAIT_REPLICAS"));

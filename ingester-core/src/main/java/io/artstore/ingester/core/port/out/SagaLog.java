@@ -45,6 +45,24 @@ public interface SagaLog {
      */
     boolean tryClaim(SagaId sagaId, String owner, Instant now, Instant leaseUntil);
 
+    /**
+     * Whether the log knows that instance {@code owner} is gone: a shared log whose instances hold leases of their
+     * own (Redis) says so once the instance's lease expired, long before the leases of its sagas run out. A log
+     * without instance leases never knows; its sagas wait for their own leases.
+     */
+    default boolean ownerGone(String owner) {
+        return false;
+    }
+
+    /**
+     * As {@link #tryClaim}, and also while the saga's lease still runs if the owner of its latest record is
+     * {@linkplain #ownerGone gone}. Check and append stay one atomic step as in {@code tryClaim}: of instances
+     * racing, one wins; an owner that was not gone after all has its next record refused.
+     */
+    default boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return tryClaim(sagaId, owner, now, leaseUntil);
+    }
+
     /** The sagas in the given state, for operators. */
     List<SagaSummary> list(SagaState state);
 }

@@ -49,6 +49,16 @@ public final class CrashingSagaLog implements SagaLog {
     }
 
     @Override
+    public boolean ownerGone(String owner) {
+        return log.ownerGone(owner);
+    }
+
+    @Override
+    public boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return log.tryTakeOver(sagaId, owner, now, leaseUntil);
+    }
+
+    @Override
     public List<SagaSummary> list(SagaState state) {
         return log.list(state);
     }

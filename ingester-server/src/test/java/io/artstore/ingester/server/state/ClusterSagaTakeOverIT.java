@@ -1,0 +1,211 @@
+package io.artstore.ingester.server.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.server.testing.GeneratedContent;
+import io.artstore.ingester.server.testing.RemoteElements;
+import io.artstore.ingester.server.testing.RemoteElements.Element;
+import io.artstore.ingester.server.testing.RemoteElements.Transport;
+import io.artstore.ingester.server.testing.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of the shaded jar behind nginx ({@code scripts/cluster.sh}) share their state in the Sentinel set the
+ * script starts and one remote storage element. The instance that receives an upload is killed with SIGKILL while
+ * the body still streams in; the other one takes the upload's saga over once the dead instance's lease has expired
+ * and compensates it, and the element holds nothing half-written.
+ */
+class ClusterSagaTakeOverIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
+    private static final String BOUNDARY = "cluster-take-over-7e21";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void an_upload_whose_instance_was_killed_mid_stream_is_compensated_by_another_instance() throws Exception {
+        Path project = project();
+        assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
+        Path clusterDir = root.resolve("cluster");
+        Files.createDirectories(root.resolve("se"));
+        try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
+            Element element = remote.start("se-a", Mode.EDIT, 10, Transport.PLAIN);
+            // The instances' data folders come from the script; the shared state and a short instance lease do the rest.
+            Path config = Files.writeString(root.resolve("ingester.yaml"), remote.yaml("")
+                    .replace("  data_dir: ${data}\n", "") + """
+                    state: redis
+                    shared_state:
+                      instance_lease: 3s
+                    sagas:
+                      recovery_interval: 500ms
+                    discovery:
+                      enabled: off
+                    admin:
+                      enabled_without_auth: on
+                    """);
+            String started = script(project, clusterDir, config, "start", "2");
+            Matcher matcher = STARTED.matcher(started);
+            assertThat(matcher.find()).as(started).isTrue();
+            List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
+            URI balancer = URI.create(matcher.group(2));
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                Thread uploader = new Thread(() -> uploadPartThenWait(balancer, new GeneratedContent(256L * 1024 * 1024, 11L),
+                        release));
+                uploader.setDaemon(true);
+                uploader.start();
+                AtomicReference<JsonNode> running = new AtomicReference<>();
+                TestServer.await("the upload's saga runs", () -> {
+                    List<JsonNode> sagas = sagas(URI.create("http://127.0.0.1:" + ports.get(0)), "running");
+                    if (sagas.size() != 1) {
+                        return false;
+                    }
+                    running.set(sagas.get(0));
+                    return true;
+                });
+                String sagaId = running.get().path("saga_id").asText();
+                String fileId = running.get().path("file_id").asText();
+                String owner = running.get().path("owner").asText();
+                assertThat(owner).matches("ingester-[12]");
+                int dead = Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1));
+                URI survivor = URI.create("http://127.0.0.1:" + ports.get(dead == 1 ? 1 : 0));
+
+                long pid = Long.parseLong(Files.readString(clusterDir.resolve("instance-" + dead + ".pid")).trim());
+                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+                long killed = System.nanoTime();
+                TestServer.await("instance " + owner + " is gone", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+
+                TestServer.await("another instance compensates the upload", () ->
+                        "compensated".equals(get(survivor.resolve("/api/v1/sagas/" + sagaId)).path("state").asText()));
+                System.out.println("saga compensated " + Duration.ofNanos(System.nanoTime() - killed).toMillis()
+                        + " ms after the SIGKILL");
+
+                JsonNode saga = get(balancer.resolve("/api/v1/sagas/" + sagaId));
+                assertThat(saga.path("owner").asText()).as(saga.toString()).isNotEqualTo(owner);
+                assertThat(status(balancer.resolve("/api/v1/files/" + fileId))).isEqualTo(404);
+                assertThat(sagas(survivor, null)).as("sagas left unfinished or parked").isEmpty();
+                assertThat(get(survivor.resolve("/api/v1/status")).path("sagas").path("compensated_since_start").asLong())
+                        .as("compensated exactly once").isEqualTo(1);
+                assertThat(element.storedFile(fileId)).as("the upload's file on the element").isEmpty();
+                remote.assertNothingHalfWritten();
+            } finally {
+                release.countDown();
+                script(project, clusterDir, config, "stop");
+            }
+        }
+    }
+
+    /** Sends the fields and the first 8 MiB of the file through the balancer, then holds the connection open. */
+    private static void uploadPartThenWait(URI balancer, GeneratedContent content, CountDownLatch release) {
+        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            HttpURLConnection connection = (HttpURLConnection) balancer.resolve("/api/v1/files/upload").toURL().openConnection();
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
+            connection.setFixedLengthStreamingMode(head.length + content.size() + 64);
+            OutputStream out = connection.getOutputStream();
+            out.write(head);
+            byte[] buffer = new byte[256 * 1024];
+            long sent = 0;
+            while (sent < 8L * 1024 * 1024) {
+                int n = content.next(buffer);
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+            out.flush();
+            release.await(2, TimeUnit.MINUTES);
+        } catch (IOException e) {
+            // The instance was killed under the upload: expected.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<JsonNode> sagas(URI instance, String state) {
+        JsonNode list = get(instance.resolve("/api/v1/admin/sagas" + (state == null ? "" : "?state=" + state))).path("sagas");
+        List<JsonNode> sagas = new ArrayList<>();
+        list.forEach(sagas::add);
+        return sagas;
+    }
+
+    private JsonNode get(URI uri) {
+        try {
+            return JSON.readTree(send(uri).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int status(URI uri) {
+        return send(uri).statusCode();
+    }
+
+    private HttpResponse<String> send(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String script(Path project, Path clusterDir, Path config, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
+        builder.environment().put("INGESTER_CONFIG", config.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    private static Path project() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
