@@ -10,6 +10,7 @@ import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,6 +25,10 @@ public final class RedisFileCatalog implements FileCatalog {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String KEY = RedisState.NAMESPACE + "{catalog}:files";
 
+    /** HSETNX, answering the value the field holds afterwards. */
+    private static final String PUT_IF_ABSENT = "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return ARGV[2] end "
+            + "return redis.call('HGET', KEYS[1], ARGV[1])";
+
     private final RedisState state;
 
     public RedisFileCatalog(RedisState state) {
@@ -34,6 +39,14 @@ public final class RedisFileCatalog implements FileCatalog {
     public void put(CatalogEntry entry) {
         String json = toJson(entry);
         state.durably(KEY, pipeline -> pipeline.hset(KEY, entry.fileId().toString(), json));
+    }
+
+    /** One script, so that no write comes between the check and the set; durable as {@link #put} is. */
+    @Override
+    public CatalogEntry putIfAbsent(CatalogEntry entry) {
+        String json = toJson(entry);
+        Object stored = state.evalDurably(PUT_IF_ABSENT, List.of(KEY), List.of(entry.fileId().toString(), json));
+        return json.equals(stored) ? entry : fromJson(entry.fileId(), (String) stored);
     }
 
     @Override

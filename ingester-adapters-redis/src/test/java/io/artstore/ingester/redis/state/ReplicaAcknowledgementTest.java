@@ -62,6 +62,7 @@ class ReplicaAcknowledgementTest {
             assertNotReplicated(() -> orchestrator.run(saga, new SagaId("saga-1"), Map.of()));
             assertThat(effects).isEmpty();
             assertNotReplicated(() -> new RedisFileCatalog(state).put(entry()));
+            assertNotReplicated(() -> new RedisFileCatalog(state).putIfAbsent(entry()));
             assertNotReplicated(() -> new RedisClockSync(state).persist(NodeId.of("n-1"),
                     VectorClock.parse("n-1:1")));
             assertNotReplicated(() -> new RedisLocks(state).tryLock(FileId.random(), Locks.Operation.DELETE, "d-1"));

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,6 +91,46 @@ public final class FileSystemFileCatalog implements FileCatalog {
                 throw failure("recording file " + entry.fileId(), e);
             }
             entries.put(entry.fileId(), entry);
+        }
+    }
+
+    /**
+     * Atomic on disk, not only in this process: the entry's file is created by a hard link that fails when the name
+     * exists, so a {@link #put} (an atomic rename) by any process either comes after and replaces it, or came before
+     * and is kept. When the file exists, its content on disk is the answer.
+     */
+    @Override
+    public CatalogEntry putIfAbsent(CatalogEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Path file = fileOf(entry.fileId());
+        synchronized (lockFor(entry.fileId())) {
+            try {
+                byte[] json = MAPPER.writeValueAsBytes(toJson(entry));
+                while (true) {
+                    if (DurableFiles.createDurably(file, json, temp)) {
+                        entries.put(entry.fileId(), entry);
+                        return entry;
+                    }
+                    Optional<CatalogEntry> stored = read(file);
+                    if (stored.isPresent()) {
+                        entries.put(entry.fileId(), stored.get());
+                        return stored.get();
+                    }
+                    // Removed by another process between the link and the read: the gap is open again.
+                }
+            } catch (IOException e) {
+                throw failure("recording file " + entry.fileId() + " if absent", e);
+            }
+        }
+    }
+
+    private static Optional<CatalogEntry> read(Path file) throws IOException {
+        try {
+            return Optional.of(fromJson(MAPPER.readTree(Files.readAllBytes(file))));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw new IOException("catalogue entry " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,6 +53,27 @@ public final class DurableFiles {
             Files.deleteIfExists(temp);
         }
         forceFolder(target.getParent());
+    }
+
+    /**
+     * Creates {@code target} with {@code bytes} unless it exists, atomically even against other processes: the
+     * content is written and forced in {@code tempFolder} (same file system), then hard-linked to its name, which
+     * fails when the name exists; the folder is forced. A crash leaves the target either absent or complete.
+     *
+     * @return whether the target was created; {@code false} when it existed, which is left as it was
+     */
+    public static boolean createDurably(Path target, byte[] bytes, Path tempFolder) throws IOException {
+        Path temp = tempFileIn(tempFolder, "create");
+        try {
+            writeNew(temp, bytes);
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException exists) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        forceFolder(target.getParent());
+        return true;
     }
 
     /** Renames atomically, replacing an existing target (POSIX rename semantics). */

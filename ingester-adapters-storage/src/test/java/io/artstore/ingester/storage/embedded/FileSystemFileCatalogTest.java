@@ -87,6 +87,37 @@ class FileSystemFileCatalogTest {
         }
     }
 
+    /**
+     * Two catalogues on one folder, each with its own locks and memory, as two processes would be: a write-back
+     * decides on what is on disk, not on what it loaded, and never replaces the other's entry.
+     */
+    @Test
+    void put_if_absent_keeps_an_entry_another_process_wrote_and_leaves_no_temporary_file() throws IOException {
+        FileSystemFileCatalog saga = FileSystemFileCatalog.open(folder);
+        FileSystemFileCatalog lookup = FileSystemFileCatalog.open(folder);
+        FileId fileId = FileId.random();
+        CatalogEntry complete = entry(fileId, Map.of("project", "north"));
+        saga.put(complete);
+        CatalogEntry poorer = new CatalogEntry(StorageElementId.of("se-other"), Mode.EDIT, attributes(fileId, Map.of()));
+
+        assertThat(lookup.putIfAbsent(poorer)).isEqualTo(complete);
+
+        assertThat(lookup.find(fileId)).contains(complete);
+        assertThat(FileSystemFileCatalog.open(folder).find(fileId)).contains(complete);
+        try (Stream<Path> temp = Files.list(folder.resolve(".tmp"))) {
+            assertThat(temp).isEmpty();
+        }
+    }
+
+    @Test
+    void an_entry_recorded_if_absent_is_found_after_reopening() {
+        CatalogEntry found = entry(FileId.random(), Map.of());
+
+        assertThat(FileSystemFileCatalog.open(folder).putIfAbsent(found)).isEqualTo(found);
+
+        assertThat(FileSystemFileCatalog.open(folder).find(found.fileId())).contains(found);
+    }
+
     @Test
     void open_clears_half_written_entries() throws IOException {
         FileSystemFileCatalog.open(folder);

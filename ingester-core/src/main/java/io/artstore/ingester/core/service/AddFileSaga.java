@@ -353,6 +353,7 @@ public final class AddFileSaga {
         FileAttributes attributes = known.or(() -> element(placed).stat(data.fileId())).orElseThrow(() -> new IngestException(Kind.INTERNAL,
                 "stored_file_missing", "file " + data.fileId() + " was published on storage element " + placed.elementId()
                         + " but the element does not find it"));
+        // An authoritative put: it replaces what a lookup may have written back from the element meanwhile.
         catalog.put(new CatalogEntry(placed.elementId(), placed.mode(), attributes));
         return data;
     }

@@ -16,7 +16,9 @@ import java.util.Optional;
 
 /**
  * Finds files: the catalogue first; failing that, the storage elements themselves, whose attribute files are
- * the source of truth. What the elements know and the catalogue lacks is written back to it.
+ * the source of truth. What the elements know and the catalogue lacks is written back to it, but only into a gap: an
+ * element may know less than the catalogue (a remote SE reports no metadata), so an entry an add or a transfer
+ * recorded meanwhile is kept, and the lookup answers with it.
  */
 public final class FileLocator implements GetFileUseCase {
 
@@ -37,9 +39,8 @@ public final class FileLocator implements GetFileUseCase {
         for (StorageElement element : elements.all()) {
             Optional<FileAttributes> attributes = element.stat(fileId);
             if (attributes.isPresent()) {
-                CatalogEntry entry = new CatalogEntry(element.id(), element.describe().mode(), attributes.get());
-                catalog.put(entry);
-                return Optional.of(entry);
+                CatalogEntry found = new CatalogEntry(element.id(), element.describe().mode(), attributes.get());
+                return Optional.of(catalog.putIfAbsent(found));
             }
         }
         return Optional.empty();

@@ -29,6 +29,14 @@ public final class InMemoryFileCatalog implements FileCatalog {
     }
 
     @Override
+    public CatalogEntry putIfAbsent(CatalogEntry entry) {
+        return faults.around("catalog.putIfAbsent", () -> {
+            CatalogEntry existing = entries.putIfAbsent(entry.fileId(), entry);
+            return existing == null ? entry : existing;
+        });
+    }
+
+    @Override
     public Optional<CatalogEntry> find(FileId fileId) {
         return Optional.ofNullable(entries.get(fileId));
     }

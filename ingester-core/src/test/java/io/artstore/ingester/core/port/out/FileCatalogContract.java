@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,6 +105,141 @@ public abstract class FileCatalogContract {
         for (CatalogEntry entry : written) {
             assertThat(catalog.find(entry.fileId())).contains(entry);
         }
+    }
+
+    @Test
+    void put_if_absent_records_an_entry_for_an_unknown_file() {
+        CatalogEntry found = entry(FileId.random(), Map.of());
+
+        assertThat(catalog.putIfAbsent(found)).isEqualTo(found);
+
+        assertThat(catalog.find(found.fileId())).contains(found);
+        assertThat(catalog.size()).isEqualTo(1);
+    }
+
+    @Test
+    void put_if_absent_keeps_the_entry_there_and_returns_it() {
+        FileId fileId = FileId.random();
+        CatalogEntry complete = complete(fileId);
+        catalog.put(complete);
+
+        assertThat(catalog.putIfAbsent(poorer(fileId, 0))).isEqualTo(complete);
+
+        assertThat(catalog.find(fileId)).contains(complete);
+        assertThat(catalog.size()).isEqualTo(1);
+    }
+
+    @Test
+    void put_replaces_an_entry_recorded_by_put_if_absent() {
+        FileId fileId = FileId.random();
+        catalog.putIfAbsent(poorer(fileId, 0));
+        CatalogEntry complete = complete(fileId);
+
+        catalog.put(complete);
+
+        assertThat(catalog.find(fileId)).contains(complete);
+        assertThat(catalog.putIfAbsent(poorer(fileId, 1))).isEqualTo(complete);
+        assertThat(catalog.find(fileId)).contains(complete);
+    }
+
+    @Test
+    void put_if_absent_after_remove_records_again() {
+        FileId fileId = FileId.random();
+        catalog.put(complete(fileId));
+        catalog.remove(fileId);
+        CatalogEntry found = poorer(fileId, 0);
+
+        assertThat(catalog.putIfAbsent(found)).isEqualTo(found);
+        assertThat(catalog.find(fileId)).contains(found);
+    }
+
+    /**
+     * One authoritative put races many write-backs of the same file. Each round forces the put to land after a
+     * different number of write-backs (0 to all of them) have returned, the rest racing it; whatever the order,
+     * the authoritative entry is what stays, and every write-back returns an entry that was really written.
+     */
+    @Test
+    void an_authoritative_put_survives_racing_write_backs_in_every_position() throws Exception {
+        int writeBacks = 6;
+        ExecutorService threads = Executors.newFixedThreadPool(writeBacks + 1);
+        try {
+            for (int before = 0; before <= writeBacks; before++) {
+                FileId fileId = FileId.random();
+                CatalogEntry complete = complete(fileId);
+                List<CatalogEntry> poorer = new ArrayList<>();
+                for (int w = 0; w < writeBacks; w++) {
+                    poorer.add(poorer(fileId, w));
+                }
+                CountDownLatch start = new CountDownLatch(1);
+                CountDownLatch returned = new CountDownLatch(before);
+                List<Future<CatalogEntry>> answers = new ArrayList<>();
+                for (CatalogEntry writeBack : poorer) {
+                    answers.add(threads.submit(() -> {
+                        start.await();
+                        CatalogEntry stored = catalog.putIfAbsent(writeBack);
+                        returned.countDown();
+                        return stored;
+                    }));
+                }
+                Future<?> authoritative = threads.submit(() -> {
+                    start.await();
+                    assertThat(returned.await(30, TimeUnit.SECONDS)).as("write-backs before the put").isTrue();
+                    catalog.put(complete);
+                    return null;
+                });
+                start.countDown();
+                authoritative.get(30, TimeUnit.SECONDS);
+                List<CatalogEntry> written = new ArrayList<>(poorer);
+                written.add(complete);
+                for (Future<CatalogEntry> answer : answers) {
+                    assertThat(answer.get(30, TimeUnit.SECONDS)).isIn(written);
+                }
+
+                assertThat(catalog.find(fileId)).as("after %d write-backs returned before the put", before).contains(complete);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(catalog.size()).isEqualTo(writeBacks + 1);
+    }
+
+    /** Concurrent write-backs of one unknown file: exactly one is recorded, and all of them return it. */
+    @Test
+    void concurrent_write_backs_agree_on_one_entry() throws Exception {
+        int writeBacks = 8;
+        FileId fileId = FileId.random();
+        ExecutorService threads = Executors.newFixedThreadPool(writeBacks);
+        List<CatalogEntry> stored = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<CatalogEntry>> answers = new ArrayList<>();
+            for (int w = 0; w < writeBacks; w++) {
+                CatalogEntry writeBack = poorer(fileId, w);
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return catalog.putIfAbsent(writeBack);
+                }));
+            }
+            start.countDown();
+            for (Future<CatalogEntry> answer : answers) {
+                stored.add(answer.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(stored).containsOnly(stored.get(0));
+        assertThat(catalog.find(fileId)).contains(stored.get(0));
+        assertThat(catalog.size()).isEqualTo(1);
+    }
+
+    /** What an add or a transfer records: the file with its complete metadata. */
+    private static CatalogEntry complete(FileId fileId) {
+        return entry(fileId, Map.of("project", "north", "ingester", Map.of("compressed", true, "original_size", 42)));
+    }
+
+    /** What a lookup writes back from a remote element: no metadata; {@code n} tells write-backs apart. */
+    private static CatalogEntry poorer(FileId fileId, int n) {
+        return new CatalogEntry(StorageElementId.of("se-" + n), Mode.EDIT, attributes(fileId, Map.of()));
     }
 
     protected static CatalogEntry entry(FileId fileId, Map<String, Object> metadata) {
