@@ -2,12 +2,14 @@ package io.artstore.ingester.server;
 
 import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.out.BlockStore;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.ClockSync;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.port.out.TokenUses;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.redis.state.RedisStateStores;
 import io.artstore.ingester.server.config.IngesterConfig;
@@ -20,12 +22,15 @@ import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
 import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.FileTransactionLog;
+import io.artstore.ingester.storage.embedded.InMemoryBlockStore;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.fs.Fsync;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +38,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The state stores the configuration chose ({@code state}): files in the data folder, or Redis shared by a cluster.
  * {@link #close} closes whatever was opened; for Redis it also ends this instance's lease.
+ *
+ * @param blocks the blocks of the abuse limits: in memory, or shared in Redis
+ * @param tokenUses the temporary tokens' use counts when shared in Redis; empty for the embedded state, where
+ *     they are kept on disk beside the ingester's signing key
  */
 record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks locks, TransactionLog transactionLog,
-        SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, List<AutoCloseable> closeables) implements AutoCloseable {
+        SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, BlockStore blocks, Optional<TokenUses> tokenUses,
+        List<AutoCloseable> closeables) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
@@ -44,13 +54,13 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
      * @param logFsync forces the embedded saga log to disk (its group commits)
      */
     static StateStores open(IngesterConfig config, String instanceId, LogOptions logOptions, JsonLinesEventPublisher events,
-            Fsync logFsync) {
-        return config.state().store() == StateSettings.Store.REDIS ? redis(config, instanceId)
-                : embedded(config, instanceId, logOptions, events, logFsync);
+            Fsync logFsync, Clock clock) {
+        return config.state().store() == StateSettings.Store.REDIS ? redis(config, instanceId, clock)
+                : embedded(config, instanceId, logOptions, events, logFsync, clock);
     }
 
     private static StateStores embedded(IngesterConfig config, String instanceId, LogOptions logOptions,
-            JsonLinesEventPublisher events, Fsync logFsync) {
+            JsonLinesEventPublisher events, Fsync logFsync, Clock clock) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
@@ -68,14 +78,14 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             ClockSync clockSync = new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
                     ReservingClockSync.DEFAULT_BLOCK);
             return new StateStores(catalog, new InMemoryCapacityReservations(), locks, transactionLog, sagaLog,
-                    clockSync, fileClocks, List.copyOf(opened));
+                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(), List.copyOf(opened));
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    private static StateStores redis(IngesterConfig config, String instanceId) {
+    private static StateStores redis(IngesterConfig config, String instanceId, Clock clock) {
         RedisStateStores redis = RedisClients.open(config.state(), instanceId);
         try {
             redis.start();
@@ -83,7 +93,8 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             LOG.info("shared state in Redis as instance {}, writes acknowledged by {} replica(s)", instanceId,
                     config.state().waitReplicas());
             return new StateStores(catalog, redis.reservations(), redis.locks(), redis.transactionLog(), redis.sagaLog(),
-                    redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), List.of(redis));
+                    redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), redis.blocks(clock),
+                    Optional.of(redis.tokenUses()), List.of(redis));
         } catch (RuntimeException e) {
             redis.close();
             throw e;
