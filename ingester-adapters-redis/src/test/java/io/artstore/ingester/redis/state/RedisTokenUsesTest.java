@@ -7,7 +7,13 @@ import io.artstore.ingester.core.port.out.TokenUsesContract;
 import io.artstore.ingester.redis.fixture.RedisServerExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +43,36 @@ class RedisTokenUsesTest extends TokenUsesContract {
     protected TokenUses anotherView(TokenUses uses) {
         otherClient = REDIS.newClient();
         return new RedisTokenUses(new RedisState(otherClient, RedisState.Settings.standalone("instance-b")));
+    }
+
+    @Test
+    void instances_using_one_token_at_once_never_exceed_its_uses() throws Exception {
+        TokenUses[] instances = {uses, anotherView(uses)};
+        Instant expiry = Instant.now().plus(Duration.ofMinutes(10));
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> granted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                TokenUses instance = instances[t % 2];
+                granted.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    int count = 0;
+                    for (int i = 0; i < 10; i++) {
+                        count += instance.tryUse("shared-jti", 13, expiry) ? 1 : 0;
+                    }
+                    return count;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> future : granted) {
+                total += future.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(13);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
