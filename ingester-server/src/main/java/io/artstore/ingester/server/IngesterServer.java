@@ -262,7 +262,7 @@ public final class IngesterServer implements AutoCloseable {
             // One name for this instance: its node id in vector clocks is its owner id in the saga log.
             String instanceId = config.sagas().instanceId().orElse(node.value());
             // --- shared state: files in the data folder, or Redis (state: redis) ---
-            this.state = StateStores.open(config, instanceId, logOptions, events, decorators.logFsync(), redis);
+            this.state = StateStores.open(config, instanceId, logOptions, events, decorators.logFsync(), redis, clock);
             FileCatalog catalog = state.catalog();
             CapacityReservations reservations = state.reservations();
 
@@ -339,7 +339,8 @@ public final class IngesterServer implements AutoCloseable {
                     .withDiscovery(() -> discovery.map(announcer -> announcer.current().status()));
             // --- authentication, authorization and abuse limits ---
             Security security = Security.build(config.auth(), config.admin().enabledWithoutAuth(),
-                    config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock);
+                    config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock,
+                    state.blocks(), state.tokenUses());
             // --- end of authentication, authorization and abuse limits ---
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,

@@ -2,12 +2,14 @@ package io.artstore.ingester.server;
 
 import io.artstore.ingester.core.clock.ReservingClockSync;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.out.BlockStore;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.ClockSync;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.port.out.TokenUses;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.state.RedisState;
@@ -21,10 +23,12 @@ import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
 import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.FileTransactionLog;
+import io.artstore.ingester.storage.embedded.InMemoryBlockStore;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.fs.Fsync;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,9 +39,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The state stores the configuration chose ({@code state}): files in the data folder, or Redis shared by a cluster.
  * {@link #close} closes whatever was opened; for Redis it also ends this instance's lease.
+ *
+ * @param blocks the blocks of the abuse limits: in memory, or shared in Redis
+ * @param tokenUses the temporary tokens' use counts when shared in Redis; empty for the embedded state, where
+ *     they are kept on disk beside the ingester's signing key
  */
 record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks locks, TransactionLog transactionLog,
-        SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, List<AutoCloseable> closeables) implements AutoCloseable {
+        SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, BlockStore blocks, Optional<TokenUses> tokenUses,
+        List<AutoCloseable> closeables) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
@@ -47,16 +56,16 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
      * @param redis the instance's one Redis client, also used by service discovery; required with {@code state: redis}
      */
     static StateStores open(IngesterConfig config, String instanceId, LogOptions logOptions, JsonLinesEventPublisher events,
-            Fsync logFsync, Optional<RedisConnections> redis) {
+            Fsync logFsync, Optional<RedisConnections> redis, Clock clock) {
         if (config.state().store() == StateSettings.Store.REDIS) {
             return redis(config, instanceId, redis.orElseThrow(() -> new IllegalStateException(
-                    "the shared state in Redis needs the Redis connections")));
+                    "the shared state in Redis needs the Redis connections")), clock);
         }
-        return embedded(config, instanceId, logOptions, events, logFsync);
+        return embedded(config, instanceId, logOptions, events, logFsync, clock);
     }
 
     private static StateStores embedded(IngesterConfig config, String instanceId, LogOptions logOptions,
-            JsonLinesEventPublisher events, Fsync logFsync) {
+            JsonLinesEventPublisher events, Fsync logFsync, Clock clock) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
@@ -74,14 +83,14 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             ClockSync clockSync = new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
                     ReservingClockSync.DEFAULT_BLOCK);
             return new StateStores(catalog, new InMemoryCapacityReservations(), locks, transactionLog, sagaLog,
-                    clockSync, fileClocks, List.copyOf(opened));
+                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(), List.copyOf(opened));
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    private static StateStores redis(IngesterConfig config, String instanceId, RedisConnections connections) {
+    private static StateStores redis(IngesterConfig config, String instanceId, RedisConnections connections, Clock clock) {
         StateSettings settings = config.state();
         RedisStateStores redis = new RedisStateStores(connections, RedisState.Settings.standalone(instanceId)
                 .withReplicas(settings.waitReplicas(), settings.waitTimeout())
@@ -93,7 +102,8 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             LOG.info("shared state in Redis ({}) as instance {}, writes acknowledged by {} replica(s)",
                     connections.describe(), instanceId, settings.waitReplicas());
             return new StateStores(catalog, redis.reservations(), redis.locks(), redis.transactionLog(), redis.sagaLog(),
-                    redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), List.of(redis));
+                    redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), redis.blocks(clock),
+                    Optional.of(redis.tokenUses()), List.of(redis));
         } catch (RuntimeException e) {
             redis.close();
             throw e;

@@ -1,14 +1,20 @@
 package io.artstore.ingester.redis.state;
 
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.out.BlockStore;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.ClockSync;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.port.out.TokenUses;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.redis.RedisConnections;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -68,6 +74,14 @@ public final class RedisStateStores implements AutoCloseable {
 
     public ClockSync clockSync() {
         return new RedisClockSync(state);
+    }
+
+    public TokenUses tokenUses() {
+        return new RedisTokenUses(state);
+    }
+
+    public BlockStore blocks(Clock clock) {
+        return new RedisBlockStore(state, clock);
     }
 
     /** Ends the lease, so that other instances take this one's unfinished transfers over at once. */

@@ -4,10 +4,12 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.out.BlockStore;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.TokenUses;
 import io.artstore.ingester.server.config.AuthSettings;
 import io.artstore.ingester.storage.embedded.FileTokenUses;
+import io.artstore.ingester.storage.embedded.InMemoryBlockStore;
 import java.net.MalformedURLException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,10 +32,22 @@ public record Security(AccessControl access, Blocklist blocks, Optional<SigningK
     /** How often the PEM file is looked at for a new key. */
     static final Duration KEY_FILE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
-    /** @param securityFolder where the ingester's own key and the temporary tokens' use counts are kept */
+    /** With blocks in memory and use counts on disk: one instance's state. */
     public static Security build(AuthSettings auth, boolean adminWithoutAuth, Path securityFolder,
             Function<FileId, Optional<CatalogEntry>> files, SecurityEvents events, Clock clock) {
-        Blocklist blocks = new Blocklist(clock, auth.abuse().window(), auth.abuse().blockDuration());
+        return build(auth, adminWithoutAuth, securityFolder, files, events, clock, new InMemoryBlockStore(clock), Optional.empty());
+    }
+
+    /**
+     * @param securityFolder where the ingester's own key is kept, and the temporary tokens' use counts unless shared
+     * @param blockStore where blocks live: in memory, or shared by the instances of a cluster
+     * @param sharedUses the temporary tokens' use counts shared by the instances of a cluster; empty keeps them in
+     *     {@code securityFolder}
+     */
+    public static Security build(AuthSettings auth, boolean adminWithoutAuth, Path securityFolder,
+            Function<FileId, Optional<CatalogEntry>> files, SecurityEvents events, Clock clock, BlockStore blockStore,
+            Optional<TokenUses> sharedUses) {
+        Blocklist blocks = new Blocklist(blockStore, clock, auth.abuse().window(), auth.abuse().blockDuration());
         TokenBuckets buckets = new TokenBuckets(clock);
         if (!auth.enabled()) {
             TokenUses none = (tokenId, maxUses, expiresAt) -> true;
@@ -62,7 +76,7 @@ public record Security(AccessControl access, Blocklist blocks, Optional<SigningK
             overrides.put(role, permissions);
         });
         TokenVerifier verifier = new TokenVerifier(pem, jwks, key, RoleTable.of(overrides), auth.leeway(), clock);
-        TokenUses uses = FileTokenUses.open(securityFolder.resolve("token-uses"), clock);
+        TokenUses uses = sharedUses.orElseGet(() -> FileTokenUses.open(securityFolder.resolve("token-uses"), clock));
         return new Security(new AccessControl(Optional.of(verifier), adminWithoutAuth, uses, auth.abuse(), blocks, buckets, files,
                 events), blocks, Optional.of(key));
     }
