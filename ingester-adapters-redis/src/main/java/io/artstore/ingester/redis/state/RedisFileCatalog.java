@@ -9,6 +9,7 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.formats.AttributesJson;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaLogRules;
-import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaRecord.Kind;
+import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.testing.SagaRecords;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
+import io.artstore.ingester.formats.SagaRecordJson;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
