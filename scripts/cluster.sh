@@ -24,24 +24,8 @@ usage() {
     exit 2
 }
 
-port_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-taken=" "
-pick_port() {
-    local candidate
-    for _ in $(seq 1 200); do
-        candidate=$((20000 + RANDOM % 40000))
-        if port_free "$candidate" && [[ "$taken" != *" $candidate "* ]]; then
-            taken="$taken$candidate "
-            printf -v "$1" '%s' "$candidate"
-            return 0
-        fi
-    done
-    echo "no free port found" >&2
-    return 1
-}
+# shellcheck source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 stop() {
     local pidfile pid pids=()

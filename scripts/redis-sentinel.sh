@@ -22,25 +22,8 @@ command=$1
 dir=$2
 master_name=${REDIS_MASTER_NAME:-mymaster}
 
-port_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-taken=" "
-# Sets the variable named $1 to a port that is free and not yet picked by this script.
-pick_port() {
-    local candidate
-    for _ in $(seq 1 200); do
-        candidate=$((20000 + RANDOM % 40000))
-        if port_free "$candidate" && [[ "$taken" != *" $candidate "* ]]; then
-            taken="$taken$candidate "
-            printf -v "$1" '%s' "$candidate"
-            return 0
-        fi
-    done
-    echo "no free port found" >&2
-    return 1
-}
+# shellcheck source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 cli() {
     local port=$1 password=$2

@@ -1,14 +1,11 @@
 package io.artstore.ingester.redis.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
-import io.artstore.ingester.core.domain.Mode;
-import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.formats.CatalogEntryJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -66,18 +63,12 @@ public final class RedisFileCatalog implements FileCatalog {
     }
 
     private static String toJson(CatalogEntry entry) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("element_id", entry.elementId().value());
-        node.put("mode", entry.mode().wireName());
-        node.set("attributes", AttributesJson.toJson(entry.attributes()));
-        return node.toString();
+        return CatalogEntryJson.toJson(entry).toString();
     }
 
     private static CatalogEntry fromJson(FileId fileId, String json) {
         try {
-            JsonNode node = MAPPER.readTree(json);
-            return new CatalogEntry(StorageElementId.of(node.path("element_id").asText()), Mode.parse(node.path("mode").asText()),
-                    AttributesJson.fromJson(node.get("attributes")));
+            return CatalogEntryJson.fromJson(MAPPER.readTree(json));
         } catch (IOException | RuntimeException e) {
             throw new IngestException(IngestException.Kind.INTERNAL, "catalog_corrupt", "the catalogue entry of file "
                     + fileId + " in Redis cannot be read: " + e.getMessage(), e);

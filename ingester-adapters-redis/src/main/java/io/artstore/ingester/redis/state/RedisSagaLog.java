@@ -7,6 +7,7 @@ import io.artstore.ingester.core.saga.SagaLogRules;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
+import io.artstore.ingester.formats.SagaRecordJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

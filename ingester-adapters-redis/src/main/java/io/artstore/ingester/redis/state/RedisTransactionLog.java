@@ -5,6 +5,7 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransactionRecord;
+import io.artstore.ingester.core.transfer.TransactionRecordCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;

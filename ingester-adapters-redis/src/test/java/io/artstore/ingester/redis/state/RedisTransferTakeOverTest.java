@@ -1,5 +1,6 @@
 package io.artstore.ingester.redis.state;
 
+import static io.artstore.ingester.redis.state.Racers.race;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,14 +22,8 @@ import io.artstore.ingester.core.transfer.TransferStatus;
 import io.artstore.ingester.redis.fixture.RedisServerExtension;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -115,28 +110,6 @@ class RedisTransferTakeOverTest {
                 fixture.catalog, fixture.events, log, locks, fixture.clock);
     }
 
-    @SafeVarargs
-    private static <T> List<T> race(Callable<List<T>>... racers) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(racers.length);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<List<T>>> running = new ArrayList<>();
-            for (Callable<List<T>> racer : racers) {
-                running.add(threads.submit(() -> {
-                    start.await();
-                    return racer.call();
-                }));
-            }
-            start.countDown();
-            List<T> all = new ArrayList<>();
-            for (Future<List<T>> result : running) {
-                all.addAll(result.get(30, TimeUnit.SECONDS));
-            }
-            return all;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
 
     static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

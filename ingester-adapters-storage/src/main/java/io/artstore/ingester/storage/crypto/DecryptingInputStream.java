@@ -23,6 +23,7 @@ public final class DecryptingInputStream extends InputStream {
     }
 
     private final InputStream source;
+    private final ChunkReader chunks;
     private final KeySource keys;
     private Envelope envelope;
     private byte[] header;
@@ -33,11 +34,11 @@ public final class DecryptingInputStream extends InputStream {
     private int plainLength;
     private int position;
     private long index;
-    private int carry = -1;
     private boolean finished;
 
     public DecryptingInputStream(InputStream source, KeySource keys) {
         this.source = source;
+        this.chunks = new ChunkReader(source);
         this.keys = keys;
     }
 
@@ -85,21 +86,8 @@ public final class DecryptingInputStream extends InputStream {
     }
 
     private void nextChunk() throws IOException {
-        int filled = 0;
-        if (carry >= 0) {
-            sealed[filled++] = (byte) carry;
-            carry = -1;
-        }
-        filled += source.readNBytes(sealed, filled, sealed.length - filled);
-        boolean last = filled < sealed.length;
-        if (!last) {
-            int next = source.read();
-            if (next < 0) {
-                last = true;
-            } else {
-                carry = next;
-            }
-        }
+        int filled = chunks.next(sealed);
+        boolean last = chunks.last();
         if (filled < Envelope.TAG_BYTES) {
             throw new EnvelopeException("the encrypted file is cut short at chunk " + index);
         }

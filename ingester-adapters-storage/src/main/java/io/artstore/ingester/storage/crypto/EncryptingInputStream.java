@@ -15,6 +15,7 @@ import javax.crypto.spec.GCMParameterSpec;
 public final class EncryptingInputStream extends InputStream {
 
     private final InputStream source;
+    private final ChunkReader chunks;
     private final Envelope envelope;
     private final byte[] header;
     private final Keyring.FileKey key;
@@ -24,12 +25,12 @@ public final class EncryptingInputStream extends InputStream {
     private int outLength;
     private int position;
     private long index;
-    private int carry = -1;
     private boolean headerSent;
     private boolean finished;
 
     public EncryptingInputStream(InputStream source, Keyring.FileKey key, int chunkSize) {
         this.source = source;
+        this.chunks = new ChunkReader(source);
         this.key = key;
         this.envelope = Envelope.fresh(chunkSize, key);
         this.header = envelope.header();
@@ -72,21 +73,8 @@ public final class EncryptingInputStream extends InputStream {
     }
 
     private void nextChunk() throws IOException {
-        int filled = 0;
-        if (carry >= 0) {
-            plain[filled++] = (byte) carry;
-            carry = -1;
-        }
-        filled += source.readNBytes(plain, filled, plain.length - filled);
-        boolean last = filled < plain.length;
-        if (!last) {
-            int next = source.read();
-            if (next < 0) {
-                last = true;
-            } else {
-                carry = next;
-            }
-        }
+        int filled = chunks.next(plain);
+        boolean last = chunks.last();
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(Envelope.TAG_BYTES * 8, envelope.nonce(index)));
             cipher.updateAAD(Envelope.aad(header, index, last));

@@ -7,6 +7,7 @@ import io.artstore.ingester.core.saga.SagaLogRules;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.SagaSummary;
+import io.artstore.ingester.formats.SagaRecordJson;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -514,7 +515,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
 
     private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
         List<byte[]> bodies = new ArrayList<>();
-        tombstones.forEach(sagaId -> bodies.add(SagaRecordJson.writeFolded(sagaId)));
+        tombstones.forEach(sagaId -> bodies.add(SagaTombstoneJson.write(sagaId)));
         for (Map.Entry<SagaId, Held> entry : sagas.entrySet()) {
             if (folding.contains(entry.getKey())) {
                 continue;
@@ -537,7 +538,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             try {
                 records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, name));
             } catch (IllegalArgumentException e) {
-                Optional<SagaId> tombstone = SagaRecordJson.readFolded(frame.body());
+                Optional<SagaId> tombstone = SagaTombstoneJson.read(frame.body());
                 if (tombstone.isEmpty()) {
                     throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(),
                             "a frame with a good CRC holds no saga record (" + e.getMessage() + ")");

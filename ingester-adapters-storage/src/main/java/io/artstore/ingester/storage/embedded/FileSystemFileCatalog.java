@@ -1,17 +1,13 @@
 package io.artstore.ingester.storage.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.FileId;
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
-import io.artstore.ingester.core.domain.Mode;
-import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileCatalog;
+import io.artstore.ingester.formats.CatalogEntryJson;
 import io.artstore.ingester.storage.fs.DurableFiles;
-import io.artstore.ingester.storage.local.AttributesJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -72,7 +68,7 @@ public final class FileSystemFileCatalog implements FileCatalog {
             for (Path file : files) {
                 CatalogEntry entry;
                 try {
-                    entry = fromJson(MAPPER.readTree(file.toFile()));
+                    entry = CatalogEntryJson.fromJson(MAPPER.readTree(file.toFile()));
                 } catch (IOException | RuntimeException e) {
                     throw new IOException("catalogue entry " + file + " cannot be read: " + e.getMessage(), e);
                 }
@@ -86,7 +82,7 @@ public final class FileSystemFileCatalog implements FileCatalog {
         Objects.requireNonNull(entry, "entry");
         synchronized (lockFor(entry.fileId())) {
             try {
-                DurableFiles.replace(fileOf(entry.fileId()), MAPPER.writeValueAsBytes(toJson(entry)), temp);
+                DurableFiles.replace(fileOf(entry.fileId()), MAPPER.writeValueAsBytes(CatalogEntryJson.toJson(entry)), temp);
             } catch (IOException e) {
                 throw failure("recording file " + entry.fileId(), e);
             }
@@ -169,20 +165,5 @@ public final class FileSystemFileCatalog implements FileCatalog {
     private IngestException failure(String action, IOException e) {
         return new IngestException(Kind.INTERNAL, "catalog_io_error",
                 "the file catalogue at " + folder + " failed while " + action + ": " + e.getMessage(), e);
-    }
-
-    private static ObjectNode toJson(CatalogEntry entry) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("element_id", entry.elementId().value());
-        node.put("mode", entry.mode().wireName());
-        node.set("attributes", AttributesJson.toJson(entry.attributes()));
-        return node;
-    }
-
-    private static CatalogEntry fromJson(JsonNode node) {
-        return new CatalogEntry(
-                StorageElementId.of(node.path("element_id").asText()),
-                Mode.parse(node.path("mode").asText()),
-                AttributesJson.fromJson(node.get("attributes")));
     }
 }

@@ -6,6 +6,7 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransactionRecord;
+import io.artstore.ingester.core.transfer.TransactionRecordCodec;
 import io.artstore.ingester.core.transfer.TransactionRecord.Begun;
 import io.artstore.ingester.core.transfer.TransactionRecord.Ended;
 import io.artstore.ingester.storage.fs.DurableFiles;

@@ -7,6 +7,7 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.testing.SagaRecords;
+import io.artstore.ingester.formats.SagaRecordJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaLogRules;
-import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaRecord.Kind;
+import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.testing.SagaRecords;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
+import io.artstore.ingester.formats.SagaRecordJson;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +56,7 @@ class FileSagaLogGroupCommitTest {
 
     @Test
     void concurrent_appends_complete_with_fewer_fsyncs_than_appends() throws Exception {
-        HeldFsync fsync = new HeldFsync();
+        HeldFsync fsync = new HeldFsync(WAIT);
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
             Path file = folder.resolve("saga-instance-a.log");
             long before = Files.size(file);
@@ -89,7 +89,7 @@ class FileSagaLogGroupCommitTest {
 
     @Test
     void an_append_returns_only_once_the_force_covering_it_has_ended() throws Exception {
-        HeldFsync fsync = new HeldFsync();
+        HeldFsync fsync = new HeldFsync(WAIT);
         try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
             List<SagaRecord> saga = steps(new SagaId("saga-held"), 2);
             log.append(saga.get(0));
@@ -107,7 +107,7 @@ class FileSagaLogGroupCommitTest {
 
     @Test
     void a_start_or_a_success_is_not_forced_on_its_own_and_the_next_record_forces_it() {
-        HeldFsync fsync = new HeldFsync();
+        HeldFsync fsync = new HeldFsync(WAIT);
         fsync.release.countDown();
         SagaId sagaId = new SagaId("saga-steps");
         List<SagaRecord> records = steps(sagaId, 5);
@@ -191,30 +191,6 @@ class FileSagaLogGroupCommitTest {
     }
 
     /** Forces for real; the first force waits for {@link #release}. Counts the forces and what they covered. */
-    private static final class HeldFsync implements Fsync {
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger entered = new AtomicInteger();
-        final AtomicInteger forces = new AtomicInteger();
-        final AtomicLong durableUpTo = new AtomicLong();
-
-        @Override
-        public void force(FileChannel channel, Path file, boolean metadata) throws IOException {
-            long size = channel.size();
-            entered.incrementAndGet();
-            try {
-                if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    throw new IOException("the test never released the force");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            channel.force(metadata);
-            durableUpTo.set(size);
-            forces.incrementAndGet();
-        }
-    }
-
     /**
      * A disk that keeps what was written before a force began, once the force ends; after the power is cut, forces
      * fail as a dead process's would.

@@ -10,6 +10,7 @@ import io.artstore.ingester.core.port.out.TransactionLogContract;
 import io.artstore.ingester.core.transfer.Step;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransactionRecord;
+import io.artstore.ingester.core.transfer.TransactionRecordCodec;
 import io.artstore.ingester.core.transfer.Verdict;
 import java.io.IOException;
 import java.nio.ByteBuffer;

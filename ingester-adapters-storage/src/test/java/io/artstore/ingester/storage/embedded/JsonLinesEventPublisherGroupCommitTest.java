@@ -7,9 +7,7 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.FileEvent;
-import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,22 +43,7 @@ class JsonLinesEventPublisherGroupCommitTest {
 
     @Test
     void concurrent_events_complete_with_fewer_fsyncs_than_events() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger entered = new AtomicInteger();
-        AtomicInteger forces = new AtomicInteger();
-        Fsync held = (channel, file, metadata) -> {
-            entered.incrementAndGet();
-            try {
-                if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    throw new IOException("never released");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            channel.force(metadata);
-            forces.incrementAndGet();
-        };
+        HeldFsync held = new HeldFsync(WAIT);
         Path file = folder.resolve("events.jsonl");
         try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file, LogOptions.DEFAULT, held)) {
             List<FileEvent> published = new ArrayList<>();
@@ -74,16 +55,16 @@ class JsonLinesEventPublisherGroupCommitTest {
                 publishing.add(pool.submit(() -> events.publish(event)));
             }
 
-            awaitUntil(() -> entered.get() >= 1 && lines(file) == EVENTS);
+            awaitUntil(() -> held.entered.get() >= 1 && lines(file) == EVENTS);
             assertThat(publishing).noneMatch(Future::isDone);
             assertThat(published).as("none counts as published before its force")
                     .noneMatch(event -> events.published(event.fileId(), event.type()));
-            release.countDown();
+            held.release.countDown();
             for (Future<?> each : publishing) {
                 each.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
 
-            assertThat(forces.get()).isLessThanOrEqualTo(2).isLessThan(EVENTS);
+            assertThat(held.forces.get()).isLessThanOrEqualTo(2).isLessThan(EVENTS);
             assertThat(published).allMatch(event -> events.published(event.fileId(), event.type()));
         }
     }

@@ -1,7 +1,7 @@
 package io.artstore.ingester.storage.http;
 
 import java.util.Map;
-import io.artstore.ingester.storage.local.AttributesJson;
+import io.artstore.ingester.formats.AttributesJson;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.FileAttributes;
 import static org.assertj.core.api.Assertions.assertThat;

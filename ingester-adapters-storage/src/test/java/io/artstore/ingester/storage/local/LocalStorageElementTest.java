@@ -15,6 +15,7 @@ import io.artstore.ingester.core.domain.StorageFileName;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElementContract;
 import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.formats.AttributesJson;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

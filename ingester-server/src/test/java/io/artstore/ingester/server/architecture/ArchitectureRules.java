@@ -79,14 +79,38 @@ final class ArchitectureRules {
 
     /** Files, file systems and sockets. */
     static ArchRule doesNoIo(String root, String corePackage) {
-        DescribedPredicate<JavaClass> io = resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
+        return noClasses().that().resideInAPackage(root + ".core." + corePackage + "..")
+                .should().dependOnClassesThat(io())
+                .because("core." + corePackage + " decides and adapters act: its I/O goes through ports, so that"
+                        + " tests can run it in memory and crash it at any call");
+    }
+
+    private static DescribedPredicate<JavaClass> io() {
+        return resideInAnyPackage("java.nio.file..", "java.nio.channels..", "java.net..")
                 .or(belongToAnyOf(File.class, FileDescriptor.class, FileInputStream.class, FileOutputStream.class,
                         FileReader.class, FileWriter.class, RandomAccessFile.class))
                 .as("are files, file systems or sockets (java.io files, java.nio.file, java.nio.channels, java.net)");
-        return noClasses().that().resideInAPackage(root + ".core." + corePackage + "..")
-                .should().dependOnClassesThat(io)
-                .because("core." + corePackage + " decides and adapters act: its I/O goes through ports, so that"
-                        + " tests can run it in memory and crash it at any call");
+    }
+
+    /**
+     * The formats module holds the JSON forms that several adapters keep. It is no adapter, so adapters may share
+     * it; in return it reaches nothing but the core and Jackson, so that sharing it never couples one adapter's
+     * technology to another's.
+     */
+    static ArchRule formatsDependOnlyOnTheJdkTheCoreAndJackson(String root) {
+        return classes().that().resideInAPackage(root + ".formats..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".core..", root + ".formats..",
+                        "com.fasterxml.jackson..")
+                .because("the formats are shared by adapters that must not depend on each other: a technology client or"
+                        + " an adapter here would reach every adapter that uses them");
+    }
+
+    /** The formats turn values into bytes and back; the adapters store the bytes. */
+    static ArchRule formatsDoNoIo(String root) {
+        return noClasses().that().resideInAPackage(root + ".formats..")
+                .should().dependOnClassesThat(io())
+                .because("the formats only translate values: where the bytes go (a file, Redis) is each adapter's"
+                        + " business");
     }
 
     /** The system clock; a {@link java.time.Clock} handed in is fine. */

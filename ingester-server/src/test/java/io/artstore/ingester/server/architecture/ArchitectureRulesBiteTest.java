@@ -23,6 +23,9 @@ import io.artstore.ingester.archfixture.core.transfer.FixtureTransferRecord;
 import io.artstore.ingester.archfixture.core.transfer.TransferThatReadsTheSystemClock;
 import io.artstore.ingester.archfixture.core.transfer.TransferThatStartsAThread;
 import io.artstore.ingester.archfixture.core.transfer.TransferThatWritesAFile;
+import io.artstore.ingester.archfixture.formats.FixtureFormat;
+import io.artstore.ingester.archfixture.formats.FormatThatKnowsHttp;
+import io.artstore.ingester.archfixture.formats.FormatThatReadsAFile;
 import io.artstore.ingester.archfixture.kafka.KafkaAdapterUsingStorage;
 import io.artstore.ingester.archfixture.redis.RedisAdapterUsingKafka;
 import io.artstore.ingester.archfixture.server.FixtureServer;
@@ -46,7 +49,8 @@ class ArchitectureRulesBiteTest {
 
     private static final JavaClasses COMPLIANT = new ClassFileImporter().importClasses(
             FixtureValue.class, FixturePort.class, FixtureService.class, FixtureStorageAdapter.class, FixtureServer.class,
-            FixtureTransferRecord.class, FixtureClockValue.class, FixtureSagaEngine.class, FixtureLogAdapter.class);
+            FixtureTransferRecord.class, FixtureClockValue.class, FixtureSagaEngine.class, FixtureLogAdapter.class,
+            FixtureFormat.class);
     private static final JavaClasses ALL = new ClassFileImporter().importPackages(ROOT);
 
     static Stream<Arguments> rulesAndTheirCulprits() {
@@ -59,6 +63,8 @@ class ArchitectureRulesBiteTest {
                 Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "storage"), KafkaAdapterUsingStorage.class),
                 Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "redis"), KafkaAdapterUsingStorage.class),
                 Arguments.of(ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "kafka"), RedisAdapterUsingKafka.class),
+                Arguments.of(ArchitectureRules.formatsDependOnlyOnTheJdkTheCoreAndJackson(ROOT), FormatThatKnowsHttp.class),
+                Arguments.of(ArchitectureRules.formatsDoNoIo(ROOT), FormatThatReadsAFile.class),
                 // The okhttp, jedis and kafka-clients rules come from this same factory; their libraries are not
                 // on this module's classpath, so Javalin stands in for all of them.
                 Arguments.of(ArchitectureRules.technologyOnlyIn(ROOT, "io.javalin..", "server"), ValueThatKnowsHttp.class),

@@ -41,6 +41,13 @@ class ArchitectureTest {
             ArchitectureRules.onlyTheServerDependsOnAdapter(ROOT, "kafka");
 
     @ArchTest
+    static final ArchRule the_formats_depend_only_on_the_jdk_the_core_and_jackson =
+            ArchitectureRules.formatsDependOnlyOnTheJdkTheCoreAndJackson(ROOT);
+
+    @ArchTest
+    static final ArchRule the_formats_do_no_file_or_network_io = ArchitectureRules.formatsDoNoIo(ROOT);
+
+    @ArchTest
     static final ArchRule only_the_server_uses_javalin = ArchitectureRules.technologyOnlyIn(ROOT, "io.javalin..", "server");
 
     @ArchTest

@@ -1,4 +1,4 @@
-package io.artstore.ingester.storage.local;
+package io.artstore.ingester.formats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -59,5 +61,28 @@ class AttributesJsonTest {
         return new FileAttributes(fileId, "a.txt", "a_bob_20250102T153045_" + fileId + ".txt", 12, "text/plain",
                 AT, AT, "b-1", "bob", Optional.empty(), Optional.of("d"), Optional.of("v1"), "2025/01/02/15/",
                 Sha256.parse("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), metadata);
+    }
+
+    /** attr.json files as the local storage element wrote them before this mapping moved here. */
+    @Test
+    void attr_json_written_by_earlier_releases_reads_and_writes_back_identically() throws IOException {
+        for (String name : List.of("attr.json", "attr-minimal.json")) {
+            byte[] written = resource(name);
+
+            assertThat(new String(AttributesJson.toBytes(AttributesJson.fromBytes(written)), StandardCharsets.UTF_8))
+                    .as(name).isEqualTo(new String(written, StandardCharsets.UTF_8));
+        }
+        FileAttributes read = AttributesJson.fromBytes(resource("attr.json"));
+        assertThat(read.originalFilename()).isEqualTo("отчёт \"Q1\".pdf");
+        assertThat(read.createdAt()).isEqualTo(Instant.parse("2026-11-26T01:00:00.123456Z"));
+        assertThat(read.description()).isEmpty();
+        assertThat(read.metadata()).containsEntry("tags", List.of("a", "b")).containsEntry("none", null);
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = AttributesJsonTest.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.artstore.ingester.redis.state;
+package io.artstore.ingester.formats;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -28,10 +28,10 @@ import java.util.Optional;
 /**
  * ArtStore's {@code attr.json} mapping of {@link FileAttributes}: the contract's keys in the contract's
  * order, timestamps in microseconds with {@code Z}, {@code null} for absent optional values, pretty-printed
- * as Python's {@code json.dumps(indent=2, ensure_ascii=False)} does. The same mapping as the embedded
- * catalogue's, so that an entry reads the same from either store.
+ * as Python's {@code json.dumps(indent=2, ensure_ascii=False)} does. The local storage element's files and both
+ * catalogues (embedded, Redis) use it, so that an entry keeps the same fields the same way wherever it is kept.
  */
-final class AttributesJson {
+public final class AttributesJson {
 
     /** ArtStore storage elements refuse larger attribute files. */
     public static final int MAX_BYTES = 4096;

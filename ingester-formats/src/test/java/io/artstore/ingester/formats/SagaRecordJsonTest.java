@@ -1,4 +1,4 @@
-package io.artstore.ingester.storage.embedded;
+package io.artstore.ingester.formats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.testing.SagaRecords;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,24 @@ class SagaRecordJsonTest {
         SagaRecord read = SagaRecordJson.read(body);
 
         assertThat(read.clock().toText()).isEqualTo("ingester-1:9007199254740992,ingester-2:1");
+    }
+
+    /** Saga records as the embedded log wrote them before this mapping moved here, one with the add saga's attributes. */
+    @Test
+    void records_written_by_earlier_releases_read_and_write_back_identically() throws IOException {
+        for (String name : List.of("saga-started.json", "saga-failed.json")) {
+            byte[] written = AttributesJsonTest.resource(name);
+
+            assertThat(new String(SagaRecordJson.write(SagaRecordJson.read(written)), StandardCharsets.UTF_8))
+                    .as(name).isEqualTo(new String(written, StandardCharsets.UTF_8));
+        }
+        SagaRecord started = SagaRecordJson.read(AttributesJsonTest.resource("saga-started.json"));
+        assertThat(started.data().get("attributes")).isEqualTo("{\"file_id\":\"11111111-2222-4333-8444-555555555555\","
+                + "\"original_filename\":\"отчёт \\\"Q1\\\".pdf\",\"metadata\":{\"project\":\"Ünïcode «x»\","
+                + "\"tags\":[\"a\",\"b\"]},\"description\":null}");
+        assertThat(started.clock()).isEqualTo(VectorClock.parse("ingester-1:4,ingester-2:1"));
+        SagaRecord failed = SagaRecordJson.read(AttributesJsonTest.resource("saga-failed.json"));
+        assertThat(failed.definitionVersion()).isEqualTo(2);
+        assertThat(failed.failure()).hasValueSatisfying(f -> assertThat(f.message()).isEqualTo("element «edit-1» unreachable\n\"quoted\""));
     }
 }

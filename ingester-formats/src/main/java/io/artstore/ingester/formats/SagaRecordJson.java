@@ -1,4 +1,4 @@
-package io.artstore.ingester.storage.embedded;
+package io.artstore.ingester.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,20 +15,20 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A saga record as the JSON body of one log frame; field by field, so the format does not follow the class. The
+ * A saga record as JSON, the same in every saga log (a frame of the embedded log, an entry in Redis), so a record
+ * reads the same wherever it was kept; field by field, so the format does not follow the class. The
  * vector clock ({@code vector_clock}, text form) is written only when stamped; records without it read as empty.
  * The saga definition's version ({@code definition_version}) is written only when it is not 1, so records of
  * releases that had no versions read as version 1, which is what they were.
  */
-final class SagaRecordJson {
+public final class SagaRecordJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String FOLDED = "folded_saga_id";
 
     private SagaRecordJson() {
     }
 
-    static byte[] write(SagaRecord record) {
+    public static byte[] write(SagaRecord record) {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("saga_id", record.sagaId().value());
         json.put("saga_type", record.sagaType());
@@ -58,7 +58,7 @@ final class SagaRecordJson {
     }
 
     /** @throws IllegalArgumentException when the body is not a saga record */
-    static SagaRecord read(byte[] body) {
+    public static SagaRecord read(byte[] body) {
         try {
             JsonNode json = MAPPER.readTree(body);
             Map<String, String> data = new LinkedHashMap<>();
@@ -83,28 +83,6 @@ final class SagaRecordJson {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a saga record: " + e.getMessage(), e);
         }
-    }
-
-    /** A tombstone: the saga was folded away by compaction, and its records in any file are to be ignored. */
-    static byte[] writeFolded(SagaId sagaId) {
-        try {
-            return MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put(FOLDED, sagaId.value()));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not write the tombstone of " + sagaId, e);
-        }
-    }
-
-    /** The saga a tombstone names, or empty when the body is no tombstone. */
-    static Optional<SagaId> readFolded(byte[] body) {
-        try {
-            JsonNode json = MAPPER.readTree(body);
-            if (json != null && json.isObject() && json.size() == 1 && json.path(FOLDED).isTextual()) {
-                return Optional.of(new SagaId(json.get(FOLDED).textValue()));
-            }
-        } catch (IOException | RuntimeException notATombstone) {
-            // Neither a record nor a tombstone: the caller reports it.
-        }
-        return Optional.empty();
     }
 
     private static JsonNode required(JsonNode json, String field) {

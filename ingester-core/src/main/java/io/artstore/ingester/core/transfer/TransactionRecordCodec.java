@@ -1,20 +1,14 @@
-package io.artstore.ingester.storage.embedded;
+package io.artstore.ingester.core.transfer;
 
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
-import io.artstore.ingester.core.transfer.Participant;
-import io.artstore.ingester.core.transfer.Step;
-import io.artstore.ingester.core.transfer.TransactionId;
-import io.artstore.ingester.core.transfer.TransactionRecord;
 import io.artstore.ingester.core.transfer.TransactionRecord.Begun;
 import io.artstore.ingester.core.transfer.TransactionRecord.Decided;
 import io.artstore.ingester.core.transfer.TransactionRecord.Ended;
 import io.artstore.ingester.core.transfer.TransactionRecord.StepCompleted;
 import io.artstore.ingester.core.transfer.TransactionRecord.Voted;
-import io.artstore.ingester.core.transfer.TransferState;
-import io.artstore.ingester.core.transfer.Verdict;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,14 +21,16 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The binary form of transaction records in {@link FileTransactionLog}: a format version, a type byte, the
- * transaction id and time, then the type's fields. Enums are written by name so that reordering them in code
+ * The binary form of transaction records, the same in every transaction log (a file's frames, a Redis list), so a
+ * record reads the same wherever it was kept: a format version, a type byte, the transaction id and time, then the
+ * type's fields. Enums are written by name so that reordering them in code
  * never changes the meaning of an old log. Version 2 adds the vector clock (text form) at the end of a begin
- * record; version 1 records are still read, with an empty clock.
+ * record; version 1 records are still read, with an empty clock. Encoding works on byte arrays only, so it stays
+ * within this package's rule of no file or network I/O.
  */
-final class TransactionRecordCodec {
+public final class TransactionRecordCodec {
 
-    static final int VERSION = 2;
+    private static final int VERSION = 2;
     private static final int VERSION_WITHOUT_CLOCK = 1;
     private static final int BEGUN = 1;
     private static final int VOTED = 2;
@@ -45,7 +41,7 @@ final class TransactionRecordCodec {
 
     private TransactionRecordCodec() {}
 
-    static byte[] encode(TransactionRecord record) {
+    public static byte[] encode(TransactionRecord record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
@@ -84,7 +80,7 @@ final class TransactionRecordCodec {
      * @throws IOException when the bytes are not a record of a known version and type
      * @throws IllegalArgumentException when a field is not valid (e.g. an unknown enum name)
      */
-    static TransactionRecord decode(byte[] payload) throws IOException {
+    public static TransactionRecord decode(byte[] payload) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             int version = in.readUnsignedByte();
             if (version != VERSION && version != VERSION_WITHOUT_CLOCK) {
