@@ -101,7 +101,7 @@ public final class FileSystemFileCatalog implements FileCatalog {
         Path file = fileOf(entry.fileId());
         synchronized (lockFor(entry.fileId())) {
             try {
-                byte[] json = MAPPER.writeValueAsBytes(toJson(entry));
+                byte[] json = MAPPER.writeValueAsBytes(CatalogEntryJson.toJson(entry));
                 while (true) {
                     if (DurableFiles.createDurably(file, json, temp)) {
                         entries.put(entry.fileId(), entry);
@@ -122,7 +122,7 @@ public final class FileSystemFileCatalog implements FileCatalog {
 
     private static Optional<CatalogEntry> read(Path file) throws IOException {
         try {
-            return Optional.of(fromJson(MAPPER.readTree(Files.readAllBytes(file))));
+            return Optional.of(CatalogEntryJson.fromJson(MAPPER.readTree(Files.readAllBytes(file))));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (RuntimeException e) {
