@@ -8,6 +8,8 @@
 # Build the jar first: ./mvnw -q -B package -DskipTests -pl ingester-server -am
 # CLUSTER_DIR (default .cluster) holds each instance's data folder and log, nginx's config and logs, and the PIDs.
 # CLUSTER_PORT is the balancer's port (default: a free one). INGESTER_JAR overrides the jar.
+# JAVA_OPTS are the JVM options of every instance (default -Xmx256m). INSTANCE_<i>_JAVA_ARGS, when set, replaces
+# "-jar JAR" for instance i only (e.g. "-Dname=value -cp JAR:MORE some.Main", as fault-injection tests do).
 # Redis: without REDIS_HOST, REDIS_SENTINEL_HOSTS or REDIS_CLUSTER_NODES in the environment, a master, a replica
 # and three sentinels are started with scripts/redis-sentinel.sh in CLUSTER_DIR/redis, and every instance is
 # pointed at them. Every other variable (INGESTER_CONFIG, INGESTER_STATE, SERVICE_ACCOUNT_*, …) passes through to
@@ -77,15 +79,19 @@ start() {
         set +a
     fi
 
-    local i port ports=() balancer=${CLUSTER_PORT:-}
+    local i port launch launch_var ports=() balancer=${CLUSTER_PORT:-}
     [ -n "$balancer" ] || pick_port balancer
     for i in $(seq 1 "$count"); do
         pick_port port
         ports+=("$port")
         mkdir -p "$dir/instance-$i"
+        launch_var="INSTANCE_${i}_JAVA_ARGS"
+        launch=(-jar "$jar")
+        # shellcheck disable=SC2206
+        [ -z "${!launch_var:-}" ] || launch=(${!launch_var})
         APP_HOST=127.0.0.1 APP_PORT=$port INGESTER_DATA_DIR="$dir/instance-$i/data" \
             INGESTER_NODE_ID="${INGESTER_NODE_ID_PREFIX:-ingester}-$i" \
-            setsid java ${JAVA_OPTS:--Xmx256m} -jar "$jar" >"$dir/instance-$i/ingester.log" 2>&1 </dev/null &
+            setsid java ${JAVA_OPTS:--Xmx256m} "${launch[@]}" >"$dir/instance-$i/ingester.log" 2>&1 </dev/null &
         echo $! >"$dir/instance-$i.pid"
     done
 

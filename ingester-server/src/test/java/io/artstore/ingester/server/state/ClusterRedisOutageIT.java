@@ -1,0 +1,286 @@
+package io.artstore.ingester.server.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.redis.RedisConnections;
+import io.artstore.ingester.redis.fixture.SentinelSet;
+import io.artstore.ingester.redis.fixture.Snapshots;
+import io.artstore.ingester.redis.fixture.Snapshots.Entry;
+import io.artstore.ingester.server.testing.RemoteElements;
+import io.artstore.ingester.server.testing.RemoteElements.Element;
+import io.artstore.ingester.server.testing.RemoteElements.Transport;
+import io.artstore.ingester.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of the shaded jar behind nginx ({@code scripts/cluster.sh}) with {@code state: redis} learn one
+ * remote storage element from service discovery (two instances are enough: the point is each instance's own
+ * behaviour). Then every Redis process of the Sentinel set (master, replica, sentinels) is stopped with SIGSTOP for
+ * {@code cluster.redis_outage_seconds} seconds (12 by default; set the system property for a longer run): Redis
+ * accepts connections and answers nothing, as a hung or cut-off Redis does. During it every upload on either
+ * instance answers 503 {@code state_store_unavailable} with {@code Retry-After}, and discovery keeps the element
+ * it last saw (fallback). After SIGCONT both instances upload again without a restart, and the element holds
+ * exactly the files answered 201, none half-written.
+ */
+class ClusterRedisOutageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
+    private static final String BOUNDARY = "cluster-outage-93ad";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Random random = new Random(20_261_207L);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void while_redis_is_stopped_uploads_answer_503_with_retry_after_and_all_recovers_when_it_returns() throws Exception {
+        Duration outage = Duration.ofSeconds(Long.getLong("cluster.redis_outage_seconds", 12));
+        Path project = project();
+        assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
+        Path clusterDir = root.resolve("cluster");
+        Files.createDirectories(root.resolve("se"));
+        try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
+            Element element = remote.start("se-a", Mode.EDIT, 10, Transport.PLAIN);
+            Path config = Files.writeString(root.resolve("ingester.yaml"), """
+                    state: redis
+                    discovery:
+                      poll_interval: 300ms
+                      capacity_poll_interval: 1s
+                      element_defaults:
+                        token: %s
+                    admin:
+                      enabled_without_auth: on
+                    """.formatted(RemoteElements.TOKEN));
+            String started = script(project, clusterDir, config, "start", "2");
+            Matcher matcher = STARTED.matcher(started);
+            assertThat(matcher.find()).as(started).isTrue();
+            List<URI> instances = java.util.Arrays.stream(matcher.group(1).trim().split(" "))
+                    .map(port -> URI.create("http://127.0.0.1:" + port)).toList();
+            URI balancer = URI.create(matcher.group(2));
+            List<Long> redisPids = new ArrayList<>();
+            // Closing the attached set stops it: it stays open until the cluster stops.
+            try (SentinelSet sentinels = SentinelSet.attach(clusterDir.resolve("redis"));
+                    RedisConnections admin = RedisConnections.open(sentinels.settings())) {
+                Snapshots.publish(admin.client(), 1, List.of(new Entry(1, element.id(), element.server().url().toString(),
+                        "edit", 10, true)), "startup");
+                for (URI instance : instances) {
+                    TestServer.await(instance + " sees se-a", () -> ids(instance).contains("se-a"));
+                }
+                Set<String> acknowledged = new HashSet<>();
+                for (URI instance : instances) {
+                    HttpResponse<String> before = upload(instance);
+                    assertThat(before.statusCode()).as(before.body()).isEqualTo(201);
+                    acknowledged.add(JSON.readTree(before.body()).path("file_id").asText());
+                }
+
+                try (Stream<Path> pids = Files.list(clusterDir.resolve("redis"))) {
+                    for (Path pid : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                        redisPids.add(Long.parseLong(Files.readString(pid).trim()));
+                    }
+                }
+                assertThat(redisPids).as("master, replica and three sentinels").hasSize(5);
+                signal("STOP", redisPids);
+                long stopped = System.nanoTime();
+
+                int refused = 0;
+                for (URI instance : instances) {
+                    TestServer.await(instance + " falls back to its last-known-good set",
+                            () -> discovery(instance).equals("fallback"));
+                    HttpResponse<String> ready = probe("GET /health/ready", HttpRequest.newBuilder(instance.resolve("/health/ready")));
+                    assertThat(ready.statusCode()).as("a fallback leaves the instance ready: " + ready.body()).isEqualTo(200);
+                    List<String> kept = new ArrayList<>();
+                    json(ready.body()).path("storage_elements").forEach(e -> kept.add(e.path("id").asText()));
+                    assertThat(kept).as("the set discovery keeps").contains("se-a");
+                }
+                do {
+                    for (URI instance : instances) {
+                        long sent = System.nanoTime();
+                        HttpResponse<String> during = upload(instance);
+                        long took = Duration.ofNanos(System.nanoTime() - sent).toMillis();
+                        assertStateStoreUnavailable(during);
+                        if (refused++ < 2) {
+                            System.out.println("upload during the outage: 503 after " + took + " ms");
+                            String fileId = acknowledged.iterator().next();
+                            assertStateStoreUnavailable(probe("GET a file",
+                                    HttpRequest.newBuilder(instance.resolve("/api/v1/files/" + fileId))));
+                            assertStateStoreUnavailable(probe("POST a transfer", HttpRequest.newBuilder(instance.resolve(
+                                    "/api/v1/files/" + fileId + "/transfer")).POST(HttpRequest.BodyPublishers.noBody())));
+                            assertStateStoreUnavailable(probe("GET /api/v1/status",
+                                    HttpRequest.newBuilder(instance.resolve("/api/v1/status"))));
+                        }
+                    }
+                } while (System.nanoTime() - stopped < outage.toNanos());
+
+                signal("CONT", redisPids);
+                long resumed = System.nanoTime();
+                redisPids.clear();
+                for (URI instance : instances) {
+                    TestServer.await(instance + " uploads again", () -> {
+                        HttpResponse<String> after = upload(instance);
+                        if (after.statusCode() != 201) {
+                            return false;
+                        }
+                        acknowledged.add(json(after.body()).path("file_id").asText());
+                        return true;
+                    });
+                    System.out.println(instance + " uploads again " + Duration.ofNanos(System.nanoTime() - resumed).toMillis()
+                            + " ms after Redis resumed");
+                    TestServer.await(instance + " reads discovery from Redis again", () -> discovery(instance).equals("redis"));
+                }
+                System.out.println(refused + " uploads refused with 503 during " + outage.toSeconds() + " s of outage");
+
+                for (String fileId : acknowledged) {
+                    assertThat(send(HttpRequest.newBuilder(balancer.resolve("/api/v1/files/" + fileId))).statusCode())
+                            .as("file " + fileId).isEqualTo(200);
+                    assertThat(element.storedFile(fileId)).as("file " + fileId + " on the element").isPresent();
+                }
+                assertThat(element.storedFiles().stream().filter(f -> !f.toString().endsWith(".attr.json")).count())
+                        .as("only the files answered 201 on the element").isEqualTo(acknowledged.size());
+                remote.assertNothingHalfWritten();
+                for (URI instance : instances) {
+                    assertThat(json(send(HttpRequest.newBuilder(instance.resolve("/api/v1/admin/sagas"))).body())
+                            .path("sagas")).as("sagas left unfinished on " + instance).isEmpty();
+                }
+            } catch (AssertionError | RuntimeException e) {
+                for (int i = 1; i <= instances.size(); i++) {
+                    Path log = clusterDir.resolve("instance-" + i).resolve("ingester.log");
+                    List<String> lines = Files.readAllLines(log);
+                    System.out.println("--- " + log + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+                }
+                throw e;
+            } finally {
+                signal("CONT", redisPids);
+                script(project, clusterDir, config, "stop");
+            }
+        }
+    }
+
+    private static void assertStateStoreUnavailable(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(json(response.body()).path("code").asText()).as(response.body()).isEqualTo("state_store_unavailable");
+        assertThat(response.headers().firstValue("Retry-After")).as("Retry-After of " + response.body())
+                .hasValueSatisfying(value -> assertThat(Integer.parseInt(value)).isPositive());
+    }
+
+    private HttpResponse<String> probe(String what, HttpRequest.Builder request) {
+        long sent = System.nanoTime();
+        HttpResponse<String> response = send(request);
+        System.out.println(what + " during the outage: " + response.statusCode() + " after "
+                + Duration.ofNanos(System.nanoTime() - sent).toMillis() + " ms, Retry-After "
+                + response.headers().firstValue("Retry-After").orElse("-") + ": "
+                + response.body().substring(0, Math.min(300, response.body().length())));
+        return response;
+    }
+
+    private static void signal(String signal, List<Long> pids) throws Exception {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private Set<String> ids(URI instance) {
+        Set<String> ids = new HashSet<>();
+        try {
+            json(send(HttpRequest.newBuilder(instance.resolve("/api/v1/status"))).body()).path("storage_elements")
+                    .forEach(e -> ids.add(e.path("id").asText()));
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+        return ids;
+    }
+
+    private String discovery(URI instance) {
+        return json(send(HttpRequest.newBuilder(instance.resolve("/health/ready"))).body())
+                .path("checks").path("service_discovery").path("status").asText();
+    }
+
+    private HttpResponse<String> upload(URI instance) {
+        byte[] content = new byte[64 * 1024];
+        random.nextBytes(content);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"part.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(instance.resolve("/api/v1/files/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String script(Path project, Path clusterDir, Path config, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
+        builder.environment().put("INGESTER_CONFIG", config.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    private static Path project() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}

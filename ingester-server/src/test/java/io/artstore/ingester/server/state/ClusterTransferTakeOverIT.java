@@ -1,0 +1,215 @@
+package io.artstore.ingester.server.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.server.CrashPointMain;
+import io.artstore.ingester.server.testing.RemoteElements;
+import io.artstore.ingester.server.testing.RemoteElements.Element;
+import io.artstore.ingester.server.testing.RemoteElements.Transport;
+import io.artstore.ingester.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of the shaded jar behind nginx ({@code scripts/cluster.sh}) share their state in the Sentinel set the
+ * script starts, a remote {@code edit} and a remote {@code rw} storage element (two instances are enough: one dies,
+ * one takes over). Instance 1 runs with the crash point {@code after-commit-decision} of {@link CrashPointMain}: a
+ * signed file's transfer started there logs its commit decision and holds; the instance is then killed with
+ * SIGKILL. Instance 2 takes the transfer over once the dead instance's lease has expired and commits it: the file
+ * and its signature file are on {@code rw} only, the catalogue says {@code rw}, and one {@code file_transferred}
+ * event was published.
+ */
+class ClusterTransferTakeOverIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
+    private static final String BOUNDARY = "cluster-transfer-5c1f";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void a_transfer_whose_coordinator_was_killed_after_its_commit_decision_is_committed_by_another_instance() throws Exception {
+        Path project = project();
+        Path jar = project.resolve("ingester-server/target/artstore-ingester.jar");
+        Path testClasses = project.resolve("ingester-server/target/test-classes");
+        assertThat(jar).as("the shaded jar").exists();
+        Path clusterDir = root.resolve("cluster");
+        Path reached = root.resolve("reached");
+        Files.createDirectories(root.resolve("se"));
+        try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
+            Element edit = remote.start("se-edit", Mode.EDIT, 10, Transport.PLAIN);
+            Element rw = remote.start("se-rw", Mode.RW, 10, Transport.PLAIN);
+            Path config = Files.writeString(root.resolve("ingester.yaml"), remote.yaml("")
+                    .replace("  data_dir: ${data}\n", "") + """
+                    state: redis
+                    shared_state:
+                      instance_lease: 3s
+                    transfer:
+                      recovery_interval: 500ms
+                    discovery:
+                      enabled: off
+                    """);
+            Map<String, String> env = Map.of("INSTANCE_1_JAVA_ARGS", "-Dcrash.point=after-commit-decision -Dcrash.reached="
+                    + reached + " -cp " + jar + java.io.File.pathSeparator + testClasses + " " + CrashPointMain.class.getName());
+            String started = script(project, clusterDir, config, env, "start", "2");
+            Matcher matcher = STARTED.matcher(started);
+            assertThat(matcher.find()).as(started).isTrue();
+            List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
+            URI balancer = URI.create(matcher.group(2));
+            URI coordinator = URI.create("http://127.0.0.1:" + ports.get(0));
+            URI survivor = URI.create("http://127.0.0.1:" + ports.get(1));
+            try {
+                byte[] content = new byte[1024 * 1024 + 17];
+                new Random(20_261_207L).nextBytes(content);
+                HttpResponse<String> uploaded = upload(coordinator, content);
+                assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+                JsonNode file = JSON.readTree(uploaded.body());
+                String fileId = file.path("file_id").asText();
+                assertThat(file.path("signature").isObject()).as("signed: %s", file).isTrue();
+                String signatureId = RemoteElements.attributes(edit.storedFile(fileId).orElseThrow())
+                        .path("metadata").path("ingester").path("signature").path("file_id").asText();
+                String signature = RemoteElements.sha256(edit.storedFile(signatureId).orElseThrow());
+
+                HttpResponse<String> begun = send(HttpRequest.newBuilder(coordinator.resolve("/api/v1/files/" + fileId + "/transfer"))
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(begun.statusCode()).as(begun.body()).isEqualTo(202);
+                String tx = JSON.readTree(begun.body()).path("transaction_id").asText();
+                TestServer.await("the transfer logged its commit decision", () -> Files.exists(reached));
+                JsonNode decided = get(survivor.resolve("/api/v1/transfers/" + tx));
+                assertThat(decided.path("status").asText()).as(decided.toString()).isEqualTo("committing");
+                assertThat(edit.storedFile(fileId)).as("phase two had not begun").isPresent();
+
+                long pid = Long.parseLong(Files.readString(clusterDir.resolve("instance-1.pid")).trim());
+                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+                long killed = System.nanoTime();
+                TestServer.await("instance 1 is gone", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+
+                TestServer.await("instance 2 commits the transfer", () ->
+                        "committed".equals(get(survivor.resolve("/api/v1/transfers/" + tx)).path("status").asText()));
+                System.out.println("transfer committed " + Duration.ofNanos(System.nanoTime() - killed).toMillis()
+                        + " ms after the SIGKILL");
+
+                Path onRw = rw.storedFile(fileId).orElseThrow();
+                Path signatureOnRw = rw.storedFile(signatureId).orElseThrow();
+                assertThat(RemoteElements.sha256(onRw)).as("the file on rw").isEqualTo(sha256(content));
+                assertThat(RemoteElements.sha256(signatureOnRw)).as("its signature file on rw").isEqualTo(signature);
+                assertThat(rw.storedFiles()).as("the file, its signature file and their attr.json").containsExactlyInAnyOrder(
+                        onRw, Path.of(onRw + ".attr.json"), signatureOnRw, Path.of(signatureOnRw + ".attr.json"));
+                assertThat(edit.storedFiles()).as("left on edit").isEmpty();
+                JsonNode located = get(balancer.resolve("/api/v1/files/" + fileId));
+                assertThat(located.path("storage_element_id").asText()).as(located.toString()).isEqualTo("se-rw");
+                assertThat(located.path("mode").asText()).isEqualTo("rw");
+                assertThat(located.path("checksum").asText()).isEqualTo(sha256(content));
+                JsonNode verified = get(balancer.resolve("/api/v1/files/" + fileId + "/signature/verify"));
+                assertThat(verified.path("valid").asBoolean()).as(verified.toString()).isTrue();
+                assertThat(transferredEvents(clusterDir, fileId)).as("file_transferred events").isEqualTo(1);
+                remote.assertNothingHalfWritten();
+            } finally {
+                script(project, clusterDir, config, Map.of(), "stop");
+            }
+        }
+    }
+
+    private static long transferredEvents(Path clusterDir, String fileId) throws IOException {
+        long count = 0;
+        for (int i = 1; i <= 2; i++) {
+            Path events = clusterDir.resolve("instance-" + i).resolve("data/events/events.jsonl");
+            if (Files.exists(events)) {
+                count += Files.readAllLines(events).stream()
+                        .filter(line -> line.contains("\"file_transferred\"") && line.contains(fileId)).count();
+            }
+        }
+        return count;
+    }
+
+    private HttpResponse<String> upload(URI instance, byte[] content) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"sign\"\r\n\r\ntrue\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"survey.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(instance.resolve("/api/v1/files/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    private JsonNode get(URI uri) {
+        try {
+            return JSON.readTree(send(HttpRequest.newBuilder(uri)).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    private static String script(Path project, Path clusterDir, Path config, Map<String, String> env, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
+        builder.environment().put("INGESTER_CONFIG", config.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+        builder.environment().putAll(env);
+        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    private static Path project() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
