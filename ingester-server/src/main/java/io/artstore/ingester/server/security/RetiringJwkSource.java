@@ -60,7 +60,9 @@ final class RetiringJwkSource implements JWKSource<SecurityContext> {
         Instant now = clock.instant();
         compareWithPublished(context, now);
         for (Seen entry : seen.values()) {
-            if (entry.missingSince() != null && selector.getMatcher().matches(entry.key()) && !selected.contains(entry.key())) {
+            // Checked here too: when the key set cannot be read, nothing above forgets an expired key.
+            if (entry.missingSince() != null && now.isBefore(entry.missingSince().plus(grace))
+                    && selector.getMatcher().matches(entry.key()) && !selected.contains(entry.key())) {
                 selected.add(entry.key());
             }
         }
