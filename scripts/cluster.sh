@@ -7,6 +7,8 @@
 #
 # Build the jar first: ./mvnw -q -B package -DskipTests -pl ingester-server -am
 # CLUSTER_DIR (default .cluster) holds each instance's data folder and log, nginx's config and logs, and the PIDs.
+# Every instance gets the same key for temporary tokens (CLUSTER_DIR/token-signing-key.pem, created once) so that
+# each accepts the tokens the others issue.
 # CLUSTER_PORT is the balancer's port (default: a free one). INGESTER_JAR overrides the jar.
 # JAVA_OPTS are the JVM options of every instance (default -Xmx256m). INSTANCE_<i>_JAVA_ARGS, when set, replaces
 # "-jar JAR" for instance i only (e.g. "-Dname=value -cp JAR:MORE some.Main", as fault-injection tests do).
@@ -56,6 +58,26 @@ stop() {
     fi
 }
 
+# The instances' temporary-token signing key (an RSA private key, PKCS#8 PEM, as the server creates it): made once
+# for the cluster (or taken from instance 1's data folder, where an earlier start may have created one) and put into
+# every instance's data folder before it starts, since an instance creates its own only when it finds none.
+share_signing_key() {
+    local count=$1 key="$dir/token-signing-key.pem" first="$dir/instance-1/data/security/token-signing-key.pem" i
+    if [ ! -s "$key" ]; then
+        command -v openssl >/dev/null || { echo "openssl is missing: apt-get install -y openssl" >&2; exit 1; }
+        if [ -s "$first" ]; then
+            (umask 077 && cp "$first" "$key.tmp")
+        else
+            (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key.tmp" 2>/dev/null)
+        fi
+        mv "$key.tmp" "$key"
+    fi
+    for i in $(seq 1 "$count"); do
+        (umask 077 && mkdir -p "$dir/instance-$i/data/security")
+        install -m 600 "$key" "$dir/instance-$i/data/security/token-signing-key.pem"
+    done
+}
+
 start() {
     local count=$1
     [[ "$count" =~ ^[1-9][0-9]*$ ]] || usage
@@ -78,6 +100,8 @@ start() {
         . "$dir/redis/redis.env"
         set +a
     fi
+
+    share_signing_key "$count"
 
     local i port launch launch_var ports=() balancer=${CLUSTER_PORT:-}
     [ -n "$balancer" ] || pick_port balancer

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param jwksUrl a JWKS document with the admin module's keys, selected by {@code kid}
  * @param clientSecret a secret: never logged and masked in the status document
  * @param leeway how far token times ({@code exp}, {@code nbf}, {@code iat}) may be off from this machine's clock
- * @param rotationGrace how long the key a new PEM file replaced stays valid
+ * @param rotationGrace how long the key a new PEM file replaced, or a {@code kid} the JWKS dropped, stays valid
  * @param jwksRefreshInterval the shortest time between two fetches of the JWKS URL on unknown {@code kid}s
  * @param roles role → permission names, replacing the default entry of each role named
  * @param abuse rate limits, blocks and connection limits

@@ -57,18 +57,7 @@ public record Security(AccessControl access, Blocklist blocks, Optional<SigningK
         SigningKey key = SigningKey.openOrCreate(securityFolder);
         Optional<PemPublicKey> pem = auth.publicKeyPath()
                 .map(path -> new PemPublicKey(path, auth.rotationGrace(), KEY_FILE_CHECK_INTERVAL, clock));
-        Optional<JWKSource<SecurityContext>> jwks = auth.jwksUrl().map(url -> {
-            try {
-                return JWKSourceBuilder.<SecurityContext>create(url.toURL())
-                        .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
-                        .rateLimited(auth.jwksRefreshInterval().toMillis())
-                        .retrying(false)
-                        .refreshAheadCache(false)
-                        .build();
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("the JWKS URL " + url + " is not a URL: " + e.getMessage(), e);
-            }
-        });
+        Optional<JWKSource<SecurityContext>> jwks = jwks(auth, clock);
         Map<String, Set<Permission>> overrides = new LinkedHashMap<>();
         auth.roles().forEach((role, names) -> {
             Set<Permission> permissions = EnumSet.noneOf(Permission.class);
@@ -79,5 +68,24 @@ public record Security(AccessControl access, Blocklist blocks, Optional<SigningK
         TokenUses uses = sharedUses.orElseGet(() -> FileTokenUses.open(securityFolder.resolve("token-uses"), clock));
         return new Security(new AccessControl(Optional.of(verifier), adminWithoutAuth, uses, auth.abuse(), blocks, buckets, files,
                 events), blocks, Optional.of(key));
+    }
+
+    /**
+     * The admin module's key set from {@code auth.jwks_url}: cached, refetched on an unknown {@code kid} at most as
+     * often as the refresh interval allows, and a key the set drops stays valid for {@code auth.rotation_grace}.
+     */
+    static Optional<JWKSource<SecurityContext>> jwks(AuthSettings auth, Clock clock) {
+        return auth.jwksUrl().map(url -> {
+            try {
+                return new RetiringJwkSource(JWKSourceBuilder.<SecurityContext>create(url.toURL())
+                        .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                        .rateLimited(auth.jwksRefreshInterval().toMillis())
+                        .retrying(false)
+                        .refreshAheadCache(false)
+                        .build(), auth.rotationGrace(), clock);
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("the JWKS URL " + url + " is not a URL: " + e.getMessage(), e);
+            }
+        });
     }
 }

@@ -69,6 +69,12 @@ class ClusterScriptIT {
             URI balancer = URI.create(matcher.group(2));
             try (SentinelSet sentinels = SentinelSet.attach(clusterDir.resolve("redis"));
                     RedisConnections admin = RedisConnections.open(sentinels.settings())) {
+                // One signing key for temporary tokens across the cluster, in the form the server reads.
+                Path[] keys = {clusterDir.resolve("instance-1/data/security/token-signing-key.pem"),
+                        clusterDir.resolve("instance-2/data/security/token-signing-key.pem")};
+                assertThat(keys[0]).exists().hasSameBinaryContentAs(keys[1]);
+                assertThat(io.artstore.ingester.server.security.SigningKey.openOrCreate(keys[0].getParent()).keyId())
+                        .isEqualTo(io.artstore.ingester.server.security.SigningKey.openOrCreate(keys[1].getParent()).keyId());
                 Snapshots.publish(admin.client(), 1, List.of(entry(1, a, "edit")), "startup");
                 for (int port : ports) {
                     TestServer.await("instance " + port + " sees se-a", () -> ids(URI.create("http://127.0.0.1:" + port))
