@@ -9,7 +9,8 @@ taken=" "
 pick_port() {
     local candidate
     for _ in $(seq 1 200); do
-        candidate=$((20000 + RANDOM % 40000))
+        # Below the kernel's ephemeral range (32768 and up here), so that no outgoing connection holds the port.
+        candidate=$((20000 + RANDOM % 12000))
         if port_free "$candidate" && [[ "$taken" != *" $candidate "* ]]; then
             taken="$taken$candidate "
             printf -v "$1" '%s' "$candidate"

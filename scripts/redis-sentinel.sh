@@ -37,13 +37,15 @@ cli() {
 
 wait_for_pidfile() {
     local file=$1
-    for _ in $(seq 1 100); do
+    # Up to 20 s: a loaded machine (a whole test suite on two cores) can be slow to fork and write it.
+    for _ in $(seq 1 400); do
         if [ -s "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then
             return 0
         fi
         sleep 0.05
     done
     echo "no process wrote $file; see the logs in $(dirname "$file")" >&2
+    tail -n 5 "$(dirname "$file")"/*.log >&2 2>/dev/null || true
     return 1
 }
 
