@@ -9,6 +9,7 @@ import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.fixture.SentinelSet;
 import io.artstore.ingester.redis.fixture.Snapshots;
 import io.artstore.ingester.redis.fixture.Snapshots.Entry;
+import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
@@ -18,16 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterScriptIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -47,7 +45,7 @@ class ClusterScriptIT {
 
     @Test
     void instancesBehindNginxFollowTheAnnouncedSetAndTheNewMasterAfterAFailover() throws Exception {
-        Path project = project();
+        Path project = ClusterScript.project();
         Path jar = project.resolve("ingester-server/target/artstore-ingester.jar");
         assertThat(jar).as("the shaded jar, built in the package phase").exists();
         Path clusterDir = root.resolve("cluster");
@@ -62,8 +60,8 @@ class ClusterScriptIT {
                       element_defaults:
                         token: %s
                     """.formatted(RemoteElements.TOKEN));
-            String started = script(project, clusterDir, config, "start", "2");
-            Matcher matcher = STARTED.matcher(started);
+            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "2");
+            Matcher matcher = ClusterScript.STARTED.matcher(started);
             assertThat(matcher.find()).as(started).isTrue();
             List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
             URI balancer = URI.create(matcher.group(2));
@@ -109,7 +107,7 @@ class ClusterScriptIT {
                 System.out.println("both instances followed the new master " + took.toMillis() + " ms after the SIGKILL");
                 assertThat(took).isLessThan(Duration.ofSeconds(30));
             } finally {
-                script(project, clusterDir, config, "stop");
+                ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
             try (java.util.stream.Stream<Path> files = Files.list(clusterDir)) {
                 assertThat(files.filter(f -> f.toString().endsWith(".pid")).toList()).as("every PID stopped").isEmpty();
@@ -146,32 +144,5 @@ class ClusterScriptIT {
 
     private static Entry entry(int id, Element element, String mode) {
         return new Entry(id, element.id(), element.server().url().toString(), mode, 10, true);
-    }
-
-    private static String script(Path project, Path clusterDir, Path config, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
-        builder.environment().put("INGESTER_CONFIG", config.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
-        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static Path project() {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
-                return at;
-            }
-        }
-        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -9,6 +9,7 @@ import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.fixture.SentinelSet;
 import io.artstore.ingester.redis.fixture.Snapshots;
 import io.artstore.ingester.redis.fixture.Snapshots.Entry;
+import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
@@ -27,11 +28,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterRedisOutageIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
     private static final String BOUNDARY = "cluster-outage-93ad";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -61,7 +61,7 @@ class ClusterRedisOutageIT {
     @Test
     void while_redis_is_stopped_uploads_answer_503_with_retry_after_and_all_recovers_when_it_returns() throws Exception {
         Duration outage = Duration.ofSeconds(Long.getLong("cluster.redis_outage_seconds", 12));
-        Path project = project();
+        Path project = ClusterScript.project();
         assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
         Path clusterDir = root.resolve("cluster");
         Files.createDirectories(root.resolve("se"));
@@ -77,8 +77,8 @@ class ClusterRedisOutageIT {
                     admin:
                       enabled_without_auth: on
                     """.formatted(RemoteElements.TOKEN));
-            String started = script(project, clusterDir, config, "start", "2");
-            Matcher matcher = STARTED.matcher(started);
+            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "2");
+            Matcher matcher = ClusterScript.STARTED.matcher(started);
             assertThat(matcher.find()).as(started).isTrue();
             List<URI> instances = java.util.Arrays.stream(matcher.group(1).trim().split(" "))
                     .map(port -> URI.create("http://127.0.0.1:" + port)).toList();
@@ -176,7 +176,7 @@ class ClusterRedisOutageIT {
                 throw e;
             } finally {
                 signal("CONT", redisPids);
-                script(project, clusterDir, config, "stop");
+                ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
         }
     }
@@ -255,32 +255,5 @@ class ClusterRedisOutageIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String script(Path project, Path clusterDir, Path config, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
-        builder.environment().put("INGESTER_CONFIG", config.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
-        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static Path project() {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
-                return at;
-            }
-        }
-        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

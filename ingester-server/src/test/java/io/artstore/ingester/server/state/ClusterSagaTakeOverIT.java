@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.GeneratedContent;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
@@ -24,11 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterSagaTakeOverIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
     private static final String BOUNDARY = "cluster-take-over-7e21";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,7 +51,7 @@ class ClusterSagaTakeOverIT {
 
     @Test
     void an_upload_whose_instance_was_killed_mid_stream_is_compensated_by_another_instance() throws Exception {
-        Path project = project();
+        Path project = ClusterScript.project();
         assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
         Path clusterDir = root.resolve("cluster");
         Files.createDirectories(root.resolve("se"));
@@ -70,8 +70,8 @@ class ClusterSagaTakeOverIT {
                     admin:
                       enabled_without_auth: on
                     """);
-            String started = script(project, clusterDir, config, "start", "2");
-            Matcher matcher = STARTED.matcher(started);
+            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "2");
+            Matcher matcher = ClusterScript.STARTED.matcher(started);
             assertThat(matcher.find()).as(started).isTrue();
             List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
             URI balancer = URI.create(matcher.group(2));
@@ -117,7 +117,7 @@ class ClusterSagaTakeOverIT {
                 remote.assertNothingHalfWritten();
             } finally {
                 release.countDown();
-                script(project, clusterDir, config, "stop");
+                ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
         }
     }
@@ -180,32 +180,5 @@ class ClusterSagaTakeOverIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String script(Path project, Path clusterDir, Path config, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
-        builder.environment().put("INGESTER_CONFIG", config.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
-        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static Path project() {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
-                return at;
-            }
-        }
-        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

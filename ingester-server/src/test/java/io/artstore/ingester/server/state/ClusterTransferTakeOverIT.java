@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.server.CrashPointMain;
+import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
@@ -22,14 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTransferTakeOverIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
     private static final String BOUNDARY = "cluster-transfer-5c1f";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,7 +53,7 @@ class ClusterTransferTakeOverIT {
 
     @Test
     void a_transfer_whose_coordinator_was_killed_after_its_commit_decision_is_committed_by_another_instance() throws Exception {
-        Path project = project();
+        Path project = ClusterScript.project();
         Path jar = project.resolve("ingester-server/target/artstore-ingester.jar");
         Path testClasses = project.resolve("ingester-server/target/test-classes");
         assertThat(jar).as("the shaded jar").exists();
@@ -77,8 +75,8 @@ class ClusterTransferTakeOverIT {
                     """);
             Map<String, String> env = Map.of("INSTANCE_1_JAVA_ARGS", "-Dcrash.point=after-commit-decision -Dcrash.reached="
                     + reached + " -cp " + jar + java.io.File.pathSeparator + testClasses + " " + CrashPointMain.class.getName());
-            String started = script(project, clusterDir, config, env, "start", "2");
-            Matcher matcher = STARTED.matcher(started);
+            String started = ClusterScript.run(clusterDir, config, env, "start", "2");
+            Matcher matcher = ClusterScript.STARTED.matcher(started);
             assertThat(matcher.find()).as(started).isTrue();
             List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
             URI balancer = URI.create(matcher.group(2));
@@ -131,7 +129,7 @@ class ClusterTransferTakeOverIT {
                 assertThat(transferredEvents(clusterDir, fileId)).as("file_transferred events").isEqualTo(1);
                 remote.assertNothingHalfWritten();
             } finally {
-                script(project, clusterDir, config, Map.of(), "stop");
+                ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
         }
     }
@@ -182,34 +180,5 @@ class ClusterTransferTakeOverIT {
 
     private static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    }
-
-    private static String script(Path project, Path clusterDir, Path config, Map<String, String> env, String... args)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", project.resolve("scripts/cluster.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
-        builder.environment().put("INGESTER_CONFIG", config.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
-        builder.environment().putAll(env);
-        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(text).isZero();
-        return text;
-    }
-
-    private static Path project() {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
-                return at;
-            }
-        }
-        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

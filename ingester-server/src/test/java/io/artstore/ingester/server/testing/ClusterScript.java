@@ -1,0 +1,57 @@
+package io.artstore.ingester.server.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** {@code scripts/cluster.sh} as the cluster tests run it: its own folder, small heaps, its own Sentinel set. */
+public final class ClusterScript {
+
+    /** The line {@code start} prints: the instances' ports, then the balancer's address. */
+    public static final Pattern STARTED = Pattern.compile("on 127\\.0\\.0\\.1 ports ([0-9 ]+) behind nginx at (http://\\S+)");
+
+    private ClusterScript() {
+    }
+
+    /**
+     * Runs the script and returns what it printed; fails the test when it exits other than 0.
+     *
+     * @param env more variables for the script, e.g. {@code INSTANCE_1_JAVA_ARGS}
+     */
+    public static String run(Path clusterDir, Path config, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", project().resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CLUSTER_DIR", clusterDir.toString());
+        builder.environment().put("INGESTER_CONFIG", config.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+        builder.environment().putAll(env);
+        // The script starts its own Sentinel set unless these point it elsewhere.
+        List.of("REDIS_HOST", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_NODES").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    /** The checkout's root: the first folder up from here that holds the script. */
+    public static Path project() {
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            if (Files.isRegularFile(at.resolve("scripts/cluster.sh"))) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
