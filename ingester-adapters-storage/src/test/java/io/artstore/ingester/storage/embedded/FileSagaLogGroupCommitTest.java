@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.embedded;
 
+import io.artstore.ingester.storage.fixture.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +73,7 @@ class FileSagaLogGroupCommitTest {
             }
 
             // The first force is held: every other saga writes its record meanwhile, and none of them returns.
-            awaitUntil(() -> fsync.entered.get() >= 1 && size(file) == written, "all records written while the first force is held");
+            Eventually.await("all records written while the first force is held", WAIT, () -> fsync.entered.get() >= 1 && size(file) == written);
             assertThat(appends).noneMatch(Future::isDone);
             fsync.release.countDown();
             for (Future<?> append : appends) {
@@ -95,7 +95,7 @@ class FileSagaLogGroupCommitTest {
             log.append(saga.get(0));
             Future<?> append = pool.submit(() -> log.append(saga.get(1)));
 
-            awaitUntil(() -> fsync.entered.get() == 1, "the force to begin");
+            Eventually.await("the force to begin", WAIT, () -> fsync.entered.get() == 1);
             assertThat(append).isNotDone();
             assertThat(log.load(saga.get(0).sagaId())).as("written and indexed, not yet durable").containsExactlyElementsOf(saga);
 
@@ -153,7 +153,7 @@ class FileSagaLogGroupCommitTest {
                 return null;
             }));
         }
-        awaitUntil(() -> acks.get() >= threads * recordsPerSaga / 3, "a third of the records appended");
+        Eventually.await("a third of the records appended", WAIT, () -> acks.get() >= threads * recordsPerSaga / 3);
         disk.cut.set(true);
         for (Future<?> writer : writers) {
             try {
@@ -215,16 +215,6 @@ class FileSagaLogGroupCommitTest {
             return Files.size(file);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.embedded;
 
+import io.artstore.ingester.storage.fixture.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.FileId;
@@ -55,7 +56,7 @@ class JsonLinesEventPublisherGroupCommitTest {
                 publishing.add(pool.submit(() -> events.publish(event)));
             }
 
-            awaitUntil(() -> held.entered.get() >= 1 && lines(file) == EVENTS);
+            Eventually.await("every event written while the first force is held", WAIT, () -> held.entered.get() >= 1 && lines(file) == EVENTS);
             assertThat(publishing).noneMatch(Future::isDone);
             assertThat(published).as("none counts as published before its force")
                     .noneMatch(event -> events.published(event.fileId(), event.type()));
@@ -74,16 +75,6 @@ class JsonLinesEventPublisherGroupCommitTest {
             return Files.readAllLines(file).size();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for every event to be written while the first force is held");
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.registry;
 
+import io.artstore.ingester.storage.fixture.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

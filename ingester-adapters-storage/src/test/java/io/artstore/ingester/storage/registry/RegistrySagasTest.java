@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.registry;
 
+import io.artstore.ingester.storage.fixture.Eventually;
 import static io.artstore.ingester.core.testing.AddFileCommandBuilder.anAddFileCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
