@@ -171,14 +171,6 @@ class ClusterSagaTakeOverIT {
     }
 
     private HttpResponse<String> send(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ClusterScript.send(http, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build());
     }
 }

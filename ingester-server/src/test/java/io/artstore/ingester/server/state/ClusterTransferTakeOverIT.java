@@ -168,14 +168,7 @@ class ClusterTransferTakeOverIT {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ClusterScript.send(http, request.timeout(Duration.ofSeconds(20)).build());
     }
 
     private static String sha256(byte[] content) throws Exception {

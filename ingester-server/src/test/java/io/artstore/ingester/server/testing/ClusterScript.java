@@ -2,6 +2,11 @@ package io.artstore.ingester.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,5 +58,17 @@ public final class ClusterScript {
             }
         }
         throw new IllegalStateException("scripts/cluster.sh not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Sends a request to an instance or the balancer; a failed call fails the test. */
+    public static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
