@@ -70,6 +70,13 @@ import io.artstore.ingester.server.http.TokenRoutes;
 import io.artstore.ingester.server.http.TransferRoutes;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
+import io.artstore.ingester.server.metrics.AccessMetrics;
+import io.artstore.ingester.server.metrics.ElementMetrics;
+import io.artstore.ingester.server.metrics.InstanceMeters;
+import io.artstore.ingester.server.metrics.Metrics;
+import io.artstore.ingester.server.metrics.MetricsRoutes;
+import io.artstore.ingester.server.metrics.SagaMetrics;
+import io.artstore.ingester.server.metrics.TimedStorageElement;
 import io.artstore.ingester.server.saga.BlockingSleeper;
 import io.artstore.ingester.server.saga.SagaMonitor;
 import io.artstore.ingester.server.saga.SagaRecovery;
@@ -136,6 +143,7 @@ public final class IngesterServer implements AutoCloseable {
     private final Optional<AdminFileRegistry> registry;
     private final FileAuditTrail auditTrail;
     private final SecurityMonitor alerts;
+    private final Metrics metrics;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
@@ -211,6 +219,13 @@ public final class IngesterServer implements AutoCloseable {
             masterKeys.filter(keys -> config.encryption().enabled()).ifPresent(keys -> LOG.info(
                     "stored content is encrypted (AES-256-GCM) under master key {}; keys known: {}", keys.activeId(), keys.ids()));
             // --- end of audit, alerts and encryption ---
+            // --- metrics: remote elements' calls timed; sagas, access decisions and operations counted ---
+            this.metrics = Metrics.create(config.metrics(), clock);
+            opened.add(metrics);
+            Metrics meters = metrics;
+            UnaryOperator<StorageElement> timedRemote = element -> new TimedStorageElement(
+                    decorators.storageElement().apply(element), meters);
+            // --- end of metrics ---
 
             List<StorageElement> elementList = new ArrayList<>(config.storage().elements().stream()
                     .<StorageElement>map(element -> decorators.storageElement().apply(
@@ -225,7 +240,7 @@ public final class IngesterServer implements AutoCloseable {
                 connections.close();
                 throw e;
             }
-            remote.values().forEach(element -> elementList.add(decorators.storageElement().apply(element)));
+            remote.values().forEach(element -> elementList.add(timedRemote.apply(element)));
             CircuitBreakers breakers = id -> Optional.ofNullable(remote.get(id)).map(HttpStorageElement::breakerStatus);
             TlsFailures tlsFailures = () -> {
                 Map<StorageElementId, HttpStorageElement.TlsFailure> failures = new LinkedHashMap<>();
@@ -242,7 +257,7 @@ public final class IngesterServer implements AutoCloseable {
             discovery.ifPresent(redisParts::add);
             Optional<DiscoveredStorageElements> discovered = discovery.map(announcer -> new DiscoveredStorageElements(
                     elementList, announcer, announced -> connections.element(config.discovery().settingsOf(announced)),
-                    decorators.storageElement()));
+                    timedRemote));
             StorageElements elements = discovered.<StorageElements>map(d -> d)
                     .orElseGet(() -> new StaticStorageElements(elementList));
             CircuitBreakers configuredBreakers = breakers;
@@ -313,7 +328,7 @@ public final class IngesterServer implements AutoCloseable {
             SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, new SagaAudit(monitor, auditor));
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(new SagaMetrics(monitor, metrics), auditor));
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
@@ -339,9 +354,20 @@ public final class IngesterServer implements AutoCloseable {
                     .withDiscovery(() -> discovery.map(announcer -> announcer.current().status()));
             // --- authentication, authorization and abuse limits ---
             Security security = Security.build(config.auth(), config.admin().enabledWithoutAuth(),
-                    config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock,
+                    config.storage().dataDir().resolve("security"), catalog::find,
+                    new AccessMetrics(new AuditedSecurityEvents(auditor), metrics), clock,
                     state.blocks(), state.tokenUses());
             // --- end of authentication, authorization and abuse limits ---
+            // --- metrics: gauges read at each scrape ---
+            if (config.metrics().publicAccess()) {
+                security.access().servePublicly(MetricsRoutes.PATH);
+            }
+            ElementMetrics.register(metrics, elements, reservations, breakers);
+            SagaMetrics.registerStates(metrics, sagaLog);
+            InstanceMeters.alerts(metrics, alerts);
+            InstanceMeters.transfers(metrics, transfers::counts);
+            registry.ifPresent(r -> InstanceMeters.registry(metrics, r::status, clock));
+            // --- end of metrics ---
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                             config.signing().signByDefault()),
@@ -357,7 +383,7 @@ public final class IngesterServer implements AutoCloseable {
                     new BlockRoutes(security.blocks()),
                     config.auth().abuse(),
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
-                    auditor);
+                    auditor, metrics);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
@@ -416,6 +442,7 @@ public final class IngesterServer implements AutoCloseable {
         closeRedisParts(redisParts);
         auditTrail.close();
         alerts.close();
+        metrics.close();
         connections.close();
         folderLocks.forEach(FolderLock::close);
     }

@@ -152,8 +152,12 @@ public final class ConfigLoader {
             Map.entry("shared_state.wait_replicas", List.of("INGESTER_STATE_WAIT_REPLICAS")),
             Map.entry("shared_state.wait_timeout", List.of("INGESTER_STATE_WAIT_TIMEOUT")),
             Map.entry("shared_state.retention", List.of("INGESTER_STATE_RETENTION")),
-            Map.entry("shared_state.instance_lease", List.of("INGESTER_STATE_INSTANCE_LEASE")));
+            Map.entry("shared_state.instance_lease", List.of("INGESTER_STATE_INSTANCE_LEASE")),
             // --- end of shared state ---
+            // --- metrics ---
+            Map.entry("metrics.enabled", List.of("INGESTER_METRICS_ENABLED")),
+            Map.entry("metrics.public", List.of("INGESTER_METRICS_PUBLIC")));
+            // --- end of metrics ---
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "auth.roles", "discovery.elements",
@@ -269,7 +273,7 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state);
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, metrics());
     }
 
     // --- Redis and service discovery ---
@@ -590,6 +594,11 @@ public final class ConfigLoader {
                 text("audit.checkpoint_every").map(v -> v.integer(1, 1_000_000)).orElse(defaults.checkpointEvery()),
                 text("audit.checkpoint_interval").map(v -> v.duration(false)).orElse(defaults.checkpointInterval()),
                 text("audit.max_file_size").map(v -> v.size(1024)).orElse(defaults.maxFileBytes()));
+    }
+
+    private MetricsSettings metrics() {
+        return new MetricsSettings(text("metrics.enabled").map(Value::bool).orElse(MetricsSettings.DEFAULTS.enabled()),
+                text("metrics.public").map(Value::bool).orElse(MetricsSettings.DEFAULTS.publicAccess()));
     }
 
     private AlertSettings alerts() {

@@ -42,7 +42,8 @@ public record IngesterConfig(
         Optional<Path> sourceFile,
         boolean defaultsOnly,
         // --- shared state ---
-        StateSettings state) {
+        StateSettings state,
+        MetricsSettings metrics) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -67,6 +68,7 @@ public record IngesterConfig(
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(metrics, "metrics");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -166,6 +168,7 @@ public record IngesterConfig(
                     "wait_timeout", ConfigValues.duration(state.waitTimeout()), "retention", ConfigValues.duration(state.retention()),
                     "instance_lease", ConfigValues.duration(state.instanceLease())));
         }
+        root.put("metrics", ordered("enabled", metrics.enabled(), "public", metrics.publicAccess()));
         return root;
     }
 

@@ -8,6 +8,9 @@ import io.artstore.ingester.core.port.in.DeletedFile;
 import io.artstore.ingester.core.port.out.AuditRecord;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.server.audit.Auditor;
+import io.artstore.ingester.server.metrics.Metrics;
+import io.artstore.ingester.server.metrics.Operation;
+import io.artstore.ingester.server.metrics.OperationMetrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Objects;
@@ -36,6 +39,7 @@ public final class FileRoutes {
 
     private void delete(Context ctx) {
         OperationLog log = OperationLog.start("delete");
+        OperationMetrics.Sample metered = Metrics.of(ctx).operations().start(Operation.DELETE);
         String id = ctx.pathParam("id");
         try {
             DeletedFile done = deleteFile.delete(fileId(ctx));
@@ -46,10 +50,12 @@ public final class FileRoutes {
                     .put("storage_element_id", deleted.elementId().value())
                     .put("saga_id", done.sagaId().toString()));
             log.succeeded(id, deleted.elementId().value(), deleted.attributes().fileSize());
+            metered.succeeded(deleted.elementId().value(), deleted.attributes().fileSize());
             Auditor.of(ctx).succeeded(ctx, AuditRecord.DELETE, deleted.fileId(), Optional.of(deleted.elementId()),
                     Optional.of("saga " + done.sagaId()));
         } catch (RuntimeException e) {
             log.failed(Optional.of(id), e);
+            metered.failed(Optional.empty(), e);
             Auditor.of(ctx).failed(ctx, AuditRecord.DELETE, parsed(id), Optional.empty(), e);
             throw e;
         }

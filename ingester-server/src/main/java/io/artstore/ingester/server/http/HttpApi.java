@@ -3,6 +3,10 @@ package io.artstore.ingester.server.http;
 import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.config.AbuseSettings;
 import io.artstore.ingester.server.config.ServerSettings;
+import io.artstore.ingester.server.metrics.AnalyticsRoutes;
+import io.artstore.ingester.server.metrics.InstanceMeters;
+import io.artstore.ingester.server.metrics.Metrics;
+import io.artstore.ingester.server.metrics.MetricsRoutes;
 import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
@@ -23,10 +27,12 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor) {
+            ContentRoutes content, Auditor auditor, Metrics metrics) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
+            config.appData(Metrics.KEY, metrics);
+            config.jetty.modifyServer(server -> InstanceMeters.jetty(metrics, server));
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -63,6 +69,8 @@ public final class HttpApi {
             content.register(config.routes);
             tokens.ifPresent(routes -> routes.register(config.routes));
             blocks.register(config.routes);
+            new MetricsRoutes(metrics).register(config.routes);
+            new AnalyticsRoutes(metrics.history()).register(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

@@ -15,6 +15,9 @@ import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransferStatus;
 import io.artstore.ingester.server.audit.Auditor;
+import io.artstore.ingester.server.metrics.Metrics;
+import io.artstore.ingester.server.metrics.Operation;
+import io.artstore.ingester.server.metrics.OperationMetrics;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -143,6 +146,7 @@ public final class TransferRoutes {
     private TransferStatus start(Context ctx, Set<String> ignorable) {
         // A refused start is logged here; a started transfer when it ends.
         OperationLog log = OperationLog.start("transfer");
+        OperationMetrics.Sample metered = Metrics.of(ctx).operations().start(Operation.TRANSFER);
         try {
             FileId fileId = fileId(ctx);
             Optional<StorageElementId> target = target(ctx, ignorable);
@@ -151,9 +155,11 @@ public final class TransferRoutes {
             ctx.header("Location", "/api/v1/transfers/" + started.transactionId());
             Auditor.of(ctx).succeeded(ctx, AuditRecord.TRANSFER, fileId, Optional.of(started.target()),
                     Optional.of("transfer " + started.transactionId() + " started from " + started.source().value()));
+            metered.succeeded(started.target().value(), 0);
             return started;
         } catch (RuntimeException e) {
             log.failed(Optional.of(ctx.pathParam("id")), e);
+            metered.failed(Optional.empty(), e);
             Auditor.of(ctx).failed(ctx, AuditRecord.TRANSFER, parsedFileId(ctx), Optional.empty(), e);
             throw e;
         }

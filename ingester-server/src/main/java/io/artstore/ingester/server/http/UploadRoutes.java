@@ -15,6 +15,9 @@ import io.artstore.ingester.server.http.multipart.MalformedMultipartException;
 import io.artstore.ingester.server.http.multipart.MultipartParser;
 import io.artstore.ingester.server.http.multipart.MultipartParser.Part;
 import io.artstore.ingester.server.http.multipart.PartHeadersTooLargeException;
+import io.artstore.ingester.server.metrics.Metrics;
+import io.artstore.ingester.server.metrics.Operation;
+import io.artstore.ingester.server.metrics.OperationMetrics;
 import io.artstore.ingester.server.security.UploadAdmission;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -80,14 +83,17 @@ public final class UploadRoutes {
 
     private void upload(Context ctx) {
         OperationLog log = OperationLog.start("upload");
+        OperationMetrics.Sample metered = Metrics.of(ctx).operations().start(Operation.UPLOAD);
         try {
             AddedFile added = receive(ctx);
             Json.send(ctx, 201, FileJson.added(added));
             log.succeeded(added.entry().fileId().toString(), added.entry().elementId().value(), added.content().originalSize());
+            metered.uploaded(added);
             Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, added.entry().fileId(), Optional.of(added.entry().elementId()),
                     Optional.of("saga " + added.sagaId()));
         } catch (RuntimeException e) {
             log.failed(Optional.empty(), e);
+            metered.failed(Optional.empty(), e);
             Auditor.of(ctx).failed(ctx, AuditRecord.UPLOAD, Optional.empty(), Optional.empty(), e);
             throw e;
         }

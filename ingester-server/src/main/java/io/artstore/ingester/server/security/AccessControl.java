@@ -12,9 +12,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
@@ -47,6 +49,8 @@ public final class AccessControl {
     private final Function<FileId, Optional<CatalogEntry>> files;
     private final SecurityEvents events;
     private final Map<String, Semaphore> uploads = new ConcurrentHashMap<>();
+    /** Normalised paths whose GET is open to anyone although the route table asks for a permission. */
+    private volatile Set<String> publicPaths = Set.of();
 
     /**
      * @param verifier empty when authentication is off: every request is the anonymous caller's
@@ -69,6 +73,17 @@ public final class AccessControl {
             LOG.warn("ADMIN API ON WITHOUT AUTHENTICATION (admin.enabled_without_auth): anyone who can reach the port can"
                     + " list and retry sagas and lift blocks under /api/v1/admin/; keep the server on a trusted network");
         }
+    }
+
+    /**
+     * Serves {@code GET path} (and {@code HEAD}) to anyone, as an open route, although the route table asks for a
+     * permission: configuration's way to publish a route such as {@code /metrics}. Call before the server starts.
+     */
+    public AccessControl servePublicly(String path) {
+        Set<String> paths = new HashSet<>(publicPaths);
+        paths.add(RoutePolicy.normalise(path));
+        publicPaths = Set.copyOf(paths);
+        return this;
     }
 
     /** Register before every other handler, so that a refusal comes before anything acts. */
@@ -97,6 +112,9 @@ public final class AccessControl {
         ctx.attribute(CLIENT_IP, ip);
         String rawPath = ctx.req().getRequestURI();
         RoutePolicy.Decision decision = RoutePolicy.decide(ctx.method().name(), rawPath);
+        if (isRead(ctx) && publicPaths.contains(RoutePolicy.normalise(rawPath))) {
+            decision = new RoutePolicy.Decision(new RoutePolicy.Open(), decision.segments());
+        }
         String action = action(ctx, decision);
         if (!RoutePolicy.normalise(rawPath).startsWith("/health/")) {
             Optional<Blocklist.Block> block = blocks.find(Blocklist.Kind.IP, ip);
@@ -269,6 +287,11 @@ public final class AccessControl {
     private void announce(Blocklist.Block block) {
         LOG.warn("blocked {} {} until {}: {}", block.kind().wireName(), block.value(), block.until(), block.reason());
         events.blocked(block.kind().wireName(), block.value(), block.reason());
+    }
+
+    private static boolean isRead(Context ctx) {
+        String method = ctx.method().name();
+        return method.equals("GET") || method.equals("HEAD");
     }
 
     private static void refuse(Context ctx, int status, String code, String message) {

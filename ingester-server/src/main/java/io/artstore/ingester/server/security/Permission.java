@@ -11,6 +11,8 @@ public enum Permission {
     FILES_DELETE("files:delete"),
     FILES_TRANSFER("files:transfer"),
     SAGAS_READ("sagas:read"),
+    /** Read {@code /metrics} and the analytics exports: rates, failures and elements, not files. */
+    METRICS_READ("metrics:read"),
     /** Send the vector-clock header: it reaches the instance's clock and every event stamped after it. */
     CLOCKS_SEND("clocks:send"),
     ADMIN("admin");

@@ -22,18 +22,22 @@ public final class RoleTable {
     }
 
     /**
-     * {@code readonly} and {@code auditor} read; {@code user} also uploads; {@code operator} also deletes, transfers
-     * and sends vector clocks; {@code admin} and {@code super_admin} may do everything.
+     * {@code readonly} and {@code auditor} read, and {@code auditor} also reads the metrics; {@code user} also uploads;
+     * {@code operator} also deletes, transfers, sends vector clocks and reads the metrics; {@code admin} and
+     * {@code super_admin} may do everything.
      */
     public static Map<String, Set<Permission>> defaults() {
         Set<Permission> read = EnumSet.of(Permission.FILES_READ, Permission.SAGAS_READ);
+        Set<Permission> auditor = EnumSet.copyOf(read);
+        auditor.add(Permission.METRICS_READ);
         Set<Permission> user = EnumSet.copyOf(read);
         user.add(Permission.FILES_UPLOAD);
         Set<Permission> operator = EnumSet.copyOf(user);
-        operator.addAll(EnumSet.of(Permission.FILES_DELETE, Permission.FILES_TRANSFER, Permission.CLOCKS_SEND));
+        operator.addAll(EnumSet.of(Permission.FILES_DELETE, Permission.FILES_TRANSFER, Permission.CLOCKS_SEND,
+                Permission.METRICS_READ));
         Map<String, Set<Permission>> table = new LinkedHashMap<>();
         table.put("readonly", read);
-        table.put("auditor", read);
+        table.put("auditor", auditor);
         table.put("user", user);
         table.put("operator", operator);
         table.put("admin", EnumSet.allOf(Permission.class));

@@ -47,7 +47,10 @@ public final class RoutePolicy {
             entry("POST", "/api/v1/finalize/*", new Needs(Permission.FILES_TRANSFER, 3)),
             entry("GET", "/api/v1/transfers/*", new Needs(Permission.FILES_READ, -1)),
             entry("GET", "/api/v1/finalize/*/status", new Needs(Permission.FILES_READ, -1)),
-            entry("GET", "/api/v1/sagas/*", new Needs(Permission.SAGAS_READ, -1)));
+            entry("GET", "/api/v1/sagas/*", new Needs(Permission.SAGAS_READ, -1)),
+            // Served to anyone instead when metrics.public is on (AccessControl#servePublicly).
+            entry("GET", "/metrics", new Needs(Permission.METRICS_READ, -1)),
+            entry("GET", "/api/v1/analytics/*", new Needs(Permission.METRICS_READ, -1)));
 
     private static final Rule ADMIN = new Needs(Permission.ADMIN, -1);
 
