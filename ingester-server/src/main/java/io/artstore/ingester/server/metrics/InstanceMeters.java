@@ -31,6 +31,7 @@ public final class InstanceMeters {
 
     /** Two-phase-commit transfers: in flight now, and ended since start by outcome (heuristic: an operator must look). */
     public static void transfers(Metrics metrics, Supplier<TransferCounts> counts) {
+        metrics.retain(counts);
         Gauge.builder("artstore.transfers.in_flight", counts, c -> c.get().inFlight())
                 .description("Transfers begun and not ended (in the transaction log)").register(metrics.registry());
         Map<String, java.util.function.ToLongFunction<TransferCounts>> ended = Map.of(
@@ -44,6 +45,7 @@ public final class InstanceMeters {
 
     /** The admin module's file registry: its outbox's depth and age, and the calls delivered or given up on. */
     public static void registry(Metrics metrics, Supplier<RegistryStatus> status, Clock clock) {
+        metrics.retain(status);
         var registry = metrics.registry();
         Gauge.builder("artstore.registry.outbox.pending", status, s -> s.get().pending())
                 .description("Registry calls waiting in the outbox").register(registry);

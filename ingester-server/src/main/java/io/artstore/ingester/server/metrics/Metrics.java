@@ -52,6 +52,8 @@ public final class Metrics implements AutoCloseable {
     private final OperationMetrics operations;
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> binders = new ArrayList<>();
+    /** What function counters and gauges read: Micrometer holds them weakly, a scrape would find them gone. */
+    private final List<Object> retained = new CopyOnWriteArrayList<>();
 
     private Metrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, Clock clock) {
         this.registry = registry;
@@ -146,8 +148,14 @@ public final class Metrics implements AutoCloseable {
         }
         Objects.requireNonNull(count, "count");
         // Micrometer adds the _total suffix itself.
-        FunctionCounter.builder(name.substring(0, name.length() - "_total".length()), count, DoubleSupplier::getAsDouble)
+        FunctionCounter.builder(name.substring(0, name.length() - "_total".length()), retain(count), DoubleSupplier::getAsDouble)
                 .description(help).tags(tags(labels)).register(registry);
+    }
+
+    /** Keeps {@code object} for the life of the server, for a meter that reads it. */
+    <T> T retain(T object) {
+        retained.add(Objects.requireNonNull(object, "object"));
+        return object;
     }
 
     /** Runs before each scrape, e.g. to bring gauges of a changing set (the storage elements) up to date. */
