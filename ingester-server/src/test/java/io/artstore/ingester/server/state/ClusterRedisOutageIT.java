@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three instances of the shaded jar behind nginx ({@code scripts/cluster.sh}) with {@code state: redis} learn one
  * remote storage element from service discovery. Then every Redis process of the Sentinel set (master, replica,
- * sentinels) is stopped with SIGSTOP for {@code cluster.redis_outage_seconds} seconds (12 by default; 60 for the
- * minute-long run): Redis accepts connections and answers nothing, as a hung or cut-off Redis does. During it every
+ * sentinels) is stopped with SIGSTOP for {@code cluster.redis_outage_seconds} seconds (a minute by default, as the
+ * cluster scenarios ask; set the system property lower for a quicker local run): Redis accepts connections and
+ * answers nothing, as a hung or cut-off Redis does. During it every
  * upload on each instance answers 503 {@code state_store_unavailable} with {@code Retry-After}, the status and the
  * readiness still answer 200 (the status saying the shared state is unavailable), and discovery keeps the element
  * it last saw (fallback). After SIGCONT every instance uploads again without a restart, and the element holds
@@ -60,7 +61,7 @@ class ClusterRedisOutageIT {
 
     @Test
     void while_redis_is_stopped_uploads_answer_503_with_retry_after_and_all_recovers_when_it_returns() throws Exception {
-        Duration outage = Duration.ofSeconds(Long.getLong("cluster.redis_outage_seconds", 12));
+        Duration outage = Duration.ofSeconds(Long.getLong("cluster.redis_outage_seconds", 60));
         Path project = ClusterScript.project();
         assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
         Path clusterDir = root.resolve("cluster");
