@@ -138,6 +138,68 @@ class RedisTlsIT {
         }
     }
 
+    @Test
+    void the_sentinels_and_the_master_they_name_are_reached_over_tls() throws Exception {
+        TestCertificates authority = TestCertificates.newAuthority();
+        ServerIdentity identity = authority.issueServer();
+        Path certificate = root.resolve("redis.crt");
+        Path key = root.resolve("redis.key");
+        identity.writePem(certificate, key);
+        Path ca = authority.writeCertificatePem(root.resolve("ca.crt"));
+        TrustStore trusted = new TrustStore(authority.writeTrustStore(root.resolve("redis-ca.p12")),
+                Optional.of(TestCertificates.PASSWORD));
+        TrustStore other = new TrustStore(TestCertificates.newAuthority().writeTrustStore(root.resolve("other-ca.p12")),
+                Optional.of(TestCertificates.PASSWORD));
+        List<String> tls = List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no", "--tls-replication", "yes");
+        int masterPort = RedisProcess.freePort();
+        int replicaPort = RedisProcess.freePort();
+        int sentinelPort = RedisProcess.freePort();
+        Path sentinelConf = Files.writeString(root.resolve("sentinel.conf"), String.join("\n",
+                "port 0", "tls-port " + sentinelPort, "bind 127.0.0.1", "dir " + root,
+                "tls-cert-file " + certificate, "tls-key-file " + key, "tls-ca-cert-file " + ca, "tls-auth-clients no",
+                "tls-replication yes", "sentinel monitor mymaster 127.0.0.1 " + masterPort + " 1",
+                "sentinel down-after-milliseconds mymaster 1000", ""));
+        List<Process> processes = new java.util.ArrayList<>();
+        try {
+            processes.add(redisServer("master", masterPort, tls));
+            List<String> replica = new java.util.ArrayList<>(tls);
+            replica.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
+            processes.add(redisServer("replica", replicaPort, replica));
+            processes.add(new ProcessBuilder("redis-sentinel", sentinelConf.toString()).redirectErrorStream(true)
+                    .redirectOutput(root.resolve("sentinel.log").toFile()).start());
+            RedisSettings settings = new RedisSettings(new RedisSettings.Sentinel("mymaster",
+                    List.of(new RedisSettings.Address("127.0.0.1", sentinelPort)), Optional.empty()), Optional.empty(), 0,
+                    true, Duration.ofSeconds(2), Duration.ofSeconds(1));
+            try (RedisConnections connections = RedisConnections.open(settings.withTls(trusted));
+                    RedisConnections wrong = RedisConnections.open(settings.withTls(other))) {
+                TestServer.await("the sentinel names the master over TLS", () -> connections.askSentinels().isPresent());
+                assertThat(connections.askSentinels()).contains(new RedisSettings.Address("127.0.0.1", masterPort));
+                connections.client().set("artstore:ingester:tls-check", "over tls");
+                assertThat(connections.client().get("artstore:ingester:tls-check")).isEqualTo("over tls");
+                assertThat(connections.currentMaster()).contains(new RedisSettings.Address("127.0.0.1", masterPort));
+
+                assertThat(wrong.askSentinels()).as("a sentinel whose authority is not trusted").isEmpty();
+                assertThatThrownBy(() -> wrong.client().ping()).isInstanceOf(redis.clients.jedis.exceptions.JedisException.class);
+            }
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private Process redisServer(String name, int tlsPort, List<String> more) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port", "0",
+                "--tls-port", Integer.toString(tlsPort), "--save", "", "--appendonly", "no", "--dir", root.toString(),
+                "--dbfilename", name + ".rdb"));
+        command.addAll(more);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile()).start();
+    }
+
     private static Throwable rootSsl(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SSLException) {
