@@ -4,6 +4,9 @@
 #
 #   scripts/redis-sentinel.sh start DIR   start them with their files under DIR; print the addresses
 #   scripts/redis-sentinel.sh stop DIR    stop every process started in DIR, by the PIDs recorded there
+#   scripts/redis-sentinel.sh restart DIR master|replica
+#                                         start a data node of DIR again that was stopped or killed, on its port, as a
+#                                         replica of the master the sentinels name now (as after a crash and reboot)
 #
 # Ports are free ones unless given: REDIS_MASTER_PORT, REDIS_REPLICA_PORT, REDIS_SENTINEL_PORTS (three, comma-separated).
 # REDIS_MASTER_NAME (default mymaster); REDIS_PASSWORD protects the data nodes, REDIS_SENTINEL_PASSWORD the sentinels.
@@ -13,11 +16,11 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop DIR | restart DIR master|replica" >&2
     exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -ge 2 ] || usage
 command=$1
 dir=$2
 master_name=${REDIS_MASTER_NAME:-mymaster}
@@ -159,8 +162,63 @@ start() {
     echo "variables for an ingester: $dir/redis.env; stop with: $0 stop $dir"
 }
 
+# A node's process comes back with its port and files but no data (no persistence): it must not serve as a master
+# again, so it starts as a replica of the master the sentinels name now and loads the data from it.
+restart() {
+    local node=$1 port master password=${REDIS_PASSWORD:-} sentinel_password=${REDIS_SENTINEL_PASSWORD:-}
+    case "$node" in
+        master | replica) ;;
+        *) usage ;;
+    esac
+    dir=$(cd "$dir" && pwd)
+    [ -s "$dir/redis.env" ] || { echo "no Sentinel set in $dir" >&2; exit 1; }
+    # A process just killed may take a moment to be gone.
+    for _ in $(seq 1 100); do
+        [ -s "$dir/$node.pid" ] && kill -0 "$(cat "$dir/$node.pid")" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ -s "$dir/$node.pid" ] && kill -0 "$(cat "$dir/$node.pid")" 2>/dev/null; then
+        echo "the $node of $dir still runs (PID $(cat "$dir/$node.pid"))" >&2
+        exit 1
+    fi
+    local env_port_var sentinel_ports
+    env_port_var=$([ "$node" = master ] && echo REDIS_MASTER_PORT || echo REDIS_REPLICA_PORT)
+    port=$(sed -n "s/^$env_port_var=//p" "$dir/redis.env")
+    IFS=, read -r -a sentinel_ports <<<"$(sed -n 's/^REDIS_SENTINEL_PORTS=//p' "$dir/redis.env")"
+    local deadline=$((SECONDS + 30)) s
+    master=""
+    while [ -z "$master" ] || [ "${master##*:}" = "$port" ]; do
+        for s in "${sentinel_ports[@]}"; do
+            master=$(cli "$s" "$sentinel_password" SENTINEL get-master-addr-by-name "$master_name" | paste -sd: -) && break
+        done
+        if [ $SECONDS -ge $deadline ]; then
+            echo "the sentinels name no master other than $node's port $port within 30 s" >&2
+            exit 1
+        fi
+        [ -n "$master" ] && [ "${master##*:}" != "$port" ] || sleep 0.2
+    done
+    local auth=()
+    if [ -n "$password" ]; then
+        auth=(--requirepass "$password" --masterauth "$password")
+    fi
+    rm -f "$dir/$node.pid"
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --pidfile "$dir/$node.pid" \
+        --logfile "$dir/$node.log" --dir "$dir" --dbfilename "$node.rdb" --save "" --appendonly no "${auth[@]}" \
+        --replicaof "${master%%:*}" "${master##*:}"
+    wait_for_pidfile "$dir/$node.pid"
+    until cli "$port" "$password" INFO replication | grep -q '^master_link_status:up'; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "the restarted $node did not follow $master within 30 s; see $dir/$node.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    echo "$node restarted on 127.0.0.1:$port as a replica of $master"
+}
+
 case "$command" in
-    start) start ;;
-    stop) stop ;;
+    start) [ $# -eq 2 ] || usage; start ;;
+    stop) [ $# -eq 2 ] || usage; stop ;;
+    restart) [ $# -eq 3 ] || usage; restart "$3" ;;
     *) usage ;;
 esac

@@ -23,6 +23,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -215,7 +216,7 @@ public final class RedisConnections implements AutoCloseable {
                 .clientName("artstore-ingester");
         settings.password().ifPresent(builder::password);
         if (settings.tls()) {
-            builder.sslOptions(SslOptions.defaults());
+            builder.sslOptions(sslOptions(settings));
         }
         return builder;
     }
@@ -226,9 +227,22 @@ public final class RedisConnections implements AutoCloseable {
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout);
         sentinel.password().ifPresent(builder::password);
         if (settings.tls()) {
-            builder.sslOptions(SslOptions.defaults());
+            builder.sslOptions(sslOptions(settings));
         }
         return builder.build();
+    }
+
+    /** The JVM's trust, or only the configured store's authorities; the host name is verified either way. */
+    private static SslOptions sslOptions(RedisSettings settings) {
+        if (settings.trustStore().isEmpty()) {
+            return SslOptions.defaults();
+        }
+        RedisSettings.TrustStore store = settings.trustStore().get();
+        return SslOptions.builder()
+                .truststore(store.file().toFile(), store.password().map(String::toCharArray).orElse(null))
+                .trustStoreType(java.security.KeyStore.getDefaultType())
+                .sslVerifyMode(SslVerifyMode.FULL)
+                .build();
     }
 
     private static int millis(Duration duration) {

@@ -1,5 +1,6 @@
 package io.artstore.ingester.redis;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,15 +11,16 @@ import java.util.Optional;
  *
  * @param password the data nodes' password ({@code REDIS_PASSWORD}); the sentinels have their own
  * @param database the logical database of a standalone or Sentinel-managed server; a cluster has only 0
- * @param tls TLS to the data nodes (and to the sentinels), with the JVM's default trust
+ * @param tls TLS to the data nodes (and to the sentinels), with the JVM's default trust unless {@code trustStore}
  * @param timeout connect timeout, and read timeout unless {@code readTimeout} is longer
  * @param masterRecheck how often the sentinels are asked again for the master, in case a {@code +switch-master}
  *     message was lost
  * @param readTimeout how long a call waits for its answer: longer than {@code timeout} when calls may block on the
  *     server, as {@code WAIT} does, so that a full wait is not mistaken for a lost connection
+ * @param trustStore with {@code tls}, the only authorities trusted for the servers' certificates (e.g. a private CA)
  */
 public record RedisSettings(Topology topology, Optional<String> password, int database, boolean tls, Duration timeout,
-        Duration masterRecheck, Duration readTimeout) {
+        Duration masterRecheck, Duration readTimeout, Optional<TrustStore> trustStore) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_MASTER_RECHECK = Duration.ofSeconds(5);
@@ -29,6 +31,7 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(masterRecheck, "masterRecheck");
         Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(trustStore, "trustStore");
         if (database < 0) {
             throw new IllegalArgumentException("the Redis database must not be negative, got " + database);
         }
@@ -43,6 +46,12 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
         }
     }
 
+    /** With the JVM's default trust. */
+    public RedisSettings(Topology topology, Optional<String> password, int database, boolean tls, Duration timeout,
+            Duration masterRecheck, Duration readTimeout) {
+        this(topology, password, database, tls, timeout, masterRecheck, readTimeout, Optional.empty());
+    }
+
     /** Reads wait as long as connects. */
     public RedisSettings(Topology topology, Optional<String> password, int database, boolean tls, Duration timeout,
             Duration masterRecheck) {
@@ -55,16 +64,17 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
     }
 
     public RedisSettings withPassword(String newPassword) {
-        return new RedisSettings(topology, Optional.of(newPassword), database, tls, timeout, masterRecheck, readTimeout);
+        return new RedisSettings(topology, Optional.of(newPassword), database, tls, timeout, masterRecheck, readTimeout,
+                trustStore);
     }
 
     public RedisSettings withTimeout(Duration newTimeout) {
         return new RedisSettings(topology, password, database, tls, newTimeout, masterRecheck,
-                readTimeout.compareTo(timeout) > 0 ? readTimeout : newTimeout);
+                readTimeout.compareTo(timeout) > 0 ? readTimeout : newTimeout, trustStore);
     }
 
     public RedisSettings withMasterRecheck(Duration newMasterRecheck) {
-        return new RedisSettings(topology, password, database, tls, timeout, newMasterRecheck, readTimeout);
+        return new RedisSettings(topology, password, database, tls, timeout, newMasterRecheck, readTimeout, trustStore);
     }
 
     /**
@@ -74,7 +84,25 @@ public record RedisSettings(Topology topology, Optional<String> password, int da
     public RedisSettings withBlockingCalls(Duration wait) {
         Duration needed = wait.plus(timeout);
         return new RedisSettings(topology, password, database, tls, timeout, masterRecheck,
-                needed.compareTo(readTimeout) > 0 ? needed : readTimeout);
+                needed.compareTo(readTimeout) > 0 ? needed : readTimeout, trustStore);
+    }
+
+    /** TLS that trusts only the authorities in {@code store}. */
+    public RedisSettings withTls(TrustStore store) {
+        return new RedisSettings(topology, password, database, true, timeout, masterRecheck, readTimeout,
+                Optional.of(store));
+    }
+
+    /**
+     * A trust store file (PKCS#12, or JKS) holding the authorities that sign the Redis servers' certificates.
+     *
+     * @param password the store's password, if it has one
+     */
+    public record TrustStore(Path file, Optional<String> password) {
+        public TrustStore {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(password, "password");
+        }
     }
 
     /** Where the servers are. */

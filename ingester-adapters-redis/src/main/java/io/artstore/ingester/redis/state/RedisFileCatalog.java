@@ -26,6 +26,10 @@ public final class RedisFileCatalog implements FileCatalog {
     private static final String PUT_IF_ABSENT = "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return ARGV[2] end "
             + "return redis.call('HGET', KEYS[1], ARGV[1])";
 
+    /** HDEL only when the field holds exactly the given JSON. */
+    private static final String REMOVE_IF = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+
     private final RedisState state;
 
     public RedisFileCatalog(RedisState state) {
@@ -55,6 +59,12 @@ public final class RedisFileCatalog implements FileCatalog {
     @Override
     public void remove(FileId fileId) {
         state.durably(KEY, pipeline -> pipeline.hdel(KEY, fileId.toString()));
+    }
+
+    @Override
+    public boolean removeIf(CatalogEntry expected) {
+        Object removed = state.evalDurably(REMOVE_IF, List.of(KEY), List.of(expected.fileId().toString(), toJson(expected)));
+        return Long.valueOf(1).equals(removed);
     }
 
     @Override

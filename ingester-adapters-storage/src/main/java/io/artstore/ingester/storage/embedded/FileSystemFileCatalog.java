@@ -149,6 +149,31 @@ public final class FileSystemFileCatalog implements FileCatalog {
         }
     }
 
+    /**
+     * Compares the entry on disk, then deletes it, under this process's lock of the file; a {@link #put} by another
+     * process sharing the folder between the two is not seen.
+     */
+    @Override
+    public boolean removeIf(CatalogEntry expected) {
+        Objects.requireNonNull(expected, "expected");
+        FileId fileId = expected.fileId();
+        synchronized (lockFor(fileId)) {
+            try {
+                Optional<CatalogEntry> stored = read(fileOf(fileId));
+                if (stored.isEmpty() || !stored.get().equals(expected)) {
+                    return false;
+                }
+                if (Files.deleteIfExists(fileOf(fileId))) {
+                    DurableFiles.forceFolder(folder);
+                }
+            } catch (IOException e) {
+                throw failure("forgetting file " + fileId + " if unchanged", e);
+            }
+            entries.remove(fileId);
+            return true;
+        }
+    }
+
     @Override
     public long size() {
         return entries.size();

@@ -35,12 +35,24 @@ public final class FileLocator implements GetFileUseCase {
         return catalog.find(fileId).or(() -> askElements(fileId)).map(entry -> new FileLocation(entry, describe(entry)));
     }
 
+    /**
+     * A delete removes the file from its element, then its catalogue entry; a move records the new entry, then
+     * removes the old copy. A write-back that comes after either would record a file that is gone, so the element
+     * is asked again once the entry is written: if the file left it meanwhile, the write-back is taken back (only if
+     * the catalogue still holds exactly it). Either the second ask sees the file gone, or the delete's own removal
+     * comes after the write-back.
+     */
     private Optional<CatalogEntry> askElements(FileId fileId) {
         for (StorageElement element : elements.all()) {
             Optional<FileAttributes> attributes = element.stat(fileId);
             if (attributes.isPresent()) {
                 CatalogEntry found = new CatalogEntry(element.id(), element.describe().mode(), attributes.get());
-                return Optional.of(catalog.putIfAbsent(found));
+                CatalogEntry stored = catalog.putIfAbsent(found);
+                if (stored.equals(found) && element.stat(fileId).isEmpty()) {
+                    catalog.removeIf(found);
+                    return catalog.find(fileId);
+                }
+                return Optional.of(stored);
             }
         }
         return Optional.empty();

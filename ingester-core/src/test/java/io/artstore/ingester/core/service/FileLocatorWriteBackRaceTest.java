@@ -86,6 +86,46 @@ class FileLocatorWriteBackRaceTest {
         assertThat(locator.find(id)).map(FileLocation::entry).contains(entry);
     }
 
+    @Test
+    void a_write_back_racing_a_delete_does_not_bring_the_deleted_file_back() throws Exception {
+        FileId id = addCrashedAfterItsPivot();
+        CountDownLatch statted = new CountDownLatch(1);
+        CountDownLatch deleted = new CountDownLatch(1);
+        FileLocator locator = new FileLocator(catalog, () -> List.of(remote(edit, statted, deleted)));
+
+        CompletableFuture<Optional<FileLocation>> lookup = CompletableFuture.supplyAsync(() -> locator.find(id));
+        assertThat(statted.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the lookup found the file on the element").isTrue();
+        // A delete's pivot and its catalogue step run between the lookup's stat and its write-back.
+        assertThat(edit.delete(id)).isTrue();
+        catalog.remove(id);
+        deleted.countDown();
+        Optional<FileLocation> found = lookup.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(catalog.find(id)).as("the catalogue after the late write-back").isEmpty();
+        assertThat(found).as("the lookup does not answer a deleted file").isEmpty();
+        assertThat(locator.find(id)).isEmpty();
+    }
+
+    @Test
+    void a_write_back_keeps_an_entry_written_meanwhile_even_when_the_element_lost_the_file() throws Exception {
+        FileId id = addCrashedAfterItsPivot();
+        CountDownLatch statted = new CountDownLatch(1);
+        CountDownLatch moved = new CountDownLatch(1);
+        InMemoryStorageElement rw = InMemoryStorageElement.of("rw-1", Mode.RW);
+        FileLocator locator = new FileLocator(catalog, () -> List.of(remote(edit, statted, moved), rw));
+
+        CompletableFuture<Optional<FileLocation>> lookup = CompletableFuture.supplyAsync(() -> locator.find(id));
+        assertThat(statted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        // A transfer records the file on rw and removes it from edit meanwhile.
+        CatalogEntry onRw = new CatalogEntry(rw.id(), Mode.RW, edit.stat(id).orElseThrow());
+        catalog.put(onRw);
+        assertThat(edit.delete(id)).isTrue();
+        moved.countDown();
+
+        assertThat(lookup.get(WAIT_SECONDS, TimeUnit.SECONDS)).map(FileLocation::entry).contains(onRw);
+        assertThat(catalog.find(id)).contains(onRw);
+    }
+
     /** An add whose process died right after its pivot: the file is on the element, not yet in the catalogue. */
     private FileId addCrashedAfterItsPivot() {
         FileSagas first = process();

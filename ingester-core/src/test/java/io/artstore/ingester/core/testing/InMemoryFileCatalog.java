@@ -42,6 +42,11 @@ public final class InMemoryFileCatalog implements FileCatalog {
     }
 
     @Override
+    public boolean removeIf(CatalogEntry expected) {
+        return entries.remove(expected.fileId(), expected);
+    }
+
+    @Override
     public void remove(FileId fileId) {
         faults.around("catalog.remove", () -> {
             entries.remove(fileId);

@@ -142,6 +142,8 @@ public final class ConfigLoader {
             Map.entry("redis.sentinel_password", List.of("REDIS_SENTINEL_PASSWORD")),
             Map.entry("redis.cluster_nodes", List.of("REDIS_CLUSTER_NODES")),
             Map.entry("redis.tls", List.of("INGESTER_REDIS_TLS")),
+            Map.entry("redis.tls_trust_store", List.of("INGESTER_REDIS_TLS_TRUST_STORE")),
+            Map.entry("redis.tls_trust_store_password", List.of("INGESTER_REDIS_TLS_TRUST_STORE_PASSWORD")),
             Map.entry("redis.timeout", List.of("INGESTER_REDIS_TIMEOUT")),
             Map.entry("discovery.enabled", List.of("INGESTER_DISCOVERY_ENABLED")),
             Map.entry("discovery.poll_interval", List.of("INGESTER_DISCOVERY_POLL_INTERVAL")),
@@ -319,6 +321,19 @@ public final class ConfigLoader {
         }
         RedisSettings settings = new RedisSettings(topology, password, database, tls, timeout,
                 RedisSettings.DEFAULT_MASTER_RECHECK);
+        Optional<Value> trustStore = text("redis.tls_trust_store").filter(v -> !v.text().isBlank());
+        if (trustStore.isPresent()) {
+            if (!tls) {
+                throw new ConfigException(trustStore.get().source(), "a trust store for Redis needs TLS: set"
+                        + " INGESTER_REDIS_TLS (redis.tls) to on");
+            }
+            if (!Files.isReadable(trustStore.get().path())) {
+                throw new ConfigException(trustStore.get().source(), "the trust store " + trustStore.get().path()
+                        .toAbsolutePath() + " cannot be read");
+            }
+            settings = settings.withTls(new RedisSettings.TrustStore(trustStore.get().path(),
+                    text("redis.tls_trust_store_password").map(Value::text).filter(t -> !t.isEmpty())));
+        }
         return Optional.of(state.store() == StateSettings.Store.REDIS ? settings.withBlockingCalls(state.waitTimeout())
                 : settings);
     }

@@ -24,6 +24,10 @@ final class RedisDescription {
         map.put("password", settings.password().map(p -> IngesterConfig.MASK).orElse(null));
         map.put("db", settings.database());
         map.put("tls", settings.tls());
+        settings.trustStore().ifPresent(store -> {
+            map.put("tls_trust_store", store.file().toString());
+            map.put("tls_trust_store_password", store.password().map(p -> IngesterConfig.MASK).orElse(null));
+        });
         map.put("timeout", ConfigValues.duration(settings.timeout()));
         return map;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.Capacity;
 import io.artstore.ingester.core.domain.Health;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -21,6 +22,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class StatusReport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusReport.class);
+
+    /**
+     * How long shared state that did not answer is not asked again by the status: with Redis hung every call waits
+     * its read timeout, and a status that asks for reservations, transfers and sagas in turn would take that long
+     * several times over.
+     */
+    static final Duration SHARED_STATE_QUIET = Duration.ofSeconds(5);
 
     private final StorageElements elements;
     private final CapacityReservations reservations;
@@ -50,6 +60,10 @@ public final class StatusReport {
     private final Supplier<Optional<RegistryStatus>> registry;
     private final TlsFailures tlsFailures;
     private final Supplier<Optional<DiscoveryStatus>> discovery;
+    private final AtomicReference<Unanswered> unanswered = new AtomicReference<>();
+
+    /** The last failure to read the shared state, for the status to say since when and why. */
+    private record Unanswered(Instant since, Instant at, String code, String message) {}
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -137,8 +151,8 @@ public final class StatusReport {
         Map<StorageElementId, TlsFailure> failures = tlsFailures.now();
         long outstanding = 0;
         for (StorageElementDescriptor descriptor : descriptors) {
-            long reserved = reservations.outstandingBytes(descriptor.id());
-            outstanding += reserved;
+            Optional<Long> reserved = shared(() -> reservations.outstandingBytes(descriptor.id()));
+            outstanding += reserved.orElse(0L);
             ObjectNode element = list.addObject();
             element.put("id", descriptor.id().value());
             element.put("mode", descriptor.mode().wireName());
@@ -151,22 +165,63 @@ public final class StatusReport {
                     .put("used", capacity.usedBytes())
                     .put("available", capacity.availableBytes())
                     .put("percent_used", Math.round(capacity.percentUsed() * 100) / 100.0);
-            element.put("reserved_bytes", reserved);
+            reserved.ifPresent(bytes -> element.put("reserved_bytes", bytes));
             putCircuitBreaker(element, descriptor);
             putTlsFailure(element, failures.get(descriptor.id()));
         }
         json.set("capacity", overallCapacity(described));
-        json.putObject("reservations").put("outstanding_bytes", outstanding);
-        TransferCounts counts = transfers.get();
-        json.putObject("transfers")
-                .put("in_flight", counts.inFlight())
-                .put("committed", counts.committed())
-                .put("aborted", counts.aborted())
-                .put("heuristic", counts.heuristic());
-        json.set("sagas", Json.MAPPER.valueToTree(sagas.get()));
+        ObjectNode reservationsJson = json.putObject("reservations");
+        Optional<TransferCounts> counts = shared(transfers);
+        Optional<Map<String, Object>> sagaCounts = shared(sagas);
+        Unanswered failure = unanswered.get();
+        // Counts that could not be read are left out, not shown as 0: an operator must not read "no transfer".
+        if (failure == null) {
+            reservationsJson.put("outstanding_bytes", outstanding);
+        }
+        ObjectNode transfersJson = json.putObject("transfers");
+        counts.ifPresent(c -> transfersJson
+                .put("in_flight", c.inFlight())
+                .put("committed", c.committed())
+                .put("aborted", c.aborted())
+                .put("heuristic", c.heuristic()));
+        json.set("sagas", sagaCounts.<com.fasterxml.jackson.databind.JsonNode>map(Json.MAPPER::valueToTree)
+                .orElseGet(Json::object));
+        ObjectNode sharedState = json.putObject("shared_state");
+        if (failure == null) {
+            sharedState.put("status", "ok");
+        } else {
+            sharedState.put("status", "unavailable").put("code", failure.code()).put("since", failure.since().toString())
+                    .put("message", failure.message());
+        }
         putRegistry(json.putObject("registry"));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
+    }
+
+    /**
+     * Reads shared state for the status. While it is unavailable (Redis down or hung with {@code state: redis}) the
+     * status still answers, without the figures that need it and with {@code shared_state} saying why: the status is
+     * what an operator reads during an outage. After a failure the shared state is not asked again for
+     * {@link #SHARED_STATE_QUIET}.
+     */
+    private <T> Optional<T> shared(Supplier<T> read) {
+        Unanswered last = unanswered.get();
+        if (last != null && Duration.between(last.at(), clock.instant()).compareTo(SHARED_STATE_QUIET) < 0) {
+            return Optional.empty();
+        }
+        try {
+            T value = read.get();
+            unanswered.compareAndSet(last, null);
+            return Optional.of(value);
+        } catch (IngestException e) {
+            if (e.kind() != IngestException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            Instant now = clock.instant();
+            unanswered.set(new Unanswered(last == null ? now : last.since(), now, e.code(), e.getMessage()));
+            LOG.warn("the status is shown without the shared state, which did not answer: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Readiness readiness(List<StorageElementDescriptor> descriptors) {

@@ -1,6 +1,7 @@
 package io.artstore.ingester.server.security;
 
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.TokenUses;
@@ -37,6 +38,8 @@ public final class AccessControl {
     private static final String UPLOAD_PERMIT = "artstore.upload-permit";
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+    /** How long open routes skip a block store that did not answer before asking it again. */
+    private static final long OPEN_ROUTES_QUIET_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final Optional<TokenVerifier> verifier;
     private final boolean adminWithoutAuth;
@@ -51,6 +54,8 @@ public final class AccessControl {
     private final Map<String, Semaphore> uploads = new ConcurrentHashMap<>();
     /** Normalised paths whose GET is open to anyone although the route table asks for a permission. */
     private volatile Set<String> publicPaths = Set.of();
+    private volatile long blocksUnansweredAt;
+    private volatile boolean blocksUnanswered;
 
     /**
      * @param verifier empty when authentication is off: every request is the anonymous caller's
@@ -107,6 +112,34 @@ public final class AccessControl {
         return Optional.ofNullable(ctx.attribute(GRANT));
     }
 
+    /**
+     * The block of a client address. Open routes (health, status, the page, the JWKS) change nothing and are what an
+     * operator reads while the shared state is down: when the blocks cannot be read they are served as if none held,
+     * and the store is not asked for them again for a few seconds (each call would wait its timeout). Every other
+     * route is refused with the store's 503.
+     */
+    private Optional<Blocklist.Block> ipBlock(String ip, RoutePolicy.Decision decision) {
+        if (!(decision.rule() instanceof RoutePolicy.Open)) {
+            return blocks.find(Blocklist.Kind.IP, ip);
+        }
+        if (blocksUnanswered && System.nanoTime() - blocksUnansweredAt < OPEN_ROUTES_QUIET_NANOS) {
+            return Optional.empty();
+        }
+        try {
+            Optional<Blocklist.Block> block = blocks.find(Blocklist.Kind.IP, ip);
+            blocksUnanswered = false;
+            return block;
+        } catch (IngestException e) {
+            if (e.kind() != IngestException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            blocksUnansweredAt = System.nanoTime();
+            blocksUnanswered = true;
+            LOG.warn("blocks cannot be read ({}); open routes are served without them for now", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private void check(Context ctx) {
         String ip = addresses.resolve(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
         ctx.attribute(CLIENT_IP, ip);
@@ -117,7 +150,7 @@ public final class AccessControl {
         }
         String action = action(ctx, decision);
         if (!RoutePolicy.normalise(rawPath).startsWith("/health/")) {
-            Optional<Blocklist.Block> block = blocks.find(Blocklist.Kind.IP, ip);
+            Optional<Blocklist.Block> block = ipBlock(ip, decision);
             if (block.isPresent()) {
                 refuseBlocked(ctx, ip, "anonymous", action, block.get());
                 return;

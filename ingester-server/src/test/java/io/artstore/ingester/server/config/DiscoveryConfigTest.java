@@ -50,6 +50,27 @@ class DiscoveryConfigTest {
     }
 
     @Test
+    void a_trust_store_for_redis_needs_tls_and_a_readable_file_and_its_password_is_masked() throws IOException {
+        Path store = Files.write(folder.resolve("redis-ca.p12"), new byte[] {1});
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("REDIS_HOST", "r",
+                "INGESTER_REDIS_TLS_TRUST_STORE", store.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("INGESTER_REDIS_TLS");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("REDIS_HOST", "r", "INGESTER_REDIS_TLS", "on",
+                "INGESTER_REDIS_TLS_TRUST_STORE", folder.resolve("missing.p12").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+
+        IngesterConfig config = ConfigLoader.load(List.of(), Map.of("REDIS_HOST", "r", "INGESTER_REDIS_TLS", "on",
+                "INGESTER_REDIS_TLS_TRUST_STORE", store.toString(), "INGESTER_REDIS_TLS_TRUST_STORE_PASSWORD", "store-pw"));
+
+        RedisSettings redis = config.redis().orElseThrow();
+        assertThat(redis.tls()).isTrue();
+        assertThat(redis.trustStore()).contains(new RedisSettings.TrustStore(store, Optional.of("store-pw")));
+        assertThat(config.describe().toString()).doesNotContain("store-pw").contains(store.toString());
+        assertThat(ConfigLoader.load(List.of(), Map.of("REDIS_HOST", "r", "INGESTER_REDIS_TLS", "on")).redis().orElseThrow()
+                .trustStore()).as("the JVM's trust by default").isEmpty();
+    }
+
+    @Test
     void sentinel_needs_its_master_name_and_has_its_own_password() {
         assertThatThrownBy(() -> ConfigLoader.load(List.of(), Map.of("REDIS_SENTINEL_HOSTS", "a:26379,b")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("REDIS_SENTINEL_MASTER");

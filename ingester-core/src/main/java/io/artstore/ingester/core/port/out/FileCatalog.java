@@ -24,6 +24,14 @@ public interface FileCatalog {
 
     Optional<CatalogEntry> find(FileId fileId);
 
+    /**
+     * Removes the file's entry only if it is {@code expected}, atomically: for a lookup taking back a write-back
+     * that a delete or a move overtook, without touching an entry another writer recorded meanwhile.
+     *
+     * @return whether it removed the entry
+     */
+    boolean removeIf(CatalogEntry expected);
+
     /** Idempotent: removing an unknown id does nothing. */
     void remove(FileId fileId);
 

@@ -143,6 +143,22 @@ public abstract class FileCatalogContract {
     }
 
     @Test
+    void remove_if_removes_only_the_entry_expected() {
+        FileId fileId = FileId.random();
+        CatalogEntry written = entry(fileId, Map.of());
+        catalog.putIfAbsent(written);
+        CatalogEntry moved = new CatalogEntry(StorageElementId.of("se-rw"), Mode.RW, attributes(fileId, Map.of()));
+        catalog.put(moved);
+
+        assertThat(catalog.removeIf(written)).as("an entry replaced meanwhile").isFalse();
+        assertThat(catalog.find(fileId)).contains(moved);
+        assertThat(catalog.removeIf(moved)).isTrue();
+        assertThat(catalog.find(fileId)).isEmpty();
+        assertThat(catalog.removeIf(moved)).as("nothing left to remove").isFalse();
+        assertThat(catalog.size()).isZero();
+    }
+
+    @Test
     void put_if_absent_after_remove_records_again() {
         FileId fileId = FileId.random();
         catalog.put(complete(fileId));
