@@ -8,7 +8,6 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.ContentEncryption;
@@ -33,6 +32,9 @@ import io.artstore.ingester.core.service.ClockStampingEventPublisher;
 import io.artstore.ingester.core.service.ClockStampingSagaLog;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.service.DeleteFileSaga;
+import io.artstore.ingester.core.participant.DeleteFileOperation;
+import io.artstore.ingester.core.participant.SagaParticipant;
+import io.artstore.ingester.core.participant.TransferFileOperation;
 import io.artstore.ingester.core.service.DurableDeleteFileService;
 import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.LocalClock;
@@ -60,6 +62,7 @@ import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
+import io.artstore.ingester.server.http.ParticipantRoutes;
 import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.SignatureRoutes;
@@ -131,6 +134,7 @@ public final class IngesterServer implements AutoCloseable {
     private final JsonLinesEventPublisher events;
     private final StateStores state;
     private final TransferRunner transfers;
+    private final SagaParticipant participant;
     private final SharedHttpConnections connections;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
@@ -318,7 +322,7 @@ public final class IngesterServer implements AutoCloseable {
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
                     config.upload().maxFileBytes(), encryption, alerts);
-            DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
+            DurableDeleteFileService deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
             SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),
                     keyring);
@@ -331,6 +335,12 @@ public final class IngesterServer implements AutoCloseable {
                     .onEnded(status -> auditor.record(TransferAudit.of(status)));
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
             // --- end of transfers and vector clocks ---
+
+            // --- saga participant: a coordinator's deletes and transfers, each run once ---
+            this.participant = new SagaParticipant(state.idempotency(), List.of(new DeleteFileOperation(deleteFile, sagaLog),
+                    new TransferFileOperation(coordinator)), localClock, instanceId, sagaSettings.lease(), clock);
+            sagaRoutes.withParticipant(new ParticipantRoutes(participant));
+            // --- end of saga participant ---
 
             ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
             StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
@@ -401,6 +411,7 @@ public final class IngesterServer implements AutoCloseable {
 
     public synchronized void stop() {
         recovery.close();
+        participant.close();
         if (started) {
             http.stop();
             started = false;

@@ -11,6 +11,8 @@ public enum Permission {
     FILES_DELETE("files:delete"),
     FILES_TRANSFER("files:transfer"),
     SAGAS_READ("sagas:read"),
+    /** Send saga participant commands: delete and transfer files on a coordinator's behalf, with its vector clock. */
+    SAGAS_PARTICIPATE("sagas:participate"),
     /** Send the vector-clock header: it reaches the instance's clock and every event stamped after it. */
     CLOCKS_SEND("clocks:send"),
     ADMIN("admin");

@@ -23,7 +23,8 @@ public final class RoleTable {
 
     /**
      * {@code readonly} and {@code auditor} read; {@code user} also uploads; {@code operator} also deletes, transfers
-     * and sends vector clocks; {@code admin} and {@code super_admin} may do everything.
+     * and sends vector clocks; {@code service} (another ArtStore module) sends saga participant commands and reads
+     * sagas; {@code admin} and {@code super_admin} may do everything.
      */
     public static Map<String, Set<Permission>> defaults() {
         Set<Permission> read = EnumSet.of(Permission.FILES_READ, Permission.SAGAS_READ);
@@ -36,6 +37,7 @@ public final class RoleTable {
         table.put("auditor", read);
         table.put("user", user);
         table.put("operator", operator);
+        table.put("service", EnumSet.of(Permission.SAGAS_PARTICIPATE, Permission.SAGAS_READ));
         table.put("admin", EnumSet.allOf(Permission.class));
         table.put("super_admin", EnumSet.allOf(Permission.class));
         return table;
