@@ -219,6 +219,16 @@ public final class SagaParticipant implements AutoCloseable {
         }
     }
 
+    /**
+     * Notes that the reply to a command was delivered (e.g. sent on a replies topic), so that a later attempt at it
+     * does not send it again.
+     *
+     * @return whether this call noted it; {@code false} when it was noted before
+     */
+    public boolean markDelivered(CommandKey key) {
+        return store.markDelivered(key);
+    }
+
     /** Stops renewing leases: attempts still running lose their commands once their leases run out. */
     @Override
     public void close() {
