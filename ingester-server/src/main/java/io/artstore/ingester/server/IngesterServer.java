@@ -11,7 +11,9 @@ import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.ContentEncryption;
+import io.artstore.ingester.core.port.out.EventOutbox;
 import io.artstore.ingester.core.port.out.EventPublisher;
+import io.artstore.ingester.core.port.out.OutboxStatus;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.FileRegistry;
@@ -29,6 +31,7 @@ import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
 import io.artstore.ingester.core.service.ClockStampingEventPublisher;
+import io.artstore.ingester.core.service.OutboxEventPublisher;
 import io.artstore.ingester.core.service.ClockStampingSagaLog;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.service.DeleteFileSaga;
@@ -44,6 +47,9 @@ import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.audit.SagaAudit;
 import io.artstore.ingester.server.audit.SecurityMonitor;
 import io.artstore.ingester.server.audit.TransferAudit;
+import io.artstore.ingester.server.events.KafkaEvents;
+import io.artstore.ingester.server.events.OutboxAdmission;
+import io.artstore.ingester.server.events.Relay;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.crypto.MasterKeys;
 import io.artstore.ingester.server.http.ContentRoutes;
@@ -84,6 +90,7 @@ import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.storage.embedded.FileEventOutbox;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -140,6 +147,9 @@ public final class IngesterServer implements AutoCloseable {
     private final Optional<AdminFileRegistry> registry;
     private final FileAuditTrail auditTrail;
     private final SecurityMonitor alerts;
+    /** File events waiting for Kafka, and what sends them there, when Kafka is configured. */
+    private final Optional<EventOutbox> outbox;
+    private final Optional<KafkaEvents> kafka;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
@@ -281,7 +291,12 @@ public final class IngesterServer implements AutoCloseable {
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
             FileClocks fileClocks = state.fileClocks();
-            EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
+            // --- Kafka: events go through the outbox, which a relay empties into the topic ---
+            this.outbox = config.events().kafka().map(kafkaSettings -> openOutbox(config));
+            outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> opened.add((AutoCloseable) o));
+            EventPublisher published = outbox.<EventPublisher>map(o -> new OutboxEventPublisher(o, events, clock)).orElse(events);
+            // --- end of Kafka ---
+            EventPublisher stampedEvents = new ClockStampingEventPublisher(published, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
 
@@ -352,6 +367,14 @@ public final class IngesterServer implements AutoCloseable {
                     config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock,
                     state.blocks(), state.tokenUses());
             // --- end of authentication, authorization and abuse limits ---
+            // --- Kafka: the relays start once everything they read from is open ---
+            this.kafka = config.events().kafka().map(kafkaSettings -> KafkaEvents.start(kafkaSettings, outbox.orElseThrow(),
+                    auditTrail.folder(), config.storage().dataDir(), instanceId, Relay.Settings.DEFAULTS));
+            kafka.ifPresent(k -> {
+                opened.add(0, k);
+                alerts.forwardTo(k.alerts());
+            });
+            // --- end of Kafka ---
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                             config.signing().signByDefault()),
@@ -367,7 +390,8 @@ public final class IngesterServer implements AutoCloseable {
                     new BlockRoutes(security.blocks()),
                     config.auth().abuse(),
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
-                    auditor);
+                    auditor,
+                    new OutboxAdmission(outbox));
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
@@ -400,6 +424,16 @@ public final class IngesterServer implements AutoCloseable {
         return this;
     }
 
+    /** How many file events wait for Kafka and since when; empty without Kafka. */
+    public Optional<OutboxStatus> outboxStatus() {
+        return outbox.map(EventOutbox::status);
+    }
+
+    /** The outbox in the data folder ({@code outbox/}), bounded by {@code kafka.outbox.max_events}. */
+    private static EventOutbox openOutbox(IngesterConfig config) {
+        return FileEventOutbox.open(config.storage().dataDir().resolve("outbox"), config.events().outboxMaxEvents());
+    }
+
     /** The port listened on; the chosen one when the configuration said 0. */
     public int port() {
         return http.port();
@@ -417,7 +451,15 @@ public final class IngesterServer implements AutoCloseable {
             started = false;
         }
         transfers.close();
+        kafka.ifPresent(KafkaEvents::close);
         state.close();
+        outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> {
+            try {
+                ((AutoCloseable) o).close();
+            } catch (Exception e) {
+                LOG.warn("closing the event outbox failed: {}", e.toString());
+            }
+        });
         try {
             events.close();
         } catch (Exception e) {

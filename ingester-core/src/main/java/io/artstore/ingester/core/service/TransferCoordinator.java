@@ -344,7 +344,8 @@ public final class TransferCoordinator {
                 return updateCatalogue(begun);
             } else if (decision instanceof TransferDecision.PublishEvent) {
                 events.publish(new FileEvent(FileEvent.Type.FILE_TRANSFERRED, begun.fileId(), begun.target(), Mode.RW,
-                        begun.expectedSize(), begun.expectedChecksum(), clock.instant()));
+                        begun.expectedSize(), begun.expectedChecksum(), clock.instant())
+                        .withTransactionId(begun.transactionId().toString()));
                 return completed(begun, Step.EVENT_PUBLISHED);
             } else if (decision instanceof TransferDecision.DiscardStaged) {
                 // The record says a copy (and its signature) was, or may have been, uploaded there: remove whatever

@@ -42,7 +42,9 @@ public record IngesterConfig(
         Optional<Path> sourceFile,
         boolean defaultsOnly,
         // --- shared state ---
-        StateSettings state) {
+        StateSettings state,
+        // --- Kafka and the outbox ---
+        EventSettings events) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -67,6 +69,7 @@ public record IngesterConfig(
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(events, "events");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -166,6 +169,13 @@ public record IngesterConfig(
                     "wait_timeout", ConfigValues.duration(state.waitTimeout()), "retention", ConfigValues.duration(state.retention()),
                     "instance_lease", ConfigValues.duration(state.instanceLease())));
         }
+        // --- Kafka and the outbox ---
+        events.kafka().ifPresent(kafka -> root.put("kafka", ordered("bootstrap_servers", kafka.bootstrapServers(),
+                "security_protocol", kafka.securityProtocol(), "sasl_mechanism", kafka.saslMechanism().orElse(null),
+                "sasl_jaas_config", kafka.saslJaasConfig().map(secret -> MASK).orElse(null), "client_id", kafka.clientId(),
+                "topics", ordered("file_events", kafka.topics().fileEvents(), "audit", kafka.topics().audit(),
+                        "alerts", kafka.topics().alerts()),
+                "outbox", ordered("max_events", events.outboxMaxEvents()))));
         return root;
     }
 

@@ -3,6 +3,7 @@ package io.artstore.ingester.server.http;
 import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.config.AbuseSettings;
 import io.artstore.ingester.server.config.ServerSettings;
+import io.artstore.ingester.server.events.OutboxAdmission;
 import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
@@ -23,7 +24,7 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor) {
+            ContentRoutes content, Auditor auditor, OutboxAdmission outboxAdmission) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -52,6 +53,8 @@ public final class HttpApi {
             // Every response names its request, so that a client can quote it and an audit record be found.
             config.routes.before(ctx -> RequestIds.of(ctx));
             access.register(config.routes);
+            // After access control: a caller without the right hears 401/403, not 503.
+            outboxAdmission.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);
