@@ -69,6 +69,19 @@ import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
 import io.artstore.ingester.server.http.ParticipantRoutes;
+import io.artstore.ingester.core.port.out.TaskQueue;
+import io.artstore.ingester.core.tasks.CatalogueRebuild;
+import io.artstore.ingester.core.tasks.TaskRunner;
+import io.artstore.ingester.kafka.KafkaSettings;
+import io.artstore.ingester.kafka.participant.KafkaParticipantSettings;
+import io.artstore.ingester.kafka.participant.KafkaSagaParticipant;
+import io.artstore.ingester.kafka.tasks.KafkaTaskQueue;
+import io.artstore.ingester.kafka.tasks.KafkaTaskSettings;
+import io.artstore.ingester.kafka.tasks.KafkaTaskWorker;
+import io.artstore.ingester.server.http.TaskRoutes;
+import io.artstore.ingester.storage.tasks.FileTaskQueue;
+import io.artstore.ingester.storage.tasks.LocalTaskExecutor;
+import org.apache.kafka.clients.CommonClientConfigs;
 import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.SignatureRoutes;
@@ -121,6 +134,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +156,10 @@ public final class IngesterServer implements AutoCloseable {
     private final StateStores state;
     private final TransferRunner transfers;
     private final SagaParticipant participant;
+    private final TaskQueue taskQueue;
+    private final TaskRunner taskRunner;
+    /** The participant's consumer and the task workers, while started. */
+    private final List<AutoCloseable> workers = new ArrayList<>();
     private final SharedHttpConnections connections;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
@@ -357,6 +375,20 @@ public final class IngesterServer implements AutoCloseable {
             sagaRoutes.withParticipant(new ParticipantRoutes(participant));
             // --- end of saga participant ---
 
+            // --- background tasks: a durable queue in the data folder, or a Kafka topic shared by the instances ---
+            this.taskRunner = new TaskRunner(List.of(new CatalogueRebuild(elements, catalog)));
+            Optional<KafkaSettings> kafkaWork = config.events().kafka();
+            this.taskQueue = kafkaWork.<TaskQueue>map(k -> new KafkaTaskQueue(new KafkaTaskSettings(k.bootstrapServers(),
+                            clientProperties(k), config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID,
+                            KafkaTaskSettings.DEFAULT_RETRY_DELAY)))
+                    .orElseGet(() -> FileTaskQueue.open(config.storage().dataDir().resolve("tasks"), clock));
+            if (taskQueue instanceof AutoCloseable closeable) {
+                opened.add(closeable);
+            }
+            sagaRoutes.withTasks(new TaskRoutes(taskQueue, Set.of(CatalogueRebuild.TYPE), kafkaWork.isPresent() ? "kafka" : "file",
+                    clock));
+            // --- end of background tasks ---
+
             ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
             StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
                     config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
@@ -414,6 +446,7 @@ public final class IngesterServer implements AutoCloseable {
     public synchronized IngesterServer start() {
         transfers.recoverAtStartup();
         http.start();
+        startWork();
         transfers.startSweeping();
         recovery.start();
         started = true;
@@ -434,6 +467,57 @@ public final class IngesterServer implements AutoCloseable {
         return FileEventOutbox.open(config.storage().dataDir().resolve("outbox"), config.events().outboxMaxEvents());
     }
 
+    /**
+     * Starts the saga participant's consumer (with Kafka) and the task workers: local threads on the queue in the
+     * data folder, or a member of the tasks topic's group.
+     */
+    private void startWork() {
+        Optional<KafkaSettings> kafkaWork = config.events().kafka();
+        if (kafkaWork.isPresent()) {
+            KafkaSettings k = kafkaWork.get();
+            workers.add(KafkaSagaParticipant.start(participant, new KafkaParticipantSettings(k.bootstrapServers(),
+                    clientProperties(k), config.work().sagaCommandsTopic(), config.work().sagaRepliesTopic(),
+                    KafkaParticipantSettings.DEFAULT_GROUP_ID, KafkaParticipantSettings.DEFAULT_RETRY_DELAY)));
+            for (int i = 0; i < config.work().taskThreads(); i++) {
+                workers.add(KafkaTaskWorker.start(new KafkaTaskSettings(k.bootstrapServers(), clientProperties(k),
+                        config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID, KafkaTaskSettings.DEFAULT_RETRY_DELAY),
+                        taskRunner, "task-worker-" + i));
+            }
+        } else {
+            workers.add(LocalTaskExecutor.start((FileTaskQueue) taskQueue, taskRunner, config.work().taskThreads(),
+                    Duration.ofSeconds(5)));
+        }
+    }
+
+    private void stopWork() {
+        for (AutoCloseable worker : workers) {
+            try {
+                worker.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", worker.getClass().getSimpleName(), e.toString());
+            }
+        }
+        workers.clear();
+        if (taskQueue instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the task queue failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** The security settings of the events' Kafka clients, for the participant's and the tasks' clients. */
+    private static Map<String, Object> clientProperties(KafkaSettings kafka) {
+        Map<String, Object> common = new LinkedHashMap<>();
+        kafka.producerProperties().forEach((name, value) -> {
+            if (name.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || name.startsWith("sasl.")) {
+                common.put(name, value);
+            }
+        });
+        return common;
+    }
+
     /** The port listened on; the chosen one when the configuration said 0. */
     public int port() {
         return http.port();
@@ -445,6 +529,7 @@ public final class IngesterServer implements AutoCloseable {
 
     public synchronized void stop() {
         recovery.close();
+        stopWork();
         participant.close();
         if (started) {
             http.stop();

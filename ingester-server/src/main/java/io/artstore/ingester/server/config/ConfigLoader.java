@@ -160,6 +160,11 @@ public final class ConfigLoader {
             Map.entry("kafka.topics.audit", List.of("KAFKA_TOPIC_AUDIT")),
             Map.entry("kafka.topics.alerts", List.of("KAFKA_TOPIC_ALERTS")),
             Map.entry("kafka.outbox.max_events", List.of("INGESTER_OUTBOX_MAX_EVENTS")),
+            // --- saga participant and background tasks ---
+            Map.entry("kafka.topics.saga_commands", List.of("KAFKA_TOPIC_SAGA_COMMANDS")),
+            Map.entry("kafka.topics.saga_replies", List.of("KAFKA_TOPIC_SAGA_REPLIES")),
+            Map.entry("kafka.topics.tasks", List.of("KAFKA_TOPIC_TASKS")),
+            Map.entry("tasks.threads", List.of("INGESTER_TASK_THREADS")),
             // --- end of Kafka ---
             // --- shared state: where sagas, transfers, locks, reservations, catalogue and clocks live ---
             Map.entry("state", List.of("INGESTER_STATE")),
@@ -283,7 +288,15 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, events());
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, events(), work());
+    }
+
+    /** The saga participant's and the tasks' topics, and the local task workers. */
+    private WorkSettings work() {
+        return new WorkSettings(topic("kafka.topics.saga_commands", WorkSettings.DEFAULT_SAGA_COMMANDS_TOPIC),
+                topic("kafka.topics.saga_replies", WorkSettings.DEFAULT_SAGA_REPLIES_TOPIC),
+                topic("kafka.topics.tasks", WorkSettings.DEFAULT_TASKS_TOPIC),
+                text("tasks.threads").map(v -> v.integer(1, WorkSettings.MAX_TASK_THREADS)).orElse(WorkSettings.DEFAULT_TASK_THREADS));
     }
 
     // --- Kafka ---

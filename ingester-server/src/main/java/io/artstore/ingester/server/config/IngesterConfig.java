@@ -44,7 +44,9 @@ public record IngesterConfig(
         // --- shared state ---
         StateSettings state,
         // --- Kafka and the outbox ---
-        EventSettings events) {
+        EventSettings events,
+        // --- saga participant and background tasks ---
+        WorkSettings work) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -70,6 +72,7 @@ public record IngesterConfig(
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(work, "work");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -176,6 +179,15 @@ public record IngesterConfig(
                 "topics", ordered("file_events", kafka.topics().fileEvents(), "audit", kafka.topics().audit(),
                         "alerts", kafka.topics().alerts()),
                 "outbox", ordered("max_events", events.outboxMaxEvents()))));
+        // --- saga participant and background tasks ---
+        if (root.get("kafka") instanceof Map<?, ?> kafka && kafka.get("topics") instanceof Map<?, ?> topics) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> named = (Map<String, Object>) topics;
+            named.put("saga_commands", work.sagaCommandsTopic());
+            named.put("saga_replies", work.sagaRepliesTopic());
+            named.put("tasks", work.tasksTopic());
+        }
+        root.put("tasks", ordered("threads", work.taskThreads()));
         return root;
     }
 

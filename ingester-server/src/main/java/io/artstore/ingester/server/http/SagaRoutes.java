@@ -35,6 +35,7 @@ public final class SagaRoutes {
     private final SagaOrchestrator orchestrator;
     private final SagaLayouts definitions;
     private Optional<ParticipantRoutes> participant = Optional.empty();
+    private Optional<TaskRoutes> tasks = Optional.empty();
 
     /** @param definitions every layout a saga in the log may have: today's and the earlier ones still recovered */
     public SagaRoutes(SagaLog log, SagaOrchestrator orchestrator, Collection<? extends SagaDefinition<?>> definitions) {
@@ -49,8 +50,15 @@ public final class SagaRoutes {
         return this;
     }
 
+    /** Also serves the background tasks' admin routes. */
+    public SagaRoutes withTasks(TaskRoutes routes) {
+        this.tasks = Optional.of(routes);
+        return this;
+    }
+
     public void register(RoutesConfig routes) {
         participant.ifPresent(commands -> commands.register(routes));
+        tasks.ifPresent(work -> work.register(routes));
         routes.get("/api/v1/sagas/{id}", this::get);
         routes.get("/api/v1/admin/sagas", this::list);
         routes.post("/api/v1/admin/sagas/{id}/retry", this::retry);
