@@ -1,9 +1,9 @@
 package io.artstore.ingester.kafka.participant;
 
 import io.artstore.ingester.core.domain.IngestException;
-import io.artstore.ingester.core.participant.Outcome;
-import io.artstore.ingester.core.participant.ParticipantCommand;
-import io.artstore.ingester.core.participant.SagaParticipant;
+import io.artstore.ingester.core.port.in.Outcome;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.SagaCommandUseCase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The saga participant on Kafka: a consumer of the commands topic in a group shared by every instance, which hands
- * each command to the {@link SagaParticipant} and sends its reply on the replies topic (key: the saga id).
+ * each command to the participant ({@link SagaCommandUseCase}) and sends its reply on the replies topic (key: the saga id).
  *
  * <p>A command is processed once in effect even when an instance dies while handling it: its offset is committed
  * only after the reply was acknowledged, so the command goes to another instance of the group; the idempotency
@@ -51,7 +51,7 @@ public final class KafkaSagaParticipant implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSagaParticipant.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final SagaParticipant participant;
+    private final SagaCommandUseCase participant;
     private final KafkaParticipantSettings settings;
     private final KafkaConsumer<String, String> consumer;
     private final KafkaProducer<String, String> producer;
@@ -60,7 +60,7 @@ public final class KafkaSagaParticipant implements AutoCloseable {
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Thread thread;
 
-    private KafkaSagaParticipant(SagaParticipant participant, KafkaParticipantSettings settings) {
+    private KafkaSagaParticipant(SagaCommandUseCase participant, KafkaParticipantSettings settings) {
         this.participant = participant;
         this.settings = settings;
         this.consumer = new KafkaConsumer<>(consumerProperties(settings));
@@ -69,7 +69,7 @@ public final class KafkaSagaParticipant implements AutoCloseable {
     }
 
     /** Joins the group and handles commands on a thread of its own until {@link #close}. */
-    public static KafkaSagaParticipant start(SagaParticipant participant, KafkaParticipantSettings settings) {
+    public static KafkaSagaParticipant start(SagaCommandUseCase participant, KafkaParticipantSettings settings) {
         KafkaSagaParticipant started = new KafkaSagaParticipant(Objects.requireNonNull(participant, "participant"),
                 Objects.requireNonNull(settings, "settings"));
         started.thread.start();
@@ -178,7 +178,7 @@ public final class KafkaSagaParticipant implements AutoCloseable {
                     record.offset(), e.getMessage());
             return true;
         }
-        SagaParticipant.Handled handled = participant.handle(command);
+        SagaCommandUseCase.Handled handled = participant.handle(command);
         if (handled.reply().outcome() == Outcome.IN_PROGRESS) {
             return false;
         }

@@ -1,8 +1,8 @@
 package io.artstore.ingester.kafka.tasks;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.out.Task;
 import io.artstore.ingester.core.port.out.TaskQueue;
-import io.artstore.ingester.core.tasks.Task;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

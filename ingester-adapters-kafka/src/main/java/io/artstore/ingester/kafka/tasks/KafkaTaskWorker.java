@@ -1,7 +1,7 @@
 package io.artstore.ingester.kafka.tasks;
 
-import io.artstore.ingester.core.tasks.Task;
-import io.artstore.ingester.core.tasks.TaskRunner;
+import io.artstore.ingester.core.port.in.RunTaskUseCase;
+import io.artstore.ingester.core.port.out.Task;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,7 +39,7 @@ public final class KafkaTaskWorker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final KafkaTaskSettings settings;
-    private final TaskRunner runner;
+    private final RunTaskUseCase runner;
     private final KafkaConsumer<String, String> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
@@ -47,7 +47,7 @@ public final class KafkaTaskWorker implements AutoCloseable {
     private final AtomicLong finished = new AtomicLong();
     private final Thread thread;
 
-    private KafkaTaskWorker(KafkaTaskSettings settings, TaskRunner runner, String name) {
+    private KafkaTaskWorker(KafkaTaskSettings settings, RunTaskUseCase runner, String name) {
         this.settings = settings;
         this.runner = runner;
         Properties properties = new Properties();
@@ -63,7 +63,7 @@ public final class KafkaTaskWorker implements AutoCloseable {
         this.thread = new Thread(this::run, name);
     }
 
-    public static KafkaTaskWorker start(KafkaTaskSettings settings, TaskRunner runner, String name) {
+    public static KafkaTaskWorker start(KafkaTaskSettings settings, RunTaskUseCase runner, String name) {
         KafkaTaskWorker worker = new KafkaTaskWorker(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(name, "name"));
         worker.thread.start();
@@ -130,15 +130,15 @@ public final class KafkaTaskWorker implements AutoCloseable {
                 commit(partition, record);
                 continue;
             }
-            TaskRunner.Result result = runner.run(task);
-            if (result instanceof TaskRunner.Result.Retry retry) {
+            RunTaskUseCase.Result result = runner.run(task);
+            if (result instanceof RunTaskUseCase.Result.Retry retry) {
                 LOG.info("task {} ({}) is retried in {}: {}", task.id(), task.type(), settings.retryDelay(), retry.reason());
                 consumer.seek(partition, record.offset());
                 consumer.pause(List.of(partition));
                 pausedUntil.put(partition, System.currentTimeMillis() + settings.retryDelay().toMillis());
                 return;
             }
-            TaskRunner.Result.Finished done = (TaskRunner.Result.Finished) result;
+            RunTaskUseCase.Result.Finished done = (RunTaskUseCase.Result.Finished) result;
             done.failure().ifPresent(failure -> LOG.warn("task {} ({}) failed and is dropped: {}", task.id(), task.type(), failure));
             done.report().ifPresent(report -> LOG.info("task {} ({}) done: {}", task.id(), task.type(), report.facts()));
             if (!commit(partition, record)) {

@@ -2,9 +2,9 @@ package io.artstore.ingester.kafka.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.artstore.ingester.core.tasks.Task;
+import io.artstore.ingester.core.port.in.TaskReport;
+import io.artstore.ingester.core.port.out.Task;
 import io.artstore.ingester.core.tasks.TaskHandler;
-import io.artstore.ingester.core.tasks.TaskReport;
 import io.artstore.ingester.core.tasks.TaskRunner;
 import io.artstore.ingester.kafka.fixture.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;

@@ -1,7 +1,7 @@
 package io.artstore.ingester.redis.state;
 
-import io.artstore.ingester.core.participant.Action;
-import io.artstore.ingester.core.participant.CommandKey;
+import io.artstore.ingester.core.port.in.Action;
+import io.artstore.ingester.core.port.in.CommandKey;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 package io.artstore.ingester.storage.tasks;
 
+import io.artstore.ingester.core.port.out.Task;
 import io.artstore.ingester.core.port.out.TaskQueue;
-import io.artstore.ingester.core.tasks.Task;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;

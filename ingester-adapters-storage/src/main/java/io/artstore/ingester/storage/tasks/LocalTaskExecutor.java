@@ -1,6 +1,6 @@
 package io.artstore.ingester.storage.tasks;
 
-import io.artstore.ingester.core.tasks.TaskRunner;
+import io.artstore.ingester.core.port.in.RunTaskUseCase;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,19 +19,19 @@ public final class LocalTaskExecutor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalTaskExecutor.class.getName());
 
     private final FileTaskQueue queue;
-    private final TaskRunner runner;
+    private final RunTaskUseCase runner;
     private final Duration retryDelay;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicLong finished = new AtomicLong();
 
-    private LocalTaskExecutor(FileTaskQueue queue, TaskRunner runner, Duration retryDelay) {
+    private LocalTaskExecutor(FileTaskQueue queue, RunTaskUseCase runner, Duration retryDelay) {
         this.queue = queue;
         this.runner = runner;
         this.retryDelay = retryDelay;
     }
 
-    public static LocalTaskExecutor start(FileTaskQueue queue, TaskRunner runner, int threads, Duration retryDelay) {
+    public static LocalTaskExecutor start(FileTaskQueue queue, RunTaskUseCase runner, int threads, Duration retryDelay) {
         LocalTaskExecutor executor = new LocalTaskExecutor(Objects.requireNonNull(queue, "queue"),
                 Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(retryDelay, "retryDelay"));
         for (int i = 0; i < threads; i++) {
@@ -56,14 +56,14 @@ public final class LocalTaskExecutor implements AutoCloseable {
                     continue;
                 }
                 FileTaskQueue.Taken taken = next.get();
-                TaskRunner.Result result = runner.run(taken.task());
-                if (result instanceof TaskRunner.Result.Retry retry) {
+                RunTaskUseCase.Result result = runner.run(taken.task());
+                if (result instanceof RunTaskUseCase.Result.Retry retry) {
                     LOG.log(Level.INFO, "task {0} ({1}) is retried in {2}: {3}", taken.task().id(), taken.task().type(),
                             retryDelay, retry.reason());
                     queue.retryLater(taken, retryDelay);
                     continue;
                 }
-                TaskRunner.Result.Finished done = (TaskRunner.Result.Finished) result;
+                RunTaskUseCase.Result.Finished done = (RunTaskUseCase.Result.Finished) result;
                 done.failure().ifPresent(failure -> LOG.log(Level.WARNING, "task {0} ({1}) failed and is dropped: {2}",
                         taken.task().id(), taken.task().type(), failure));
                 done.report().ifPresent(report -> LOG.log(Level.INFO, "task {0} ({1}) done: {2}",

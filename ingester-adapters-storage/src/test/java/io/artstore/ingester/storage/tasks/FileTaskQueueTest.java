@@ -3,10 +3,10 @@ package io.artstore.ingester.storage.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.in.TaskReport;
+import io.artstore.ingester.core.port.out.Task;
 import io.artstore.ingester.core.port.out.TaskQueue;
-import io.artstore.ingester.core.tasks.Task;
 import io.artstore.ingester.core.tasks.TaskHandler;
-import io.artstore.ingester.core.tasks.TaskReport;
 import io.artstore.ingester.core.tasks.TaskRunner;
 import io.artstore.ingester.storage.fixture.Eventually;
 import java.nio.file.Path;

@@ -1,7 +1,10 @@
 package io.artstore.ingester.core.participant;
 
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.port.in.CommandKey;
 import io.artstore.ingester.core.port.in.DeletedFile;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.ParticipantReply;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;

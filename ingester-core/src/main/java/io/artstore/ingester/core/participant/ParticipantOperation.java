@@ -1,5 +1,7 @@
 package io.artstore.ingester.core.participant;
 
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.ParticipantReply;
 import java.util.Map;
 import java.util.Objects;
 

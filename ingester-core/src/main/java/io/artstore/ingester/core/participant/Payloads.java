@@ -3,6 +3,7 @@ package io.artstore.ingester.core.participant;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
 import java.util.Optional;
 
 /** Reading the operations' payload fields, with 400-style failures naming the field. */

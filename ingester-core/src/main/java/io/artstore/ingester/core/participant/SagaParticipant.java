@@ -3,6 +3,12 @@ package io.artstore.ingester.core.participant;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.participant.ParticipantOperation.Result;
+import io.artstore.ingester.core.port.in.Action;
+import io.artstore.ingester.core.port.in.CommandKey;
+import io.artstore.ingester.core.port.in.Outcome;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.ParticipantReply;
+import io.artstore.ingester.core.port.in.SagaCommandUseCase;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.port.out.IdempotencyStore.Claim;
 import io.artstore.ingester.core.service.LocalClock;
@@ -38,14 +44,7 @@ import java.util.stream.Collectors;
  * Final replies are recorded; an {@link Outcome#IN_PROGRESS} reply is not, and the command should be sent again.
  * While an attempt runs, its lease is renewed in the background, so a slow operation keeps it.
  */
-public final class SagaParticipant implements AutoCloseable {
-
-    /** The reply to a command, and whether it comes from the store (a duplicate) or from this call. */
-    public record Handled(ParticipantReply reply, boolean duplicate, boolean delivered) {
-        public Handled {
-            Objects.requireNonNull(reply, "reply");
-        }
-    }
+public final class SagaParticipant implements SagaCommandUseCase, AutoCloseable {
 
     private final IdempotencyStore store;
     private final Map<String, ParticipantOperation> operations;
@@ -87,12 +86,8 @@ public final class SagaParticipant implements AutoCloseable {
         return lease;
     }
 
-    /**
-     * Handles one command on the calling thread.
-     *
-     * @throws IngestException when the store cannot be read or written; nothing is answered then, and the command
-     *     may be sent again
-     */
+    /** @throws IngestException when the store cannot be read or written, or an element cannot be reached */
+    @Override
     public Handled handle(ParticipantCommand command) {
         Objects.requireNonNull(command, "command");
         ParticipantOperation operation = operations.get(command.operation());
@@ -219,12 +214,7 @@ public final class SagaParticipant implements AutoCloseable {
         }
     }
 
-    /**
-     * Notes that the reply to a command was delivered (e.g. sent on a replies topic), so that a later attempt at it
-     * does not send it again.
-     *
-     * @return whether this call noted it; {@code false} when it was noted before
-     */
+    @Override
     public boolean markDelivered(CommandKey key) {
         return store.markDelivered(key);
     }

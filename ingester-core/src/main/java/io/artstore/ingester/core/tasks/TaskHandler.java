@@ -1,5 +1,8 @@
 package io.artstore.ingester.core.tasks;
 
+import io.artstore.ingester.core.port.in.TaskReport;
+import io.artstore.ingester.core.port.out.Task;
+
 /**
  * Runs the tasks of one type. A task may be run more than once (a worker died before acknowledging it, or it
  * failed and was retried): a handler must then find what an earlier run did rather than do it twice.

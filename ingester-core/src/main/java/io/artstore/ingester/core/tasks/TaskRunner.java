@@ -1,6 +1,8 @@
 package io.artstore.ingester.core.tasks;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.in.RunTaskUseCase;
+import io.artstore.ingester.core.port.out.Task;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -9,16 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Hands each task to the handler of its type, and says whether the queue should run it again. */
-public final class TaskRunner {
-
-    /** How a run ended, for the queue. */
-    public sealed interface Result {
-        /** Done, or failed for good: acknowledge it. */
-        record Finished(Optional<TaskReport> report, Optional<String> failure) implements Result {}
-
-        /** May succeed later: run it again. */
-        record Retry(String reason) implements Result {}
-    }
+public final class TaskRunner implements RunTaskUseCase {
 
     private final Map<String, TaskHandler> handlers;
 
@@ -26,6 +19,7 @@ public final class TaskRunner {
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(TaskHandler::type, Function.identity()));
     }
 
+    @Override
     public Result run(Task task) {
         Objects.requireNonNull(task, "task");
         TaskHandler handler = handlers.get(task.type());

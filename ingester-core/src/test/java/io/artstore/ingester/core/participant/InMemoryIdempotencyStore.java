@@ -1,6 +1,8 @@
 package io.artstore.ingester.core.participant;
 
+import io.artstore.ingester.core.port.in.CommandKey;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
+import io.artstore.ingester.core.port.out.StepRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -7,6 +7,10 @@ import io.artstore.ingester.core.clock.InMemoryClockSync;
 import io.artstore.ingester.core.clock.NodeId;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.in.Outcome;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.ParticipantReply;
+import io.artstore.ingester.core.port.in.SagaCommandUseCase;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.service.LocalClock;
 import java.time.Clock;
@@ -48,8 +52,8 @@ class SagaParticipantTest {
 
     @Test
     void a_command_sent_twice_executes_once_and_gets_the_first_reply_again() {
-        SagaParticipant.Handled first = participant.handle(command("execute"));
-        SagaParticipant.Handled second = participant.handle(command("execute"));
+        SagaCommandUseCase.Handled first = participant.handle(command("execute"));
+        SagaCommandUseCase.Handled second = participant.handle(command("execute"));
 
         assertThat(operation.executed.get()).isEqualTo(1);
         assertThat(first.reply().outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -109,7 +113,7 @@ class SagaParticipantTest {
         operation.block = new CountDownLatch(1);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
-            Future<SagaParticipant.Handled> execute = thread.submit(() -> participant.handle(command("execute")));
+            Future<SagaCommandUseCase.Handled> execute = thread.submit(() -> participant.handle(command("execute")));
             assertThat(operation.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
             ParticipantReply early = participant.handle(command("compensate")).reply();
@@ -134,7 +138,7 @@ class SagaParticipantTest {
         // An attempt of another instance that claimed the command and died before its reply.
         store.claim(command("execute").key(), "instance-b/dead", longAgo, Duration.ofSeconds(30));
 
-        SagaParticipant.Handled handled = participant.handle(command("execute"));
+        SagaCommandUseCase.Handled handled = participant.handle(command("execute"));
 
         assertThat(handled.reply().outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(operation.executed.get()).isEqualTo(1);
@@ -158,7 +162,7 @@ class SagaParticipantTest {
         operation.block = new CountDownLatch(1);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
-            Future<SagaParticipant.Handled> execute = thread.submit(() -> shortLease.handle(command("execute")));
+            Future<SagaCommandUseCase.Handled> execute = thread.submit(() -> shortLease.handle(command("execute")));
             assertThat(operation.entered.await(10, TimeUnit.SECONDS)).isTrue();
             // Well past the first lease: a renewal must have kept the command.
             Instant pastFirstLease = Instant.now().plusMillis(900);

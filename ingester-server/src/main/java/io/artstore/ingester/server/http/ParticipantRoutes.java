@@ -1,10 +1,10 @@
 package io.artstore.ingester.server.http;
 
 import io.artstore.ingester.core.domain.IngestException;
-import io.artstore.ingester.core.participant.Outcome;
-import io.artstore.ingester.core.participant.ParticipantCommand;
-import io.artstore.ingester.core.participant.ParticipantReply;
-import io.artstore.ingester.core.participant.SagaParticipant;
+import io.artstore.ingester.core.port.in.Outcome;
+import io.artstore.ingester.core.port.in.ParticipantCommand;
+import io.artstore.ingester.core.port.in.ParticipantReply;
+import io.artstore.ingester.core.port.in.SagaCommandUseCase;
 import io.artstore.ingester.server.security.RoutePolicy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,9 +25,9 @@ public final class ParticipantRoutes {
     /** How long a client should wait before it sends an {@code in_progress} command again. */
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    private final SagaParticipant participant;
+    private final SagaCommandUseCase participant;
 
-    public ParticipantRoutes(SagaParticipant participant) {
+    public ParticipantRoutes(SagaCommandUseCase participant) {
         this.participant = Objects.requireNonNull(participant, "participant");
     }
 

@@ -1,6 +1,6 @@
 package io.artstore.ingester.core.port.out;
 
-import io.artstore.ingester.core.participant.CommandKey;
+import io.artstore.ingester.core.port.in.CommandKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,6 +1,5 @@
 package io.artstore.ingester.core.port.out;
 
-import io.artstore.ingester.core.tasks.Task;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -2,8 +2,8 @@ package io.artstore.ingester.core.port.out;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.artstore.ingester.core.participant.Action;
-import io.artstore.ingester.core.participant.CommandKey;
+import io.artstore.ingester.core.port.in.Action;
+import io.artstore.ingester.core.port.in.CommandKey;
 import io.artstore.ingester.core.port.out.IdempotencyStore.Claim;
 import java.time.Duration;
 import java.time.Instant;

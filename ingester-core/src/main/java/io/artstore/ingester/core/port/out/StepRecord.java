@@ -1,6 +1,6 @@
-package io.artstore.ingester.core.participant;
+package io.artstore.ingester.core.port.out;
 
-import io.artstore.ingester.core.port.out.IdempotencyStore;
+import io.artstore.ingester.core.port.in.Action;
 import io.artstore.ingester.core.port.out.IdempotencyStore.Claim;
 import java.time.Duration;
 import java.time.Instant;

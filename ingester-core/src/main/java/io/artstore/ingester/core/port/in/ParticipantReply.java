@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.participant;
+package io.artstore.ingester.core.port.in;
 
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.JsonText;

@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.tasks;
+package io.artstore.ingester.core.port.in;
 
 import java.util.Map;
 

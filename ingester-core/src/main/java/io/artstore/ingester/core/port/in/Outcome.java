@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.participant;
+package io.artstore.ingester.core.port.in;
 
 import java.util.Locale;
 

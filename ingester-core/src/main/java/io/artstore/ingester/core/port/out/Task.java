@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.tasks;
+package io.artstore.ingester.core.port.out;
 
 import io.artstore.ingester.core.saga.JsonText;
 import java.time.Instant;
