@@ -8,11 +8,12 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.ContentEncryption;
+import io.artstore.ingester.core.port.out.EventOutbox;
 import io.artstore.ingester.core.port.out.EventPublisher;
+import io.artstore.ingester.core.port.out.OutboxStatus;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.FileRegistry;
@@ -30,9 +31,13 @@ import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
 import io.artstore.ingester.core.service.ClockStampingEventPublisher;
+import io.artstore.ingester.core.service.OutboxEventPublisher;
 import io.artstore.ingester.core.service.ClockStampingSagaLog;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.service.DeleteFileSaga;
+import io.artstore.ingester.core.participant.DeleteFileOperation;
+import io.artstore.ingester.core.participant.SagaParticipant;
+import io.artstore.ingester.core.participant.TransferFileOperation;
 import io.artstore.ingester.core.service.DurableDeleteFileService;
 import io.artstore.ingester.core.service.FileLocator;
 import io.artstore.ingester.core.service.LocalClock;
@@ -42,6 +47,9 @@ import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.audit.SagaAudit;
 import io.artstore.ingester.server.audit.SecurityMonitor;
 import io.artstore.ingester.server.audit.TransferAudit;
+import io.artstore.ingester.server.events.KafkaEvents;
+import io.artstore.ingester.server.events.OutboxAdmission;
+import io.artstore.ingester.server.events.Relay;
 import io.artstore.ingester.server.config.CompressionSettings;
 import io.artstore.ingester.server.crypto.MasterKeys;
 import io.artstore.ingester.server.http.ContentRoutes;
@@ -60,6 +68,20 @@ import io.artstore.ingester.server.http.CircuitBreakers;
 import io.artstore.ingester.server.http.FileRoutes;
 import io.artstore.ingester.server.http.HealthRoutes;
 import io.artstore.ingester.server.http.HttpApi;
+import io.artstore.ingester.server.http.ParticipantRoutes;
+import io.artstore.ingester.core.port.out.TaskQueue;
+import io.artstore.ingester.core.tasks.CatalogueRebuild;
+import io.artstore.ingester.core.tasks.TaskRunner;
+import io.artstore.ingester.kafka.KafkaSettings;
+import io.artstore.ingester.kafka.participant.KafkaParticipantSettings;
+import io.artstore.ingester.kafka.participant.KafkaSagaParticipant;
+import io.artstore.ingester.kafka.tasks.KafkaTaskQueue;
+import io.artstore.ingester.kafka.tasks.KafkaTaskSettings;
+import io.artstore.ingester.kafka.tasks.KafkaTaskWorker;
+import io.artstore.ingester.server.http.TaskRoutes;
+import io.artstore.ingester.storage.tasks.FileTaskQueue;
+import io.artstore.ingester.storage.tasks.LocalTaskExecutor;
+import org.apache.kafka.clients.CommonClientConfigs;
 import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.SignatureRoutes;
@@ -88,6 +110,7 @@ import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.storage.embedded.FileEventOutbox;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.embedded.StaticStorageElements;
@@ -118,6 +141,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,12 +162,20 @@ public final class IngesterServer implements AutoCloseable {
     private final JsonLinesEventPublisher events;
     private final StateStores state;
     private final TransferRunner transfers;
+    private final SagaParticipant participant;
+    private final TaskQueue taskQueue;
+    private final TaskRunner taskRunner;
+    /** The participant's consumer and the task workers, while started. */
+    private final List<AutoCloseable> workers = new ArrayList<>();
     private final SharedHttpConnections connections;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
     private final FileAuditTrail auditTrail;
     private final SecurityMonitor alerts;
     private final Metrics metrics;
+    /** File events waiting for Kafka, and what sends them there, when Kafka is configured. */
+    private final Optional<EventOutbox> outbox;
+    private final Optional<KafkaEvents> kafka;
     private final Javalin http;
     private final List<FolderLock> folderLocks;
     /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
@@ -292,7 +324,12 @@ public final class IngesterServer implements AutoCloseable {
                         + " (INGESTER_NODE_ID) to count afresh", node, VectorClock.MAX_COUNTER);
             }
             FileClocks fileClocks = state.fileClocks();
-            EventPublisher stampedEvents = new ClockStampingEventPublisher(events, localClock, fileClocks);
+            // --- Kafka: events go through the outbox, which a relay empties into the topic ---
+            this.outbox = config.events().kafka().map(kafkaSettings -> openOutbox(config));
+            outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> opened.add((AutoCloseable) o));
+            EventPublisher published = outbox.<EventPublisher>map(o -> new OutboxEventPublisher(o, events, clock)).orElse(events);
+            // --- end of Kafka ---
+            EventPublisher stampedEvents = new ClockStampingEventPublisher(published, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
             // --- end of transfers and vector clocks ---
 
@@ -333,7 +370,7 @@ public final class IngesterServer implements AutoCloseable {
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
                     config.upload().maxFileBytes(), encryption, alerts);
-            DeleteFileUseCase deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
+            DurableDeleteFileService deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
             SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),
                     keyring);
@@ -346,6 +383,26 @@ public final class IngesterServer implements AutoCloseable {
                     .onEnded(status -> auditor.record(TransferAudit.of(status)));
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
             // --- end of transfers and vector clocks ---
+
+            // --- saga participant: a coordinator's deletes and transfers, each run once ---
+            this.participant = new SagaParticipant(state.idempotency(), List.of(new DeleteFileOperation(deleteFile, sagaLog),
+                    new TransferFileOperation(coordinator)), localClock, instanceId, sagaSettings.lease(), clock);
+            sagaRoutes.withParticipant(new ParticipantRoutes(participant));
+            // --- end of saga participant ---
+
+            // --- background tasks: a durable queue in the data folder, or a Kafka topic shared by the instances ---
+            this.taskRunner = new TaskRunner(List.of(new CatalogueRebuild(elements, catalog)));
+            Optional<KafkaSettings> kafkaWork = config.events().kafka();
+            this.taskQueue = kafkaWork.<TaskQueue>map(k -> new KafkaTaskQueue(new KafkaTaskSettings(k.bootstrapServers(),
+                            clientProperties(k), config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID,
+                            KafkaTaskSettings.DEFAULT_RETRY_DELAY)))
+                    .orElseGet(() -> FileTaskQueue.open(config.storage().dataDir().resolve("tasks"), clock));
+            if (taskQueue instanceof AutoCloseable closeable) {
+                opened.add(closeable);
+            }
+            sagaRoutes.withTasks(new TaskRoutes(taskQueue, Set.of(CatalogueRebuild.TYPE), kafkaWork.isPresent() ? "kafka" : "file",
+                    clock));
+            // --- end of background tasks ---
 
             ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());
             StatusReport report = new StatusReport(elements, reservations, service, config.describe(),
@@ -368,6 +425,14 @@ public final class IngesterServer implements AutoCloseable {
             InstanceMeters.transfers(metrics, transfers::counts);
             registry.ifPresent(r -> InstanceMeters.registry(metrics, r::status, clock));
             // --- end of metrics ---
+            // --- Kafka: the relays start once everything they read from is open ---
+            this.kafka = config.events().kafka().map(kafkaSettings -> KafkaEvents.start(kafkaSettings, outbox.orElseThrow(),
+                    auditTrail.folder(), config.storage().dataDir(), instanceId, Relay.Settings.DEFAULTS));
+            kafka.ifPresent(k -> {
+                opened.add(0, k);
+                alerts.forwardTo(k.alerts());
+            });
+            // --- end of Kafka ---
             this.http = HttpApi.create(config.server(),
                     new UploadRoutes(addFile, config.upload().maxFileBytes(), config.compression(), spool,
                             config.signing().signByDefault()),
@@ -383,7 +448,8 @@ public final class IngesterServer implements AutoCloseable {
                     new BlockRoutes(security.blocks()),
                     config.auth().abuse(),
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
-                    auditor, metrics);
+                    auditor, metrics,
+                    new OutboxAdmission(outbox));
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
@@ -406,6 +472,7 @@ public final class IngesterServer implements AutoCloseable {
     public synchronized IngesterServer start() {
         transfers.recoverAtStartup();
         http.start();
+        startWork();
         transfers.startSweeping();
         recovery.start();
         started = true;
@@ -414,6 +481,67 @@ public final class IngesterServer implements AutoCloseable {
                 .addKeyValue("host", config.server().host()).addKeyValue("port", http.port())
                 .log();
         return this;
+    }
+
+    /** How many file events wait for Kafka and since when; empty without Kafka. */
+    public Optional<OutboxStatus> outboxStatus() {
+        return outbox.map(EventOutbox::status);
+    }
+
+    /** The outbox in the data folder ({@code outbox/}), bounded by {@code kafka.outbox.max_events}. */
+    private static EventOutbox openOutbox(IngesterConfig config) {
+        return FileEventOutbox.open(config.storage().dataDir().resolve("outbox"), config.events().outboxMaxEvents());
+    }
+
+    /**
+     * Starts the saga participant's consumer (with Kafka) and the task workers: local threads on the queue in the
+     * data folder, or a member of the tasks topic's group.
+     */
+    private void startWork() {
+        Optional<KafkaSettings> kafkaWork = config.events().kafka();
+        if (kafkaWork.isPresent()) {
+            KafkaSettings k = kafkaWork.get();
+            workers.add(KafkaSagaParticipant.start(participant, new KafkaParticipantSettings(k.bootstrapServers(),
+                    clientProperties(k), config.work().sagaCommandsTopic(), config.work().sagaRepliesTopic(),
+                    KafkaParticipantSettings.DEFAULT_GROUP_ID, KafkaParticipantSettings.DEFAULT_RETRY_DELAY)));
+            for (int i = 0; i < config.work().taskThreads(); i++) {
+                workers.add(KafkaTaskWorker.start(new KafkaTaskSettings(k.bootstrapServers(), clientProperties(k),
+                        config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID, KafkaTaskSettings.DEFAULT_RETRY_DELAY),
+                        taskRunner, "task-worker-" + i));
+            }
+        } else {
+            workers.add(LocalTaskExecutor.start((FileTaskQueue) taskQueue, taskRunner, config.work().taskThreads(),
+                    Duration.ofSeconds(5)));
+        }
+    }
+
+    private void stopWork() {
+        for (AutoCloseable worker : workers) {
+            try {
+                worker.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", worker.getClass().getSimpleName(), e.toString());
+            }
+        }
+        workers.clear();
+        if (taskQueue instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the task queue failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** The security settings of the events' Kafka clients, for the participant's and the tasks' clients. */
+    private static Map<String, Object> clientProperties(KafkaSettings kafka) {
+        Map<String, Object> common = new LinkedHashMap<>();
+        kafka.producerProperties().forEach((name, value) -> {
+            if (name.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || name.startsWith("sasl.")) {
+                common.put(name, value);
+            }
+        });
+        return common;
     }
 
     /** The port listened on; the chosen one when the configuration said 0. */
@@ -427,12 +555,22 @@ public final class IngesterServer implements AutoCloseable {
 
     public synchronized void stop() {
         recovery.close();
+        stopWork();
+        participant.close();
         if (started) {
             http.stop();
             started = false;
         }
         transfers.close();
+        kafka.ifPresent(KafkaEvents::close);
         state.close();
+        outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> {
+            try {
+                ((AutoCloseable) o).close();
+            } catch (Exception e) {
+                LOG.warn("closing the event outbox failed: {}", e.toString());
+            }
+        });
         try {
             events.close();
         } catch (Exception e) {

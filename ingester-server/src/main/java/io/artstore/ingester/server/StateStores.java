@@ -7,6 +7,7 @@ import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.ClockSync;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
+import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TokenUses;
@@ -18,6 +19,7 @@ import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.config.StateSettings;
 import io.artstore.ingester.storage.embedded.EventLogFileClocks;
 import io.artstore.ingester.storage.embedded.FileClockSync;
+import io.artstore.ingester.storage.embedded.FileIdempotencyStore;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
 import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
@@ -29,6 +31,7 @@ import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,14 +44,17 @@ import org.slf4j.LoggerFactory;
  * {@link #close} closes whatever was opened; for Redis it also ends this instance's lease.
  *
  * @param blocks the blocks of the abuse limits: in memory, or shared in Redis
+ * @param idempotency the saga participant's records of the commands it was sent
  * @param tokenUses the temporary tokens' use counts when shared in Redis; empty for the embedded state, where
  *     they are kept on disk beside the ingester's signing key
  */
 record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks locks, TransactionLog transactionLog,
         SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, BlockStore blocks, Optional<TokenUses> tokenUses,
-        List<AutoCloseable> closeables) implements AutoCloseable {
+        IdempotencyStore idempotency, List<AutoCloseable> closeables) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
+    /** How long the saga participant remembers a command in the data folder (in Redis: the state's retention). */
+    static final Duration IDEMPOTENCY_RETENTION = Duration.ofDays(7);
 
     /**
      * @param events the event log, which makes each file's last-change clock durable in the embedded state
@@ -83,7 +89,9 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             ClockSync clockSync = new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
                     ReservingClockSync.DEFAULT_BLOCK);
             return new StateStores(catalog, new InMemoryCapacityReservations(), locks, transactionLog, sagaLog,
-                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(), List.copyOf(opened));
+                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(),
+                    FileIdempotencyStore.open(config.storage().dataDir().resolve("participant"), IDEMPOTENCY_RETENTION, clock),
+                    List.copyOf(opened));
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -103,7 +111,7 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
                     connections.describe(), instanceId, settings.waitReplicas());
             return new StateStores(catalog, redis.reservations(), redis.locks(), redis.transactionLog(), redis.sagaLog(),
                     redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), redis.blocks(clock),
-                    Optional.of(redis.tokenUses()), List.of(redis));
+                    Optional.of(redis.tokenUses()), redis.idempotency(), List.of(redis));
         } catch (RuntimeException e) {
             redis.close();
             throw e;

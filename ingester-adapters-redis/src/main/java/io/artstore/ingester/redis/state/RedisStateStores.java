@@ -6,6 +6,7 @@ import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.ClockSync;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileClocks;
+import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TokenUses;
@@ -74,6 +75,10 @@ public final class RedisStateStores implements AutoCloseable {
 
     public ClockSync clockSync() {
         return new RedisClockSync(state);
+    }
+
+    public IdempotencyStore idempotency() {
+        return new RedisIdempotencyStore(state);
     }
 
     public TokenUses tokenUses() {

@@ -341,6 +341,12 @@ public final class LocalStorageElement implements StorageElement {
 
     // --- Reading and deleting ---
 
+    /** The files indexed from the attribute files at open, and stored since. */
+    @Override
+    public List<FileId> fileIds() {
+        return List.copyOf(index.keySet());
+    }
+
     @Override
     public Optional<FileAttributes> stat(FileId fileId) {
         Stored stored = index.get(fileId);

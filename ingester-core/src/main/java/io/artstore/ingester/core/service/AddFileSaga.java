@@ -365,7 +365,7 @@ public final class AddFileSaga {
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
         Stored stored = data.stored().orElseThrow(() -> broken(data, "no stored size"));
         events.publish(new FileEvent(FileEvent.Type.FILE_ADDED, data.fileId(), placed.elementId(), placed.mode(),
-                stored.size(), stored.checksum(), clock.instant()));
+                stored.size(), stored.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString()));
         return data;
     }
 

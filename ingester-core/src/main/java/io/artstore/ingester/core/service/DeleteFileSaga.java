@@ -206,7 +206,7 @@ public final class DeleteFileSaga {
             return data;
         }
         events.publish(new FileEvent(FileEvent.Type.FILE_DELETED, data.fileId(), data.elementId(), data.mode(),
-                data.size(), data.checksum(), clock.instant()));
+                data.size(), data.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString()));
         return data;
     }
 

@@ -31,6 +31,17 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
 
     @Override
     public DeletedFile delete(FileId fileId) {
+        return delete(fileId, SagaId.random());
+    }
+
+    /**
+     * {@link #delete(FileId)} by a saga of the given id, so that a caller which may have started it before (and
+     * died) can find it in the saga log instead of deleting twice.
+     *
+     * @throws IngestException {@code CONFLICT} ({@code saga_exists}) when a saga has that id already
+     */
+    public DeletedFile delete(FileId fileId, SagaId sagaId) {
+        Objects.requireNonNull(sagaId, "sagaId");
         FileLocation location = locator.find(fileId).orElseThrow(() ->
                 IngestException.notFound("file_not_found", "no file has the id " + fileId));
         CatalogEntry entry = location.entry();
@@ -38,7 +49,6 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
             throw IngestException.conflict("wrong_mode", "file " + fileId + " is on storage element " + entry.elementId()
                     + " in mode '" + location.element().mode().wireName() + "'; only files on 'edit' storage elements can be deleted");
         }
-        SagaId sagaId = SagaId.random();
         SagaResult<DeleteFileSaga.Data> result = orchestrator.run(saga.definition(), sagaId, new DeleteFileSaga.Data(
                 fileId, entry.elementId(), entry.mode(), entry.attributes().fileSize(), entry.attributes().checksum()));
         return switch (result.state()) {

@@ -139,6 +139,17 @@ public final class TransferCoordinator {
      * that the transfer can be ordered among the file's other operations.
      */
     public TransactionId start(FileId fileId, Optional<StorageElementId> targetId, VectorClock requestClock) {
+        return start(fileId, targetId, requestClock, TransactionId.random());
+    }
+
+    /**
+     * {@link #start(FileId, Optional, VectorClock)} under the given id, so that a caller which may have started the
+     * transaction before (and died) can find it with {@link #status} instead of moving the file twice. The caller
+     * makes sure that the id is new.
+     */
+    public TransactionId start(FileId fileId, Optional<StorageElementId> targetId, VectorClock requestClock,
+            TransactionId id) {
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(fileId, "fileId");
         Objects.requireNonNull(requestClock, "requestClock");
         Objects.requireNonNull(targetId, "targetId");
@@ -149,7 +160,6 @@ public final class TransferCoordinator {
                     + "'; only files on 'edit' storage elements can be transferred");
         }
         StorageElement source = element(location.entry().elementId());
-        TransactionId id = TransactionId.random();
         started.add(id);
         try {
             Lock lock = locks.tryLock(fileId, Locks.Operation.TRANSFER, id.toString())
@@ -334,7 +344,8 @@ public final class TransferCoordinator {
                 return updateCatalogue(begun);
             } else if (decision instanceof TransferDecision.PublishEvent) {
                 events.publish(new FileEvent(FileEvent.Type.FILE_TRANSFERRED, begun.fileId(), begun.target(), Mode.RW,
-                        begun.expectedSize(), begun.expectedChecksum(), clock.instant()));
+                        begun.expectedSize(), begun.expectedChecksum(), clock.instant())
+                        .withTransactionId(begun.transactionId().toString()));
                 return completed(begun, Step.EVENT_PUBLISHED);
             } else if (decision instanceof TransferDecision.DiscardStaged) {
                 // The record says a copy (and its signature) was, or may have been, uploaded there: remove whatever

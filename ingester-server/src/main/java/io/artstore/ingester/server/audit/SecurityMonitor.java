@@ -53,6 +53,8 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
     private final Clock clock;
     private final Optional<FileChannel> file;
     private final Map<SecurityAlert.Kind, LongAdder> counts = new EnumMap<>(SecurityAlert.Kind.class);
+    /** Where alerts also go once raised, e.g. a topic. */
+    private volatile SecurityAlerts forward = SecurityAlerts.none();
     private final Window deletes;
     private final Window uploads;
     private final Window authFailures;
@@ -103,6 +105,12 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
                 .addKeyValue("file_id", alert.fileId().map(Object::toString).orElse(null))
                 .log();
         file.ifPresent(channel -> append(channel, alert));
+        forward.raise(alert);
+    }
+
+    /** Sends every alert raised from now on to {@code also} too (after the log and the file). */
+    public void forwardTo(SecurityAlerts also) {
+        this.forward = java.util.Objects.requireNonNull(also, "also");
     }
 
     private void append(FileChannel channel, SecurityAlert alert) {

@@ -14,6 +14,7 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.kafka.KafkaSettings;
 import io.artstore.ingester.redis.RedisSettings;
 import io.artstore.ingester.storage.http.HttpStorageSettings;
 import java.io.IOException;
@@ -149,6 +150,24 @@ public final class ConfigLoader {
             Map.entry("discovery.poll_interval", List.of("INGESTER_DISCOVERY_POLL_INTERVAL")),
             Map.entry("discovery.capacity_poll_interval", List.of("INGESTER_DISCOVERY_CAPACITY_POLL_INTERVAL")),
             // --- end of Redis and service discovery ---
+            // --- Kafka: file events, audit records and alerts; the outbox that holds events for the broker ---
+            Map.entry("kafka.bootstrap_servers", List.of("KAFKA_BOOTSTRAP_SERVERS")),
+            Map.entry("kafka.security_protocol", List.of("KAFKA_SECURITY_PROTOCOL")),
+            Map.entry("kafka.sasl.mechanism", List.of("KAFKA_SASL_MECHANISM")),
+            Map.entry("kafka.sasl.username", List.of("KAFKA_SASL_USERNAME")),
+            Map.entry("kafka.sasl.password", List.of("KAFKA_SASL_PASSWORD")),
+            Map.entry("kafka.sasl.jaas_config", List.of("KAFKA_SASL_JAAS_CONFIG")),
+            Map.entry("kafka.client_id", List.of("KAFKA_CLIENT_ID")),
+            Map.entry("kafka.topics.file_events", List.of("KAFKA_TOPIC_FILE_EVENTS")),
+            Map.entry("kafka.topics.audit", List.of("KAFKA_TOPIC_AUDIT")),
+            Map.entry("kafka.topics.alerts", List.of("KAFKA_TOPIC_ALERTS")),
+            Map.entry("kafka.outbox.max_events", List.of("INGESTER_OUTBOX_MAX_EVENTS")),
+            // --- saga participant and background tasks ---
+            Map.entry("kafka.topics.saga_commands", List.of("KAFKA_TOPIC_SAGA_COMMANDS")),
+            Map.entry("kafka.topics.saga_replies", List.of("KAFKA_TOPIC_SAGA_REPLIES")),
+            Map.entry("kafka.topics.tasks", List.of("KAFKA_TOPIC_TASKS")),
+            Map.entry("tasks.threads", List.of("INGESTER_TASK_THREADS")),
+            // --- end of Kafka ---
             // --- shared state: where sagas, transfers, locks, reservations, catalogue and clocks live ---
             Map.entry("state", List.of("INGESTER_STATE")),
             Map.entry("shared_state.wait_replicas", List.of("INGESTER_STATE_WAIT_REPLICAS")),
@@ -275,8 +294,79 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, metrics());
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, metrics(), events(), work());
     }
+
+    /** The saga participant's and the tasks' topics, and the local task workers. */
+    private WorkSettings work() {
+        return new WorkSettings(topic("kafka.topics.saga_commands", WorkSettings.DEFAULT_SAGA_COMMANDS_TOPIC),
+                topic("kafka.topics.saga_replies", WorkSettings.DEFAULT_SAGA_REPLIES_TOPIC),
+                topic("kafka.topics.tasks", WorkSettings.DEFAULT_TASKS_TOPIC),
+                text("tasks.threads").map(v -> v.integer(1, WorkSettings.MAX_TASK_THREADS)).orElse(WorkSettings.DEFAULT_TASK_THREADS));
+    }
+
+    // --- Kafka ---
+
+    private static final Set<String> SECURITY_PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+
+    /** Kafka when its bootstrap servers are given; the outbox's bound either way (it only fills with Kafka). */
+    private EventSettings events() {
+        long maxEvents = text("kafka.outbox.max_events").map(v -> (long) v.integer(1, 10_000_000))
+                .orElse(EventSettings.DEFAULT_OUTBOX_MAX_EVENTS);
+        Optional<Value> servers = text("kafka.bootstrap_servers").filter(v -> !v.text().isBlank());
+        if (servers.isEmpty()) {
+            return new EventSettings(Optional.empty(), maxEvents);
+        }
+        String protocol = text("kafka.security_protocol").filter(v -> !v.text().isBlank())
+                .map(v -> {
+                    String upper = v.text().trim().toUpperCase(Locale.ROOT);
+                    if (!SECURITY_PROTOCOLS.contains(upper)) {
+                        throw new ConfigException(v.source(), "must be one of " + new TreeSet<>(SECURITY_PROTOCOLS)
+                                + ", got '" + v.text() + "'");
+                    }
+                    return upper;
+                }).orElse("PLAINTEXT");
+        Optional<String> mechanism = text("kafka.sasl.mechanism").map(Value::text).filter(t -> !t.isBlank())
+                .map(t -> t.trim().toUpperCase(Locale.ROOT));
+        Optional<Value> username = text("kafka.sasl.username").filter(v -> !v.text().isEmpty());
+        Optional<Value> password = text("kafka.sasl.password").filter(v -> !v.text().isEmpty());
+        Optional<String> jaas = text("kafka.sasl.jaas_config").map(Value::text).filter(t -> !t.isBlank());
+        if (username.isPresent() != password.isPresent()) {
+            Value given = username.or(() -> password).orElseThrow();
+            throw new ConfigException(given.source(), "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together");
+        }
+        if (jaas.isEmpty() && username.isPresent()) {
+            jaas = Optional.of(KafkaSettings.jaasLine(mechanism.orElse("PLAIN"), username.get().text(), password.get().text()));
+        }
+        if (protocol.startsWith("SASL_") && jaas.isEmpty()) {
+            throw new ConfigException("KAFKA_SECURITY_PROTOCOL (" + inFile("kafka.security_protocol") + ")", protocol
+                    + " needs credentials: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or KAFKA_SASL_JAAS_CONFIG");
+        }
+        if (jaas.isPresent() && mechanism.isEmpty()) {
+            mechanism = Optional.of("PLAIN");
+        }
+        KafkaSettings.Topics topics = new KafkaSettings.Topics(
+                topic("kafka.topics.file_events", KafkaSettings.DEFAULT_FILE_EVENTS_TOPIC),
+                topic("kafka.topics.audit", KafkaSettings.DEFAULT_AUDIT_TOPIC),
+                topic("kafka.topics.alerts", KafkaSettings.DEFAULT_ALERTS_TOPIC));
+        String clientId = text("kafka.client_id").map(Value::text).filter(t -> !t.isBlank()).orElse("artstore-ingester");
+        return new EventSettings(Optional.of(new KafkaSettings(servers.get().text().trim(), protocol, mechanism, jaas, topics,
+                clientId)), maxEvents);
+    }
+
+    private String topic(String key, String fallback) {
+        return text(key).filter(v -> !v.text().isBlank()).map(v -> {
+            String name = v.text().trim();
+            // Kafka's own rule for topic names.
+            if (name.length() > 249 || !name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
+                throw new ConfigException(v.source(), "not a Kafka topic name (letters, digits, '.', '_', '-'; at most"
+                        + " 249): '" + name + "'");
+            }
+            return name;
+        }).orElse(fallback);
+    }
+
+    // --- end of Kafka ---
 
     // --- Redis and service discovery ---
 

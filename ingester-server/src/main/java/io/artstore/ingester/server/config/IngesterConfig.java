@@ -43,7 +43,11 @@ public record IngesterConfig(
         boolean defaultsOnly,
         // --- shared state ---
         StateSettings state,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        // --- Kafka and the outbox ---
+        EventSettings events,
+        // --- saga participant and background tasks ---
+        WorkSettings work) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -69,6 +73,8 @@ public record IngesterConfig(
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(work, "work");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -169,6 +175,22 @@ public record IngesterConfig(
                     "instance_lease", ConfigValues.duration(state.instanceLease())));
         }
         root.put("metrics", ordered("enabled", metrics.enabled(), "public", metrics.publicAccess()));
+        // --- Kafka and the outbox ---
+        events.kafka().ifPresent(kafka -> root.put("kafka", ordered("bootstrap_servers", kafka.bootstrapServers(),
+                "security_protocol", kafka.securityProtocol(), "sasl_mechanism", kafka.saslMechanism().orElse(null),
+                "sasl_jaas_config", kafka.saslJaasConfig().map(secret -> MASK).orElse(null), "client_id", kafka.clientId(),
+                "topics", ordered("file_events", kafka.topics().fileEvents(), "audit", kafka.topics().audit(),
+                        "alerts", kafka.topics().alerts()),
+                "outbox", ordered("max_events", events.outboxMaxEvents()))));
+        // --- saga participant and background tasks ---
+        if (root.get("kafka") instanceof Map<?, ?> kafka && kafka.get("topics") instanceof Map<?, ?> topics) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> named = (Map<String, Object>) topics;
+            named.put("saga_commands", work.sagaCommandsTopic());
+            named.put("saga_replies", work.sagaRepliesTopic());
+            named.put("tasks", work.tasksTopic());
+        }
+        root.put("tasks", ordered("threads", work.taskThreads()));
         return root;
     }
 

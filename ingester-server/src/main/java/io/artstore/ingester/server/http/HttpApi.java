@@ -7,6 +7,7 @@ import io.artstore.ingester.server.metrics.AnalyticsRoutes;
 import io.artstore.ingester.server.metrics.InstanceMeters;
 import io.artstore.ingester.server.metrics.Metrics;
 import io.artstore.ingester.server.metrics.MetricsRoutes;
+import io.artstore.ingester.server.events.OutboxAdmission;
 import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
@@ -27,7 +28,7 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor, Metrics metrics) {
+            ContentRoutes content, Auditor auditor, Metrics metrics, OutboxAdmission outboxAdmission) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -58,6 +59,8 @@ public final class HttpApi {
             // Every response names its request, so that a client can quote it and an audit record be found.
             config.routes.before(ctx -> RequestIds.of(ctx));
             access.register(config.routes);
+            // After access control: a caller without the right hears 401/403, not 503.
+            outboxAdmission.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
             files.register(config.routes);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The sagas for operators: {@code GET /api/v1/sagas/{id}} shows one, step by step;
@@ -33,6 +34,8 @@ public final class SagaRoutes {
     private final SagaLog log;
     private final SagaOrchestrator orchestrator;
     private final SagaLayouts definitions;
+    private Optional<ParticipantRoutes> participant = Optional.empty();
+    private Optional<TaskRoutes> tasks = Optional.empty();
 
     /** @param definitions every layout a saga in the log may have: today's and the earlier ones still recovered */
     public SagaRoutes(SagaLog log, SagaOrchestrator orchestrator, Collection<? extends SagaDefinition<?>> definitions) {
@@ -41,7 +44,21 @@ public final class SagaRoutes {
         this.definitions = new SagaLayouts(definitions);
     }
 
+    /** Also serves the saga participant's commands. */
+    public SagaRoutes withParticipant(ParticipantRoutes routes) {
+        this.participant = Optional.of(routes);
+        return this;
+    }
+
+    /** Also serves the background tasks' admin routes. */
+    public SagaRoutes withTasks(TaskRoutes routes) {
+        this.tasks = Optional.of(routes);
+        return this;
+    }
+
     public void register(RoutesConfig routes) {
+        participant.ifPresent(commands -> commands.register(routes));
+        tasks.ifPresent(work -> work.register(routes));
         routes.get("/api/v1/sagas/{id}", this::get);
         routes.get("/api/v1/admin/sagas", this::list);
         routes.post("/api/v1/admin/sagas/{id}/retry", this::retry);

@@ -167,7 +167,7 @@ public final class AccessControl {
             }
         }
         if (verifier.isEmpty()) {
-            if (RoutePolicy.isAdmin(rawPath) && !adminWithoutAuth) {
+            if (RoutePolicy.isOffWithoutAuth(rawPath) && !adminWithoutAuth) {
                 events.accessRefused(ctx, ip, "anonymous", action, "admin API off without authentication");
                 refuse(ctx, 404, "admin_api_disabled", "the admin API is off while authentication is off; set"
                         + " admin.enabled_without_auth (INGESTER_ADMIN_ENABLED_WITHOUT_AUTH) to on to serve it anyway, only on a"

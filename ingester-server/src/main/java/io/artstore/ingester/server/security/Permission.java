@@ -13,6 +13,8 @@ public enum Permission {
     SAGAS_READ("sagas:read"),
     /** Read {@code /metrics} and the analytics exports: rates, failures and elements, not files. */
     METRICS_READ("metrics:read"),
+    /** Send saga participant commands: delete and transfer files on a coordinator's behalf, with its vector clock. */
+    SAGAS_PARTICIPATE("sagas:participate"),
     /** Send the vector-clock header: it reaches the instance's clock and every event stamped after it. */
     CLOCKS_SEND("clocks:send"),
     ADMIN("admin");

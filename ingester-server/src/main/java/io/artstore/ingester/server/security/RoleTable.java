@@ -23,8 +23,9 @@ public final class RoleTable {
 
     /**
      * {@code readonly} and {@code auditor} read, and {@code auditor} also reads the metrics; {@code user} also uploads;
-     * {@code operator} also deletes, transfers, sends vector clocks and reads the metrics; {@code admin} and
-     * {@code super_admin} may do everything.
+     * {@code operator} also deletes, transfers, sends vector clocks and reads the metrics; {@code service} (another
+     * ArtStore module) sends saga participant commands and reads sagas; {@code admin} and {@code super_admin} may do
+     * everything.
      */
     public static Map<String, Set<Permission>> defaults() {
         Set<Permission> read = EnumSet.of(Permission.FILES_READ, Permission.SAGAS_READ);
@@ -40,6 +41,7 @@ public final class RoleTable {
         table.put("auditor", auditor);
         table.put("user", user);
         table.put("operator", operator);
+        table.put("service", EnumSet.of(Permission.SAGAS_PARTICIPATE, Permission.SAGAS_READ));
         table.put("admin", EnumSet.allOf(Permission.class));
         table.put("super_admin", EnumSet.allOf(Permission.class));
         return table;

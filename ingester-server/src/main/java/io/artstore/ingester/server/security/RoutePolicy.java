@@ -30,6 +30,9 @@ public final class RoutePolicy {
 
     private record Entry(String method, List<String> pattern, Rule rule) {}
 
+    /** The saga participant's commands: admin-level, so off without authentication as the admin API is. */
+    public static final String SAGA_COMMANDS = "/api/v1/saga/commands";
+
     private static final List<Entry> TABLE = List.of(
             entry("GET", "/health/live", new Open()),
             entry("GET", "/health/ready", new Open()),
@@ -50,7 +53,8 @@ public final class RoutePolicy {
             entry("GET", "/api/v1/sagas/*", new Needs(Permission.SAGAS_READ, -1)),
             // Served to anyone instead when metrics.public is on (AccessControl#servePublicly).
             entry("GET", "/metrics", new Needs(Permission.METRICS_READ, -1)),
-            entry("GET", "/api/v1/analytics/*", new Needs(Permission.METRICS_READ, -1)));
+            entry("GET", "/api/v1/analytics/*", new Needs(Permission.METRICS_READ, -1)),
+            entry("POST", SAGA_COMMANDS, new Needs(Permission.SAGAS_PARTICIPATE, -1)));
 
     private static final Rule ADMIN = new Needs(Permission.ADMIN, -1);
 
@@ -85,6 +89,14 @@ public final class RoutePolicy {
     public static boolean isAdmin(String rawPath) {
         List<String> segments = segments(normalise(rawPath));
         return segments.size() >= 3 && segments.get(0).equals("api") && segments.get(1).equals("v1") && segments.get(2).equals("admin");
+    }
+
+    /**
+     * Whether the path is served only with authentication on (or {@code admin.enabled_without_auth}): the admin API
+     * and the saga participant's commands, which delete and transfer files on another module's word.
+     */
+    public static boolean isOffWithoutAuth(String rawPath) {
+        return isAdmin(rawPath) || normalise(rawPath).equals(SAGA_COMMANDS);
     }
 
     private static boolean matches(List<String> pattern, List<String> segments) {

@@ -8,16 +8,21 @@ import io.artstore.ingester.core.domain.StorageElementId;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A change to a file that other services may want to know of.
  *
  * @param clock the publishing instance's vector clock at the change, to order one file's events across
  *     instances; empty until the publisher stamps it
+ * @param sagaId the saga that made the change (an add or a delete), when one did
+ * @param transactionId the transfer transaction that made the change, when one did
+ * @param traceParent the W3C {@code traceparent} of the operation, for whoever traces it to fill in; sent as a
+ *     message header where the event goes to a broker
  */
 public record FileEvent(
         Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
-        VectorClock clock) {
+        VectorClock clock, Optional<String> sagaId, Optional<String> transactionId, Optional<String> traceParent) {
 
     public enum Type {
         FILE_ADDED,
@@ -40,6 +45,15 @@ public record FileEvent(
         Objects.requireNonNull(checksum, "checksum");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sagaId, "sagaId");
+        Objects.requireNonNull(transactionId, "transactionId");
+        Objects.requireNonNull(traceParent, "traceParent");
+    }
+
+    /** An event of no saga or transaction. */
+    public FileEvent(Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
+            VectorClock clock) {
+        this(type, fileId, elementId, mode, size, checksum, at, clock, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** An event not yet stamped with a vector clock. */
@@ -48,6 +62,22 @@ public record FileEvent(
     }
 
     public FileEvent withClock(VectorClock stamped) {
-        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, stamped);
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, stamped, sagaId, transactionId, traceParent);
+    }
+
+    /** The same event, made by the saga {@code id}. */
+    public FileEvent withSagaId(String id) {
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, Optional.of(id), transactionId, traceParent);
+    }
+
+    /** The same event, made by the transfer transaction {@code id}. */
+    public FileEvent withTransactionId(String id) {
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, Optional.of(id), traceParent);
+    }
+
+    /** The same event, carrying the W3C trace context of the operation that made it. */
+    public FileEvent withTraceParent(String traceparent) {
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, transactionId,
+                Optional.of(traceparent));
     }
 }

@@ -6,6 +6,7 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,14 @@ public interface StorageElement {
 
     /** The stored bytes, or empty when this element does not hold the file. The caller closes the stream. */
     Optional<InputStream> open(FileId fileId);
+
+    /**
+     * The ids of the files this element holds, as its attribute files tell, to rebuild the catalogue from; empty
+     * for an element that cannot list its files.
+     */
+    default List<FileId> fileIds() {
+        return List.of();
+    }
 
     /**
      * Deletes the file and the files kept beside it ({@link #writeSidecar sidecars}), so that nothing of it is

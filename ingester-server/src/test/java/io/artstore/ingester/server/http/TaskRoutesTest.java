@@ -1,0 +1,67 @@
+package io.artstore.ingester.server.http;
+
+import static io.artstore.ingester.core.testing.StoreRequestBuilder.aStoreRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.artstore.ingester.server.testing.Content;
+import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.Reply;
+import io.artstore.ingester.server.testing.TestServer;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.storage.local.LocalStorageElement;
+import io.artstore.ingester.storage.local.LocalStorageSettings;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** Background tasks through the admin API, on the embedded queue and its local worker. */
+class TaskRoutesTest {
+
+    @Test
+    void a_queued_rebuild_records_the_files_the_catalogue_lost_and_the_queue_empties() {
+        // The element holds a file with its attributes, and the catalogue knows nothing of it (e.g. it was lost).
+        FileId[] stored = new FileId[1];
+        TestServer.Builder builder = TestServer.builder().adminApi().seed(data -> {
+            LocalStorageElement edit = LocalStorageElement.open(LocalStorageSettings.of(StorageElementId.of("local-edit"),
+                    Mode.EDIT, data.resolve("storage").resolve("local-edit"), 1), Clock.systemUTC());
+            stored[0] = edit.store(aStoreRequest().build(), new ByteArrayInputStream(Content.random(500))).fileId();
+        });
+        try (TestServer server = builder.start()) {
+            String fileId = stored[0].toString();
+            Path entry = server.dataDir().resolve("catalog").resolve(fileId + ".json");
+            assertThat(entry).doesNotExist();
+
+            Reply queued = server.post("/api/v1/admin/tasks", "application/json",
+                    "{\"type\":\"rebuild_catalogue\",\"arguments\":{}}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+            assertThat(queued.json().path("task_id").asText()).isNotBlank();
+            TestServer.await("the rebuilt catalogue entry", () -> Files.exists(entry));
+            TestServer.await("an empty queue", () -> server.get("/api/v1/admin/tasks").json().path("waiting").asLong() == 0);
+            Reply depth = server.get("/api/v1/admin/tasks");
+            assertThat(depth.json().path("queue").asText()).isEqualTo("file");
+            assertThat(depth.json().path("oldest_seconds").asLong()).isZero();
+            assertThat(server.get("/api/v1/files/" + fileId).json().path("storage_element_id").asText()).isEqualTo("local-edit");
+        }
+    }
+
+    @Test
+    void an_unknown_task_type_is_refused_and_nothing_is_queued() {
+        try (TestServer server = TestServer.builder().adminApi().start()) {
+            Reply refused = server.post("/api/v1/admin/tasks", "application/json",
+                    "{\"type\":\"format_disk\"}".getBytes(StandardCharsets.UTF_8));
+            Reply malformed = server.post("/api/v1/admin/tasks", "application/json", "[".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.code()).isEqualTo("unknown_task_type");
+            assertThat(malformed.status()).isEqualTo(400);
+            assertThat(malformed.code()).isEqualTo("invalid_task");
+            assertThat(server.get("/api/v1/admin/tasks").json().path("waiting").asLong()).isZero();
+        }
+    }
+}
