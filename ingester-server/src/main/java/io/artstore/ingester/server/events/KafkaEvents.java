@@ -64,16 +64,16 @@ public final class KafkaEvents implements AutoCloseable {
         return events;
     }
 
+    /** Stops the relays; a batch still waiting for the broker fails as the producer closes, and stays in its source. */
     @Override
     public void close() {
+        events.stopSoon();
+        audit.stopSoon();
         try {
-            events.close();
+            sender.close();
         } finally {
-            try {
-                audit.close();
-            } finally {
-                sender.close();
-            }
+            events.close();
+            audit.close();
         }
     }
 }
