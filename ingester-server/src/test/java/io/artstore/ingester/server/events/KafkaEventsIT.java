@@ -7,6 +7,8 @@ import io.artstore.ingester.kafka.fixture.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import io.artstore.ingester.kafka.fixture.Kcat;
 import io.artstore.ingester.server.testing.Content;
+import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
 import java.time.Duration;
@@ -138,6 +140,34 @@ class KafkaEventsIT {
             assertThat(ordered.get(i).json().path("seq").asLong()).isEqualTo(ordered.get(i - 1).json().path("seq").asLong() + 1);
             assertThat(ordered.get(i).json().path("prev").asText()).isEqualTo(ordered.get(i - 1).json().path("hash").asText());
         }
+    }
+
+    @Test
+    void aSecurityAlertReachesTheAlertsTopic() {
+        byte[] elf = Content.random(64);
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        Reply disguised = server.upload("?target_mode=edit", Multipart.form().file("invoice.pdf", elf));
+        assertThat(disguised.status()).isEqualTo(201);
+        String fileId = disguised.json().path("file_id").asText();
+
+        List<List<Kcat.Message>> read = new ArrayList<>(List.of(List.of()));
+        Await.until(Duration.ofSeconds(60), "the alert on " + ALERTS, () -> {
+            read.set(0, Kcat.readAll(KAFKA.bootstrapServers(), ALERTS));
+            return read.get(0).stream().anyMatch(m -> m.payload().contains(fileId));
+        });
+
+        Kcat.Message alert = read.get(0).stream().filter(m -> m.payload().contains(fileId)).findFirst().orElseThrow();
+        JsonNode json = alert.json();
+        assertThat(alert.key()).isEqualTo("suspicious_content");
+        assertThat(json.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(json.path("kind").asText()).isEqualTo("suspicious_content");
+        assertThat(json.path("file_id").asText()).isEqualTo(fileId);
+        assertThat(json.path("detail").asText()).contains("invoice.pdf");
+        assertThat(alert.headers()).containsEntry("event_id", json.path("alert_id").asText())
+                .containsEntry("event_type", "suspicious_content");
     }
 
     private static List<Kcat.Message> awaitAudit(String fileId) {
