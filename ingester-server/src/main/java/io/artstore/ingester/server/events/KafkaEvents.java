@@ -24,9 +24,10 @@ public final class KafkaEvents implements AutoCloseable {
     private final KafkaSender sender;
     private final Relay<OutboxEvent> events;
     private final Relay<AuditLogTail.Line> audit;
-    private final SecurityAlerts alerts;
+    private final KafkaSecurityAlerts alerts;
 
-    private KafkaEvents(KafkaSender sender, Relay<OutboxEvent> events, Relay<AuditLogTail.Line> audit, SecurityAlerts alerts) {
+    private KafkaEvents(KafkaSender sender, Relay<OutboxEvent> events, Relay<AuditLogTail.Line> audit,
+            KafkaSecurityAlerts alerts) {
         this.sender = sender;
         this.events = events;
         this.audit = audit;
@@ -69,6 +70,7 @@ public final class KafkaEvents implements AutoCloseable {
     public void close() {
         events.stopSoon();
         audit.stopSoon();
+        alerts.close();
         try {
             sender.close();
         } finally {
