@@ -6,30 +6,43 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One idempotent producer shared by the ingester's topics. {@link #sendAll} returns only when the broker has
- * acknowledged every record of a batch ({@code acks=all}), which is when a relay may forget them.
+ * acknowledged every record of a batch ({@code acks=all}), which is when a relay may forget them; while the broker
+ * is away it waits (the client retries without end, see {@link KafkaSettings#producerProperties()}), until
+ * {@link #close()} fails what is still pending.
  */
 public final class KafkaSender implements AutoCloseable {
 
-    private final Producer<byte[], byte[]> producer;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSender.class);
+    private static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(30);
+
     private final KafkaSettings settings;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private volatile Producer<byte[], byte[]> producer;
+    private volatile boolean closed;
 
     public KafkaSender(KafkaSettings settings) {
-        this(settings, new KafkaProducer<>(settings.producerProperties()));
+        this(settings, () -> new KafkaProducer<>(settings.producerProperties()));
     }
 
-    KafkaSender(KafkaSettings settings, Producer<byte[], byte[]> producer) {
+    KafkaSender(KafkaSettings settings, Supplier<Producer<byte[], byte[]>> producers) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.producer = Objects.requireNonNull(producer, "producer");
+        this.producers = Objects.requireNonNull(producers, "producers");
+        this.producer = producers.get();
     }
 
     public KafkaSettings settings() {
@@ -43,6 +56,7 @@ public final class KafkaSender implements AutoCloseable {
      *     writes those twice, with the same event ids)
      */
     public <T> void sendAll(List<T> items, Function<T, ProducerRecord<byte[], byte[]>> toRecord) {
+        Producer<byte[], byte[]> producer = this.producer;
         List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
         KafkaSendException failure = null;
         try {
@@ -52,9 +66,10 @@ public final class KafkaSender implements AutoCloseable {
         } catch (KafkaException e) {
             failure = new KafkaSendException("the broker did not take the records: " + e.getMessage(), e);
         }
+        long waitingSince = System.nanoTime();
         for (Future<RecordMetadata> future : sent) {
             try {
-                future.get();
+                awaitLogging(future, sent.size(), waitingSince);
             } catch (ExecutionException e) {
                 if (failure == null) {
                     failure = new KafkaSendException("the broker did not acknowledge a record: " + e.getCause(), e.getCause());
@@ -65,7 +80,35 @@ public final class KafkaSender implements AutoCloseable {
             }
         }
         if (failure != null) {
+            renew(producer);
             throw failure;
+        }
+    }
+
+    /**
+     * A producer whose record failed although it never gives one up has met an error it does not recover from (or
+     * was closed): the next batch goes through a new one.
+     */
+    private synchronized void renew(Producer<byte[], byte[]> failed) {
+        if (closed || producer != failed) {
+            return;
+        }
+        producer = producers.get();
+        failed.close(Duration.ZERO);
+        LOG.info("a new Kafka producer replaces one whose record failed");
+    }
+
+    /** Waits for the broker's acknowledgement, saying every so often that it still waits. */
+    private static void awaitLogging(Future<RecordMetadata> future, int records, long since)
+            throws ExecutionException, InterruptedException {
+        while (true) {
+            try {
+                future.get(STILL_WAITING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                LOG.warn("{} records wait for the broker's acknowledgement since {} s; the client keeps trying", records,
+                        Duration.ofNanos(System.nanoTime() - since).toSeconds());
+            }
         }
     }
 
@@ -82,8 +125,14 @@ public final class KafkaSender implements AutoCloseable {
         }
     }
 
+    /** Waits up to 5 s for what is in flight, then fails the rest: the relays' outboxes still hold it. */
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        Producer<byte[], byte[]> last;
+        synchronized (this) {
+            closed = true;
+            last = producer;
+        }
+        last.close(Duration.ofSeconds(5));
     }
 }

@@ -51,6 +51,7 @@ import io.artstore.ingester.server.events.KafkaEvents;
 import io.artstore.ingester.server.events.OutboxAdmission;
 import io.artstore.ingester.server.events.Relay;
 import io.artstore.ingester.server.config.CompressionSettings;
+import io.artstore.ingester.server.config.StateSettings;
 import io.artstore.ingester.server.crypto.MasterKeys;
 import io.artstore.ingester.server.http.ContentRoutes;
 import io.artstore.ingester.server.http.OriginalContent;
@@ -110,6 +111,8 @@ import io.artstore.ingester.server.transfer.NodeIdentity;
 import io.artstore.ingester.server.transfer.TransferRunner;
 import io.artstore.ingester.storage.codec.BrotliCodec;
 import io.artstore.ingester.storage.fs.Fsync;
+import io.artstore.ingester.redis.state.RedisEventOutbox;
+import io.artstore.ingester.redis.state.RedisState;
 import io.artstore.ingester.storage.embedded.FileEventOutbox;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
 import io.artstore.ingester.storage.embedded.LogOptions;
@@ -325,7 +328,7 @@ public final class IngesterServer implements AutoCloseable {
             }
             FileClocks fileClocks = state.fileClocks();
             // --- Kafka: events go through the outbox, which a relay empties into the topic ---
-            this.outbox = config.events().kafka().map(kafkaSettings -> openOutbox(config));
+            this.outbox = config.events().kafka().map(kafkaSettings -> openOutbox(config, redis, instanceId));
             outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> opened.add((AutoCloseable) o));
             EventPublisher published = outbox.<EventPublisher>map(o -> new OutboxEventPublisher(o, events, clock)).orElse(events);
             // --- end of Kafka ---
@@ -488,9 +491,18 @@ public final class IngesterServer implements AutoCloseable {
         return outbox.map(EventOutbox::status);
     }
 
-    /** The outbox in the data folder ({@code outbox/}), bounded by {@code kafka.outbox.max_events}. */
-    private static EventOutbox openOutbox(IngesterConfig config) {
-        return FileEventOutbox.open(config.storage().dataDir().resolve("outbox"), config.events().outboxMaxEvents());
+    /**
+     * The outbox, bounded by {@code kafka.outbox.max_events}: in the data folder ({@code outbox/}), or with
+     * {@code state: redis} in Redis, shared by the cluster, so that another instance relays what a dead one left.
+     */
+    private static EventOutbox openOutbox(IngesterConfig config, Optional<RedisConnections> redis, String instanceId) {
+        long max = config.events().outboxMaxEvents();
+        if (config.state().store() == StateSettings.Store.REDIS) {
+            StateSettings shared = config.state();
+            return new RedisEventOutbox(new RedisState(redis.orElseThrow(), RedisState.Settings.standalone(instanceId)
+                    .withReplicas(shared.waitReplicas(), shared.waitTimeout())), max);
+        }
+        return FileEventOutbox.open(config.storage().dataDir().resolve("outbox"), max);
     }
 
     /**

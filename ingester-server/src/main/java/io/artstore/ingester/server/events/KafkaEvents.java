@@ -24,9 +24,10 @@ public final class KafkaEvents implements AutoCloseable {
     private final KafkaSender sender;
     private final Relay<OutboxEvent> events;
     private final Relay<AuditLogTail.Line> audit;
-    private final SecurityAlerts alerts;
+    private final KafkaSecurityAlerts alerts;
 
-    private KafkaEvents(KafkaSender sender, Relay<OutboxEvent> events, Relay<AuditLogTail.Line> audit, SecurityAlerts alerts) {
+    private KafkaEvents(KafkaSender sender, Relay<OutboxEvent> events, Relay<AuditLogTail.Line> audit,
+            KafkaSecurityAlerts alerts) {
         this.sender = sender;
         this.events = events;
         this.audit = audit;
@@ -64,16 +65,17 @@ public final class KafkaEvents implements AutoCloseable {
         return events;
     }
 
+    /** Stops the relays; a batch still waiting for the broker fails as the producer closes, and stays in its source. */
     @Override
     public void close() {
+        events.stopSoon();
+        audit.stopSoon();
+        alerts.close();
         try {
-            events.close();
+            sender.close();
         } finally {
-            try {
-                audit.close();
-            } finally {
-                sender.close();
-            }
+            events.close();
+            audit.close();
         }
     }
 }

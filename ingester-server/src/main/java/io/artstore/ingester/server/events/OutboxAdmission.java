@@ -9,9 +9,10 @@ import io.javalin.http.HandlerType;
 import java.util.Optional;
 
 /**
- * Refuses the operations that publish file events — uploads, deletes, transfers — with 503 {@code outbox_full}
- * while the outbox holds its maximum, rather than let their events be lost. Operations already under way still
- * write their events, so the outbox may pass its maximum by as many as are in flight. Reads are never refused.
+ * Refuses the operations that publish file events — uploads (multipart, and the creation of a resumable upload),
+ * deletes, transfers — with 503 {@code outbox_full} while the outbox holds its maximum, rather than let their events
+ * be lost. Operations already under way (a resumable upload's further chunks among them) still write their events,
+ * so the outbox may pass its maximum by as many as are in flight. Reads are never refused.
  */
 public final class OutboxAdmission {
 
@@ -47,9 +48,6 @@ public final class OutboxAdmission {
         if (method == HandlerType.POST) {
             return path.equals("/api/v1/files/upload") || path.startsWith("/api/v1/uploads")
                     || (path.startsWith("/api/v1/files/") && path.endsWith("/transfer")) || path.startsWith("/api/v1/finalize/");
-        }
-        if (method == HandlerType.PATCH) {
-            return path.startsWith("/api/v1/uploads/");
         }
         return method == HandlerType.DELETE && path.startsWith("/api/v1/files/");
     }

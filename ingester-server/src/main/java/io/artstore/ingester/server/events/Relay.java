@@ -168,13 +168,21 @@ public final class Relay<T> implements AutoCloseable {
         }
     }
 
-    /** Stops after the batch in flight, if any; what was not acknowledged stays in the outbox for the next start. */
-    @Override
-    public void close() {
+    /** Asks the relay to stop after the batch in flight; {@link #close()} waits for it. */
+    public void stopSoon() {
         running = false;
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
+    }
+
+    /**
+     * Stops after the batch in flight, if any (a sender waiting for an absent broker must be closed first to end
+     * it); what was not acknowledged stays in the source for the next start.
+     */
+    @Override
+    public void close() {
+        stopSoon();
         try {
             thread.join(Duration.ofSeconds(35).toMillis());
         } catch (InterruptedException e) {

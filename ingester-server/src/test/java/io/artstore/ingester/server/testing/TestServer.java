@@ -141,6 +141,11 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The server itself, for what only it can tell (e.g. its outbox). */
+    public IngesterServer server() {
+        return server;
+    }
+
     /** The configuration the server was built from. */
     public IngesterConfig config() {
         return server.config();

@@ -1,0 +1,64 @@
+package io.artstore.ingester.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.artstore.ingester.kafka.fixture.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+class KafkaSenderTest {
+
+    private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
+
+    private KafkaSender sender(boolean autoComplete) {
+        return new KafkaSender(KafkaSettings.plaintext("127.0.0.1:9", "test"), () -> {
+            MockProducer<byte[], byte[]> producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            producers.add(producer);
+            return producer;
+        });
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String value) {
+        return new ProducerRecord<>("t", value.getBytes(), value.getBytes());
+    }
+
+    @Test
+    void sendAllReturnsOnceEveryRecordIsAcknowledgedInOrder() {
+        KafkaSender sender = sender(true);
+
+        sender.sendAll(List.of("a", "b", "c"), KafkaSenderTest::record);
+
+        assertThat(producers.get(0).history()).extracting(r -> new String(r.value())).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesFailsTheBatchAndTheNextBatchGoesThroughANewProducer() throws Exception {
+        KafkaSender sender = sender(false);
+        CompletableFuture<Void> attempt = CompletableFuture.runAsync(() -> sender.sendAll(List.of("a", "b"), KafkaSenderTest::record));
+        MockProducer<byte[], byte[]> first = producers.get(0);
+        Await.until(Duration.ofSeconds(5), "both records handed over",
+                () -> first.history().size() == 2);
+        first.completeNext();
+        first.errorNext(new RecordTooLargeException("too large"));
+
+        assertThatThrownBy(() -> attempt.join()).hasCauseInstanceOf(KafkaSendException.class);
+        assertThat(producers).hasSize(2);
+        assertThat(first.closed()).isTrue();
+
+        CompletableFuture<Void> next = CompletableFuture.runAsync(() -> sender.sendAll(List.of("c"), KafkaSenderTest::record));
+        Await.until(Duration.ofSeconds(5), "the record handed to the new producer",
+                () -> producers.get(1).history().size() == 1);
+        producers.get(1).completeNext();
+        next.join();
+        assertThat(producers.get(1).history()).extracting(r -> new String(r.value())).containsExactly("c");
+    }
+}
