@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * @param metadata the validated fields sent in {@code Upload-Metadata} (decoded), by field name
  * @param fileId the stored file, once completed
  * @param owner who created the upload; only they may continue or end it
- * @param expires when an unfinished upload is deleted with its staged bytes
+ * @param expires when the session is deleted: an unfinished upload with its staged bytes, a finished one once its
+ *     outcome was kept long enough for clients to read it
  * @param bytesPerSecond the recent receiving rate, for progress reports
  * @param failure why the file could not be stored, when it failed
  */
@@ -83,8 +84,9 @@ public record UploadSession(
         return length.isPresent() && offset == length.getAsLong();
     }
 
+    /** Whether the session is due for deletion: an unfinished upload abandoned, or a finished one kept long enough. */
     public boolean isExpiredAt(Instant now) {
-        return !state.isFinished() && !expires.isAfter(now);
+        return !expires.isAfter(now);
     }
 
     /** The next revision, stamped {@code now}: the base of every change. */
@@ -118,13 +120,15 @@ public record UploadSession(
         return next(now, length, offset, UploadState.COMPLETING, fileId, expires, reservation, lock, bytesPerSecond, failure);
     }
 
-    public UploadSession completed(FileId file, Instant now) {
-        return next(now, length, offset, UploadState.COMPLETED, Optional.of(file), expires, UploadReservation.none(),
-                lock.released(), bytesPerSecond, Optional.empty());
+    /** @param keepUntil when the finished session is deleted */
+    public UploadSession completed(FileId file, Instant now, Instant keepUntil) {
+        return next(now, length, offset, UploadState.COMPLETED, Optional.of(file), keepUntil, UploadReservation.none(),
+                lock.released(), 0, Optional.empty());
     }
 
-    public UploadSession failed(String reason, Instant now) {
-        return next(now, length, offset, UploadState.FAILED, fileId, expires, UploadReservation.none(), lock.released(),
-                bytesPerSecond, Optional.of(reason));
+    /** @param keepUntil when the finished session is deleted */
+    public UploadSession failed(String reason, Instant now, Instant keepUntil) {
+        return next(now, length, offset, UploadState.FAILED, fileId, keepUntil, UploadReservation.none(), lock.released(),
+                0, Optional.of(reason));
     }
 }

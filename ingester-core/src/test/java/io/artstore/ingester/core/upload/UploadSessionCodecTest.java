@@ -28,7 +28,7 @@ class UploadSessionCodecTest {
                         NOW, NOW.plusSeconds(60), new UploadReservation(42, Optional.of(StorageElementId.of("se-1"))))
                 .withLock(UploadLock.free().takenBy("i/r", NOW.plusSeconds(3)).withReleaseRequested(), NOW)
                 .withOffset(17, 1234.5, UploadLock.free().takenBy("i/r", NOW.plusSeconds(4)), NOW.plusMillis(5))
-                .completed(FileId.random(), NOW.plusMillis(9));
+                .completed(FileId.random(), NOW.plusMillis(9), NOW.plusSeconds(99));
 
         assertThat(UploadSessionCodec.decode(UploadSessionCodec.encode(session))).isEqualTo(session);
     }
@@ -36,7 +36,7 @@ class UploadSessionCodecTest {
     @Test
     void a_deferred_length_and_a_failure_survive() {
         UploadSession session = UploadSession.start(UploadId.random(), OptionalLong.empty(), Map.of(), Concatenation.partial(),
-                Caller.anonymous(), NOW, NOW, UploadReservation.none()).failed("no space", NOW);
+                Caller.anonymous(), NOW, NOW, UploadReservation.none()).failed("no space", NOW, NOW.plusSeconds(9));
 
         UploadSession read = UploadSessionCodec.decode(UploadSessionCodec.encode(session));
 

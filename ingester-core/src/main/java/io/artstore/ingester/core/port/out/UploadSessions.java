@@ -28,7 +28,7 @@ public interface UploadSessions {
     /** Removes the session if it is still at {@code revision}; {@code false} when it changed or is gone. */
     boolean remove(UploadId id, long revision);
 
-    /** Up to {@code limit} unfinished sessions whose expiry is at or before {@code now}, earliest first. */
+    /** Up to {@code limit} sessions (finished or not) whose expiry is at or before {@code now}, earliest first. */
     List<UploadSession> expiredAt(Instant now, int limit);
 
     /** Up to {@code limit} sessions, most recently updated first, for progress reports. */

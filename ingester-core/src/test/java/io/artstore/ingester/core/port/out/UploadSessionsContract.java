@@ -121,7 +121,7 @@ public abstract class UploadSessionsContract {
     }
 
     @Test
-    void expired_lists_unfinished_sessions_due_by_now_earliest_first() {
+    void expired_lists_sessions_due_by_now_earliest_first() {
         UploadSession later = session(NOW.minusSeconds(10));
         UploadSession earliest = session(NOW.minusSeconds(60));
         UploadSession due = session(NOW);
@@ -130,9 +130,10 @@ public abstract class UploadSessionsContract {
         for (UploadSession each : List.of(later, earliest, due, future, done)) {
             sessions.create(each);
         }
-        sessions.replace(done.completed(FileId.random(), NOW));
+        sessions.replace(done.completed(FileId.random(), NOW, NOW.plusSeconds(3600)));
 
-        assertThat(sessions.expiredAt(NOW, 10)).extracting(UploadSession::id).containsExactly(earliest.id(), later.id(), due.id());
+        assertThat(sessions.expiredAt(NOW, 10)).as("a finished one is kept until its own expiry")
+                .extracting(UploadSession::id).containsExactly(earliest.id(), later.id(), due.id());
         assertThat(sessions.expiredAt(NOW, 2)).extracting(UploadSession::id).containsExactly(earliest.id(), later.id());
     }
 
