@@ -494,7 +494,8 @@ public final class ResumableUploads implements AutoCloseable {
             writer.force();
             long acknowledged = writer.position();
             double rate = rate(acknowledged - start.offset(), began);
-            session = update(lock, current -> current.withOffset(acknowledged, rate, current.lock().released(), clock.instant()));
+            session = update(lock, current -> current.advanced(acknowledged, rate, current.lock().released(),
+                    clock.instant().plus(settings.expiresAfter()), clock.instant()));
             written(id, acknowledged);
             lock.released = true;
             if (cut) {
@@ -530,7 +531,7 @@ public final class ResumableUploads implements AutoCloseable {
         if (reservation == null) {
             // Created on another instance or before a restart: reserve what is left here, counted from the offset.
             long wanted = session.length().isPresent() ? session.length().getAsLong() - session.offset()
-                    : Math.max(GROWTH_STEP, end - session.offset());
+                    : Math.max(end - session.offset(), Math.min(GROWTH_STEP, available()));
             reservation = reserve(wanted, session.length().isPresent() ? "the " + wanted + " bytes left of the upload"
                     : wanted + " more bytes");
             countedFrom.put(session.id(), session.offset());
@@ -566,8 +567,7 @@ public final class ResumableUploads implements AutoCloseable {
             if (current.state() != UploadState.RECEIVING || !ready(current)) {
                 return Optional.empty();
             }
-            UploadSession completing = current.withOffset(current.length().orElse(current.offset()), 0, current.lock(),
-                    clock.instant()).completing(clock.instant());
+            UploadSession completing = current.completing(clock.instant());
             if (sessions.replace(completing)) {
                 return Optional.of(store(completing));
             }
