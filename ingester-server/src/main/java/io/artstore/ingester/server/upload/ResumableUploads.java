@@ -419,6 +419,12 @@ public final class ResumableUploads implements AutoCloseable {
         Instant lastFenceCheck = lastRenewal;
         Duration renewEvery = settings.lockLease().dividedBy(3);
         UploadSession session = start;
+        if (chunk.contentLength().isPresent() && chunk.contentLength().getAsLong() > 0) {
+            // A body of known length that cannot fit is refused before any of it is read.
+            long end = start.offset() + chunk.contentLength().getAsLong();
+            checkSize(end);
+            ensureRoom(lock, start, end);
+        }
         try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
             long sinceCheckpoint = 0;
             byte[] buffer = new byte[BUFFER_BYTES];
@@ -444,7 +450,6 @@ public final class ResumableUploads implements AutoCloseable {
                             + session.length().getAsLong() + " bytes");
                 }
                 checkSize(end);
-                ensureRoom(session, end);
                 Instant now = clock.instant();
                 if (Duration.between(lastFenceCheck, now).compareTo(FENCE_CHECK_INTERVAL) >= 0) {
                     checkFence(lock);
@@ -452,6 +457,12 @@ public final class ResumableUploads implements AutoCloseable {
                 }
                 if (releaseAsked.get(lock.holder).get()) {
                     break;
+                }
+                try {
+                    ensureRoom(lock, session, end);
+                } catch (IngestException e) {
+                    writer.truncate(session.offset());
+                    throw e;
                 }
                 writer.write(buffer, n);
                 for (MessageDigest digest : digests) {
@@ -526,12 +537,13 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /** Refuses, before they are written, bytes past what the staging area can take. */
-    private void ensureRoom(UploadSession session, long end) {
+    private void ensureRoom(Held lock, UploadSession session, long end) {
         Reservation reservation = held.get(session.id());
         if (reservation == null) {
+            checkFence(lock); // an upload that ended meanwhile must not reserve anew
             // Created on another instance or before a restart: reserve what is left here, counted from the offset.
             long wanted = session.length().isPresent() ? session.length().getAsLong() - session.offset()
-                    : Math.max(end - session.offset(), Math.min(GROWTH_STEP, available()));
+                    : Math.max(end - session.offset(), Math.min(GROWTH_STEP, available() - reservations.outstandingBytes(STAGING)));
             reservation = reserve(wanted, session.length().isPresent() ? "the " + wanted + " bytes left of the upload"
                     : wanted + " more bytes");
             countedFrom.put(session.id(), session.offset());
