@@ -11,7 +11,10 @@ import io.artstore.ingester.server.events.OutboxAdmission;
 import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,8 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor, Metrics metrics, OutboxAdmission outboxAdmission) {
+            ContentRoutes content, Auditor auditor, Metrics metrics, OutboxAdmission outboxAdmission,
+            TusRoutes resumable) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -45,6 +49,9 @@ public final class HttpApi {
                 http.setIdleTimeout(limits.idleTimeout().toMillis());
             });
             config.jetty.modifyServer(server -> HeaderTimeout.install(server, limits.requestHeaderTimeout(), limits.idleTimeout()));
+            // X-HTTP-Method-Override is read before routing and access control, so both see the method meant.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(TusRoutes.methodOverride()), TusRoutes.PATH + "/*", EnumSet.of(DispatcherType.REQUEST)));
             if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
                 config.staticFiles.add(assets -> {
                     assets.hostedPath = "/static";
@@ -58,6 +65,7 @@ public final class HttpApi {
             config.staticFiles.enableWebjars();
             // Every response names its request, so that a client can quote it and an audit record be found.
             config.routes.before(ctx -> RequestIds.of(ctx));
+            resumable.registerCors(config.routes);
             access.register(config.routes);
             // After access control: a caller without the right hears 401/403, not 503.
             outboxAdmission.register(config.routes);
@@ -74,6 +82,8 @@ public final class HttpApi {
             blocks.register(config.routes);
             new MetricsRoutes(metrics).register(config.routes);
             new AnalyticsRoutes(metrics.history()).register(config.routes);
+            resumable.register(config.routes);
+            TusRoutes.registerTusErrors(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.Capacity;
@@ -64,6 +65,7 @@ public final class StatusReport {
 
     /** The last failure to read the shared state, for the status to say since when and why. */
     private record Unanswered(Instant since, Instant at, String code, String message) {}
+    private Supplier<JsonNode> uploads = () -> Json.object().put("in_flight", 0).set("uploads", Json.MAPPER.createArrayNode());
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -126,6 +128,15 @@ public final class StatusReport {
     public StatusReport withDiscovery(Supplier<Optional<DiscoveryStatus>> status) {
         return new StatusReport(elements, reservations, service, configuration, authEnabled, clock, breakers, transfers, sagas,
                 tlsFailures, registry, status);
+    }
+
+    /**
+     * Adds the {@code uploads} section: the resumable uploads in flight with their progress. Set once, while the
+     * server is wired, before the report is served.
+     */
+    public StatusReport withUploads(Supplier<JsonNode> section) {
+        this.uploads = Objects.requireNonNull(section, "section");
+        return this;
     }
 
     /** Ready when at least one storage element that takes new files can be reached. */
@@ -193,6 +204,7 @@ public final class StatusReport {
             sharedState.put("status", "unavailable").put("code", failure.code()).put("since", failure.since().toString())
                     .put("message", failure.message());
         }
+        json.set("uploads", uploads.get());
         putRegistry(json.putObject("registry"));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;
