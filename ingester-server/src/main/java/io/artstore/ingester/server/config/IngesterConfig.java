@@ -42,7 +42,10 @@ public record IngesterConfig(
         Optional<Path> sourceFile,
         boolean defaultsOnly,
         // --- shared state ---
-        StateSettings state) {
+        StateSettings state,
+        // --- traces and detection ---
+        TracingSettings tracing,
+        DetectionSettings detection) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -67,6 +70,8 @@ public record IngesterConfig(
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(sourceFile, "sourceFile");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(detection, "detection");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -147,6 +152,15 @@ public record IngesterConfig(
                 "max_file_size", ConfigValues.size(audit.maxFileBytes())));
         root.put("alerts", ordered("mass_delete", threshold(alerts.massDelete()), "upload_flood", threshold(alerts.uploadFlood()),
                 "auth_failures", threshold(alerts.authenticationFailures())));
+        root.put("tracing", ordered("exporter", tracing.exporter().wireName(),
+                "endpoint", tracing.endpoint().map(Object::toString).orElse(null), "protocol", tracing.protocol().wireName(),
+                "service_name", tracing.serviceName()));
+        root.put("detection", ordered("enabled", detection.enabled(), "window_samples", detection.windowSamples(),
+                "window_time", ConfigValues.duration(detection.windowTime()), "min_samples", detection.minSamples(),
+                "warmup_windows", detection.warmupWindows(), "ewma_alpha", detection.ewmaAlpha(),
+                "latency_factor", detection.latencyFactor(), "throughput_factor", detection.throughputFactor(),
+                "min_latency", ConfigValues.duration(detection.minLatency()), "size_factor", detection.sizeFactor(),
+                "size_min_history", detection.sizeMinHistory()));
         root.put("encryption", ordered("enabled", encryption.enabled(),
                 "keys_dir", encryption.keysDir().map(Path::toString).orElse(null), "key_id", encryption.keyId().orElse(null)));
         // --- Redis and service discovery ---

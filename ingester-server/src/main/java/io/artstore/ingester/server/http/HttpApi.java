@@ -4,9 +4,14 @@ import io.artstore.ingester.server.audit.Auditor;
 import io.artstore.ingester.server.config.AbuseSettings;
 import io.artstore.ingester.server.config.ServerSettings;
 import io.artstore.ingester.server.security.AccessControl;
+import io.artstore.ingester.server.observe.Telemetry;
+import io.artstore.ingester.server.observe.TraceFilter;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,7 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor) {
+            ContentRoutes content, Auditor auditor, Telemetry telemetry) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -32,6 +37,9 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             // Errors Jetty raises before a route sees the request get the API's JSON body too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
+            // A span per request, the client's trace context its parent: around everything, error mapping included.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new TraceFilter(telemetry)),
+                    "/*", EnumSet.of(DispatcherType.REQUEST)));
             // Slow clients: a cap on header size, a deadline for the first request's headers, an idle timeout.
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(limits.maxRequestHeaderBytes());

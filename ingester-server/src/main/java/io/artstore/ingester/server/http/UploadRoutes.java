@@ -86,6 +86,8 @@ public final class UploadRoutes {
             log.succeeded(added.entry().fileId().toString(), added.entry().elementId().value(), added.content().originalSize());
             Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, added.entry().fileId(), Optional.of(added.entry().elementId()),
                     Optional.of("saga " + added.sagaId()));
+            Auditor.of(ctx).alerts().uploaded(Callers.of(ctx), Optional.ofNullable(ctx.ip()), added.entry().fileId(),
+                    added.content().originalSize());
         } catch (RuntimeException e) {
             log.failed(Optional.empty(), e);
             Auditor.of(ctx).failed(ctx, AuditRecord.UPLOAD, Optional.empty(), Optional.empty(), e);
