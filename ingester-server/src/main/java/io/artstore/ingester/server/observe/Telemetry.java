@@ -6,7 +6,11 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +44,35 @@ public final class Telemetry implements AutoCloseable {
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
                 .addPropertiesCustomizer(config -> ours)
+                .addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(new KeepIds()))
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
         return new Telemetry(sdk, sdk.getPropagators().getTextMapPropagator());
+    }
+
+    /**
+     * Does nothing with spans; its presence alone keeps the SDK making real spans, with trace ids for logs and error
+     * bodies, when no exporter is configured (a provider without any processor hands out invalid spans).
+     */
+    private static final class KeepIds implements SpanProcessor {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
     }
 
     /** With a tracer provider of the caller's, e.g. one that exports to memory in a test. */
