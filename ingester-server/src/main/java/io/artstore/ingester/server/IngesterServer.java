@@ -336,7 +336,7 @@ public final class IngesterServer implements AutoCloseable {
             SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, new SagaAudit(monitor, auditor));
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(monitor, auditor), tracing);
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
