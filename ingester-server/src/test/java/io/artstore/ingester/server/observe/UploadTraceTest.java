@@ -105,8 +105,12 @@ class UploadTraceTest {
                 String transactionId = steps.started(fileId);
                 assertThat(steps.awaitEnd(transactionId).path("status").asText()).isEqualTo("committed");
 
-                TestServer.await("the transfer's span ended", () -> find("transfer").isPresent());
+                TestServer.await("the transfer's span and its request's ended", () -> find("transfer").isPresent()
+                        && find("POST /api/v1/files/{id}/transfer").isPresent());
                 SpanData transfer = find("transfer").orElseThrow();
+                SpanData asked = find("POST /api/v1/files/{id}/transfer").orElseThrow();
+                assertThat(transfer.getParentSpanId()).as("the transfer belongs to the request that asked for it, though"
+                        + " it runs on a thread of its own").isEqualTo(asked.getSpanId());
                 List<String> phases = exporter.getFinishedSpanItems().stream()
                         .filter(span -> span.getParentSpanId().equals(transfer.getSpanId()))
                         .map(span -> span.getAttributes().get(AttributeKey.stringKey("artstore.2pc.phase"))).distinct().toList();
