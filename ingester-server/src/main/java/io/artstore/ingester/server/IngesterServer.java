@@ -104,6 +104,10 @@ import io.artstore.ingester.server.metrics.Metrics;
 import io.artstore.ingester.server.metrics.MetricsRoutes;
 import io.artstore.ingester.server.metrics.SagaMetrics;
 import io.artstore.ingester.server.metrics.TimedStorageElement;
+import io.artstore.ingester.server.observe.OtelTracing;
+import io.artstore.ingester.server.observe.StageWatch;
+import io.artstore.ingester.server.observe.Telemetry;
+import io.artstore.ingester.server.observe.TracedSteps;
 import io.artstore.ingester.server.saga.BlockingSleeper;
 import io.artstore.ingester.server.saga.SagaMonitor;
 import io.artstore.ingester.server.saga.SagaRecovery;
@@ -183,6 +187,7 @@ public final class IngesterServer implements AutoCloseable {
     /** File events waiting for Kafka, and what sends them there, when Kafka is configured. */
     private final Optional<EventOutbox> outbox;
     private final Optional<KafkaEvents> kafka;
+    private final Telemetry telemetry;
     private final Javalin http;
     private final ResumableUploads resumable;
     private final List<FolderLock> folderLocks;
@@ -231,10 +236,19 @@ public final class IngesterServer implements AutoCloseable {
      */
     public IngesterServer(IngesterConfig config, Clock clock, Decorators decorators) {
         // The locks come first: before them, nothing may clear the spool, .tmp or orphans of a running instance.
-        this(config, clock, decorators, lockFolders(config));
+        this(config, clock, decorators, lockFolders(config), Optional.empty());
     }
 
-    private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks) {
+    /**
+     * With the OpenTelemetry SDK given rather than configured, e.g. one that exports to memory in a test; the server
+     * closes it on stop.
+     */
+    public IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, Telemetry telemetry) {
+        this(config, clock, decorators, lockFolders(config), Optional.of(telemetry));
+    }
+
+    private IngesterServer(IngesterConfig config, Clock clock, Decorators decorators, List<FolderLock> folderLocks,
+            Optional<Telemetry> givenTelemetry) {
         this.config = config;
         this.folderLocks = folderLocks;
         List<AutoCloseable> redisParts = new ArrayList<>();
@@ -250,8 +264,14 @@ public final class IngesterServer implements AutoCloseable {
             this.auditTrail = FileAuditTrail.open(AuditLogSettings.in(config.storage().dataDir()).with(
                     config.audit().checkpointEvery(), config.audit().checkpointInterval(), config.audit().maxFileBytes()), clock);
             opened.add(auditTrail);
-            this.alerts = SecurityMonitor.open(config.alerts(), config.storage().dataDir().resolve("alerts"), clock);
+            this.alerts = SecurityMonitor.open(config.alerts(), config.detection(), config.storage().dataDir().resolve("alerts"),
+                    clock);
             opened.add(alerts);
+            // --- traces and detection: spans through the core's port; slow stages raise alerts on the one channel ---
+            this.telemetry = givenTelemetry.orElseGet(() -> Telemetry.configured(config.tracing()));
+            opened.add(telemetry);
+            OtelTracing tracing = new OtelTracing(telemetry, new StageWatch(config.detection(), alerts, clock));
+            // --- end of traces and detection ---
             Auditor auditor = new Auditor(auditTrail, alerts, clock);
             Optional<Keyring> masterKeys = MasterKeys.load(config.encryption());
             Optional<ContentEncryption> keyring = masterKeys.map(EnvelopeEncryption::new);
@@ -272,7 +292,7 @@ public final class IngesterServer implements AutoCloseable {
                             LocalStorageElement.open(localSettings(element), clock)))
                     .toList());
             // --- Remote storage elements: all share one connection pool, closed on stop.
-            this.connections = SharedHttpConnections.open();
+            this.connections = SharedHttpConnections.open(tracing);
             Map<StorageElementId, HttpStorageElement> remote = new LinkedHashMap<>();
             try {
                 config.storage().httpElements().forEach(settings -> remote.put(settings.id(), connections.element(settings)));
@@ -342,7 +362,7 @@ public final class IngesterServer implements AutoCloseable {
             // --- end of transfers and vector clocks ---
 
             StorageElementSelector selector = new StorageElementSelector(elements, reservations,
-                    StorageElementSelector.DEFAULT_GROWTH_STEP);
+                    StorageElementSelector.DEFAULT_GROWTH_STEP, tracing);
             FileLocator locator = new FileLocator(catalog, elements);
             Map<CompressionAlgorithm, Codec> codecs = codecs(config.compression());
 
@@ -363,9 +383,12 @@ public final class IngesterServer implements AutoCloseable {
             this.registry = startRegistry(config, clock);
             FileRegistry fileRegistry = registry.<FileRegistry>map(r -> r).orElse(FileRegistry.none());
             AddFileSaga addSaga = new AddFileSaga(elements, catalog, stampedEvents, clock,
-                    new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT), fileRegistry);
+                    new AddFileSaga.Settings(sagaSettings.addTimeout(), RetryPolicy.DEFAULT), fileRegistry)
+                    .intercepted(new TracedSteps<>(tracing, AddFileSaga.TYPE, Map.of(AddFileSaga.RECORD_IN_CATALOGUE, "catalogue",
+                            AddFileSaga.PUBLISH_FILE_ADDED, "publish")));
             DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
-                    new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry);
+                    new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry)
+                    .intercepted(new TracedSteps<>(tracing, DeleteFileSaga.TYPE, Map.of()));
             List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
             // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
             List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
@@ -373,11 +396,11 @@ public final class IngesterServer implements AutoCloseable {
             SagaMonitor monitor = new SagaMonitor(recoverable);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, new SagaAudit(new SagaMetrics(monitor, metrics), auditor));
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(new SagaMetrics(monitor, metrics), auditor), tracing);
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
-                    config.upload().maxFileBytes(), encryption, alerts);
+                    config.upload().maxFileBytes(), encryption, alerts, tracing);
             DurableDeleteFileService deleteFile = new DurableDeleteFileService(locator, deleteSaga, orchestrator);
             SagaRoutes sagaRoutes = new SagaRoutes(sagaLog, orchestrator, recoverable);
             SignatureRoutes signatureRoutes = new SignatureRoutes(locator, elements, codecs, new BouncyCastleSignatureVerifier(),
@@ -386,7 +409,7 @@ public final class IngesterServer implements AutoCloseable {
 
             // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
             TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
-                    decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry);
+                    decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry, tracing);
             this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer())
                     .onEnded(status -> auditor.record(TransferAudit.of(status)));
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
@@ -467,7 +490,8 @@ public final class IngesterServer implements AutoCloseable {
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
                     auditor, metrics,
                     new OutboxAdmission(outbox),
-                    tusRoutes);
+                    tusRoutes,
+                    telemetry);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
@@ -610,6 +634,7 @@ public final class IngesterServer implements AutoCloseable {
         auditTrail.close();
         alerts.close();
         metrics.close();
+        telemetry.close();
         connections.close();
         folderLocks.forEach(FolderLock::close);
     }

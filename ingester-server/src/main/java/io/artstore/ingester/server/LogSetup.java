@@ -23,8 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 final class LogSetup {
 
-    /** Key-value pairs ({@code %kvp}) carry the fields of an operation's line, e.g. file_id and duration_ms. */
-    private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level [%thread] %logger{36} - %msg %kvp%n";
+    /**
+     * Key-value pairs ({@code %kvp}) carry the fields of an operation's line, e.g. file_id and duration_ms; a line
+     * written within a trace ends with its {@code trace_id} (JSON lines carry it as a field, from the MDC).
+     */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level [%thread] %logger{36} - %msg %kvp"
+            + "%replace( trace_id=%X{trace_id}){' trace_id=$', ''}%n";
 
     private LogSetup() {}
 

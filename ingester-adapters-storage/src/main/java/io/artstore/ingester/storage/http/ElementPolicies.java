@@ -8,11 +8,14 @@ import dev.failsafe.RetryPolicy;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.TraceSpan;
+import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.storage.http.HttpStorageSettings.Resilience;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -41,9 +44,15 @@ final class ElementPolicies {
     private final Semaphore bulkhead;
     private final RetryPolicy<Object> idempotentRetry;
     private volatile Optional<Instant> lastChange = Optional.empty();
+    private final Tracing tracing;
 
     ElementPolicies(StorageElementId id, Resilience settings, Clock clock) {
+        this(id, settings, clock, Tracing.NONE);
+    }
+
+    ElementPolicies(StorageElementId id, Resilience settings, Clock clock, Tracing tracing) {
         this.id = id;
+        this.tracing = tracing;
         this.settings = settings;
         this.breaker = CircuitBreaker.builder()
                 .handleIf(ElementPolicies::elementFailure)
@@ -70,13 +79,13 @@ final class ElementPolicies {
     }
 
     /** Runs a call that may be repeated safely (GET, PATCH of the whole metadata, DELETE). */
-    <T> T idempotent(Supplier<T> call) {
-        return run(idempotentRetry, call);
+    <T> T idempotent(String operation, Supplier<T> call) {
+        return run(operation, idempotentRetry, call);
     }
 
     /** Runs a call that is repeated only while {@code repeatable} says so, e.g. while no content was sent. */
-    <T> T repeatableWhile(BooleanSupplier repeatable, Supplier<T> call) {
-        return run(retry(repeatable), call);
+    <T> T repeatableWhile(String operation, BooleanSupplier repeatable, Supplier<T> call) {
+        return run(operation, retry(repeatable), call);
     }
 
     CircuitBreaker.State state() {
@@ -94,11 +103,38 @@ final class ElementPolicies {
         return breaker.isOpen() && !breaker.getRemainingDelay().isZero();
     }
 
-    private <T> T run(RetryPolicy<Object> retry, Supplier<T> call) {
+    /**
+     * One span per call, its retries and a circuit's refusal as events. Its time is a stage of its own for drift
+     * detection ({@code se.<operation>}), except the upload's, which streams the pipeline and is timed as the
+     * {@code store} stage.
+     */
+    private <T> T run(String operation, RetryPolicy<Object> retry, Supplier<T> call) {
+        Map<String, String> attributes = operation.equals("upload")
+                ? Map.of(Tracing.ELEMENT, id.value(), "artstore.se.operation", operation)
+                : Map.of(Tracing.ELEMENT, id.value(), "artstore.se.operation", operation, Tracing.STAGE, "se." + operation);
+        try (TraceSpan span = tracing.start("storage_element." + operation, attributes)) {
+            try {
+                return run(span, retry, call);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private <T> T run(TraceSpan span, RetryPolicy<Object> retry, Supplier<T> call) {
         try {
-            return Failsafe.with(retry, breaker).get(() -> withinBulkhead(call));
+            return Failsafe.with(retry, breaker).get(context -> {
+                if (context.getAttemptCount() > 0) {
+                    span.event("retry", Map.of("attempt", String.valueOf(context.getAttemptCount() + 1),
+                            "after", String.valueOf(context.getLastException())));
+                }
+                return withinBulkhead(call);
+            });
         } catch (CircuitBreakerOpenException e) {
             Duration remaining = breaker.getRemainingDelay();
+            span.event("circuit_open", Map.of(Tracing.ELEMENT, id.value(), "remaining_seconds",
+                    String.valueOf(remaining.toSeconds())));
             throw new IngestException(Kind.UNAVAILABLE, Codes.CIRCUIT_OPEN, "storage element " + id
                     + " failed too often lately; calls to it are paused for another " + remaining.toSeconds() + " s", e);
         } catch (FailsafeException e) {

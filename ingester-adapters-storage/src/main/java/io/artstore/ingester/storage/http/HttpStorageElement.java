@@ -15,6 +15,8 @@ import io.artstore.ingester.core.domain.Uploader;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.core.port.out.TraceContext;
+import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.storage.http.HttpStorageSettings.ServiceAccount;
 import io.artstore.ingester.storage.http.HttpStorageSettings.StaticToken;
 import java.io.ByteArrayInputStream;
@@ -87,6 +89,7 @@ public final class HttpStorageElement implements StorageElement {
     /** Sidecars this process began to stage beside a copy and has not yet published or discarded. */
     private final Set<FileId> stagingSidecars = ConcurrentHashMap.newKeySet();
     private final Object probeLock = new Object();
+    private final Tracing tracing;
     private volatile Probe lastProbe;
     /** The last failed TLS handshake; null once a call or probe got an answer again. */
     private volatile TlsFailure tlsFailure;
@@ -126,7 +129,17 @@ public final class HttpStorageElement implements StorageElement {
         this(settings, shared, Clock.systemUTC());
     }
 
+    /** @param tracing told of a span for each call, with its retries and circuit refusals; its context goes to the SE */
+    public HttpStorageElement(HttpStorageSettings settings, OkHttpClient shared, Tracing tracing) {
+        this(settings, shared, Clock.systemUTC(), tracing);
+    }
+
     HttpStorageElement(HttpStorageSettings settings, OkHttpClient shared, Clock clock) {
+        this(settings, shared, clock, Tracing.NONE);
+    }
+
+    HttpStorageElement(HttpStorageSettings settings, OkHttpClient shared, Clock clock, Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.client = ElementClients.derive(Objects.requireNonNull(shared, "shared"), settings);
@@ -137,7 +150,7 @@ public final class HttpStorageElement implements StorageElement {
             // The admin module is reached with this element's TLS settings (trust store, minimum version).
             this.tokens = new ServiceAccountTokens(client, (ServiceAccount) settings.token(), clock);
         }
-        this.policies = new ElementPolicies(settings.id(), settings.resilience(), clock);
+        this.policies = new ElementPolicies(settings.id(), settings.resilience(), clock, tracing);
     }
 
     /** A client to share between elements: one connection pool with keep-alive, HTTP/2 where TLS offers it. */
@@ -275,7 +288,7 @@ public final class HttpStorageElement implements StorageElement {
 
     @Override
     public Optional<InputStream> open(FileId fileId) {
-        return policies.idempotent(() -> {
+        return policies.idempotent("download", () -> {
             Response response = send(new Request.Builder().url(fileUrl(fileId, "download")).get(), () -> true);
             if (response.code() == 404) {
                 response.close();
@@ -438,7 +451,7 @@ public final class HttpStorageElement implements StorageElement {
 
     /** {@code GET /api/v1/gc/{id}/exists}: whether the SE holds a file under the id, in any mode. */
     private boolean exists(FileId fileId) {
-        return policies.idempotent(() -> {
+        return policies.idempotent("exists", () -> {
             try (Response response = send(new Request.Builder().url(url("api/v1/gc/" + fileId + "/exists")).get(), () -> true)) {
                 if (!response.isSuccessful()) {
                     throw failure(response, "ask whether file " + fileId + " exists");
@@ -474,7 +487,7 @@ public final class HttpStorageElement implements StorageElement {
         MultipartBody body = form.addFormDataPart("file", request.originalFilename(), part).build();
         Landed landed;
         try {
-            landed = policies.repeatableWhile(part::untouched, () -> postUpload(body, part, fileId));
+            landed = policies.repeatableWhile("upload", part::untouched, () -> postUpload(body, part, fileId));
         } catch (ContentFailed e) {
             throw e.original;
         } catch (IngestException e) {
@@ -607,7 +620,7 @@ public final class HttpStorageElement implements StorageElement {
     // --- Calls ---
 
     private Optional<RemoteFile> find(FileId fileId) {
-        return policies.idempotent(() -> {
+        return policies.idempotent("find", () -> {
             try (Response response = send(new Request.Builder().url(fileUrl(fileId, null)).get(), () -> true)) {
                 if (response.code() == 404) {
                     return Optional.empty();
@@ -634,7 +647,7 @@ public final class HttpStorageElement implements StorageElement {
      */
     private Optional<RemoteFile> patchMetadata(FileId fileId, Map<String, Object> metadata) {
         byte[] json = Json.write(Map.of("metadata", metadata));
-        return policies.idempotent(() -> {
+        return policies.idempotent("patch-metadata", () -> {
             Request.Builder request = new Request.Builder().url(fileUrl(fileId, null))
                     .patch(RequestBody.create(json, Json.MEDIA_TYPE));
             try (Response response = send(request, () -> true)) {
@@ -659,7 +672,7 @@ public final class HttpStorageElement implements StorageElement {
     private boolean deleteCopy(FileId fileId) {
         boolean edit = settings.mode().allowsDelete();
         HttpUrl target = edit ? fileUrl(fileId, null) : url("api/v1/gc/" + fileId);
-        return policies.idempotent(() -> {
+        return policies.idempotent("delete", () -> {
             try (Response response = send(new Request.Builder().url(target).delete(edit ? null : EMPTY), () -> true)) {
                 if (response.code() == 404) {
                     return false;
@@ -704,12 +717,23 @@ public final class HttpStorageElement implements StorageElement {
 
     private Response execute(Request request) {
         try {
-            Response response = client.newCall(request).execute();
+            Response response = client.newCall(traced(request)).execute();
             tlsFailure = null;
             return response;
         } catch (IOException e) {
             throw transportFailure(e);
         }
+    }
+
+    /** The current trace context goes with the request, so that the SE's spans join the ingester's trace. */
+    private Request traced(Request request) {
+        Optional<TraceContext> context = tracing.current();
+        if (context.isEmpty()) {
+            return request;
+        }
+        Request.Builder builder = request.newBuilder().header("traceparent", context.get().traceparent());
+        context.get().tracestate().ifPresent(state -> builder.header("tracestate", state));
+        return builder.build();
     }
 
     private IngestException transportFailure(IOException e) {

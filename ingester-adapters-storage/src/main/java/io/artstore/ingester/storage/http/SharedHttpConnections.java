@@ -1,5 +1,6 @@
 package io.artstore.ingester.storage.http;
 
+import io.artstore.ingester.core.port.out.Tracing;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
 
@@ -12,14 +13,21 @@ import okhttp3.OkHttpClient;
 public final class SharedHttpConnections implements AutoCloseable {
 
     private final OkHttpClient client;
+    private final Tracing tracing;
     private volatile boolean closed;
 
-    private SharedHttpConnections(OkHttpClient client) {
+    private SharedHttpConnections(OkHttpClient client, Tracing tracing) {
         this.client = client;
+        this.tracing = tracing;
     }
 
     public static SharedHttpConnections open() {
-        return new SharedHttpConnections(ElementClients.shared());
+        return open(Tracing.NONE);
+    }
+
+    /** @param tracing what the elements report their calls to */
+    public static SharedHttpConnections open(Tracing tracing) {
+        return new SharedHttpConnections(ElementClients.shared(), Objects.requireNonNull(tracing, "tracing"));
     }
 
     /** A new element that uses these connections. */
@@ -28,7 +36,7 @@ public final class SharedHttpConnections implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the shared connections are closed; no element can use them");
         }
-        return new HttpStorageElement(settings, client);
+        return new HttpStorageElement(settings, client, tracing);
     }
 
     /** Connections in the pool now, busy or idle. */

@@ -55,12 +55,18 @@ public final class ContentPipeline {
     /** The original, compressed when that pays; the stored bytes unless encrypted. */
     private final StoredStream compressed;
     private final Optional<DigestingInputStream> encrypted;
+    /** Time spent reading the client's bytes (upstream of the digest), through the digest, compression, encryption. */
+    private final TimedInputStream clientTimer;
+    private final TimedInputStream digestTimer;
+    private final TimedInputStream compressTimer;
+    private final Optional<TimedInputStream> encryptTimer;
 
     private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption,
             Limits limits, StoredBytesListener listener) {
         this.limits = limits;
         this.requested = codec.map(Codec::algorithm);
-        this.original = new DigestingInputStream(new ClientStream(client), new DigestingInputStream.Hook() {
+        this.clientTimer = new TimedInputStream(client);
+        this.original = new DigestingInputStream(new ClientStream(clientTimer), new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
                 checkSizeSoFar(total);
@@ -71,12 +77,15 @@ public final class ContentPipeline {
                 checkOriginal(total, digest);
             }
         });
+        this.digestTimer = new TimedInputStream(original);
         if (encryption.isEmpty()) {
-            this.compressed = new StoredStream(original, codec, listener);
+            this.compressed = new StoredStream(original, digestTimer, codec, listener);
+            this.compressTimer = new TimedInputStream(compressed);
             this.encrypted = Optional.empty();
         } else {
-            this.compressed = new StoredStream(original, codec, total -> { });
-            this.encrypted = Optional.of(new DigestingInputStream(encryption.get().encrypting(compressed),
+            this.compressed = new StoredStream(original, digestTimer, codec, total -> { });
+            this.compressTimer = new TimedInputStream(compressed);
+            this.encrypted = Optional.of(new DigestingInputStream(encryption.get().encrypting(compressTimer),
                     new DigestingInputStream.Hook() {
                         @Override
                         public void afterRead(long total) {
@@ -89,6 +98,7 @@ public final class ContentPipeline {
                         }
                     }));
         }
+        this.encryptTimer = encrypted.map(TimedInputStream::new);
     }
 
     public static ContentPipeline of(
@@ -104,7 +114,35 @@ public final class ContentPipeline {
 
     /** The bytes to store. */
     public InputStream stored() {
-        return encrypted.<InputStream>map(e -> e).orElse(compressed);
+        return encryptTimer.<InputStream>map(e -> e).orElse(compressTimer);
+    }
+
+    /**
+     * How long each stage of the pipeline worked on its own so far, in nanoseconds: reading the client's bytes,
+     * digesting them, compressing and encrypting. Each timer counts everything upstream of it, so a stage's own time
+     * is its timer's less the one before.
+     */
+    public Timings timings() {
+        long client = clientTimer.nanos();
+        long digested = digestTimer.nanos();
+        long compressedNanos = compressTimer.nanos();
+        long encryptedNanos = encryptTimer.map(TimedInputStream::nanos).orElse(compressedNanos);
+        long now = System.nanoTime();
+        TimedInputStream last = encryptTimer.orElse(compressTimer);
+        return new Timings(client, Math.max(0, digested - client), Math.max(0, compressedNanos - digested),
+                Math.max(0, encryptedNanos - compressedNanos), encryptedNanos, clientTimer.firstRead(now),
+                last.lastRead(now));
+    }
+
+    /**
+     * Own time of each stage, in nanoseconds; {@code throughStored} is the time spent in reads of {@link #stored()},
+     * every stage upstream included, so the storage element's own time is its call's time less that.
+     *
+     * @param firstRead {@link System#nanoTime()} of the first read of the client's bytes
+     * @param lastRead {@link System#nanoTime()} when the last read of the stored bytes returned
+     */
+    public record Timings(long receive, long digest, long compress, long encrypt, long throughStored, long firstRead,
+            long lastRead) {
     }
 
     public long originalBytesSoFar() {

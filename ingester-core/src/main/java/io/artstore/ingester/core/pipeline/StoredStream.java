@@ -34,6 +34,8 @@ final class StoredStream extends InputStream {
     static final String INCOMPRESSIBLE = "incompressible";
 
     private final DigestingInputStream original;
+    /** Where the original is read from: the original itself, or a timer around it. */
+    private final InputStream source;
     private final Optional<Codec> codec;
     private final ContentPipeline.StoredBytesListener listener;
     private InputStream body;
@@ -44,7 +46,13 @@ final class StoredStream extends InputStream {
     private boolean ended;
 
     StoredStream(DigestingInputStream original, Optional<Codec> codec, ContentPipeline.StoredBytesListener listener) {
+        this(original, original, codec, listener);
+    }
+
+    StoredStream(DigestingInputStream original, InputStream source, Optional<Codec> codec,
+            ContentPipeline.StoredBytesListener listener) {
         this.original = original;
+        this.source = source;
         this.codec = codec;
         this.listener = listener;
     }
@@ -63,7 +71,7 @@ final class StoredStream extends InputStream {
             return -1;
         }
         if (body == null) {
-            body = codec.isPresent() ? probe(codec.get()) : original;
+            body = codec.isPresent() ? probe(codec.get()) : source;
         }
         int n = body.read(b, off, len);
         if (n > 0) {
@@ -89,7 +97,7 @@ final class StoredStream extends InputStream {
         int filled = 0;
         boolean whole = false;
         while (filled < block.length) {
-            int n = original.read(block, filled, block.length - filled);
+            int n = source.read(block, filled, block.length - filled);
             if (n < 0) {
                 whole = true;
                 break;
@@ -101,14 +109,14 @@ final class StoredStream extends InputStream {
             compressor.write(block, 0, filled);
         }
         if (compressed.size() > MAX_PROBE_RATIO * filled) {
-            return new PrefixedStream(block, filled, original);
+            return new PrefixedStream(block, filled, source);
         }
         applied = Optional.of(codec.algorithm());
         digest = DigestingInputStream.sha256();
         if (whole) {
             return new ByteArrayInputStream(compressed.bytes(), 0, compressed.size());
         }
-        return new CompressingInputStream(new PrefixedStream(block, filled, original), codec);
+        return new CompressingInputStream(new PrefixedStream(block, filled, source), codec);
     }
 
     @Override
@@ -118,7 +126,7 @@ final class StoredStream extends InputStream {
 
     @Override
     public void close() throws IOException {
-        if (body != null && body != original) {
+        if (body != null && body != original && body != source) {
             body.close();
         }
         original.close();

@@ -3,6 +3,8 @@ package io.artstore.ingester.core.saga;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.port.out.TraceSpan;
+import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.core.saga.SagaDecision.Compensate;
 import io.artstore.ingester.core.saga.SagaDecision.Compensated;
 import io.artstore.ingester.core.saga.SagaDecision.Complete;
@@ -67,6 +69,7 @@ public final class SagaOrchestrator {
     private final Clock clock;
     private final Sleeper sleeper;
     private final SagaListener listener;
+    private final Tracing tracing;
     private final Set<SagaId> driving = ConcurrentHashMap.newKeySet();
 
     /**
@@ -75,6 +78,13 @@ public final class SagaOrchestrator {
      */
     public SagaOrchestrator(SagaLog log, Collection<? extends SagaDefinition<?>> definitions, SagaEngine engine,
             Settings settings, Clock clock, Sleeper sleeper, SagaListener listener) {
+        this(log, definitions, engine, settings, clock, sleeper, listener, Tracing.NONE);
+    }
+
+    /** @param tracing told of a span for each saga a recovery sweep takes over, around the spans of its steps */
+    public SagaOrchestrator(SagaLog log, Collection<? extends SagaDefinition<?>> definitions, SagaEngine engine,
+            Settings settings, Clock clock, Sleeper sleeper, SagaListener listener, Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.log = Objects.requireNonNull(log, "log");
         this.definitions = definitions.stream().collect(Collectors.toUnmodifiableMap(Layout::of, Function.identity()));
         this.newestVersions = definitions.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name,
@@ -151,7 +161,12 @@ public final class SagaOrchestrator {
             try {
                 Instant now = clock.instant();
                 if (log.tryTakeOver(summary.sagaId(), settings.instanceId(), now, now.plus(settings.lease()))) {
-                    results.add(resume(definition, summary.sagaId()));
+                    try (TraceSpan span = tracing.start("saga.recover", Map.of("artstore.saga_id", summary.sagaId().toString(),
+                            "artstore.saga.type", definition.name(), "artstore.saga.previous_owner", owner))) {
+                        SagaResult<?> result = resume(definition, summary.sagaId());
+                        span.attribute("artstore.saga.state", result.state().toString());
+                        results.add(result);
+                    }
                 }
             } catch (RuntimeException failure) {
                 listener.recoveryFailed(summary.sagaId(), failure);

@@ -12,6 +12,7 @@ import io.artstore.ingester.core.pipeline.ContentPipeline;
 import io.artstore.ingester.core.pipeline.MagicBytes;
 import io.artstore.ingester.core.pipeline.SniffingInputStream;
 import io.artstore.ingester.core.pipeline.SigningInputStream;
+import io.artstore.ingester.core.pipeline.TimedInputStream;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
@@ -24,7 +25,10 @@ import io.artstore.ingester.core.port.out.SecurityAlert;
 import io.artstore.ingester.core.port.out.SecurityAlerts;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.Signing;
+import io.artstore.ingester.core.port.out.StageTiming;
 import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.core.port.out.TraceSpan;
+import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaResult;
@@ -62,6 +66,7 @@ public final class AddFileService implements AddFileUseCase {
     private final long maxFileBytes;
     private final Optional<ContentEncryption> encryption;
     private final SecurityAlerts alerts;
+    private final Tracing tracing;
 
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes) {
@@ -75,6 +80,14 @@ public final class AddFileService implements AddFileUseCase {
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
             Optional<ContentEncryption> encryption, SecurityAlerts alerts) {
+        this(selector, saga, orchestrator, codecs, signer, clock, maxFileBytes, encryption, alerts, Tracing.NONE);
+    }
+
+    /** @param tracing told of the upload's span and of the time each stage of its pipeline took */
+    public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
+            Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
+            Optional<ContentEncryption> encryption, SecurityAlerts alerts, Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.encryption = Objects.requireNonNull(encryption, "encryption");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.selector = Objects.requireNonNull(selector, "selector");
@@ -99,6 +112,19 @@ public final class AddFileService implements AddFileUseCase {
         }
         Request request = new Request(command, content, codec, clock.instant());
         SagaId sagaId = SagaId.random();
+        try (TraceSpan span = tracing.start("upload", Map.of("artstore.target_mode", command.targetMode().wireName(),
+                "artstore.saga_id", sagaId.toString()))) {
+            try {
+                return add(request, sagaId);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private AddedFile add(Request request, SagaId sagaId) {
+        AddFileCommand command = request.command;
         try {
             // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
             // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
@@ -205,8 +231,11 @@ public final class AddFileService implements AddFileUseCase {
         public AddFileSaga.Staged stage(AddFileSaga.Data data) {
             Placement target = placement.orElseThrow(() -> new IllegalStateException("staging before reserving space"));
             Optional<Signing> signing = data.sign() ? signer.map(s -> s.begin(data.fileId())) : Optional.empty();
-            InputStream sniffed = new SniffingInputStream(content, MagicBytes.HEAD_BYTES, head -> inspect(head, data.fileId()));
-            InputStream original = signing.<InputStream>map(s -> new SigningInputStream(sniffed, s)).orElse(sniffed);
+            // Timers around the client's stream and the signature: the pipeline times digest, compression, encryption.
+            TimedInputStream received = new TimedInputStream(content);
+            InputStream sniffed = new SniffingInputStream(received, MagicBytes.HEAD_BYTES, head -> inspect(head, data.fileId()));
+            TimedInputStream original = new TimedInputStream(
+                    signing.<InputStream>map(s -> new SigningInputStream(sniffed, s)).orElse(sniffed));
             Optional<ContentEncryption.FileEncryption> fileKey = encryption.map(ContentEncryption::begin);
             ContentPipeline pipeline = ContentPipeline.of(original, codec, fileKey,
                     new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
@@ -214,8 +243,13 @@ public final class AddFileService implements AddFileUseCase {
                     command.uploader(), command.description(), command.version(), now,
                     () -> metadata(pipeline.result(), signing, target.element().sidecarFileId(data.fileId(),
                             DetachedSignature.SIDECAR_SUFFIX), fileKey));
+            Instant storeStarted = clock.instant();
+            long storeBegan = System.nanoTime();
             FileAttributes attributes = target.element().stage(storeRequest, pipeline.stored());
+            long storeEnded = System.nanoTime();
             StoredContent result = pipeline.result();
+            reportStages(target, pipeline.timings(), received, original, signing.isPresent(), result, storeStarted,
+                    storeBegan, storeEnded);
             if (!attributes.checksum().equals(result.storedChecksum()) || attributes.fileSize() != result.storedSize()) {
                 throw new IngestException(Kind.INTERNAL, "storage_checksum_mismatch", "storage element " + target.descriptor().id()
                         + " stored " + attributes.fileSize() + " bytes with SHA-256 " + attributes.checksum()
@@ -248,7 +282,37 @@ public final class AddFileService implements AddFileUseCase {
             placement.ifPresent(Placement::close);
         }
 
-        /** Called by the storage element once the stream has ended: the content is wholly read and can be signed. */
+        /**
+         * Each stage's own time: receiving (the client's stream), signing, digesting, compressing, encrypting, and
+         * storing (the element's call less the time it spent reading the pipeline).
+         */
+        private void reportStages(Placement target, ContentPipeline.Timings timings, TimedInputStream received,
+                TimedInputStream original, boolean signed, StoredContent result, Instant storeStarted, long storeBegan,
+                long storeEnded) {
+            Optional<String> element = Optional.of(target.descriptor().id().value());
+            long sign = Math.max(0, original.nanos() - received.nanos());
+            long receive = received.nanos();
+            Instant first = storeStarted.plusNanos(Math.max(0, timings.firstRead() - storeBegan));
+            Instant last = storeStarted.plusNanos(Math.max(0, timings.lastRead() - storeBegan));
+            Instant end = storeStarted.plusNanos(storeEnded - storeBegan);
+            tracing.stage(new StageTiming("receive", Optional.empty(), first, last, Duration.ofNanos(receive), result.originalSize()));
+            if (signed) {
+                tracing.stage(new StageTiming("sign", Optional.empty(), first, last, Duration.ofNanos(sign), result.originalSize()));
+            }
+            tracing.stage(new StageTiming("digest", Optional.empty(), first, last, Duration.ofNanos(timings.digest()),
+                    result.originalSize()));
+            if (codec.isPresent()) {
+                tracing.stage(new StageTiming("compress", Optional.empty(), first, last, Duration.ofNanos(timings.compress()),
+                        result.originalSize()));
+            }
+            if (encryption.isPresent()) {
+                tracing.stage(new StageTiming("encrypt", Optional.empty(), first, last, Duration.ofNanos(timings.encrypt()),
+                        result.storedSize()));
+            }
+            long store = Math.max(0, (storeEnded - storeBegan) - timings.throughStored());
+            tracing.stage(new StageTiming("store", element, storeStarted, end, Duration.ofNanos(store), result.storedSize()));
+        }
+
         /** Raises an alert, without refusing the upload, when the content is a program its name disguises. */
         private void inspect(byte[] head, FileId fileId) {
             MagicBytes.disguised(head, command.originalFilename()).ifPresent(kind -> alerts.raise(new SecurityAlert(

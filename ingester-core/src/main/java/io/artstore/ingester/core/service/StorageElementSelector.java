@@ -10,9 +10,11 @@ import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.CapacityReservations.Reservation;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.port.out.Tracing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,8 +32,16 @@ public final class StorageElementSelector {
     private final StorageElements elements;
     private final CapacityReservations reservations;
     private final long growthStep;
+    private final Tracing tracing;
 
     public StorageElementSelector(StorageElements elements, CapacityReservations reservations, long growthStep) {
+        this(elements, reservations, growthStep, Tracing.NONE);
+    }
+
+    /** @param tracing told, as events of the current span, of each element passed over for the next one */
+    public StorageElementSelector(StorageElements elements, CapacityReservations reservations, long growthStep,
+            Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.elements = Objects.requireNonNull(elements, "elements");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         if (growthStep <= 0) {
@@ -64,12 +74,14 @@ public final class StorageElementSelector {
             long available = candidate.descriptor().capacity().availableBytes();
             long wanted = storedSize.orElse(Math.min(growthStep, available - reservations.outstandingBytes(candidate.descriptor().id())));
             if (wanted <= 0) {
+                failover(candidate.descriptor(), "no room");
                 continue;
             }
             Optional<Reservation> reservation = reservations.tryReserve(candidate.descriptor().id(), wanted, available);
             if (reservation.isPresent()) {
                 return new Placement(candidate.element(), candidate.descriptor(), reservation.get(), growthStep);
             }
+            failover(candidate.descriptor(), "no room");
         }
         throw new IngestException(Kind.INSUFFICIENT_STORAGE, "insufficient_storage",
                 requested.map(id -> "storage element " + id + " has no room for " + file)
@@ -101,12 +113,18 @@ public final class StorageElementSelector {
             }
             if (descriptor.health() != Health.UNAVAILABLE) {
                 usable.add(new Candidate(element, descriptor));
+            } else {
+                failover(descriptor, "unavailable");
             }
         }
         usable.sort(Comparator.comparing((Candidate c) -> c.descriptor().health())
                 .thenComparingInt(c -> c.descriptor().priority())
                 .thenComparing(c -> c.descriptor().id().value()));
         return usable;
+    }
+
+    private void failover(StorageElementDescriptor passed, String reason) {
+        tracing.event("failover", Map.of(Tracing.ELEMENT, passed.id().value(), "reason", reason));
     }
 
     private record Candidate(StorageElement element, StorageElementDescriptor descriptor) {}

@@ -24,6 +24,8 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.core.port.out.TransactionLog;
+import io.artstore.ingester.core.port.out.TraceSpan;
+import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.core.transfer.Participant;
 import io.artstore.ingester.core.transfer.Signal;
 import io.artstore.ingester.core.transfer.Step;
@@ -79,6 +81,7 @@ public final class TransferCoordinator {
     private final Locks locks;
     private final Clock clock;
     private final FileRegistry registry;
+    private final Tracing tracing;
 
     /** Transactions started here whose {@link #run} has not begun: not for recovery to take. */
     private final Set<TransactionId> started = ConcurrentHashMap.newKeySet();
@@ -102,6 +105,14 @@ public final class TransferCoordinator {
     /** @param registry told of each committed transfer, when the catalogue is updated */
     public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
             FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock, FileRegistry registry) {
+        this(locator, elements, selector, catalog, events, log, locks, clock, registry, Tracing.NONE);
+    }
+
+    /** @param tracing told of a span for each drive of a transaction and each action of its two phases */
+    public TransferCoordinator(FileLocator locator, StorageElements elements, StorageElementSelector selector,
+            FileCatalog catalog, EventPublisher events, TransactionLog log, Locks locks, Clock clock, FileRegistry registry,
+            Tracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.locator = Objects.requireNonNull(locator, "locator");
         this.elements = Objects.requireNonNull(elements, "elements");
@@ -192,8 +203,10 @@ public final class TransferCoordinator {
             return status(id);
         }
         started.remove(id);
-        try {
-            return drive(id, Signal.PROCEED);
+        try (TraceSpan span = tracing.start("transfer", Map.of("artstore.transaction_id", id.toString()))) {
+            TransferStatus status = drive(id, Signal.PROCEED);
+            span.attribute("artstore.transfer.status", status.state().toString());
+            return status;
         } finally {
             finishDriving(id);
         }
@@ -246,8 +259,13 @@ public final class TransferCoordinator {
             if (started.contains(id) || !driving.add(id)) {
                 continue;
             }
-            try {
-                recovered.add(drive(id, Signal.RECOVERING));
+            try (TraceSpan span = tracing.start("transfer.recover", Map.of("artstore.transaction_id", id.toString()))) {
+                try {
+                    recovered.add(drive(id, Signal.RECOVERING));
+                } catch (RuntimeException failure) {
+                    span.failed(failure);
+                    throw failure;
+                }
             } catch (RuntimeException failure) {
                 pendingErrors.put(id, "recovery failed: " + failure.getMessage());
             } finally {
@@ -308,7 +326,15 @@ public final class TransferCoordinator {
                 pendingErrors.put(id, suspend.reason());
                 break;
             }
-            Signal outcome = act(history, decision);
+            Signal outcome;
+            try (TraceSpan span = tracing.start("2pc." + actionName(decision), Map.of("artstore.2pc.phase", phaseOf(decision),
+                    "artstore.transaction_id", id.toString()))) {
+                outcome = act(history, decision);
+                if (outcome instanceof Signal.Failed failed) {
+                    span.event("failed", Map.of("reason", failed.reason()));
+                    span.failed(new IllegalStateException(failed.reason()));
+                }
+            }
             if (signal instanceof Signal.Failed && outcome instanceof Signal.Failed failed) {
                 // Acting on a failure failed too (the log itself may be down): leave the rest to recovery.
                 pendingErrors.put(id, failed.reason());
@@ -317,6 +343,30 @@ public final class TransferCoordinator {
             signal = outcome;
         }
         return status(id);
+    }
+
+    /** The action's name in spans: its decision's name in lower case with hyphens, e.g. stage-on-target. */
+    private static String actionName(TransferDecision decision) {
+        return decision.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Which phase of the two-phase commit an action belongs to. */
+    private static String phaseOf(TransferDecision decision) {
+        if (decision instanceof TransferDecision.PrepareSource || decision instanceof TransferDecision.StageOnTarget
+                || decision instanceof TransferDecision.StageSignature || decision instanceof TransferDecision.VerifyTarget) {
+            return "prepare";
+        }
+        if (decision instanceof TransferDecision.LogDecision) {
+            return "decide";
+        }
+        if (decision instanceof TransferDecision.DiscardStaged) {
+            return "abort";
+        }
+        if (decision instanceof TransferDecision.LogEnd || decision instanceof TransferDecision.UnlockSource
+                || decision instanceof TransferDecision.Heuristic) {
+            return "end";
+        }
+        return "commit";
     }
 
     private Signal act(TransactionHistory history, TransferDecision decision) {

@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.out.TraceSpan;
+import io.artstore.ingester.core.testing.RecordingTracing;
 import io.artstore.ingester.core.saga.testing.ClockSleeper;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
@@ -174,6 +176,32 @@ class SagaOrchestratorTest {
         clock.advance(LEASE);
         assertThat(orchestrator("instance-b", saga).recover()).extracting(SagaResult::sagaId).containsExactly(sagaId);
         assertThat(log.unfinished()).extracting(SagaSummary::sagaId).containsExactly(unknownType);
+    }
+
+    @Test
+    void a_saga_taken_over_by_recovery_is_one_span_around_its_steps() {
+        RecordingTracing tracing = new RecordingTracing();
+        SagaDefinition<Map<String, String>> saga = TestSagas.withPivot().intercepted((data, attempt, proceed) -> {
+            try (TraceSpan span = tracing.start("step " + attempt.step())) {
+                span.attribute("attempt", String.valueOf(attempt.number()));
+                return proceed.run(data, attempt);
+            }
+        });
+        log.append(new SagaRecord(sagaId, saga.name(), 0, SAGA_STARTED, SagaRecord.NO_STEP, 0, clock.instant(), "instance-a",
+                clock.instant().plus(LEASE), Map.of(), Optional.empty()));
+        clock.advance(LEASE);
+
+        new SagaOrchestrator(log, List.of(saga), new SagaEngine(JitterSource.fixed(0.0)),
+                new SagaOrchestrator.Settings("instance-b", LEASE, LEASE), clock, sleeper, SagaListener.NONE, tracing).recover();
+
+        assertThat(tracing.spans()).filteredOn(span -> span.name().equals("saga.recover")).singleElement().satisfies(span -> {
+            assertThat(span.parent()).isEmpty();
+            assertThat(span.attributes()).containsEntry("artstore.saga_id", sagaId.toString())
+                    .containsEntry("artstore.saga.previous_owner", "instance-a")
+                    .containsEntry("artstore.saga.state", "COMPLETED");
+        });
+        assertThat(tracing.spans()).filteredOn(span -> span.name().startsWith("step ")).hasSize(5)
+                .allSatisfy(span -> assertThat(span.parent()).contains("saga.recover"));
     }
 
     /** A saga type whose version 2 inserted a step before the pivot. */

@@ -6,7 +6,10 @@ import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.port.out.AuditRecord;
 import io.artstore.ingester.core.port.out.SecurityAlert;
 import io.artstore.ingester.core.port.out.SecurityAlerts;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.server.config.AlertSettings;
+import io.artstore.ingester.server.config.DetectionSettings;
+import io.artstore.ingester.server.observe.UploadSizes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,8 +34,10 @@ import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
 
 /**
- * Security alerts and their detectors. An alert is a log line with the {@code SECURITY_ALERT} marker, a line in the
- * append-only alerts file ({@code <data_dir>/alerts/alerts.jsonl}) and a count per kind ({@link #counts()}).
+ * The alert channel and the security detectors. An alert is a log line with the {@code SECURITY_ALERT} marker (or
+ * {@code OPERATIONS_ALERT} for operational kinds such as a degradation; both carry the {@code ALERT} marker), a line in
+ * the append-only alerts file ({@code <data_dir>/alerts/alerts.jsonl}) and a count per kind ({@link #counts()}). Other
+ * detectors (slow stages, unusual upload sizes) raise their alerts here too, so that every alert takes one path.
  *
  * <p>Detectors: mass deletes and upload floods from the audit records ({@link #observe}); repeated authentication
  * failures and a token seen from a second IP address from authentication ({@link #authenticationFailed},
@@ -41,7 +46,15 @@ import org.slf4j.MarkerFactory;
  */
 public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
 
+    /** On every alert's log line. */
+    public static final Marker ALERT = MarkerFactory.getMarker("ALERT");
     public static final Marker MARKER = MarkerFactory.getMarker("SECURITY_ALERT");
+    public static final Marker OPERATIONS_MARKER = MarkerFactory.getMarker("OPERATIONS_ALERT");
+
+    static {
+        MARKER.add(ALERT);
+        OPERATIONS_MARKER.add(ALERT);
+    }
     public static final String FILE_NAME = "alerts.jsonl";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.artstore.ingester.security");
@@ -58,6 +71,7 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
     private final Window deletes;
     private final Window uploads;
     private final Window authFailures;
+    private final UploadSizes sizes;
     private final Map<String, Set<String>> tokenAddresses = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
@@ -65,7 +79,8 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
         }
     };
 
-    private SecurityMonitor(AlertSettings settings, Clock clock, Optional<FileChannel> file) {
+    private SecurityMonitor(AlertSettings settings, DetectionSettings detection, Clock clock, Optional<FileChannel> file) {
+        this.sizes = new UploadSizes(detection, this, clock);
         this.settings = settings;
         this.clock = clock;
         this.file = file;
@@ -79,11 +94,16 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
 
     /** Alerts go to the log, to {@code alertsFolder/alerts.jsonl} and to the counts. */
     public static SecurityMonitor open(AlertSettings settings, Path alertsFolder, Clock clock) {
+        return open(settings, DetectionSettings.DEFAULTS, alertsFolder, clock);
+    }
+
+    /** @param detection when an upload's size is unusual for its subject */
+    public static SecurityMonitor open(AlertSettings settings, DetectionSettings detection, Path alertsFolder, Clock clock) {
         try {
             Files.createDirectories(alertsFolder);
             FileChannel channel = FileChannel.open(alertsFolder.resolve(FILE_NAME), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            return new SecurityMonitor(settings, clock, Optional.of(channel));
+            return new SecurityMonitor(settings, detection, clock, Optional.of(channel));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the alerts file in " + alertsFolder, e);
         }
@@ -91,19 +111,22 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
 
     /** Counts and logs, keeps no file. */
     public static SecurityMonitor none() {
-        return new SecurityMonitor(AlertSettings.DEFAULTS, Clock.systemUTC(), Optional.empty());
+        return new SecurityMonitor(AlertSettings.DEFAULTS, DetectionSettings.DEFAULTS, Clock.systemUTC(), Optional.empty());
     }
 
     @Override
     public void raise(SecurityAlert alert) {
         counts.get(alert.kind()).increment();
-        LOG.atWarn().addMarker(MARKER).setMessage("SECURITY ALERT {}: {}")
+        org.slf4j.spi.LoggingEventBuilder line = LOG.atWarn()
+                .addMarker(alert.kind().security() ? MARKER : OPERATIONS_MARKER)
+                .setMessage(alert.kind().security() ? "SECURITY ALERT {}: {}" : "ALERT {}: {}")
                 .addArgument(alert.kind().wireName()).addArgument(alert.detail())
                 .addKeyValue("alert", alert.kind().wireName())
                 .addKeyValue("subject", alert.caller().subject())
                 .addKeyValue("client_ip", alert.clientIp().orElse(null))
-                .addKeyValue("file_id", alert.fileId().map(Object::toString).orElse(null))
-                .log();
+                .addKeyValue("file_id", alert.fileId().map(Object::toString).orElse(null));
+        alert.labels().forEach(line::addKeyValue);
+        line.log();
         file.ifPresent(channel -> append(channel, alert));
         forward.raise(alert);
     }
@@ -123,6 +146,11 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
         alert.caller().tokenId().ifPresent(id -> line.put("token_id", id));
         alert.clientIp().ifPresent(ip -> line.put("client_ip", ip));
         alert.fileId().ifPresent(id -> line.put("file_id", id.toString()));
+        alert.labels().forEach((key, value) -> {
+            if (!line.has(key)) {
+                line.put(key, value);
+            }
+        });
         line.put("detail", alert.detail());
         try {
             byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -159,6 +187,11 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
                         + settings.uploadFlood().window())));
             }
         }
+    }
+
+    /** An upload that was stored, for the size detector: {@code bytes} is the original file's size. */
+    public void uploaded(Caller caller, Optional<String> clientIp, FileId fileId, long bytes) {
+        sizes.uploaded(caller, clientIp, fileId, bytes);
     }
 
     /**

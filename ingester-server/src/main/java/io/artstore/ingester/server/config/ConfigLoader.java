@@ -184,8 +184,25 @@ public final class ConfigLoader {
             // --- end of shared state ---
             // --- metrics ---
             Map.entry("metrics.enabled", List.of("INGESTER_METRICS_ENABLED")),
-            Map.entry("metrics.public", List.of("INGESTER_METRICS_PUBLIC")));
+            Map.entry("metrics.public", List.of("INGESTER_METRICS_PUBLIC")),
             // --- end of metrics ---
+            // --- traces and detection: the OpenTelemetry variables for traces ---
+            Map.entry("tracing.exporter", List.of("OTEL_TRACES_EXPORTER")),
+            Map.entry("tracing.endpoint", List.of("OTEL_EXPORTER_OTLP_ENDPOINT")),
+            Map.entry("tracing.protocol", List.of("OTEL_EXPORTER_OTLP_PROTOCOL")),
+            Map.entry("tracing.service_name", List.of("OTEL_SERVICE_NAME")),
+            Map.entry("detection.enabled", List.of("INGESTER_DETECTION_ENABLED")),
+            Map.entry("detection.window_samples", List.of("INGESTER_DETECTION_WINDOW_SAMPLES")),
+            Map.entry("detection.window_time", List.of("INGESTER_DETECTION_WINDOW_TIME")),
+            Map.entry("detection.min_samples", List.of("INGESTER_DETECTION_MIN_SAMPLES")),
+            Map.entry("detection.warmup_windows", List.of("INGESTER_DETECTION_WARMUP_WINDOWS")),
+            Map.entry("detection.ewma_alpha", List.of("INGESTER_DETECTION_EWMA_ALPHA")),
+            Map.entry("detection.latency_factor", List.of("INGESTER_DETECTION_LATENCY_FACTOR")),
+            Map.entry("detection.throughput_factor", List.of("INGESTER_DETECTION_THROUGHPUT_FACTOR")),
+            Map.entry("detection.min_latency", List.of("INGESTER_DETECTION_MIN_LATENCY")),
+            Map.entry("detection.size_factor", List.of("INGESTER_DETECTION_SIZE_FACTOR")),
+            Map.entry("detection.size_min_history", List.of("INGESTER_DETECTION_SIZE_MIN_HISTORY")));
+            // --- end of traces and detection ---
 
     /** Keys of the file that no variable sets. */
     private static final Set<String> FILE_ONLY_KEYS = Set.of("storage.elements", "auth.roles", "discovery.elements",
@@ -302,7 +319,7 @@ public final class ConfigLoader {
         DiscoverySettings discovery = discovery(redis, serviceAccount);
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
-                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, metrics(), events(), work());
+                registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state, metrics(), events(), work(), tracing(), detection());
     }
 
     /** The saga participant's and the tasks' topics, and the local task workers. */
@@ -756,6 +773,62 @@ public final class ConfigLoader {
     }
 
     // --- end of audit, alerts and encryption ---
+
+    // --- traces and detection ---
+
+    private TracingSettings tracing() {
+        TracingSettings defaults = TracingSettings.OFF;
+        return new TracingSettings(
+                text("tracing.exporter").filter(v -> !v.text().isBlank()).map(v -> v.oneOf(TracingSettings.Exporter.class))
+                        .orElse(defaults.exporter()),
+                text("tracing.endpoint").filter(v -> !v.text().isBlank()).map(v -> v.parsed(ConfigLoader::collectorUrl)),
+                text("tracing.protocol").filter(v -> !v.text().isBlank()).map(v -> v.parsed(TracingSettings.Protocol::parse))
+                        .orElse(defaults.protocol()),
+                text("tracing.service_name").map(Value::text).map(String::trim).filter(t -> !t.isEmpty())
+                        .orElse(defaults.serviceName()));
+    }
+
+    private static URI collectorUrl(String text) {
+        URI uri = URI.create(text.trim());
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be the collector's http:// or https:// URL, got '" + text + "'");
+        }
+        return uri;
+    }
+
+    private DetectionSettings detection() {
+        DetectionSettings d = DetectionSettings.DEFAULTS;
+        try {
+            return new DetectionSettings(
+                    text("detection.enabled").map(Value::bool).orElse(d.enabled()),
+                    text("detection.window_samples").map(v -> v.integer(1, 100_000)).orElse(d.windowSamples()),
+                    text("detection.window_time").map(v -> v.duration(false)).orElse(d.windowTime()),
+                    text("detection.min_samples").map(v -> v.integer(1, 100_000)).orElse(d.minSamples()),
+                    text("detection.warmup_windows").map(v -> v.integer(1, 10_000)).orElse(d.warmupWindows()),
+                    text("detection.ewma_alpha").map(Value::fraction).orElse(d.ewmaAlpha()),
+                    text("detection.latency_factor").map(v -> v.parsed(ConfigLoader::factor)).orElse(d.latencyFactor()),
+                    text("detection.throughput_factor").map(v -> v.parsed(ConfigLoader::factor)).orElse(d.throughputFactor()),
+                    text("detection.min_latency").map(v -> v.duration(true)).orElse(d.minLatency()),
+                    text("detection.size_factor").map(v -> v.parsed(ConfigLoader::factor)).orElse(d.sizeFactor()),
+                    text("detection.size_min_history").map(v -> v.integer(1, 1_000_000)).orElse(d.sizeMinHistory()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("detection", e.getMessage());
+        }
+    }
+
+    private static double factor(String text) {
+        try {
+            double value = Double.parseDouble(text.trim());
+            if (value > 1 && Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be a number above 1, such as 3, got '" + text + "'");
+    }
+
+    // --- end of traces and detection ---
 
     private StorageSettings storage(Path dataDir, ServiceAccountSettings serviceAccount) {
         JsonNode list = node("storage.elements");

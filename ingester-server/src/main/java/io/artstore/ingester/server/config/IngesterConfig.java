@@ -47,7 +47,10 @@ public record IngesterConfig(
         // --- Kafka and the outbox ---
         EventSettings events,
         // --- saga participant and background tasks ---
-        WorkSettings work) {
+        WorkSettings work,
+        // --- traces and detection ---
+        TracingSettings tracing,
+        DetectionSettings detection) {
 
     /** What a secret shows as wherever the configuration is displayed. */
     public static final String MASK = "********";
@@ -75,6 +78,8 @@ public record IngesterConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(detection, "detection");
         if (state.store() == StateSettings.Store.REDIS && redis.isEmpty()) {
             throw new IllegalArgumentException("the shared state in Redis needs the Redis settings");
         }
@@ -162,6 +167,15 @@ public record IngesterConfig(
                 "max_file_size", ConfigValues.size(audit.maxFileBytes())));
         root.put("alerts", ordered("mass_delete", threshold(alerts.massDelete()), "upload_flood", threshold(alerts.uploadFlood()),
                 "auth_failures", threshold(alerts.authenticationFailures())));
+        root.put("tracing", ordered("exporter", tracing.exporter().wireName(),
+                "endpoint", tracing.endpoint().map(Object::toString).orElse(null), "protocol", tracing.protocol().wireName(),
+                "service_name", tracing.serviceName()));
+        root.put("detection", ordered("enabled", detection.enabled(), "window_samples", detection.windowSamples(),
+                "window_time", ConfigValues.duration(detection.windowTime()), "min_samples", detection.minSamples(),
+                "warmup_windows", detection.warmupWindows(), "ewma_alpha", detection.ewmaAlpha(),
+                "latency_factor", detection.latencyFactor(), "throughput_factor", detection.throughputFactor(),
+                "min_latency", ConfigValues.duration(detection.minLatency()), "size_factor", detection.sizeFactor(),
+                "size_min_history", detection.sizeMinHistory()));
         root.put("encryption", ordered("enabled", encryption.enabled(),
                 "keys_dir", encryption.keysDir().map(Path::toString).orElse(null), "key_id", encryption.keyId().orElse(null)));
         // --- Redis and service discovery ---

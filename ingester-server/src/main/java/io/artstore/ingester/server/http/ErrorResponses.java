@@ -3,11 +3,13 @@ package io.artstore.ingester.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.server.observe.TraceMdc;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Turns every failure into {@code {"code","message","detail"}} with the status of its kind. {@code detail}
@@ -82,7 +84,13 @@ public final class ErrorResponses {
         Json.send(ctx, status, body(code, message));
     }
 
+    /** With the request's trace id, when it has one, so that a client can quote it and the trace be found. */
     private static ObjectNode body(String code, String message) {
-        return Json.object().put("code", code).put("message", message).put("detail", message);
+        ObjectNode body = Json.object().put("code", code).put("message", message).put("detail", message);
+        String traceId = MDC.get(TraceMdc.TRACE_ID);
+        if (traceId != null) {
+            body.put("trace_id", traceId);
+        }
+        return body;
     }
 }

@@ -9,6 +9,8 @@ import io.artstore.ingester.server.metrics.Metrics;
 import io.artstore.ingester.server.metrics.MetricsRoutes;
 import io.artstore.ingester.server.events.OutboxAdmission;
 import io.artstore.ingester.server.security.AccessControl;
+import io.artstore.ingester.server.observe.Telemetry;
+import io.artstore.ingester.server.observe.TraceFilter;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.DispatcherType;
@@ -32,7 +34,7 @@ public final class HttpApi {
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
             ContentRoutes content, Auditor auditor, Metrics metrics, OutboxAdmission outboxAdmission,
-            TusRoutes resumable) {
+            TusRoutes resumable, Telemetry telemetry) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -43,6 +45,9 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             // Errors Jetty raises before a route sees the request get the API's JSON body too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
+            // A span per request, the client's trace context its parent: around everything, error mapping included.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new TraceFilter(telemetry)),
+                    "/*", EnumSet.of(DispatcherType.REQUEST)));
             // Slow clients: a cap on header size, a deadline for the first request's headers, an idle timeout.
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(limits.maxRequestHeaderBytes());

@@ -91,6 +91,8 @@ public final class UploadRoutes {
             metered.uploaded(added);
             Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, added.entry().fileId(), Optional.of(added.entry().elementId()),
                     Optional.of("saga " + added.sagaId()));
+            Auditor.of(ctx).alerts().uploaded(Callers.of(ctx), Optional.ofNullable(ctx.ip()), added.entry().fileId(),
+                    added.content().originalSize());
         } catch (RuntimeException e) {
             log.failed(Optional.empty(), e);
             metered.failed(Optional.empty(), e);

@@ -11,6 +11,8 @@ import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.TransferStatus;
 import io.artstore.ingester.server.config.TransferSettings;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -126,6 +128,8 @@ public final class TransferRunner implements AutoCloseable {
     private final class Queued implements Runnable {
         private final TransactionId id;
         private final FileId fileId;
+        /** The trace of the request that asked for the transfer: the transfer's spans belong to it. */
+        private final Context trace = Context.current();
 
         Queued(TransactionId id, FileId fileId) {
             this.id = id;
@@ -134,10 +138,13 @@ public final class TransferRunner implements AutoCloseable {
 
         @Override
         public void run() {
+            Scope traced = trace.makeCurrent();
             try {
                 counted(coordinator.run(id));
             } catch (RuntimeException e) {
                 LOG.error("transfer {} of file {} failed unexpectedly; the recovery sweep retries it", id, fileId, e);
+            } finally {
+                traced.close();
             }
         }
     }

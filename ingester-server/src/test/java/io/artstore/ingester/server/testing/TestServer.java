@@ -7,6 +7,7 @@ import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
+import io.artstore.ingester.server.observe.Telemetry;
 import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -46,10 +48,11 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI base;
 
-    private TestServer(Path root, IngesterConfig config, IngesterServer.Decorators decorators) {
+    private TestServer(Path root, IngesterConfig config, IngesterServer.Decorators decorators, Optional<Telemetry> telemetry) {
         this.root = root;
         this.dataDir = config.storage().dataDir();
-        this.server = new IngesterServer(config, Clock.systemUTC(), decorators).start();
+        this.server = telemetry.map(given -> new IngesterServer(config, Clock.systemUTC(), decorators, given))
+                .orElseGet(() -> new IngesterServer(config, Clock.systemUTC(), decorators)).start();
         this.base = URI.create("http://127.0.0.1:" + server.port());
     }
 
@@ -67,8 +70,15 @@ public final class TestServer implements AutoCloseable {
         private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
         private Consumer<Path> seed = data -> { };
         private Fsync logFsync = Fsync.REAL;
+        private Optional<Telemetry> telemetry = Optional.empty();
 
         private Builder() {}
+
+        /** Traces with this SDK, e.g. one that exports to memory, instead of the configured one. */
+        public Builder telemetry(Telemetry given) {
+            this.telemetry = Optional.of(given);
+            return this;
+        }
 
         /** Writes into the data folder before the server starts, e.g. files another ingester left on an element. */
         public Builder seed(Consumer<Path> seed) {
@@ -122,7 +132,7 @@ public final class TestServer implements AutoCloseable {
                     args = List.of("--config", file.toString());
                 }
                 return new TestServer(root, ConfigLoader.load(args, variables),
-                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity(), logFsync));
+                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity(), logFsync), telemetry);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
