@@ -23,7 +23,7 @@ SIZE_KB="${SIZE_KB:-100}"
 CONCURRENCY="${CONCURRENCY:-16}"
 WORK="${BENCH_DIR:-/tmp/artstore-sync-count}"
 
-command -v strace >/dev/null || { echo "strace is needed (apt-get install strace)" >&2; exit 2; }
+command -v strace >/dev/null || { echo "strace is needed: apt-get install -y strace" >&2; exit 2; }
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 
 rm -rf "$WORK"; mkdir -p "$WORK/data"

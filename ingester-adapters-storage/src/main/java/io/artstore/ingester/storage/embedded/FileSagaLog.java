@@ -43,8 +43,8 @@ import java.util.stream.Stream;
  * under the folder lock and forced after the lock is let go, so that the records of concurrent sagas share one
  * fsync (group commit, see {@link FramedLogFile#sync}). A record is indexed as it is written, so this process sees
  * it a moment before it is durable; nothing is acknowledged before it is. A saga's start and a step's or a
- * compensation's success are not waited for: the saga's next record, forced, covers them (see
- * {@link SagaLogRules#durableWithNext}).
+ * compensation's success are not waited for, nor a record given to {@link #appendDurableWithNext}: the saga's
+ * next record, forced, covers them (see {@link SagaLogRules#durableWithNext}).
  *
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so
@@ -209,6 +209,15 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         if (!SagaLogRules.durableWithNext(record.kind())) {
             awaitDurable();
         }
+    }
+
+    @Override
+    public void appendDurableWithNext(SagaRecord record) {
+        locked(() -> {
+            SagaLogRules.requireAppendable(records(record.sagaId()), record);
+            write(record);
+            return null;
+        });
     }
 
     @Override

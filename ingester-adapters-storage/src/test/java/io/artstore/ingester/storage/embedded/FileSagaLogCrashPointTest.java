@@ -5,12 +5,17 @@ import static io.artstore.ingester.storage.embedded.MoveFileSaga.SAGA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.SagaStep;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
+import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -62,6 +67,95 @@ class FileSagaLogCrashPointTest {
                 assertThat(moveFile.effects).as(at).containsSubsequence("stage-copy", "delete-source", "publish-event")
                         .doesNotContain("discard-copy");
             }
+        }
+    }
+
+    /**
+     * The power goes at every record of a saga whose step after the pivot starts without a force of its own (see
+     * {@code StepDefinition#startDurableWithNext}): the disk keeps only what the last force covered, so that step's
+     * start and the pivot's success before it may be lost although the step has acted. Recovery repeats the pivot
+     * and that step, never undoes a stored file and publishes the event once.
+     */
+    @Test
+    void a_power_cut_at_any_record_loses_only_what_recovery_repeats_when_a_start_waits_for_the_next_force() throws IOException {
+        SagaDefinition<Map<String, String>> definition = SagaDefinition.named("move-file")
+                .step("stage-copy").invoke(effect("stage-copy")).withCompensation(effect("discard-copy"))
+                .step("delete-source").invoke(effect("delete-source")).pivot()
+                .step("record-copy").invoke(effect("record-copy")).retriableIdempotent()
+                .step("publish-event").invoke(effect("publish-event")).retriable()
+                .build();
+        int records = 10; // the start, four steps started and ended, the end
+        for (int cutAt = 1; cutAt <= records; cutAt++) {
+            String at = "power cut at record " + cutAt;
+            int cutPoint = cutAt;
+            Path shared = folder.resolve("power-" + cutAt);
+            moveFile.effects.clear();
+            ForcedSize disk = new ForcedSize();
+            FramedLogFile.Faults cut = (point, file) -> {
+                if (point == FramedLogFile.CrashPoint.APPENDED_NOT_FORCED && ++disk.appends == cutPoint) {
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        channel.truncate(Math.max(disk.durableUpTo, FileSagaLog.FORMAT.magic().length));
+                    }
+                    throw new SimulatedCrash("power cut at append " + cutPoint);
+                }
+            };
+            FileSagaLog dying = FileSagaLog.open(shared, "instance-a", LogOptions.DEFAULT, cut, disk);
+            assertThatThrownBy(() -> moveFile.orchestrator(dying, "instance-a", List.of(definition)).run(definition, SAGA, Map.of()))
+                    .as(at).isInstanceOf(SimulatedCrash.class);
+            closeQuietly(dying);
+            List<String> beforeRecovery = List.copyOf(moveFile.effects);
+
+            moveFile.clock.advance(LEASE);
+            try (FileSagaLog restarted = FileSagaLog.open(shared, "instance-a")) {
+                if (restarted.load(SAGA).isEmpty()) {
+                    assertThat(beforeRecovery).as(at + ": no saga survived, so nothing may have acted").isEmpty();
+                    continue;
+                }
+                moveFile.orchestrator(restarted, "instance-a", List.of(definition)).recover();
+                assertThat(restarted.unfinished()).as(at).isEmpty();
+                if (beforeRecovery.contains("delete-source")) {
+                    assertThat(restarted.list(SagaState.COMPLETED)).as(at + ": past the pivot").hasSize(1);
+                }
+                if (restarted.list(SagaState.COMPLETED).size() == 1) {
+                    assertThat(moveFile.effects).as(at).containsSubsequence("stage-copy", "delete-source", "record-copy", "publish-event")
+                            .doesNotContain("discard-copy");
+                    assertThat(moveFile.effects.stream().filter("publish-event"::equals)).as(at + ": the event once").hasSize(1);
+                } else {
+                    assertThat(restarted.list(SagaState.COMPENSATED)).as(at).hasSize(1);
+                    assertThat(moveFile.effects).as(at).doesNotContain("delete-source", "record-copy", "publish-event");
+                }
+            }
+        }
+    }
+
+    private SagaStep<Map<String, String>> effect(String name) {
+        return (data, attempt) -> {
+            if (name.equals("publish-event") && !attempt.isFirst() && moveFile.effects.contains(name)) {
+                return data; // published already, as a publisher that knows its events would tell
+            }
+            moveFile.effects.add(name);
+            return data;
+        };
+    }
+
+    private static void closeQuietly(FileSagaLog log) {
+        try {
+            log.close();
+        } catch (RuntimeException ignored) {
+            // The process is dead; what the disk holds is what counts.
+        }
+    }
+
+    /** Forces for real and remembers how much of the file the last force covered. */
+    private static final class ForcedSize implements Fsync {
+        int appends;
+        long durableUpTo;
+
+        @Override
+        public void force(FileChannel channel, Path file, boolean metadata) throws IOException {
+            long size = channel.size();
+            channel.force(metadata);
+            durableUpTo = Math.max(durableUpTo, size);
         }
     }
 }

@@ -129,6 +129,48 @@ class FileSagaLogGroupCommitTest {
     }
 
     @Test
+    void a_record_appended_durable_with_the_next_is_not_forced_on_its_own_and_the_next_record_forces_it() {
+        HeldFsync fsync = new HeldFsync(WAIT);
+        fsync.release.countDown();
+        List<SagaRecord> records = steps(new SagaId("saga-deferred-start"), 5);
+        try (FileSagaLog log = FileSagaLog.open(folder, "instance-a", LogOptions.DEFAULT, fsync)) {
+            log.append(records.get(0));
+            log.append(records.get(1));
+            log.append(records.get(2));
+            assertThat(fsync.forces.get()).isEqualTo(1);
+
+            assertThat(records.get(3).kind()).isEqualTo(Kind.STEP_STARTED);
+            log.appendDurableWithNext(records.get(3));
+            assertThat(fsync.forces.get()).as("a step's start given to appendDurableWithNext waits for no force").isEqualTo(1);
+            assertThat(log.load(records.get(3).sagaId())).as("written and indexed").containsExactlyElementsOf(records.subList(0, 4));
+
+            log.append(records.get(4));
+            log.append(next(records.get(4), Kind.SAGA_COMPLETED));
+            assertThat(fsync.forces.get()).isEqualTo(2);
+            assertThat(fsync.durableUpTo.get()).as("the saga's end forces the start and the success before it")
+                    .isEqualTo(size(folder.resolve("saga-instance-a.log")));
+        }
+    }
+
+    @Test
+    void an_append_durable_with_the_next_is_checked_like_any_other() {
+        List<SagaRecord> records = steps(new SagaId("saga-deferred-checked"), 3);
+        try (FileSagaLog log = FileSagaLog.open(folder, "instance-a")) {
+            log.append(records.get(0));
+            assertThatThrownBy(() -> log.appendDurableWithNext(records.get(2))).as("a record that skips one")
+                    .isInstanceOfSatisfying(io.artstore.ingester.core.domain.IngestException.class,
+                            e -> assertThat(e.code()).isEqualTo("saga_log_conflict"));
+            assertThat(log.load(records.get(0).sagaId())).containsExactly(records.get(0));
+        }
+    }
+
+    private static SagaRecord next(SagaRecord last, Kind kind) {
+        Instant at = last.at().plusMillis(1);
+        return new SagaRecord(last.sagaId(), last.sagaType(), last.sequence() + 1, kind, SagaRecord.NO_STEP, 0, at,
+                last.owner(), at.plus(SagaRecords.LEASE), last.data(), java.util.Optional.empty());
+    }
+
+    @Test
     void a_power_cut_between_write_and_fsync_loses_only_records_not_yet_acknowledged() throws Exception {
         PowerCut disk = new PowerCut();
         int threads = 6;

@@ -124,7 +124,7 @@ public final class SagaDefinition<D> {
         Objects.requireNonNull(interceptor, "interceptor");
         List<StepDefinition<D>> wrapped = steps.stream()
                 .map(step -> new StepDefinition<>(step.name(), step.kind(), wrap(step.action(), interceptor),
-                        step.compensation().map(compensation -> wrap(compensation, interceptor))))
+                        step.compensation().map(compensation -> wrap(compensation, interceptor)), step.startDurableWithNext()))
                 .toList();
         return new SagaDefinition<>(name, version, format, wrapped, timeout, retryPolicy, classifier);
     }
@@ -279,6 +279,14 @@ public final class SagaDefinition<D> {
         /** A step after the point of no return, retried until it succeeds. */
         public Builder<D> retriable() {
             return saga.add(new StepDefinition<>(name, StepKind.RETRIABLE, action, Optional.empty()));
+        }
+
+        /**
+         * A retriable step whose action is idempotent on its own, whatever its attempt: its start is not forced
+         * before it acts but made durable with the saga's next record (see {@link StepDefinition}).
+         */
+        public Builder<D> retriableIdempotent() {
+            return saga.add(new StepDefinition<>(name, StepKind.RETRIABLE, action, Optional.empty(), true));
         }
     }
 }

@@ -267,7 +267,11 @@ public final class SagaOrchestrator {
             StepDefinition<D> step = definition.step(index);
             SagaStep<D> action = compensating ? step.compensation().orElseThrow() : step.action();
             Map<String, String> before = latest().data();
-            append(compensating ? SagaRecord.Kind.COMPENSATION_STARTED : SagaRecord.Kind.STEP_STARTED, index, number, before, Optional.empty());
+            if (!compensating && step.startDurableWithNext()) {
+                appendDurableWithNext(SagaRecord.Kind.STEP_STARTED, index, number, before);
+            } else {
+                append(compensating ? SagaRecord.Kind.COMPENSATION_STARTED : SagaRecord.Kind.STEP_STARTED, index, number, before, Optional.empty());
+            }
             StepAttempt attempt = new StepAttempt(sagaId, step.name(), compensating, number, earlierAttemptUnfinished);
             D after;
             Optional<StepFailure> failure;
@@ -312,12 +316,24 @@ public final class SagaOrchestrator {
         }
 
         void append(SagaRecord.Kind kind, int step, int attempt, Map<String, String> data, Optional<StepFailure> failure) {
-            Instant now = clock.instant();
-            SagaRecord record = new SagaRecord(sagaId, definition.name(), definition.version(), records.size(), kind, step,
-                    attempt, now, settings.instanceId(), now.plus(settings.lease()), data, failure, VectorClock.empty());
+            SagaRecord record = record(kind, step, attempt, data, failure);
             log.append(record);
             records.add(record);
             listener.recorded(record);
+        }
+
+        /** As {@link #append}, for a record that the saga's next one may make durable (see {@link StepDefinition}). */
+        private void appendDurableWithNext(SagaRecord.Kind kind, int step, int attempt, Map<String, String> data) {
+            SagaRecord record = record(kind, step, attempt, data, Optional.empty());
+            log.appendDurableWithNext(record);
+            records.add(record);
+            listener.recorded(record);
+        }
+
+        private SagaRecord record(SagaRecord.Kind kind, int step, int attempt, Map<String, String> data, Optional<StepFailure> failure) {
+            Instant now = clock.instant();
+            return new SagaRecord(sagaId, definition.name(), definition.version(), records.size(), kind, step,
+                    attempt, now, settings.instanceId(), now.plus(settings.lease()), data, failure, VectorClock.empty());
         }
 
         private SagaRecord latest() {

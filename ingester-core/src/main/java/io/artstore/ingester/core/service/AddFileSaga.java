@@ -53,6 +53,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * release-space        retriable
  * </pre>
  *
+ * <p>The starts of write-signature, record-in-catalogue and release-space are not forced on their own (they are
+ * idempotent whatever their attempt, see {@link io.artstore.ingester.core.saga.StepDefinition}): the start of
+ * publish-file-added or the saga's end, forced before the event goes out or the client is answered, covers them.
+ * publish-file-added tells a first attempt from a repeated one to publish its event once, so its start is forced.
+ *
  * <p>The pivot is making the file visible, not the event: files on {@code rw} elements cannot be deleted,
  * so a stored file is the point of no return whatever follows. Until then the copy is staged, invisible
  * and discardable on every mode. Every step after the pivot is idempotent, so recovery may repeat it; the
@@ -249,10 +254,10 @@ public final class AddFileSaga {
         SagaDefinition<Data> definition = builder
                 .step(PUBLISH_STORED).invoke((data, attempt) -> version >= 2 ? publishStored(data, published) : publishUnregistered(data, attempt, published))
                         .pivot()
-                .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriable()
-                .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data, published)).retriable()
+                .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriableIdempotent()
+                .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data, published)).retriableIdempotent()
                 .step(PUBLISH_FILE_ADDED).invoke(this::publishFileAdded).retriable()
-                .step(RELEASE_SPACE).invoke((data, attempt) -> release(upload, data)).retriable()
+                .step(RELEASE_SPACE).invoke((data, attempt) -> release(upload, data)).retriableIdempotent()
                 .timeout(settings.timeout())
                 .retryPolicy(settings.retryPolicy())
                 .classifyFailuresWith(CLASSIFIER)

@@ -30,6 +30,11 @@ public final class ClockStampingSagaLog implements SagaLog {
     }
 
     @Override
+    public void appendDurableWithNext(SagaRecord record) {
+        delegate.appendDurableWithNext(record.withClock(clock.receive(record.clock())));
+    }
+
+    @Override
     public List<SagaRecord> load(SagaId sagaId) {
         return delegate.load(sagaId);
     }

@@ -98,6 +98,27 @@ class SagaDefinitionTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void lets_only_a_retriable_step_start_without_a_forced_record() {
+        for (StepKind kind : List.of(StepKind.COMPENSABLE, StepKind.PIVOT)) {
+            assertThatThrownBy(() -> new StepDefinition<>("a", kind, NOTHING, Optional.empty(), true))
+                    .as(kind.name()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a retriable step");
+        }
+        assertThat(new StepDefinition<>("a", StepKind.RETRIABLE, NOTHING, Optional.empty(), true).startDurableWithNext()).isTrue();
+        assertThat(new StepDefinition<>("a", StepKind.RETRIABLE, NOTHING, Optional.empty()).startDurableWithNext())
+                .as("a retriable step's start is forced unless it says otherwise").isFalse();
+    }
+
+    @Test
+    void keeps_which_starts_wait_for_the_next_record_when_intercepted() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("deferring")
+                .step("publish").invoke(NOTHING).pivot()
+                .step("record").invoke(NOTHING).retriableIdempotent()
+                .build();
+        assertThat(saga.intercepted((data, attempt, step) -> step.run(data, attempt)).steps())
+                .extracting(StepDefinition::startDurableWithNext).containsExactly(false, true);
+    }
+
     private static void assertRefused(SagaDefinition.Builder<Map<String, String>> builder, String message) {
         assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TraceSpan;
 import io.artstore.ingester.core.testing.RecordingTracing;
 import io.artstore.ingester.core.saga.testing.ClockSleeper;
@@ -65,6 +66,57 @@ class SagaOrchestratorTest {
             assertThat(record.owner()).isEqualTo("instance-a");
             assertThat(record.leaseUntil()).isEqualTo(record.at().plus(LEASE));
         });
+    }
+
+    @Test
+    void appends_only_the_start_of_a_step_idempotent_whatever_its_attempt_without_asking_for_a_force() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("deferring")
+                .step("stage").invoke(note("staged", "yes")).withCompensation(note("staged", "no"))
+                .step("publish").invoke(note("published", "yes")).pivot()
+                .step("record").invoke(note("recorded", "yes")).retriableIdempotent()
+                .step("announce").invoke(note("announced", "yes")).retriable()
+                .build();
+        List<String> deferred = new ArrayList<>();
+        SagaLog deferring = new SagaLog() {
+            @Override
+            public void append(SagaRecord record) {
+                log.append(record);
+            }
+
+            @Override
+            public void appendDurableWithNext(SagaRecord record) {
+                deferred.add(record.kind() + " " + record.step());
+                log.append(record);
+            }
+
+            @Override
+            public List<SagaRecord> load(SagaId id) {
+                return log.load(id);
+            }
+
+            @Override
+            public List<SagaSummary> unfinished() {
+                return log.unfinished();
+            }
+
+            @Override
+            public boolean tryClaim(SagaId id, String owner, java.time.Instant now, java.time.Instant leaseUntil) {
+                return log.tryClaim(id, owner, now, leaseUntil);
+            }
+
+            @Override
+            public List<SagaSummary> list(SagaState state) {
+                return log.list(state);
+            }
+        };
+
+        SagaResult<Map<String, String>> result = new SagaOrchestrator(deferring, List.of(saga), new SagaEngine(JitterSource.fixed(0.0)),
+                new SagaOrchestrator.Settings("instance-a", LEASE, Duration.ofHours(1)), clock, sleeper, SagaListener.NONE)
+                .run(saga, sagaId, Map.of());
+
+        assertThat(result.state()).isEqualTo(SagaState.COMPLETED);
+        assertThat(deferred).as("only the start of step 2, 'record'").containsExactly(STEP_STARTED + " 2");
+        assertThat(kinds()).hasSize(10);
     }
 
     @Test

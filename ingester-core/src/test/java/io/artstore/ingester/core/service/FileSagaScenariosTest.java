@@ -29,6 +29,7 @@ import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.StepDefinition;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.SagaScenario;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
@@ -145,6 +146,30 @@ class FileSagaScenariosTest {
                 assertThat(crashed.result().state()).as("after a crash before record " + cut).isIn(COMPLETED, COMPENSATED);
                 crashed.expectConsistentEffects();
             }
+        }
+
+        @Test
+        void a_power_cut_anywhere_ends_the_add_wholly_done_or_wholly_undone_with_one_event() {
+            int records = add().records().size();
+            for (int cut = 1; cut < records; cut++) {
+                SagaScenario<AddFileSaga.Data> crashed = add().losingPowerBeforeRecord(cut);
+                String at = "after a power cut at record " + cut;
+                if (crashed.records().isEmpty()) {
+                    assertThat(crashed.effects()).as(at + ", which left no saga").isEmpty();
+                    continue;
+                }
+                assertThat(crashed.result().state()).as(at).isIn(COMPLETED, COMPENSATED);
+                crashed.expectConsistentEffects();
+                FileId added = fileId;
+                assertThat(events.published()).as(at).filteredOn(event -> event.fileId().equals(added))
+                        .hasSize(crashed.result().state() == COMPLETED ? 1 : 0);
+            }
+        }
+
+        @Test
+        void only_the_starts_of_steps_idempotent_whatever_their_attempt_wait_for_the_next_forced_record() {
+            assertThat(saga.definition().steps()).filteredOn(StepDefinition::startDurableWithNext)
+                    .extracting(StepDefinition::name).containsExactly(WRITE_SIGNATURE, RECORD_IN_CATALOGUE, RELEASE_SPACE);
         }
     }
 

@@ -29,6 +29,17 @@ public interface SagaLog {
      */
     void append(SagaRecord record);
 
+    /**
+     * Appends a record like {@link #append}, except that it need not be durable when the call returns: the saga's
+     * next record, made durable, covers it (records are made durable in the order they were appended). For the
+     * start of a retriable step that is idempotent whatever its attempt (see
+     * {@link io.artstore.ingester.core.saga.StepDefinition}). A log that cannot defer the force makes it durable at
+     * once, which is always allowed.
+     */
+    default void appendDurableWithNext(SagaRecord record) {
+        append(record);
+    }
+
     /** The saga's records in log order, or an empty list when the log does not know it. */
     List<SagaRecord> load(SagaId sagaId);
 

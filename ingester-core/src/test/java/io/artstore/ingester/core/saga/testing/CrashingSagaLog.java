@@ -34,6 +34,15 @@ public final class CrashingSagaLog implements SagaLog {
     }
 
     @Override
+    public synchronized void appendDurableWithNext(SagaRecord record) {
+        if (appends == appendsBeforeCrash) {
+            throw new SimulatedCrash("the append of record " + appends + " (" + record.kind() + ")");
+        }
+        log.appendDurableWithNext(record);
+        appends++;
+    }
+
+    @Override
     public List<SagaRecord> load(SagaId sagaId) {
         return log.load(sagaId);
     }

@@ -62,6 +62,7 @@ public final class SagaScenario<D> {
     private JitterSource jitter = JitterSource.hashed();
     private Duration maxRetryWait = Duration.ofDays(1);
     private OptionalInt crashAfterRecords = OptionalInt.empty();
+    private boolean powerCut;
     private Outcome outcome;
 
     private SagaScenario(SagaDefinition<D> definition) {
@@ -108,6 +109,15 @@ public final class SagaScenario<D> {
     public SagaScenario<D> crashingAfterRecords(int records) {
         this.crashAfterRecords = OptionalInt.of(records);
         return unrun();
+    }
+
+    /**
+     * As {@link #crashingAfterRecords}, but the machine loses power: of the records before number {@code records},
+     * those the log had not yet been asked to make durable are lost too (see {@link PowerCutSagaLog}).
+     */
+    public SagaScenario<D> losingPowerBeforeRecord(int records) {
+        this.powerCut = true;
+        return crashingAfterRecords(records);
     }
 
     // --- Expectations ---
@@ -225,6 +235,7 @@ public final class SagaScenario<D> {
         copy.jitter = jitter;
         copy.maxRetryWait = maxRetryWait;
         copy.crashAfterRecords = crash;
+        copy.powerCut = powerCut;
         return copy;
     }
 
@@ -352,7 +363,9 @@ public final class SagaScenario<D> {
                 result = Optional.of(orchestrator(INSTANCE, log, faulty).run(faulty, SAGA_ID, initial));
             } else {
                 try {
-                    orchestrator(INSTANCE, new CrashingSagaLog(log, crashAfterRecords.getAsInt()), faulty).run(faulty, SAGA_ID, initial);
+                    SagaLog dying = powerCut ? new PowerCutSagaLog(log, crashAfterRecords.getAsInt())
+                            : new CrashingSagaLog(log, crashAfterRecords.getAsInt());
+                    orchestrator(INSTANCE, dying, faulty).run(faulty, SAGA_ID, initial);
                     throw new AssertionError("the saga wrote fewer than " + crashAfterRecords.getAsInt() + " records; it cannot crash there");
                 } catch (SimulatedCrash expected) {
                     clock.advance(LEASE.plusSeconds(1));

@@ -1,0 +1,91 @@
+package io.artstore.ingester.core.saga.testing;
+
+import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.saga.SagaId;
+import io.artstore.ingester.core.saga.SagaLogRules;
+import io.artstore.ingester.core.saga.SagaRecord;
+import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.SagaSummary;
+import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A log that loses power at a given append: records the port lets a log keep unforced (those of
+ * {@link SagaLogRules#durableWithNext} and of {@link SagaLog#appendDurableWithNext}) reach the log behind it only
+ * when a later record is forced, as a log that forces in order makes them durable; at the crash the ones still
+ * waiting are lost with the append that was not written. What the log behind holds afterwards is what a disk
+ * holds after a power cut at that moment, the worst a log may leave and still keep the port's promise.
+ */
+public final class PowerCutSagaLog implements SagaLog {
+
+    private final SagaLog log;
+    private final int appendsBeforeCrash;
+    private final List<SagaRecord> unforced = new ArrayList<>();
+    private int appends;
+
+    public PowerCutSagaLog(SagaLog log, int appendsBeforeCrash) {
+        this.log = log;
+        this.appendsBeforeCrash = appendsBeforeCrash;
+    }
+
+    @Override
+    public synchronized void append(SagaRecord record) {
+        if (SagaLogRules.durableWithNext(record.kind())) {
+            appendDurableWithNext(record);
+            return;
+        }
+        crashIfDue(record);
+        unforced.forEach(log::append);
+        unforced.clear();
+        log.append(record);
+        appends++;
+    }
+
+    @Override
+    public synchronized void appendDurableWithNext(SagaRecord record) {
+        crashIfDue(record);
+        unforced.add(record);
+        appends++;
+    }
+
+    private void crashIfDue(SagaRecord record) {
+        if (appends == appendsBeforeCrash) {
+            int lost = unforced.size();
+            unforced.clear();
+            throw new SimulatedCrash("power lost at the append of record " + appends + " (" + record.kind() + "), "
+                    + lost + " unforced record(s) before it lost too");
+        }
+    }
+
+    @Override
+    public List<SagaRecord> load(SagaId sagaId) {
+        return log.load(sagaId);
+    }
+
+    @Override
+    public List<SagaSummary> unfinished() {
+        return log.unfinished();
+    }
+
+    @Override
+    public boolean tryClaim(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return log.tryClaim(sagaId, owner, now, leaseUntil);
+    }
+
+    @Override
+    public boolean ownerGone(String owner) {
+        return log.ownerGone(owner);
+    }
+
+    @Override
+    public boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
+        return log.tryTakeOver(sagaId, owner, now, leaseUntil);
+    }
+
+    @Override
+    public List<SagaSummary> list(SagaState state) {
+        return log.list(state);
+    }
+}
