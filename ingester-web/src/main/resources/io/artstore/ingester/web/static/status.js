@@ -300,7 +300,7 @@
         endpoint: endpoint,
         chunkSize: 8 * 1024 * 1024,
         retryDelays: [0, 1000, 3000, 5000, 10000],
-        metadata: { filename: chosen.name },
+        metadata: { filename: chosen.name, target_mode: document.getElementById("upload-mode").value },
         headers: token === "" ? {} : { Authorization: "Bearer " + token },
         removeFingerprintOnSuccess: true,
         onProgress: function (sent, total) {
