@@ -173,10 +173,14 @@
     return (unit === 0 ? String(value) : value.toFixed(1)) + " " + units[unit];
   }
 
-  // The final response names the stored file: in its JSON body, or in a Location under /files/.
+  // The final response names the stored file: in X-ArtStore-File-Id, in a JSON body, or in a Link to /files/.
   function fileIdOf(response) {
     if (!response) {
       return null;
+    }
+    var header = response.getHeader("X-ArtStore-File-Id");
+    if (header) {
+      return header;
     }
     try {
       var parsed = JSON.parse(response.getBody() || "null");
@@ -184,10 +188,9 @@
         return parsed.file_id;
       }
     } catch (e) {
-      // Not JSON: look at the headers.
+      // Not JSON: look at the link.
     }
-    var location = response.getHeader("Location") || "";
-    var match = /\/files\/([^/?#]+)/.exec(location);
+    var match = /\/files\/([^/?#>]+)/.exec(response.getHeader("Link") || "");
     return match ? decodeURIComponent(match[1]) : null;
   }
 
