@@ -164,6 +164,55 @@ class StatusPageBrowserIT {
     }
 
     @Test
+    void the_widget_uploads_a_file_through_tus_with_a_pause_and_the_file_appears() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; text.length() < 4 * 1024 * 1024; line++) {
+            text.append("line ").append(line).append(" of a file sent through the status page's resumable upload widget\n");
+        }
+        Path file = workDir.resolve("widget-upload.txt");
+        Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
+        browser.navigate(page());
+        browser.awaitTrue("the widget is shown", "!document.getElementById('upload-widget').hidden");
+        // Small chunks, so that the upload is still going when the first progress lands and the pause stops it.
+        browser.evaluate("document.getElementById('upload-widget').setAttribute('data-chunk-size', String(256 * 1024))");
+        browser.evaluate("""
+                new MutationObserver((changes, observer) => {
+                  if (Number(document.getElementById('upload-progress').getAttribute('aria-valuenow')) > 0) {
+                    observer.disconnect();
+                    document.getElementById('upload-pause').click();
+                  }
+                }).observe(document.getElementById('upload-progress'), { attributes: true }); true""");
+
+        browser.setFile("#upload-file", file);
+        browser.awaitTrue("the file is chosen", "!document.getElementById('upload-start').disabled");
+        browser.evaluate("document.getElementById('upload-start').click()");
+
+        browser.awaitTrue("the upload is paused", "document.getElementById('upload-widget').getAttribute('data-state') === 'paused'");
+        double paused = browser.evaluate("Number(document.getElementById('upload-progress').getAttribute('aria-valuenow'))").asDouble();
+        assertThat(paused).as("paused part-way").isBetween(0.0, 99.9);
+        JsonNode inFlight = server.status().path("uploads").path("uploads");
+        assertThat(inFlight).as("the paused upload is in flight on the server").hasSize(1);
+        assertThat(inFlight.get(0).path("offset").asLong()).isLessThan(text.length());
+        browser.awaitTrue("the page lists the paused upload with a progress bar",
+                "document.querySelector('#uploads-rows .upload-name') !== null"
+                        + " && document.querySelector('#uploads-rows .upload-name').textContent === 'widget-upload.txt'"
+                        + " && document.querySelector('#uploads-rows .progress[role=progressbar]') !== null");
+
+        browser.evaluate("document.getElementById('upload-resume').click()");
+        browser.awaitTrue("the upload is done", "document.getElementById('upload-widget').getAttribute('data-state') === 'done'");
+
+        String fileId = browser.text("document.getElementById('upload-widget').getAttribute('data-file-id')");
+        assertThat(browser.text("document.getElementById('upload-message').textContent"))
+                .isEqualTo("Uploaded widget-upload.txt as file " + fileId + ".");
+        Reply content = server.get("/api/v1/files/" + fileId + "/content");
+        assertThat(content.status()).as(content.toString()).isEqualTo(200);
+        assertThat(content.body()).isEqualTo(text.toString());
+        browser.awaitTrue("the page shows the stored file in the recent sagas and no upload in flight",
+                "document.getElementById('recent-sagas').textContent.includes(" + quoted(fileId) + ")"
+                        + " && document.querySelector('#uploads-rows .upload-name') === null");
+    }
+
+    @Test
     void keeps_the_last_content_and_marks_it_stale_when_the_server_is_gone() {
         browser.navigate(page());
         String instance = server.status().path("instance_id").asText();

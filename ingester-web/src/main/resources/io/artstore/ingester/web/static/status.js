@@ -301,7 +301,7 @@
       var chosen = file;
       upload = new window.tus.Upload(chosen, {
         endpoint: endpoint,
-        chunkSize: 8 * 1024 * 1024,
+        chunkSize: Number(widget.getAttribute("data-chunk-size")) || 8 * 1024 * 1024,
         retryDelays: [0, 1000, 3000, 5000, 10000],
         metadata: { filename: chosen.name, target_mode: document.getElementById("upload-mode").value },
         headers: token === "" ? {} : { Authorization: "Bearer " + token },
