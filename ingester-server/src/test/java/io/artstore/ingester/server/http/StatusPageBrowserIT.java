@@ -159,6 +159,12 @@ class StatusPageBrowserIT {
         assertThat(completedSagas()).isEqualTo("1");
         assertThat(browser.text("document.getElementById('recent-sagas').textContent"))
                 .contains("add-file", "completed", "stage-content: succeeded", "record-in-catalogue: succeeded");
+        // The upload's sample shows once its five-second interval has closed and the page refreshed after it.
+        browser.awaitTrue("the throughput sample of the upload is shown and charted",
+                "(document.getElementById('samples-summary') || {textContent: ''}).textContent.startsWith('1 upload request,')"
+                        + " && Number(document.getElementById('throughput-chart').getAttribute('data-points')) > 0");
+        JsonNode points = server.status().path("samples").path("points");
+        assertThat(points).anySatisfy(point -> assertThat(point.path("uploads").asInt()).isEqualTo(1));
         assertThat(browser.evaluate("performance.getEntriesByType('navigation').length").asInt())
                 .as("refreshed in place, not reloaded").isEqualTo(1);
     }
