@@ -215,6 +215,15 @@ final class DevToolsBrowser implements AutoCloseable {
                 .path("data").asText());
     }
 
+    /** The whole page, beyond the viewport, as a PNG. */
+    byte[] fullPageScreenshot() {
+        JsonNode size = call("Page.getLayoutMetrics", JSON.createObjectNode()).path("cssContentSize");
+        ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        params.putObject("clip").put("x", 0).put("y", 0).put("width", size.path("width").asDouble())
+                .put("height", size.path("height").asDouble()).put("scale", 1);
+        return Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data").asText());
+    }
+
     /** Chooses the file in the file input that the selector finds, as a person would; the input fires its change event. */
     void setFile(String selector, Path file) {
         int root = call("DOM.getDocument", JSON.createObjectNode()).path("root").path("nodeId").asInt();

@@ -37,6 +37,7 @@ class StatusPageBrowserIT {
     private static final int HEIGHT = 900;
     /** Kept after the build, for a person to look at. */
     private static final Path SCREENSHOT = Paths.get("target", "status-page.png");
+    private static final Path FULL_SCREENSHOT = Paths.get("target", "status-page-full.png");
     private static final Path SCREENSHOT_WITHOUT_JAVASCRIPT = Paths.get("target", "status-page-without-javascript.png");
 
     @TempDir
@@ -115,6 +116,8 @@ class StatusPageBrowserIT {
 
         Files.write(SCREENSHOT, browser.screenshot());
         assertScreenshot(SCREENSHOT);
+        Files.write(FULL_SCREENSHOT, browser.fullPageScreenshot());
+        assertThat(ImageIO.read(FULL_SCREENSHOT.toFile()).getHeight()).as("the whole page is taller than the window").isGreaterThan(HEIGHT);
     }
 
     @Test
