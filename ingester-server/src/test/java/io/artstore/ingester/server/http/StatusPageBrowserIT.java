@@ -1,8 +1,6 @@
 package io.artstore.ingester.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.server.testing.Multipart;
@@ -48,13 +46,7 @@ class StatusPageBrowserIT {
 
     @BeforeAll
     static void requireChromium() {
-        if (!HeadlessChromium.installed()) {
-            if (System.getenv("CI") != null) {
-                fail(HeadlessChromium.EXECUTABLE + " is not installed, and CI is set: the browser tests must run on CI"
-                        + " (.ci/run installs the chromium package)");
-            }
-            assumeTrue(false, HeadlessChromium.EXECUTABLE + " is not installed");
-        }
+        HeadlessChromium.require();
     }
 
     @BeforeEach
