@@ -86,6 +86,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import io.artstore.ingester.server.http.SagaRoutes;
 import io.artstore.ingester.server.http.ServiceInfo;
 import io.artstore.ingester.server.http.SignatureRoutes;
+import io.artstore.ingester.server.http.ActivitySamples;
+import io.artstore.ingester.server.http.RecentSagas;
+import io.artstore.ingester.server.http.RecentTransfers;
+import io.artstore.ingester.server.http.StatusActivity;
 import io.artstore.ingester.server.http.StatusReport;
 import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.TlsFailures;
@@ -168,6 +172,8 @@ public final class IngesterServer implements AutoCloseable {
     /** In the data folder; held by the running instance. */
     static final String DATA_LOCK_FILE = "ingester.lock";
     private static final Duration CAPACITY_LOCK_TTL = Duration.ofSeconds(30);
+    /** How many recent sagas and transfers the status page lists. */
+    private static final int RECENT_SHOWN = 10;
 
     private final IngesterConfig config;
     private final JsonLinesEventPublisher events;
@@ -394,9 +400,10 @@ public final class IngesterServer implements AutoCloseable {
             List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
             recoverable.addAll(addSaga.earlierDefinitions());
             SagaMonitor monitor = new SagaMonitor(recoverable);
+            RecentSagas recentSagas = new RecentSagas(monitor, recoverable, RECENT_SHOWN);
             SagaOrchestrator orchestrator = new SagaOrchestrator(stampedSagaLog, recoverable, new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(instanceId, sagaSettings.lease(), sagaSettings.maxRetryWait()),
-                    clock, BlockingSleeper.INSTANCE, new SagaAudit(new SagaMetrics(monitor, metrics), auditor), tracing);
+                    clock, BlockingSleeper.INSTANCE, new SagaAudit(new SagaMetrics(recentSagas, metrics), auditor), tracing);
             this.recovery = new SagaRecovery(orchestrator, sagaSettings.recoveryInterval());
             Signer signer = Signers.create(config.signing(), config.storage().dataDir(), clock);
             AddFileService addFile = new AddFileService(selector, addSaga, orchestrator, codecs, Optional.of(signer), clock,
@@ -410,8 +417,12 @@ public final class IngesterServer implements AutoCloseable {
             // --- transfers and vector clocks: deletes and transfers exclude each other through the file's lock ---
             TransferCoordinator coordinator = new TransferCoordinator(locator, elements, selector, catalog, stampedEvents,
                     decorators.transactionLog().apply(transactionLog), locks, clock, fileRegistry, tracing);
+            RecentTransfers recentTransfers = new RecentTransfers(transactionLog::unfinished, coordinator::status, RECENT_SHOWN);
             this.transfers = new TransferRunner(coordinator, transactionLog, locks, config.transfer())
-                    .onEnded(status -> auditor.record(TransferAudit.of(status)));
+                    .onEnded(status -> {
+                        auditor.record(TransferAudit.of(status));
+                        recentTransfers.ended(status);
+                    });
             ConcurrentOperationGuard guard = new ConcurrentOperationGuard(fileClocks, participants);
             // --- end of transfers and vector clocks ---
 
@@ -478,7 +489,8 @@ public final class IngesterServer implements AutoCloseable {
                             config.signing().signByDefault()),
                     new FileRoutes(locator, deleteFile),
                     new HealthRoutes(report, clock),
-                    new StatusRoutes(report),
+                    new StatusRoutes(report, new StatusActivity(ActivitySamples.standard(clock), recentSagas, recentTransfers,
+                            alerts::recent, alerts::counts)),
                     new VectorClockHeader(localClock, guard, config.instance().clockMaxEntries()),
                     new TransferRoutes(transfers, guard, catalog, fileRegistry),
                     sagaRoutes,

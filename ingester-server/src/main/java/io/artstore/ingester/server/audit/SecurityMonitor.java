@@ -61,6 +61,8 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKENS = 100_000;
     private static final int MAX_IPS_PER_TOKEN = 16;
+    /** The last alerts kept in memory for the status page. */
+    private static final int RECENT = 20;
 
     private final AlertSettings settings;
     private final Clock clock;
@@ -68,6 +70,7 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
     private final Map<SecurityAlert.Kind, LongAdder> counts = new EnumMap<>(SecurityAlert.Kind.class);
     /** Where alerts also go once raised, e.g. a topic. */
     private volatile SecurityAlerts forward = SecurityAlerts.none();
+    private final ArrayDeque<SecurityAlert> recent = new ArrayDeque<>();
     private final Window deletes;
     private final Window uploads;
     private final Window authFailures;
@@ -117,6 +120,12 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
     @Override
     public void raise(SecurityAlert alert) {
         counts.get(alert.kind()).increment();
+        synchronized (recent) {
+            recent.addFirst(alert);
+            if (recent.size() > RECENT) {
+                recent.removeLast();
+            }
+        }
         org.slf4j.spi.LoggingEventBuilder line = LOG.atWarn()
                 .addMarker(alert.kind().security() ? MARKER : OPERATIONS_MARKER)
                 .setMessage(alert.kind().security() ? "SECURITY ALERT {}: {}" : "ALERT {}: {}")
@@ -235,6 +244,13 @@ public final class SecurityMonitor implements SecurityAlerts, AutoCloseable {
         firstSeen.ifPresent(first -> raise(new SecurityAlert(clock.instant(), SecurityAlert.Kind.TOKEN_REUSE, caller,
                 Optional.of(clientIp), Optional.empty(), "token " + jti + " of " + caller.subject() + ", first used from "
                 + first + ", is now used from " + clientIp)));
+    }
+
+    /** The last alerts raised here, the newest first (a few, in memory). */
+    public java.util.List<SecurityAlert> recent() {
+        synchronized (recent) {
+            return java.util.List.copyOf(recent);
+        }
     }
 
     /** Alerts raised since start, by kind's wire name. */

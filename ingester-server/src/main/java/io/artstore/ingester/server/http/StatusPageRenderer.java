@@ -1,6 +1,8 @@
 package io.artstore.ingester.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,8 +29,8 @@ import java.util.regex.Pattern;
  * <p>Every value taken from the document is HTML-escaped, and values are never matched against slot names
  * again, so a storage element called {@code <script>} or a configuration value holding a slot name shows
  * as text. Missing fields render as a dash: the document grows over time and older or newer servers
- * must not break the page. {@code status.js} renders the same sections in the browser and must stay in step
- * with this class.
+ * must not break the page. This class is the page's one renderer: {@code status.js} refreshes the page by fetching it
+ * again and swapping the regions marked {@code data-live}, and draws its charts from the samples rendered here.
  */
 public final class StatusPageRenderer {
 
@@ -81,6 +83,19 @@ public final class StatusPageRenderer {
         slots.put("summary", summary(status));
         slots.put("instance_facts", instanceFacts(status));
         slots.put("health_checks", healthChecks(status.path("health").path("checks")));
+        slots.put("health_probes", healthProbes(status.path("health")));
+        slots.put("discovery", discovery(status.path("health").path("checks").path("service_discovery")));
+        slots.put("uploads_badge", uploadsBadge(status.path("uploads")));
+        slots.put("uploads_rows", uploadsRows(status.path("uploads")));
+        slots.put("auth_enabled", Boolean.toString(status.path("auth").path("enabled").asBoolean(false)));
+        slots.put("upload_token_help", escape(status.path("auth").path("enabled").asBoolean(false)
+                ? "Authentication is on: paste a token that may upload (files:upload)."
+                : "Authentication is off on this instance: no token is needed."));
+        slots.put("samples", samples(status.path("samples")));
+        slots.put("recent_sagas", recentSagas(status.path("recent_sagas")));
+        slots.put("recent_transfers", recentTransfers(status.path("recent_transfers")));
+        slots.put("alerts_badge", alertsBadge(status.path("alerts")));
+        slots.put("alerts", alerts(status.path("alerts")));
         slots.put("transfers_badge", attentionBadge(status.path("transfers"), "heuristic", "heuristic"));
         slots.put("transfer_counts", counts(status.path("transfers"), TRANSFER_COUNTS));
         slots.put("sagas_badge", attentionBadge(status.path("sagas"), "failed_compensation", "failed compensation"));
@@ -304,6 +319,303 @@ public final class StatusPageRenderer {
         } else if (!prefix.isEmpty() && !node.isMissingNode()) {
             into.put(prefix, node.isObject() ? "{}" : node.isArray() ? "[]" : node.isNull() ? "null" : node.asText());
         }
+    }
+
+    /** The two probes a load balancer or orchestrator calls, as this document saw them. */
+    private static String healthProbes(JsonNode health) {
+        Optional<String> ready = text(health.path("status"));
+        // The page itself was served, so the process is alive.
+        return probe("Liveness", "/health/live", "alive", "success")
+                + probe("Readiness", "/health/ready", ready.orElse("unknown"), ready.map(StatusPageRenderer::toneOf).orElse("secondary"));
+    }
+
+    private static String probe(String name, String path, String state, String tone) {
+        return "<li class=\"d-flex justify-content-between align-items-center gap-2 py-1\"><div><span class=\"fw-medium\">"
+                + escape(name) + "</span> <a class=\"small\" href=\"" + escape(path) + "\"><code>" + escape(path)
+                + "</code></a></div>" + badge(tone, state) + "</li>";
+    }
+
+    /** Where the storage elements come from: live from Redis, its fallback on the last set seen, or configuration. */
+    private static String discovery(JsonNode check) {
+        Optional<String> state = text(check.path("status"));
+        if (state.isEmpty()) {
+            return "<p class=\"text-body-secondary mb-0\">Not reported by this server.</p>";
+        }
+        String label = switch (state.get()) {
+            case "redis" -> "Redis";
+            case "fallback" -> "Fallback: last set seen";
+            case "static" -> "Static: from configuration";
+            default -> state.get();
+        };
+        String explanation = switch (state.get()) {
+            case "redis" -> "The storage elements are read live from service discovery.";
+            case "fallback" -> "Redis cannot be reached: the last set of storage elements seen is in use until it returns.";
+            case "static" -> "No service discovery is configured; the storage elements are the configured ones.";
+            default -> "";
+        };
+        StringBuilder html = new StringBuilder("<p class=\"mb-2\"><span class=\"visually-hidden\">Source: </span>")
+                .append(badge(toneOf(state.get()), label)).append("</p>");
+        if (!explanation.isEmpty()) {
+            html.append("<p class=\"small mb-2\">").append(escape(explanation)).append("</p>");
+        }
+        html.append("<dl class=\"row mb-0 facts small\">");
+        text(check.path("since")).ifPresent(since -> html.append(fact("Since", formatTime(since))));
+        text(check.path("source")).ifPresent(source -> html.append(fact("Read from", source)));
+        text(check.path("reason")).ifPresent(reason -> html.append(fact("Reason", reason)));
+        return html.append("</dl>").toString();
+    }
+
+    /**
+     * The resumable uploads in flight. Accepts the section as a list, or as an object holding the list under
+     * {@code uploads}, {@code in_flight} or {@code items}.
+     */
+    private static Optional<JsonNode> uploadList(JsonNode uploads) {
+        if (uploads.isArray()) {
+            return Optional.of(uploads);
+        }
+        for (String key : new String[] {"uploads", "in_flight", "items"}) {
+            if (uploads.path(key).isArray()) {
+                return Optional.of(uploads.path(key));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String uploadsBadge(JsonNode uploads) {
+        Optional<JsonNode> list = uploadList(uploads);
+        if (list.isEmpty()) {
+            return badge("secondary", "not reported");
+        }
+        return badge(list.get().isEmpty() ? "secondary" : "info", list.get().size() + " in flight");
+    }
+
+    private static String uploadsRows(JsonNode uploads) {
+        Optional<JsonNode> list = uploadList(uploads);
+        if (list.isEmpty()) {
+            return "<tr><td class=\"text-center text-body-secondary py-3\" colspan=\"5\">This server reports no resumable uploads.</td></tr>";
+        }
+        StringBuilder html = new StringBuilder();
+        for (JsonNode upload : list.get()) {
+            String id = text(upload.path("id")).or(() -> text(upload.path("upload_id"))).orElse(MISSING);
+            Optional<String> name = text(upload.path("filename")).or(() -> text(upload.path("metadata").path("filename")));
+            OptionalLong offset = number(upload.path("offset"));
+            OptionalLong length = number(upload.path("length"));
+            OptionalLong rate = number(upload.path("bytes_per_second"));
+            OptionalLong eta = number(upload.path("eta_seconds"));
+            html.append("<tr><td><div class=\"fw-semibold upload-name\">").append(escape(name.orElse("unnamed")))
+                    .append("</div><div class=\"small text-body-secondary upload-id\">").append(escape(id)).append("</div></td><td class=\"capacity\">")
+                    .append(uploadProgress(offset, length))
+                    .append("</td><td class=\"text-end\">").append(rate.isPresent() ? humanSize(rate.getAsLong()) + "/s" : MISSING)
+                    .append("</td><td class=\"text-end\">").append(eta.isPresent() ? humanDuration(eta.getAsLong()) : MISSING)
+                    .append("</td><td>").append(text(upload.path("state")).map(state -> badge(toneOf(state), state)).orElse(MISSING))
+                    .append("</td></tr>");
+        }
+        return html.isEmpty()
+                ? "<tr><td class=\"text-center text-body-secondary py-3\" colspan=\"5\">No uploads in flight.</td></tr>"
+                : html.toString();
+    }
+
+    private static String uploadProgress(OptionalLong offset, OptionalLong length) {
+        if (offset.isEmpty()) {
+            return "<span class=\"text-body-secondary\">unknown</span>";
+        }
+        if (length.isEmpty() || length.getAsLong() <= 0) {
+            return "<div class=\"small\">" + humanSize(offset.getAsLong()) + " received, length not known yet</div>";
+        }
+        double percent = Math.max(0, Math.min(100, 100.0 * offset.getAsLong() / length.getAsLong()));
+        String percentText = String.format(Locale.ROOT, "%.1f", percent);
+        return "<div class=\"progress\" role=\"progressbar\" aria-label=\"Upload received\" aria-valuemin=\"0\" aria-valuemax=\"100\" aria-valuenow=\""
+                + percentText + "\"><div class=\"progress-bar\" style=\"width: " + percentText + "%\"></div></div>"
+                + "<div class=\"small text-body-secondary mt-1\">" + humanSize(offset.getAsLong()) + " of "
+                + humanSize(length.getAsLong()) + " (" + percentText + " %)</div>";
+    }
+
+    /**
+     * The samples as text and as a table (the charts' accessible twin, and what shows without JavaScript), and as
+     * the columns the charts draw, in an attribute that status.js reads.
+     */
+    private static String samples(JsonNode samples) {
+        List<JsonNode> points = new ArrayList<>();
+        iterable(samples.path("points")).forEach(points::add);
+        ObjectNode series = Json.object();
+        ArrayNode times = series.putArray("t");
+        ArrayNode throughput = series.putArray("mib_per_second");
+        ArrayNode p50 = series.putArray("p50_ms");
+        ArrayNode p95 = series.putArray("p95_ms");
+        for (JsonNode point : points) {
+            Optional<Instant> at = text(point.path("at")).flatMap(StatusPageRenderer::instant);
+            if (at.isEmpty()) {
+                continue;
+            }
+            times.add(at.get().getEpochSecond());
+            OptionalDouble rate = decimal(point.path("bytes_per_second"));
+            if (rate.isPresent()) {
+                throughput.add(Math.round(rate.getAsDouble() / 1024 / 1024 * 1000) / 1000.0);
+            } else {
+                throughput.addNull();
+            }
+            addOrNull(p50, decimal(point.path("latency_p50_ms")));
+            addOrNull(p95, decimal(point.path("latency_p95_ms")));
+        }
+        StringBuilder html = new StringBuilder("<div id=\"samples-series\" hidden data-series=\"")
+                .append(escape(series.toString())).append("\"></div>");
+        if (points.isEmpty()) {
+            return html.append("<p class=\"small text-body-secondary mb-0\">No samples reported.</p>").toString();
+        }
+        long uploads = 0;
+        long bytes = 0;
+        OptionalLong worstP95 = OptionalLong.empty();
+        for (JsonNode point : points) {
+            uploads += count(point.path("uploads")).orElse(0);
+            bytes += number(point.path("bytes")).orElse(0);
+            OptionalLong p = number(point.path("latency_p95_ms"));
+            if (p.isPresent() && (worstP95.isEmpty() || p.getAsLong() > worstP95.getAsLong())) {
+                worstP95 = p;
+            }
+        }
+        html.append("<p class=\"mb-2\" id=\"samples-summary\">").append(uploads).append(uploads == 1 ? " upload request, " : " upload requests, ")
+                .append(humanSize(bytes)).append(" received")
+                .append(worstP95.isPresent() ? "; worst p95 latency " + worstP95.getAsLong() + " ms" : "").append(".</p>");
+        html.append("<details><summary class=\"small\">Samples as a table (the last 12 with uploads)</summary>")
+                .append("<table class=\"table table-sm mb-0 samples-table\"><thead><tr><th scope=\"col\">Interval from</th>")
+                .append("<th scope=\"col\" class=\"text-end\">Uploads</th><th scope=\"col\" class=\"text-end\">Throughput</th>")
+                .append("<th scope=\"col\" class=\"text-end\">p50</th><th scope=\"col\" class=\"text-end\">p95</th></tr></thead><tbody>");
+        List<JsonNode> busy = new ArrayList<>(points.stream().filter(point -> count(point.path("uploads")).orElse(0) > 0).toList());
+        java.util.Collections.reverse(busy);
+        for (JsonNode point : busy.subList(0, Math.min(12, busy.size()))) {
+            html.append("<tr><td>").append(escape(text(point.path("at")).map(StatusPageRenderer::formatTime).orElse(MISSING)))
+                    .append("</td><td class=\"text-end\">").append(count(point.path("uploads")).orElse(0))
+                    .append("</td><td class=\"text-end\">").append(number(point.path("bytes_per_second")).stream()
+                            .mapToObj(rate -> humanSize(rate) + "/s").findFirst().orElse(MISSING))
+                    .append("</td><td class=\"text-end\">").append(millis(point.path("latency_p50_ms")))
+                    .append("</td><td class=\"text-end\">").append(millis(point.path("latency_p95_ms"))).append("</td></tr>");
+        }
+        if (busy.isEmpty()) {
+            html.append("<tr><td colspan=\"5\" class=\"text-body-secondary\">No uploads in the last samples.</td></tr>");
+        }
+        return html.append("</tbody></table></details>").toString();
+    }
+
+    private static String millis(JsonNode node) {
+        OptionalLong value = number(node);
+        return value.isPresent() ? value.getAsLong() + " ms" : MISSING;
+    }
+
+    private static void addOrNull(ArrayNode array, OptionalDouble value) {
+        if (value.isPresent()) {
+            array.add(value.getAsDouble());
+        } else {
+            array.addNull();
+        }
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last sagas, each with the state of its steps in words as well as colours. */
+    private static String recentSagas(JsonNode sagas) {
+        if (!sagas.isArray()) {
+            return "<li class=\"text-body-secondary\">Not reported by this server.</li>";
+        }
+        StringBuilder html = new StringBuilder();
+        for (JsonNode saga : sagas) {
+            Optional<String> state = text(saga.path("state"));
+            html.append("<li class=\"recent-item py-2\"><div class=\"d-flex justify-content-between align-items-start gap-2\"><div>")
+                    .append("<span class=\"fw-medium\">").append(escape(text(saga.path("type")).orElse("saga"))).append("</span> ")
+                    .append("<span class=\"small text-body-secondary saga-id\">").append(escape(text(saga.path("saga_id")).orElse(MISSING))).append("</span>")
+                    .append(text(saga.path("file_id")).filter(id -> !id.isEmpty())
+                            .map(id -> "<div class=\"small\">file <code class=\"file-id\">" + escape(id) + "</code></div>").orElse(""))
+                    .append("</div>").append(badge(state.map(StatusPageRenderer::toneOf).orElse("secondary"), state.orElse("unknown")))
+                    .append("</div>").append(steps(saga.path("steps")))
+                    .append(text(saga.path("error")).filter(error -> !error.isEmpty())
+                            .map(error -> "<div class=\"small text-danger\">" + escape(error) + "</div>").orElse(""))
+                    .append("</li>");
+        }
+        return html.isEmpty() ? "<li class=\"text-body-secondary\">No sagas since start.</li>" : html.toString();
+    }
+
+    /** The last transfers, in flight first, each with the phases of its two-phase commit. */
+    private static String recentTransfers(JsonNode transfers) {
+        if (!transfers.isArray()) {
+            return "<li class=\"text-body-secondary\">Not reported by this server.</li>";
+        }
+        StringBuilder html = new StringBuilder();
+        for (JsonNode transfer : transfers) {
+            Optional<String> state = text(transfer.path("state"));
+            html.append("<li class=\"recent-item py-2\"><div class=\"d-flex justify-content-between align-items-start gap-2\"><div>")
+                    .append("<span class=\"fw-medium\">").append(escape(text(transfer.path("source")).orElse(MISSING))).append(" → ")
+                    .append(escape(text(transfer.path("target")).orElse(MISSING))).append("</span> ")
+                    .append("<span class=\"small text-body-secondary\">").append(escape(text(transfer.path("transaction_id")).orElse(MISSING)))
+                    .append("</span><div class=\"small\">file <code>").append(escape(text(transfer.path("file_id")).orElse(MISSING)))
+                    .append("</code>").append(count(transfer.path("progress_percent")).stream()
+                            .mapToObj(percent -> " · " + percent + " %").findFirst().orElse(""))
+                    .append("</div></div>").append(badge(state.map(StatusPageRenderer::toneOf).orElse("secondary"), state.orElse("unknown")))
+                    .append("</div>").append(steps(transfer.path("steps")))
+                    .append(text(transfer.path("error")).filter(error -> !error.isEmpty())
+                            .map(error -> "<div class=\"small text-danger\">" + escape(error) + "</div>").orElse(""))
+                    .append("</li>");
+        }
+        return html.isEmpty() ? "<li class=\"text-body-secondary\">No transfers since start.</li>" : html.toString();
+    }
+
+    private static String steps(JsonNode steps) {
+        if (!steps.isArray() || steps.isEmpty()) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<ol class=\"steps list-inline small mb-0 mt-1\" aria-label=\"Steps\">");
+        for (JsonNode step : steps) {
+            Optional<String> state = text(step.path("state"));
+            html.append("<li class=\"list-inline-item step step-").append(escape(stepTone(state.orElse("")))).append("\">")
+                    .append(escape(text(step.path("name")).orElse(MISSING))).append(": ")
+                    .append(escape(state.orElse("unknown"))).append("</li>");
+        }
+        return html.append("</ol>").toString();
+    }
+
+    /** A step's colour class: done, in progress, undone, failed or not reached. */
+    private static String stepTone(String state) {
+        return switch (state) {
+            case "succeeded", "commit" -> "done";
+            case "running", "compensating", "decided" -> "active";
+            case "compensated", "abort", "ended" -> "undone";
+            case "failed", "compensation_failed", "heuristic" -> "failed";
+            default -> "pending";
+        };
+    }
+
+    private static String alertsBadge(JsonNode alerts) {
+        if (!alerts.isObject()) {
+            return badge("secondary", "not reported");
+        }
+        OptionalLong total = count(alerts.path("total_since_start"));
+        if (total.isEmpty()) {
+            return badge("secondary", "unknown");
+        }
+        return total.getAsLong() == 0 ? badge("success", "None") : badge("warning", total.getAsLong() + " since start");
+    }
+
+    private static String alerts(JsonNode alerts) {
+        if (!alerts.isObject()) {
+            return "<li class=\"text-body-secondary\">Not reported by this server.</li>";
+        }
+        StringBuilder html = new StringBuilder();
+        for (JsonNode alert : iterable(alerts.path("recent"))) {
+            html.append("<li class=\"py-1\"><span class=\"fw-medium\">").append(escape(text(alert.path("alert")).orElse(MISSING)).replace('_', ' '))
+                    .append("</span> <span class=\"small text-body-secondary\">")
+                    .append(escape(text(alert.path("time")).map(StatusPageRenderer::formatTime).orElse(MISSING))).append("</span>")
+                    .append(text(alert.path("file_id")).filter(id -> !id.isEmpty())
+                            .map(id -> " <span class=\"small\">file <code>" + escape(id) + "</code></span>").orElse(""))
+                    .append("</li>");
+        }
+        if (html.isEmpty()) {
+            return "<li class=\"text-body-secondary\">No alerts since start.</li>";
+        }
+        return html.append("<li class=\"small text-body-secondary pt-1\">Who and from where: in the alerts file and the log.</li>").toString();
     }
 
     // --- Small pieces ---

@@ -6,12 +6,6 @@ import java.util.regex.Pattern;
 /** Picks sections out of the status page by element id. */
 final class HtmlSections {
 
-    /** The ids of the sections that the server renders and status.js re-renders. */
-    static final String[] RENDERED = {
-        "health-badge", "summary", "instance-facts", "health-checks", "transfers-badge", "transfer-counts", "sagas-badge",
-        "saga-counts", "storage-elements-rows", "configuration-rows", "generated-at"
-    };
-
     private HtmlSections() {
     }
 

@@ -1,248 +1,252 @@
 package io.artstore.ingester.server.http;
 
-import static io.artstore.ingester.server.http.StatusDocuments.GIB;
-import static io.artstore.ingester.server.http.StatusDocuments.element;
-import static io.artstore.ingester.server.http.StatusDocuments.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.Reply;
+import io.artstore.ingester.server.testing.TestServer;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The status page in a real browser: the server-rendered page, then status.js refreshing it from the status
- * document. Served over HTTP from a throw-away server on 127.0.0.1, because the page links its stylesheets
- * and the status document by absolute path, as the ingester serves them. Skipped when Chromium is absent.
+ * The status page of a running ingester in a real browser (the system's headless Chromium, driven over the DevTools
+ * protocol): what it shows against {@code GET /api/v1/status}, a screenshot, the page without JavaScript, the live
+ * refresh after a change of state. Skipped when Chromium is absent, except on CI (the {@code CI} variable set),
+ * where a missing browser fails the build: {@code .ci/run} installs it.
  */
 class StatusPageBrowserIT {
 
+    private static final int WIDTH = 1280;
+    private static final int HEIGHT = 900;
     /** Kept after the build, for a person to look at. */
     private static final Path SCREENSHOT = Paths.get("target", "status-page.png");
+    private static final Path FULL_SCREENSHOT = Paths.get("target", "status-page-full.png");
     private static final Path SCREENSHOT_WITHOUT_JAVASCRIPT = Paths.get("target", "status-page-without-javascript.png");
 
     @TempDir
     Path workDir;
 
-    private final AtomicReference<ObjectNode> pageDocument = new AtomicReference<>(embedded());
-    private final AtomicReference<String> statusDocument = new AtomicReference<>();
-    /** Off: the page is served with a policy that blocks every script, as for a browser without JavaScript. */
-    private volatile boolean scriptsAllowed = true;
-    private final Set<String> served = ConcurrentHashMap.newKeySet();
-    private HttpServer server;
-    private HeadlessChromium chromium;
-    private String pageUrl;
+    private TestServer server;
+    private DevToolsBrowser browser;
 
     @BeforeAll
     static void requireChromium() {
-        assumeTrue(HeadlessChromium.installed(), HeadlessChromium.EXECUTABLE + " is not installed");
+        HeadlessChromium.require();
     }
 
     @BeforeEach
-    void startServer() throws IOException {
+    void start() throws IOException, InterruptedException {
         Files.createDirectories(SCREENSHOT.getParent());
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/")) {
-                if (!scriptsAllowed) {
-                    exchange.getResponseHeaders().set("Content-Security-Policy", "script-src 'none'");
-                }
-                String page = StatusPageRenderer.render(pageDocument.get());
-                respond(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
-            } else {
-                respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        server.createContext("/static/", exchange -> fromClasspath(exchange, "io/artstore/ingester/web"));
-        server.createContext("/webjars/", exchange -> fromClasspath(exchange, "META-INF/resources"));
-        server.createContext("/api/v1/status", exchange -> {
-            String document = statusDocument.get();
-            if (document == null) {
-                respond(exchange, 503, "application/json", "{\"code\":\"unavailable\"}".getBytes(StandardCharsets.UTF_8));
-            } else {
-                respond(exchange, 200, "application/json", document.getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        server.start();
-        pageUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-        chromium = new HeadlessChromium(workDir);
+        server = TestServer.start();
+        browser = DevToolsBrowser.launch(workDir, WIDTH, HEIGHT);
     }
 
     @AfterEach
-    void stopServer() {
-        server.stop(0);
+    void stop() throws IOException {
+        try {
+            browser.close();
+        } finally {
+            server.close();
+        }
     }
 
     @Test
-    void renders_with_bootstrap_and_the_page_assets() throws Exception {
-        statusDocument.set(refreshed());
+    void shows_what_the_status_document_says_and_draws_its_charts() throws IOException {
+        browser.navigate(page());
+        JsonNode status = server.status();
 
-        chromium.screenshot(pageUrl, SCREENSHOT);
+        JsonNode shown = browser.evaluate("""
+                ({
+                  elements: Array.from(document.querySelectorAll('#storage-elements-rows tr')).map(row => ({
+                    id: row.querySelector('td .fw-semibold').textContent,
+                    mode: row.cells[1].textContent.trim(),
+                    health: row.cells[3].querySelector('.badge').textContent
+                  })),
+                  health: document.querySelector('#health-badge .badge').textContent,
+                  readiness: document.querySelector('#health-probes li:nth-child(2) .badge').textContent,
+                  discovery: document.querySelector('#discovery .badge').textContent,
+                  authHelp: document.getElementById('upload-token-help').textContent,
+                  widgetHidden: document.getElementById('upload-widget').hidden,
+                  liveHidden: document.getElementById('live-indicator').classList.contains('d-none')
+                })""");
+        List<String> expected = new ArrayList<>();
+        for (JsonNode element : status.path("storage_elements")) {
+            expected.add(element.path("id").asText() + " " + element.path("mode").asText() + " " + element.path("health").asText());
+        }
+        List<String> actual = new ArrayList<>();
+        for (JsonNode element : shown.path("elements")) {
+            actual.add(element.path("id").asText() + " " + element.path("mode").asText() + " " + element.path("health").asText());
+        }
+        assertThat(expected).hasSize(2);
+        assertThat(actual).isEqualTo(expected);
+        assertThat(status.path("health").path("status").asText()).isEqualTo("ready");
+        assertThat(shown.path("health").asText()).isEqualTo("Ready");
+        assertThat(shown.path("readiness").asText()).isEqualTo(status.path("health").path("status").asText());
+        assertThat(status.path("health").path("checks").path("service_discovery").path("status").asText()).isEqualTo("static");
+        assertThat(shown.path("discovery").asText()).isEqualTo("Static: from configuration");
+        assertThat(status.path("auth").path("enabled").asBoolean()).isFalse();
+        assertThat(shown.path("authHelp").asText()).contains("no token is needed");
+        assertThat(shown.path("widgetHidden").asBoolean()).as("the upload widget is shown with JavaScript").isFalse();
+        assertThat(shown.path("liveHidden").asBoolean()).isFalse();
+        browser.awaitTrue("the charts are drawn by uPlot",
+                "document.querySelectorAll('#throughput-chart .uplot, #latency-chart .uplot').length === 2");
 
-        assertStyledScreenshot(SCREENSHOT);
-        assertThat(served).contains("/static/status.js", "/api/v1/status");
+        Files.write(SCREENSHOT, browser.screenshot());
+        assertScreenshot(SCREENSHOT);
+        Files.write(FULL_SCREENSHOT, browser.fullPageScreenshot());
+        assertThat(ImageIO.read(FULL_SCREENSHOT.toFile()).getHeight()).as("the whole page is taller than the window").isGreaterThan(HEIGHT);
     }
 
     @Test
-    void the_script_re_renders_every_section_from_the_status_document() throws Exception {
-        statusDocument.set(refreshed());
+    void shows_the_core_facts_without_javascript() throws IOException {
+        browser.disableJavaScript();
+        browser.navigate(page());
+        JsonNode status = server.status();
 
-        String dom = chromium.dumpDom(pageUrl);
-
-        assertThat(dom).contains("data-refreshed-at=");
-        assertThat(classesOf(dom, "stale-badge")).contains("d-none");
-        assertThat(classesOf(dom, "live-indicator")).doesNotContain("d-none");
-        assertThat(dom)
-                .contains(">ingester-after-refresh<", ">2 h 5 min<", "Not ready")
-                .contains(">remote-archive<", "circuit half_open", "&lt;b&gt;not bold&lt;/b&gt;")
-                .contains("Needs an operator: 1 heuristic", "Needs an operator: 4 failed compensation",
-                        ">Committed since start</dt><dd class=\"col-4 text-end mb-1\">13</dd>")
-                .doesNotContain("<b>not bold</b>")
-                .contains("<code>server.port</code></th><td>8020</td>", "Generated at <span id=\"generated-at\">2026-11-26 00:05:00 UTC</span>");
+        Files.write(SCREENSHOT_WITHOUT_JAVASCRIPT, browser.screenshot());
+        assertScreenshot(SCREENSHOT_WITHOUT_JAVASCRIPT);
+        String html = browser.html();
+        assertThat(html).doesNotContain("data-refreshed-at=");
+        for (JsonNode element : status.path("storage_elements")) {
+            assertThat(HtmlSections.inner(html, "storage-elements-rows"))
+                    .contains(">" + element.path("id").asText() + "<", ">" + element.path("mode").asText() + "<");
+        }
+        assertThat(HtmlSections.inner(html, "health-badge")).contains(">Ready<");
+        assertThat(HtmlSections.inner(html, "discovery")).contains(">Static: from configuration<");
+        assertThat(HtmlSections.inner(html, "health-probes")).contains("/health/live", "/health/ready", ">ready<");
+        assertThat(HtmlSections.inner(html, "configuration-rows")).contains("<code>server.port</code>");
+        assertThat(html).containsPattern("<section id=\"upload-widget\"[^>]* hidden[ >=]")
+                .containsPattern("<span id=\"live-indicator\" class=\"[^\"]*d-none");
+        assertThat(browser.evaluate("document.querySelectorAll('#throughput-chart .uplot').length").asInt())
+                .as("no chart without JavaScript").isZero();
     }
 
     @Test
-    void keeps_the_server_rendered_content_and_marks_it_stale_when_a_refresh_fails() throws Exception {
-        statusDocument.set(null);
+    void the_live_refresh_shows_an_upload_that_happened_after_the_page_loaded() {
+        browser.navigate(page());
+        assertThat(completedSagas()).isEqualTo("0");
+        assertThat(browser.text("document.getElementById('recent-sagas').textContent")).contains("No sagas since start.");
 
-        String dom = chromium.dumpDom(pageUrl);
+        Reply uploaded = server.upload(Multipart.form().field("target_mode", "edit")
+                .file("after-load.txt", "uploaded after the page loaded".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        String fileId = uploaded.json().path("file_id").asText();
 
-        assertThat(classesOf(dom, "stale-badge")).doesNotContain("d-none");
-        assertThat(dom).contains(">ingester-7f3a<", ">local-edit<", ">local-rw<", ">2 h 3 min<", "<code>server.port</code>",
-                        ">Completed since start</dt><dd class=\"col-4 text-end mb-1\">42</dd>")
-                .doesNotContain("data-refreshed-at=");
+        browser.awaitTrue("the page shows the completed saga without a reload",
+                "document.querySelector('#saga-counts dd').parentElement.textContent.includes('Completed since start')"
+                        + " && document.body.hasAttribute('data-refreshed-at')"
+                        + " && document.getElementById('recent-sagas').textContent.includes(" + quoted(fileId) + ")");
+        assertThat(completedSagas()).isEqualTo("1");
+        assertThat(browser.text("document.getElementById('recent-sagas').textContent"))
+                .contains("add-file", "completed", "stage-content: succeeded", "record-in-catalogue: succeeded");
+        // The upload's sample shows once its five-second interval has closed and the page refreshed after it.
+        browser.awaitTrue("the throughput sample of the upload is shown and charted",
+                "(document.getElementById('samples-summary') || {textContent: ''}).textContent.startsWith('1 upload request,')"
+                        + " && Number(document.getElementById('throughput-chart').getAttribute('data-points')) > 0");
+        JsonNode points = server.status().path("samples").path("points");
+        assertThat(points).anySatisfy(point -> assertThat(point.path("uploads").asInt()).isEqualTo(1));
+        assertThat(browser.evaluate("performance.getEntriesByType('navigation').length").asInt())
+                .as("refreshed in place, not reloaded").isEqualTo(1);
     }
 
     @Test
-    void shows_the_whole_status_without_javascript() throws Exception {
-        statusDocument.set(refreshed());
-        scriptsAllowed = false;
+    void the_widget_uploads_a_file_through_tus_with_a_pause_and_the_file_appears() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; text.length() < 4 * 1024 * 1024; line++) {
+            text.append("line ").append(line).append(" of a file sent through the status page's resumable upload widget\n");
+        }
+        Path file = workDir.resolve("widget-upload.txt");
+        Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
+        browser.navigate(page());
+        browser.awaitTrue("the widget is shown", "!document.getElementById('upload-widget').hidden");
+        // Small chunks, so that the upload is still going when the first progress lands and the pause stops it.
+        browser.evaluate("document.getElementById('upload-widget').setAttribute('data-chunk-size', String(256 * 1024))");
+        browser.evaluate("""
+                new MutationObserver((changes, observer) => {
+                  if (Number(document.getElementById('upload-progress').getAttribute('aria-valuenow')) > 0) {
+                    observer.disconnect();
+                    document.getElementById('upload-pause').click();
+                  }
+                }).observe(document.getElementById('upload-progress'), { attributes: true }); true""");
 
-        chromium.screenshot(pageUrl, SCREENSHOT_WITHOUT_JAVASCRIPT);
-        String dom = chromium.dumpDom(pageUrl);
+        browser.setFile("#upload-file", file);
+        browser.awaitTrue("the file is chosen", "!document.getElementById('upload-start').disabled");
+        browser.evaluate("document.getElementById('upload-start').click()");
 
-        assertStyledScreenshot(SCREENSHOT_WITHOUT_JAVASCRIPT);
-        assertThat(served).as("no script ran, so nothing fetched the status document").doesNotContain("/api/v1/status");
-        assertThat(dom).contains(">ingester-7f3a<", ">local-edit<", "120 GiB of 500 GiB used", "<code>server.port</code>")
-                .doesNotContain("ingester-after-refresh", "data-refreshed-at=");
-        assertThat(classesOf(dom, "live-indicator")).contains("d-none");
+        browser.awaitTrue("the upload is paused", "document.getElementById('upload-widget').getAttribute('data-state') === 'paused'");
+        double paused = browser.evaluate("Number(document.getElementById('upload-progress').getAttribute('aria-valuenow'))").asDouble();
+        assertThat(paused).as("paused part-way").isBetween(0.0, 99.9);
+        JsonNode inFlight = server.status().path("uploads").path("uploads");
+        assertThat(inFlight).as("the paused upload is in flight on the server").hasSize(1);
+        assertThat(inFlight.get(0).path("offset").asLong()).isLessThan(text.length());
+        browser.awaitTrue("the page lists the paused upload with a progress bar",
+                "document.querySelector('#uploads-rows .upload-name') !== null"
+                        + " && document.querySelector('#uploads-rows .upload-name').textContent === 'widget-upload.txt'"
+                        + " && document.querySelector('#uploads-rows .progress[role=progressbar]') !== null");
+
+        browser.evaluate("document.getElementById('upload-resume').click()");
+        browser.awaitTrue("the upload is done", "document.getElementById('upload-widget').getAttribute('data-state') === 'done'");
+
+        String fileId = browser.text("document.getElementById('upload-widget').getAttribute('data-file-id')");
+        assertThat(browser.text("document.getElementById('upload-message').textContent"))
+                .isEqualTo("Uploaded widget-upload.txt as file " + fileId + ".");
+        Reply content = server.get("/api/v1/files/" + fileId + "/content");
+        assertThat(content.status()).as(content.toString()).isEqualTo(200);
+        assertThat(content.body()).isEqualTo(text.toString());
+        browser.awaitTrue("the page shows the stored file in the recent sagas and no upload in flight",
+                "document.getElementById('recent-sagas').textContent.includes(" + quoted(fileId) + ")"
+                        + " && document.querySelector('#uploads-rows .upload-name') === null");
     }
 
-    private void assertStyledScreenshot(Path png) throws IOException {
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertThat(image.getWidth()).isEqualTo(1280);
-        assertThat(image.getHeight()).isEqualTo(900);
+    @Test
+    void keeps_the_last_content_and_marks_it_stale_when_the_server_is_gone() {
+        browser.navigate(page());
+        String instance = server.status().path("instance_id").asText();
+
+        server.close();
+
+        browser.awaitTrue("the stale badge shows", "!document.getElementById('stale-badge').classList.contains('d-none')");
+        assertThat(browser.text("document.getElementById('instance-facts').textContent")).contains(instance);
+        assertThat(browser.text("document.getElementById('storage-elements-rows').textContent")).contains("local-edit", "local-rw");
+        server = TestServer.start();
+    }
+
+    private String page() {
+        return server.uri("/").toString();
+    }
+
+    private String completedSagas() {
+        return browser.text("""
+                Array.from(document.querySelectorAll('#saga-counts dt'))
+                  .find(term => term.textContent === 'Completed since start').nextElementSibling.textContent""");
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static void assertScreenshot(Path png) throws IOException {
+        byte[] bytes = Files.readAllBytes(png);
+        assertThat(bytes).as("a PNG file").startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+        assertThat(image.getWidth()).isEqualTo(WIDTH);
+        assertThat(image.getHeight()).isEqualTo(HEIGHT);
         assertThat(distinctColours(image)).as("a styled page, not a blank one").isGreaterThan(50);
-        assertThat(served).contains("/", "/static/status.css");
-        assertThat(served).anyMatch(path -> path.matches("/webjars/bootstrap/[0-9.]+/css/bootstrap\\.min\\.css"));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("documents")
-    void the_script_renders_every_section_exactly_as_the_server_does(String name, ObjectNode document) throws Exception {
-        pageDocument.set(document);
-        statusDocument.set(document.toString());
-
-        scriptsAllowed = false;
-        String serverRendered = chromium.dumpDom(pageUrl);
-        scriptsAllowed = true;
-        String scriptRendered = chromium.dumpDom(pageUrl);
-
-        assertThat(scriptRendered).contains("data-refreshed-at=");
-        for (String id : HtmlSections.RENDERED) {
-            assertThat(HtmlSections.inner(scriptRendered, id)).as("#%s", id).isEqualTo(HtmlSections.inner(serverRendered, id));
-        }
-    }
-
-    static Stream<Arguments> documents() {
-        ObjectNode rich = embedded();
-        ObjectNode archive = element("<i>archive</i>", "ar", 5, "degraded", "https://se.example/<b>not bold</b>?a=1&b=2",
-                7_654_321_987L, 1_234_567L, 7_653_087_420L, 0.02, 1_536);
-        archive.putObject("circuit_breaker").put("state", "half_open");
-        archive.putObject("tls").put("code", "tls_handshake_failed").put("reason", "unknown_ca")
-                .put("message", "<b>PKIX</b> path \"building\" failed & more").put("at", "2026-11-26T00:04:00Z");
-        rich.withArrayProperty("storage_elements").add(archive).addObject().put("id", "remote-without-capacity");
-        rich.withObjectProperty("configuration").put("banner", "<script>alert('x')</script> \"quoted\" & more")
-                .putNull("proxy").putArray("peers");
-        rich.withObjectProperty("health").withObjectProperty("checks").putObject("catalogue").put("status", "fail");
-        rich.withObjectProperty("transfers").put("heuristic", 2).put("aborted", "<b>many</b>").put("committed", 3.0);
-        rich.withObjectProperty("sagas").put("failed_compensation", 1).put("running", 1.5).putNull("compensating");
-        ObjectNode bare = StatusDocuments.JSON.createObjectNode();
-        bare.putObject("health").put("timestamp", "2026-11-26T00:05:00Z");
-        return Stream.of(Arguments.of("a rich document", rich), Arguments.of("a bare document", bare));
-    }
-
-    /** What the server reports a little later: a third element has appeared and health has changed. */
-    private static String refreshed() {
-        ObjectNode status = embedded().put("instance_id", "ingester-after-refresh").put("uptime_seconds", 7_500);
-        status.withObjectProperty("health").put("status", "not_ready").put("timestamp", "2026-11-26T00:05:00Z");
-        ObjectNode archive = element("remote-archive", "ar", 5, "degraded", "<b>not bold</b>",
-                10_000L * GIB, 9_000L * GIB, 1_000L * GIB, 90.0, 0);
-        archive.putObject("circuit_breaker").put("state", "half_open");
-        status.withArrayProperty("storage_elements").add(archive);
-        status.withObjectProperty("transfers").put("committed", 13).put("heuristic", 1);
-        status.withObjectProperty("sagas").put("failed_compensation", 4);
-        return status.toString();
-    }
-
-    private void fromClasspath(HttpExchange exchange, String root) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        if (path.contains("..")) {
-            respond(exchange, 400, "text/plain", new byte[0]);
-            return;
-        }
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(root + path)) {
-            if (in == null) {
-                respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            String type = path.endsWith(".css") ? "text/css" : path.endsWith(".js") ? "text/javascript" : "application/octet-stream";
-            respond(exchange, 200, type, in.readAllBytes());
-        }
-    }
-
-    private void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        if (status == 200) {
-            served.add(exchange.getRequestURI().getPath());
-        }
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static String classesOf(String dom, String id) {
-        Matcher matcher = Pattern.compile("<\\w+ id=\"" + id + "\" class=\"([^\"]*)\"").matcher(dom);
-        assertThat(matcher.find()).as("element #%s in the DOM", id).isTrue();
-        return matcher.group(1);
     }
 
     private static int distinctColours(BufferedImage image) {

@@ -34,7 +34,7 @@ class StatusPageRendererTest {
         assertThat(page)
                 .contains(">artstore-ingester<", ">0.1.0<", ">ingester-7f3a<", ">embedded<", ">disabled<")
                 .contains(">2 h 3 min<", "since 2026-11-25 22:00:00 UTC")
-                .contains("<span id=\"generated-at\">2026-11-26 00:03:04 UTC</span>");
+                .contains("<span id=\"generated-at\" data-live>2026-11-26 00:03:04 UTC</span>");
     }
 
     @Test
@@ -167,8 +167,8 @@ class StatusPageRendererTest {
                 .doesNotContain("{{")
                 .contains("<span class=\"badge text-bg-secondary\">Health unknown</span>")
                 .contains("No storage elements reported.", "No configuration reported.", "No checks reported.")
-                .contains("<span id=\"transfers-badge\"><span class=\"badge text-bg-secondary\">not reported</span></span>")
-                .contains("<span id=\"sagas-badge\"><span class=\"badge text-bg-secondary\">not reported</span></span>")
+                .contains("<span id=\"transfers-badge\" data-live><span class=\"badge text-bg-secondary\">not reported</span></span>")
+                .contains("<span id=\"sagas-badge\" data-live><span class=\"badge text-bg-secondary\">not reported</span></span>")
                 .contains("<dt class=\"col-sm-4\">Version</dt><dd class=\"col-sm-8\">—</dd>")
                 .contains("start time unknown");
     }

@@ -1,432 +1,35 @@
-// Keeps the server-rendered status page current: fetches the status document every few seconds and
-// re-renders the same sections as StatusPageRenderer (keep the two in step). Builds DOM nodes with
-// textContent only, so values from the document are never parsed as HTML. Pauses while the tab is
-// hidden; when a fetch fails, the last good content stays and a "stale" badge says so.
+// Progressive enhancement of the status page. The server renders the whole page (StatusPageRenderer, the page's
+// one renderer); this script renders nothing itself:
+// - every few seconds it fetches the page again and swaps the regions marked data-live whose content changed
+//   (the swapped nodes come from the server's HTML, parsed inertly by DOMParser: no script in them runs);
+// - it draws the throughput and latency charts (uPlot) from the samples the server rendered into the page;
+// - it runs the upload widget (tus-js-client), which stays hidden without JavaScript.
+// Refreshing pauses while the tab is hidden; when a fetch fails, the last good content stays and a badge says so.
 (function () {
   "use strict";
 
-  var MISSING = "\u2014";
-  var SIZE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-
   var body = document.body;
-  var statusUrl = body.getAttribute("data-status-url") || "/api/v1/status";
   var refreshMs = Number(body.getAttribute("data-refresh-ms")) || 5000;
+  var pageUrl = window.location.pathname + window.location.search;
   var timer = null;
   var inFlight = false;
 
-  // --- Reading the document; every field may be missing or of another type ---
+  // --- Live refresh: swap the server-rendered regions ---
 
-  function isObject(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-  }
-
-  function field(node, key) {
-    return isObject(node) ? node[key] : undefined;
-  }
-
-  function text(value) {
-    if (typeof value === "string") {
-      return value;
-    }
-    if (typeof value === "number" || typeof value === "boolean") {
-      return String(value);
-    }
-    return null;
-  }
-
-  function number(value) {
-    return typeof value === "number" && isFinite(value) ? value : null;
-  }
-
-  // A whole number; counts of another type are shown as missing rather than guessed.
-  function count(value) {
-    return typeof value === "number" && Number.isInteger(value) ? value : null;
-  }
-
-  function list(value) {
-    return Array.isArray(value) ? value : [];
-  }
-
-  // --- Formatting, as StatusPageRenderer does it ---
-
-  function humanSize(bytes) {
-    if (bytes === null || bytes < 0) {
-      return MISSING;
-    }
-    if (bytes < 1024) {
-      return Math.floor(bytes) + " B";
-    }
-    var value = bytes;
-    var unit = 0;
-    while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return (value < 10 ? value.toFixed(1) : value.toFixed(0)) + " " + SIZE_UNITS[unit];
-  }
-
-  function humanDuration(seconds) {
-    if (seconds === null || seconds < 0) {
-      return MISSING;
-    }
-    seconds = Math.floor(seconds);
-    var days = Math.floor(seconds / 86400);
-    var hours = Math.floor((seconds % 86400) / 3600);
-    var minutes = Math.floor((seconds % 3600) / 60);
-    var secs = seconds % 60;
-    if (days > 0) {
-      return days + " d " + hours + " h";
-    }
-    if (hours > 0) {
-      return hours + " h " + minutes + " min";
-    }
-    if (minutes > 0) {
-      return minutes + " min " + secs + " s";
-    }
-    return secs + " s";
-  }
-
-  function formatTime(value) {
-    var parsed = /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : null;
-    if (parsed === null || isNaN(parsed.getTime())) {
-      return value;
-    }
-    return parsed.toISOString().slice(0, 19).replace("T", " ") + " UTC";
-  }
-
-  function toneOf(state) {
-    switch (state) {
-      case "ready": case "healthy": case "ok": case "up": case "closed": case "redis":
-        return "success";
-      case "degraded": case "half_open": case "warning": case "fallback":
-        return "warning";
-      case "not_ready": case "fail": case "failed": case "unavailable": case "unhealthy": case "down": case "open": case "error":
-        return "danger";
-      default:
-        return "secondary";
-    }
-  }
-
-  // --- Building nodes ---
-
-  function el(tag, className, children) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function badge(tone, label) {
-    var classes = /-subtle$/.test(tone)
-      ? "bg-" + tone + " text-" + tone.replace("-subtle", "-emphasis") + " border border-" + tone
-      : "text-bg-" + tone;
-    return el("span", "badge " + classes, [label]);
-  }
-
-  function statCard(label, value, note) {
-    return el("div", "col-6 col-lg-3", [
-      el("div", "card stat-card h-100 shadow-sm", [
-        el("div", "card-body", [
-          el("div", "stat-label", [label]),
-          el("div", "stat-value", [value]),
-          el("div", "small text-body-secondary", [note])
-        ])
-      ])
-    ]);
-  }
-
-  function emptyRow(columns, className, message) {
-    var cell = el("td", className, [message]);
-    cell.colSpan = columns;
-    return el("tr", null, [cell]);
-  }
-
-  // --- Sections ---
-
-  function healthBadge(health) {
-    var state = text(field(health, "status"));
-    var label = state === "ready" ? "Ready" : state === "not_ready" ? "Not ready" : state === null ? "Health unknown" : state;
-    return [badge(state === null ? "secondary" : toneOf(state), label)];
-  }
-
-  function summary(status) {
-    var elements = list(field(status, "storage_elements"));
-    var healthy = 0;
-    var available = 0;
-    var byMode = {};
-    var modeOrder = [];
-    elements.forEach(function (element) {
-      if (text(field(element, "health")) === "healthy") {
-        healthy++;
+  function swap(fresh) {
+    var regions = document.querySelectorAll("[data-live]");
+    for (var i = 0; i < regions.length; i++) {
+      var region = regions[i];
+      var next = fresh.getElementById(region.id);
+      // Unchanged regions are left alone, so that screen readers announce only what changed.
+      if (!next || next.innerHTML === region.innerHTML) {
+        continue;
       }
-      var mode = text(field(element, "mode")) || "unknown";
-      if (!(mode in byMode)) {
-        byMode[mode] = 0;
-        modeOrder.push(mode);
-      }
-      byMode[mode]++;
-      available += number(field(field(element, "capacity"), "available")) || 0;
-    });
-    var modes = modeOrder.map(function (mode) { return byMode[mode] + " " + mode; });
-    // Each file system once (local elements may share one); the sum is for servers that do not report it.
-    var free = number(field(field(status, "capacity"), "available"));
-    if (free !== null) {
-      available = free;
-    }
-    var reserved = number(field(field(status, "reservations"), "outstanding_bytes"));
-    var uptime = number(field(status, "uptime_seconds"));
-    var startedAt = text(field(status, "started_at"));
-    return [
-      statCard("Storage elements", String(elements.length),
-        elements.length === 0 ? "none reported" : [healthy + " healthy"].concat(modes).join(" \u00b7 ")),
-      statCard("Free space", elements.length === 0 ? MISSING : humanSize(available), "over all storage elements, each file system once"),
-      statCard("Reserved", reserved === null ? MISSING : humanSize(reserved), "for uploads in flight"),
-      statCard("Uptime", uptime === null ? MISSING : humanDuration(uptime),
-        startedAt === null ? "start time unknown" : "since " + formatTime(startedAt))
-    ];
-  }
-
-  function instanceFacts(status) {
-    var auth = field(field(status, "auth"), "enabled");
-    var startedAt = text(field(status, "started_at"));
-    var facts = [
-      ["Service", text(field(status, "service"))],
-      ["Version", text(field(status, "version"))],
-      ["Instance", text(field(status, "instance_id"))],
-      ["Deployment", text(field(status, "deployment"))],
-      ["Authentication", typeof auth === "boolean" ? (auth ? "enabled" : "disabled") : null],
-      ["Started", startedAt === null ? null : formatTime(startedAt)]
-    ];
-    var nodes = [];
-    facts.forEach(function (fact) {
-      nodes.push(el("dt", "col-sm-4", [fact[0]]));
-      nodes.push(el("dd", "col-sm-8", [fact[1] === null ? MISSING : fact[1]]));
-    });
-    return nodes;
-  }
-
-  function healthChecks(checks) {
-    if (!isObject(checks) || Object.keys(checks).length === 0) {
-      return [el("li", "text-body-secondary", ["No checks reported."])];
-    }
-    return Object.keys(checks).map(function (name) {
-      var check = checks[name];
-      var state = text(field(check, "status"));
-      if (state === null) {
-        state = text(check);
-      }
-      var details = isObject(check)
-        ? Object.keys(check).filter(function (key) { return key !== "status"; }).map(function (key) {
-          var value = text(check[key]);
-          return key + ": " + (value === null ? MISSING : value);
-        })
-        : [];
-      return el("li", "d-flex justify-content-between align-items-start gap-2 py-1", [
-        el("div", null, [
-          el("div", "fw-medium", [name.replace(/_/g, " ")]),
-          el("div", "small text-body-secondary", [details.join(" \u00b7 ")])
-        ]),
-        badge(state === null ? "secondary" : toneOf(state), state === null ? "unknown" : state)
-      ]);
-    });
-  }
-
-  var TRANSFER_COUNTS = [
-    ["in_flight", "In flight"],
-    ["committed", "Committed since start"],
-    ["aborted", "Aborted since start"],
-    ["heuristic", "Heuristic since start"]
-  ];
-
-  var SAGA_COUNTS = [
-    ["running", "Running"],
-    ["compensating", "Compensating"],
-    ["failed_compensation", "Failed compensation"],
-    ["completed_since_start", "Completed since start"],
-    ["compensated_since_start", "Compensated since start"],
-    ["rejected_since_start", "Rejected since start"],
-    ["parked_since_start", "Parked since start"],
-    ["recovery_failures_since_start", "Recovery failures since start"]
-  ];
-
-  var REGISTRY_COUNTS = [
-    ["pending", "Pending"],
-    ["oldest_pending_age_seconds", "Oldest pending, seconds"],
-    ["failed", "Failed"],
-    ["delivered", "Delivered since start"]
-  ];
-
-  function registryBadge(registry) {
-    if (!isObject(registry)) {
-      return [badge("secondary", "not reported")];
-    }
-    if (field(registry, "enabled") !== true) {
-      return [badge("secondary", "off")];
-    }
-    var failed = count(field(registry, "failed"));
-    if (failed !== null && failed > 0) {
-      return [badge("warning", "Needs an operator: " + failed + " failed")];
-    }
-    var pending = count(field(registry, "pending"));
-    if (pending !== null && pending > 0) {
-      return [badge("info", pending + " pending")];
-    }
-    return [badge("success", "OK")];
-  }
-
-  function registryLastError(registry) {
-    var error = field(registry, "last_error");
-    var message = text(field(error, "message"));
-    if (message !== null) {
-      var at = text(field(error, "at"));
-      return ["Last error" + (at === null ? "" : " (" + formatTime(at) + ")") + ": " + message];
-    }
-    return [field(registry, "enabled") === true ? "No errors since start." : ""];
-  }
-
-  function attentionBadge(section, key, what) {
-    if (!isObject(section)) {
-      return [badge("secondary", "not reported")];
-    }
-    var n = count(section[key]);
-    if (n !== null && n > 0) {
-      return [badge("warning", "Needs an operator: " + n + " " + what)];
-    }
-    return [n === null ? badge("secondary", "unknown") : badge("success", "OK")];
-  }
-
-  function counts(section, labels) {
-    var nodes = [];
-    labels.forEach(function (label) {
-      var n = count(field(section, label[0]));
-      nodes.push(el("dt", "col-8", [label[1]]));
-      nodes.push(el("dd", "col-4 text-end mb-1", [n === null ? MISSING : String(n)]));
-    });
-    return nodes;
-  }
-
-  function capacity(node) {
-    var total = number(field(node, "total"));
-    var used = number(field(node, "used"));
-    var available = number(field(node, "available"));
-    if (total === null || used === null) {
-      return [el("span", "text-body-secondary", ["unknown"])];
-    }
-    var reported = number(field(node, "percent_used"));
-    var percent = reported !== null ? reported : total === 0 ? 0 : 100 * used / total;
-    percent = Math.max(0, Math.min(100, percent));
-    var tone = percent >= 90 ? "danger" : percent >= 75 ? "warning" : "success";
-    var percentText = percent.toFixed(1);
-    var bar = el("div", "progress-bar bg-" + tone);
-    bar.setAttribute("style", "width: " + percentText + "%");
-    var progress = el("div", "progress", [bar]);
-    progress.setAttribute("role", "progressbar");
-    progress.setAttribute("aria-label", "Capacity used");
-    progress.setAttribute("aria-valuemin", "0");
-    progress.setAttribute("aria-valuemax", "100");
-    progress.setAttribute("aria-valuenow", percentText);
-    var note = humanSize(used) + " of " + humanSize(total) + " used (" + percentText + " %)"
-      + (available === null ? "" : " \u00b7 " + humanSize(available) + " free");
-    return [progress, el("div", "small text-body-secondary mt-1", [note])];
-  }
-
-  function storageElementRows(elements) {
-    elements = list(elements);
-    if (elements.length === 0) {
-      return [emptyRow(6, "text-center text-body-secondary py-4", "No storage elements reported.")];
-    }
-    return elements.map(function (element) {
-      var mode = text(field(element, "mode"));
-      var health = text(field(element, "health"));
-      var breaker = field(element, "circuit_breaker");
-      var circuit = text(field(breaker, "state"));
-      if (circuit === null) {
-        circuit = text(breaker);
-      }
-      var reserved = number(field(element, "reserved_bytes"));
-      var healthCell = el("td", null, [badge(health === null ? "secondary" : toneOf(health), health === null ? "unknown" : health)]);
-      if (circuit !== null) {
-        healthCell.appendChild(document.createTextNode(" "));
-        healthCell.appendChild(el("span", "small text-body-secondary", ["circuit " + circuit]));
-      }
-      var tls = field(element, "tls");
-      var tlsReason = text(field(tls, "reason"));
-      if (tlsReason !== null) {
-        var tlsNote = el("div", "small text-danger tls-failure", ["TLS handshake failed: " + tlsReason.replace(/_/g, " ")]);
-        tlsNote.title = text(field(tls, "message")) || "";
-        healthCell.appendChild(tlsNote);
-      }
-      return el("tr", null, [
-        el("td", null, [
-          el("div", "fw-semibold", [text(field(element, "id")) || MISSING]),
-          el("div", "small text-body-secondary element-location", [text(field(element, "location")) || ""])
-        ]),
-        el("td", null, [mode === null ? MISSING : badge("primary-subtle", mode)]),
-        el("td", "text-end", [text(field(element, "priority")) || MISSING]),
-        healthCell,
-        el("td", "capacity", capacity(field(element, "capacity"))),
-        el("td", "text-end", [reserved === null ? MISSING : humanSize(reserved)])
-      ]);
-    });
-  }
-
-  function flatten(prefix, node, into) {
-    if (isObject(node) && Object.keys(node).length > 0) {
-      Object.keys(node).forEach(function (key) {
-        flatten(prefix === "" ? key : prefix + "." + key, node[key], into);
+      var nodes = Array.prototype.slice.call(next.childNodes).map(function (node) {
+        return document.adoptNode(node);
       });
-    } else if (Array.isArray(node) && node.length > 0) {
-      node.forEach(function (item, index) {
-        flatten(prefix + "[" + index + "]", item, into);
-      });
-    } else if (prefix !== "" && node !== undefined) {
-      into.push([prefix, isObject(node) ? "{}" : Array.isArray(node) ? "[]" : node === null ? "null" : String(node)]);
+      region.replaceChildren.apply(region, nodes);
     }
-  }
-
-  function configurationRows(configuration) {
-    var rows = [];
-    flatten("", configuration, rows);
-    if (rows.length === 0) {
-      return [emptyRow(2, "text-body-secondary", "No configuration reported.")];
-    }
-    return rows.map(function (row) {
-      var key = el("th", null, [el("code", null, [row[0]])]);
-      key.scope = "row";
-      return el("tr", null, [key, el("td", null, [row[1]])]);
-    });
-  }
-
-  // --- Refreshing ---
-
-  function replace(id, nodes) {
-    var target = document.getElementById(id);
-    if (target) {
-      target.replaceChildren.apply(target, nodes);
-    }
-  }
-
-  function render(status) {
-    var health = field(status, "health");
-    var timestamp = text(field(health, "timestamp"));
-    replace("health-badge", healthBadge(health));
-    replace("summary", summary(status));
-    replace("instance-facts", instanceFacts(status));
-    replace("health-checks", healthChecks(field(health, "checks")));
-    replace("transfers-badge", attentionBadge(field(status, "transfers"), "heuristic", "heuristic"));
-    replace("transfer-counts", counts(field(status, "transfers"), TRANSFER_COUNTS));
-    replace("sagas-badge", attentionBadge(field(status, "sagas"), "failed_compensation", "failed compensation"));
-    replace("saga-counts", counts(field(status, "sagas"), SAGA_COUNTS));
-    replace("registry-badge", registryBadge(field(status, "registry")));
-    replace("registry-counts", counts(field(status, "registry"), REGISTRY_COUNTS));
-    replace("registry-last-error", registryLastError(field(status, "registry")));
-    replace("storage-elements-rows", storageElementRows(field(status, "storage_elements")));
-    replace("configuration-rows", configurationRows(field(status, "configuration")));
-    replace("generated-at", [timestamp === null ? formatTime(new Date().toISOString()) : formatTime(timestamp)]);
   }
 
   function showStale(reason) {
@@ -442,18 +45,21 @@
       return;
     }
     inFlight = true;
-    fetch(statusUrl, { cache: "no-store", headers: { Accept: "application/json" } })
+    clearTimeout(timer);
+    fetch(pageUrl, { cache: "no-store", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("status " + response.status + " from " + statusUrl);
+          throw new Error("status " + response.status + " from " + pageUrl);
         }
-        return response.json();
+        return response.text();
       })
-      .then(function (status) {
-        if (!isObject(status)) {
-          throw new Error("the status document is not a JSON object");
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        if (!fresh.getElementById("summary")) {
+          throw new Error(pageUrl + " did not answer with the status page");
         }
-        render(status);
+        swap(fresh);
+        drawCharts();
         showStale(null);
         body.setAttribute("data-refreshed-at", new Date().toISOString());
       })
@@ -484,12 +90,289 @@
     }
   }
 
+  // --- Charts, from the columns the server put in #samples-series ---
+
+  var charts = {};
+
+  function readSeries() {
+    var holder = document.getElementById("samples-series");
+    if (!holder) {
+      return null;
+    }
+    try {
+      var series = JSON.parse(holder.getAttribute("data-series") || "{}");
+      return series !== null && typeof series === "object" ? series : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function column(series, key) {
+    return Array.isArray(series[key]) ? series[key] : [];
+  }
+
+  function drawCharts() {
+    if (typeof window.uPlot !== "function") {
+      return;
+    }
+    var series = readSeries();
+    if (series === null) {
+      return;
+    }
+    var times = column(series, "t");
+    chart("throughput-chart", [times, column(series, "mib_per_second")],
+      [{ label: "MiB/s", stroke: "#0a58ca", fill: "rgba(13, 110, 253, 0.12)", width: 2 }]);
+    chart("latency-chart", [times, column(series, "p50_ms"), column(series, "p95_ms")],
+      [{ label: "p50 ms", stroke: "#146c43", width: 2 }, { label: "p95 ms", stroke: "#a61e4d", width: 2, dash: [6, 4] }]);
+  }
+
+  function chart(id, data, lines) {
+    var target = document.getElementById(id);
+    if (!target) {
+      return;
+    }
+    try {
+      if (charts[id]) {
+        charts[id].setData(data);
+      } else {
+        charts[id] = new window.uPlot({
+          width: Math.max(240, target.clientWidth || 480),
+          height: 180,
+          scales: { x: { time: true } },
+          series: [{}].concat(lines),
+          axes: [{}, { size: 56 }]
+        }, data, target);
+      }
+      target.setAttribute("data-points", String(data[0].length));
+    } catch (e) {
+      target.setAttribute("data-chart-error", e.message);
+    }
+  }
+
+  function resizeCharts() {
+    Object.keys(charts).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (target && target.clientWidth > 0) {
+        charts[id].setSize({ width: target.clientWidth, height: 180 });
+      }
+    });
+  }
+
+  // --- Upload widget: resumable uploads through tus ---
+
+  var TOKEN_KEY = "artstore.ingester.token";
+
+  function formatBytes(bytes) {
+    var units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    var value = bytes;
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return (unit === 0 ? String(value) : value.toFixed(1)) + " " + units[unit];
+  }
+
+  // The final response names the stored file: in X-ArtStore-File-Id, in a JSON body, or in a Link to /files/.
+  function fileIdOf(response) {
+    if (!response) {
+      return null;
+    }
+    var header = response.getHeader("X-ArtStore-File-Id");
+    if (header) {
+      return header;
+    }
+    try {
+      var parsed = JSON.parse(response.getBody() || "null");
+      if (parsed && typeof parsed.file_id === "string") {
+        return parsed.file_id;
+      }
+    } catch (e) {
+      // Not JSON: look at the link.
+    }
+    var match = /\/files\/([^/?#>]+)/.exec(response.getHeader("Link") || "");
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function setUpWidget() {
+    var widget = document.getElementById("upload-widget");
+    if (!widget || typeof window.tus === "undefined" || !window.tus.isSupported) {
+      return;
+    }
+    var endpoint = widget.getAttribute("data-endpoint") || "/api/v1/uploads";
+    var authEnabled = widget.getAttribute("data-auth-enabled") === "true";
+    var tokenInput = document.getElementById("upload-token");
+    var fileInput = document.getElementById("upload-file");
+    var drop = document.getElementById("upload-drop");
+    var startButton = document.getElementById("upload-start");
+    var pauseButton = document.getElementById("upload-pause");
+    var resumeButton = document.getElementById("upload-resume");
+    var progress = document.getElementById("upload-progress");
+    var bar = progress.querySelector(".progress-bar");
+    var message = document.getElementById("upload-message");
+    var file = null;
+    var upload = null;
+    var running = false;
+
+    try {
+      tokenInput.value = window.sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch (e) {
+      // Storage may be off; the token then lives in the field only.
+    }
+
+    function say(text, tone) {
+      message.textContent = text;
+      message.className = "small mt-2 mb-0" + (tone ? " text-" + tone : "");
+    }
+
+    function buttons() {
+      var token = tokenInput.value.trim();
+      startButton.disabled = running || file === null || (authEnabled && token === "");
+      pauseButton.disabled = !running;
+      resumeButton.disabled = running || upload === null;
+      widget.setAttribute("data-state", running ? "uploading" : upload === null ? "idle" : "paused");
+    }
+
+    function showProgress(sent, total) {
+      var percent = total > 0 ? Math.min(100, (100 * sent) / total) : 0;
+      bar.style.width = percent.toFixed(1) + "%";
+      progress.setAttribute("aria-valuenow", percent.toFixed(1));
+      progress.setAttribute("aria-valuetext", formatBytes(sent) + " of " + formatBytes(total));
+    }
+
+    function choose(chosen) {
+      if (running) {
+        return;
+      }
+      file = chosen || null;
+      upload = null;
+      showProgress(0, 1);
+      say(file === null ? "" : file.name + " (" + formatBytes(file.size) + ") is ready to upload.");
+      buttons();
+    }
+
+    tokenInput.addEventListener("input", function () {
+      try {
+        if (tokenInput.value.trim() === "") {
+          window.sessionStorage.removeItem(TOKEN_KEY);
+        } else {
+          window.sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+        }
+      } catch (e) {
+        // As above.
+      }
+      buttons();
+    });
+
+    fileInput.addEventListener("change", function () {
+      choose(fileInput.files && fileInput.files[0]);
+    });
+
+    ["dragenter", "dragover"].forEach(function (type) {
+      drop.addEventListener(type, function (event) {
+        event.preventDefault();
+        drop.classList.add("drag-over");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      drop.addEventListener(type, function (event) {
+        event.preventDefault();
+        drop.classList.remove("drag-over");
+      });
+    });
+    drop.addEventListener("drop", function (event) {
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (files && files.length > 0) {
+        choose(files[0]);
+      }
+    });
+
+    function begin() {
+      running = true;
+      buttons();
+      upload.start();
+    }
+
+    startButton.addEventListener("click", function () {
+      if (file === null) {
+        return;
+      }
+      var token = tokenInput.value.trim();
+      var chosen = file;
+      upload = new window.tus.Upload(chosen, {
+        endpoint: endpoint,
+        chunkSize: Number(widget.getAttribute("data-chunk-size")) || 8 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000, 10000],
+        metadata: { filename: chosen.name, target_mode: document.getElementById("upload-mode").value },
+        headers: token === "" ? {} : { Authorization: "Bearer " + token },
+        removeFingerprintOnSuccess: true,
+        onProgress: function (sent, total) {
+          showProgress(sent, total);
+          say("Uploading " + chosen.name + ": " + formatBytes(sent) + " of " + formatBytes(total) + ".");
+        },
+        onSuccess: function (payload) {
+          running = false;
+          showProgress(chosen.size, chosen.size);
+          var fileId = fileIdOf(payload && payload.lastResponse);
+          if (fileId !== null) {
+            widget.setAttribute("data-file-id", fileId);
+          }
+          say("Uploaded " + chosen.name + (fileId === null ? "." : " as file " + fileId + "."), "success");
+          upload = null;
+          file = null;
+          buttons();
+          widget.setAttribute("data-state", "done");
+          refresh();
+        },
+        onError: function (error) {
+          running = false;
+          buttons();
+          widget.setAttribute("data-state", "failed");
+          say("The upload stopped: " + (error && error.message ? error.message : String(error))
+            + " Resume continues from the last byte the server acknowledged.", "danger");
+        }
+      });
+      // A file chosen again after an interruption continues where the server left it.
+      upload.findPreviousUploads().then(function (previous) {
+        if (previous.length > 0) {
+          upload.resumeFromPreviousUpload(previous[0]);
+        }
+        begin();
+      }, begin);
+    });
+
+    pauseButton.addEventListener("click", function () {
+      if (upload === null) {
+        return;
+      }
+      running = false;
+      upload.abort();
+      say("Paused. Resume continues from the last byte the server acknowledged.");
+      buttons();
+    });
+
+    resumeButton.addEventListener("click", function () {
+      if (upload !== null) {
+        say("Resuming…");
+        begin();
+      }
+    });
+
+    widget.hidden = false;
+    buttons();
+  }
+
+  // --- Start ---
+
   var indicator = document.getElementById("live-indicator");
   if (indicator) {
     indicator.textContent = "Live \u00b7 every " + Math.round(refreshMs / 1000) + " s";
     indicator.classList.remove("d-none");
   }
   document.addEventListener("visibilitychange", onVisibilityChange);
+  window.addEventListener("resize", resizeCharts);
+  drawCharts();
+  setUpWidget();
   // The server has just rendered the page: the first fetch can wait one period.
   schedule();
 })();

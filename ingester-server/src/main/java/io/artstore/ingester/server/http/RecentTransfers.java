@@ -1,0 +1,149 @@
+package io.artstore.ingester.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.transfer.TransactionId;
+import io.artstore.ingester.core.transfer.TransferState;
+import io.artstore.ingester.core.transfer.TransferStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transfers in flight (read from the transaction log when asked) and the last ones that ended here, with the
+ * phases of their two-phase commit, for the status page. The ended ones are kept in memory and bounded. A prepare
+ * that ended in an abort shows as {@code ended}: the state alone does not say whether a vote was no or timed out.
+ */
+public final class RecentTransfers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecentTransfers.class);
+
+    private final Supplier<List<TransactionId>> unfinished;
+    private final Function<TransactionId, TransferStatus> status;
+    private final int capacity;
+    private final Deque<TransferStatus> ended = new ArrayDeque<>();
+
+    /**
+     * @param unfinished the transactions the log holds unfinished
+     * @param status the status of one transaction
+     * @param capacity how many transfers the section lists at most
+     */
+    public RecentTransfers(Supplier<List<TransactionId>> unfinished, Function<TransactionId, TransferStatus> status, int capacity) {
+        this.unfinished = Objects.requireNonNull(unfinished, "unfinished");
+        this.status = Objects.requireNonNull(status, "status");
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    /** No transfers at all. */
+    public static RecentTransfers none() {
+        return new RecentTransfers(List::of, id -> {
+            throw new IllegalStateException("no transfers");
+        }, 1);
+    }
+
+    /** A transfer that ended (committed, aborted or heuristic). */
+    public synchronized void ended(TransferStatus transfer) {
+        ended.removeIf(kept -> kept.transactionId().equals(transfer.transactionId()));
+        ended.addFirst(transfer);
+        while (ended.size() > capacity) {
+            ended.removeLast();
+        }
+    }
+
+    /** The {@code recent_transfers} section: the ones in flight first, then the last ended, each with its phases. */
+    public ArrayNode json() {
+        Map<TransactionId, TransferStatus> shown = new LinkedHashMap<>();
+        for (TransactionId id : unfinished.get()) {
+            if (shown.size() >= capacity) {
+                break;
+            }
+            read(id).ifPresent(transfer -> shown.put(id, transfer));
+        }
+        List<TransferStatus> finished;
+        synchronized (this) {
+            finished = new ArrayList<>(ended);
+        }
+        for (TransferStatus transfer : finished) {
+            if (shown.size() >= capacity) {
+                break;
+            }
+            shown.putIfAbsent(transfer.transactionId(), transfer);
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (TransferStatus transfer : shown.values()) {
+            ObjectNode item = list.addObject()
+                    .put("transaction_id", transfer.transactionId().toString())
+                    .put("file_id", transfer.fileId().toString())
+                    .put("source", transfer.source().value())
+                    .put("target", transfer.target().value())
+                    .put("state", transfer.state().wireName())
+                    .put("progress_percent", transfer.progressPercent())
+                    .put("started_at", transfer.startedAt().toString())
+                    .put("updated_at", transfer.updatedAt().toString())
+                    .put("error", transfer.error().orElse(""));
+            ArrayNode steps = item.putArray("steps");
+            phases(transfer.state()).forEach((name, state) -> steps.addObject().put("name", name).put("state", state));
+        }
+        return list;
+    }
+
+    /** A transfer that ended between listing and reading is simply not shown. */
+    private Optional<TransferStatus> read(TransactionId id) {
+        try {
+            return Optional.of(status.apply(id));
+        } catch (RuntimeException e) {
+            LOG.debug("transfer {} not shown: {}", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The three phases of the protocol and where each stands in the given state. */
+    static Map<String, String> phases(TransferState state) {
+        Map<String, String> phases = new LinkedHashMap<>();
+        switch (state) {
+            case PREPARING -> {
+                phases.put("prepare", "running");
+                phases.put("decide", "pending");
+                phases.put("finish", "pending");
+            }
+            case PREPARED -> {
+                phases.put("prepare", "succeeded");
+                phases.put("decide", "running");
+                phases.put("finish", "pending");
+            }
+            case COMMITTING, ABORTING -> {
+                phases.put("prepare", state == TransferState.COMMITTING ? "succeeded" : "ended");
+                phases.put("decide", state == TransferState.COMMITTING ? "commit" : "abort");
+                phases.put("finish", "running");
+            }
+            case COMMITTED -> {
+                phases.put("prepare", "succeeded");
+                phases.put("decide", "commit");
+                phases.put("finish", "succeeded");
+            }
+            case ABORTED -> {
+                phases.put("prepare", "ended");
+                phases.put("decide", "abort");
+                phases.put("finish", "succeeded");
+            }
+            case HEURISTIC -> {
+                phases.put("prepare", "ended");
+                phases.put("decide", "decided");
+                phases.put("finish", "heuristic");
+            }
+        }
+        return phases;
+    }
+}
