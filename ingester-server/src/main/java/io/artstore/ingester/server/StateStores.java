@@ -11,6 +11,7 @@ import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TokenUses;
 import io.artstore.ingester.core.port.out.TransactionLog;
+import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.state.RedisState;
 import io.artstore.ingester.redis.state.RedisStateStores;
@@ -23,6 +24,7 @@ import io.artstore.ingester.storage.embedded.FileSystemFileCatalog;
 import io.artstore.ingester.storage.embedded.FileSystemFileClocks;
 import io.artstore.ingester.storage.embedded.FileSystemLocks;
 import io.artstore.ingester.storage.embedded.FileTransactionLog;
+import io.artstore.ingester.storage.embedded.FileUploadSessions;
 import io.artstore.ingester.storage.embedded.InMemoryBlockStore;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
 import io.artstore.ingester.storage.embedded.JsonLinesEventPublisher;
@@ -43,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * @param blocks the blocks of the abuse limits: in memory, or shared in Redis
  * @param tokenUses the temporary tokens' use counts when shared in Redis; empty for the embedded state, where
  *     they are kept on disk beside the ingester's signing key
+ * @param uploadSessions the sessions of resumable uploads: in the data folder, or shared in Redis
  */
 record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks locks, TransactionLog transactionLog,
         SagaLog sagaLog, ClockSync clockSync, FileClocks fileClocks, BlockStore blocks, Optional<TokenUses> tokenUses,
-        List<AutoCloseable> closeables) implements AutoCloseable {
+        UploadSessions uploadSessions, List<AutoCloseable> closeables) implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
@@ -83,7 +86,8 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             ClockSync clockSync = new ReservingClockSync(FileClockSync.open(config.storage().clockDir()),
                     ReservingClockSync.DEFAULT_BLOCK);
             return new StateStores(catalog, new InMemoryCapacityReservations(), locks, transactionLog, sagaLog,
-                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(), List.copyOf(opened));
+                    clockSync, fileClocks, new InMemoryBlockStore(clock), Optional.empty(),
+                    FileUploadSessions.open(config.storage().dataDir().resolve("uploads")), List.copyOf(opened));
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -103,7 +107,7 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
                     connections.describe(), instanceId, settings.waitReplicas());
             return new StateStores(catalog, redis.reservations(), redis.locks(), redis.transactionLog(), redis.sagaLog(),
                     redis.clockSync(), redis.fileClocks(fileId -> catalog.find(fileId).isPresent()), redis.blocks(clock),
-                    Optional.of(redis.tokenUses()), List.of(redis));
+                    Optional.of(redis.tokenUses()), redis.uploadSessions(), List.of(redis));
         } catch (RuntimeException e) {
             redis.close();
             throw e;

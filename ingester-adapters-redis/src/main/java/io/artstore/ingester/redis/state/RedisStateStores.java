@@ -9,6 +9,7 @@ import io.artstore.ingester.core.port.out.FileClocks;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.SagaLog;
 import io.artstore.ingester.core.port.out.TokenUses;
+import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.core.port.out.TransactionLog;
 import io.artstore.ingester.redis.RedisConnections;
 import java.time.Clock;
@@ -78,6 +79,10 @@ public final class RedisStateStores implements AutoCloseable {
 
     public TokenUses tokenUses() {
         return new RedisTokenUses(state);
+    }
+
+    public UploadSessions uploadSessions() {
+        return new RedisUploadSessions(state);
     }
 
     public BlockStore blocks(Clock clock) {

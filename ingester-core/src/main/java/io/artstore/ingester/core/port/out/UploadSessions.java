@@ -1,0 +1,36 @@
+package io.artstore.ingester.core.port.out;
+
+import io.artstore.ingester.core.upload.UploadId;
+import io.artstore.ingester.core.upload.UploadSession;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sessions of resumable uploads, shared by every instance that may continue an upload. Every change is a
+ * compare-and-set on the session's revision, so the lock inside a session and the offset it guards change together.
+ * Writes are durable before they return.
+ */
+public interface UploadSessions {
+
+    /** Stores a new session unless one with its id exists; {@code false} then, storing nothing. */
+    boolean create(UploadSession session);
+
+    Optional<UploadSession> find(UploadId id);
+
+    /**
+     * Replaces the stored session by {@code next} if the stored one is still at {@code next.revision() - 1}.
+     *
+     * @return {@code false} when the session changed meanwhile or is gone; nothing is written then
+     */
+    boolean replace(UploadSession next);
+
+    /** Removes the session if it is still at {@code revision}; {@code false} when it changed or is gone. */
+    boolean remove(UploadId id, long revision);
+
+    /** Up to {@code limit} sessions (finished or not) whose expiry is at or before {@code now}, earliest first. */
+    List<UploadSession> expiredAt(Instant now, int limit);
+
+    /** Up to {@code limit} sessions, most recently updated first, for progress reports. */
+    List<UploadSession> list(int limit);
+}
