@@ -60,4 +60,39 @@ class TusJsClientCutConnectionIT {
                     result.path("seconds").asDouble(), proxy.cuts(), result.path("retries").asInt());
         }
     }
+
+    @Test
+    void a_second_client_process_resumes_the_upload_the_first_one_left_through_its_url_storage() {
+        Path source = folder.resolve("notes.bin");
+        long size = 32 * MIB;
+        String sha256 = TusUploads.writeSource(source, size, 29);
+        Path urls = folder.resolve("tus-urls.json");
+        try (TestServer server = TestServer.start()) {
+            JsonNode stopped = TusNode.upload(server.uri(TusUploads.ENDPOINT), source)
+                    .metadata("filename", "notes.bin").metadata("target_mode", "edit")
+                    .chunkSize(4 * MIB).urlStorage(urls).stopAfter(12 * MIB)
+                    .run(Duration.ofMinutes(2));
+            assertThat(stopped.path("state").asText()).as(stopped.toString()).isEqualTo("stopped");
+            long kept = stopped.path("offset").asLong();
+            assertThat(kept).isBetween(12 * MIB, size - 1);
+
+            JsonNode resumed = TusNode.upload(server.uri(TusUploads.ENDPOINT), source)
+                    .metadata("filename", "notes.bin").metadata("target_mode", "edit")
+                    .chunkSize(4 * MIB).urlStorage(urls)
+                    .run(Duration.ofMinutes(2));
+
+            assertThat(resumed.path("state").asText()).as(resumed.toString()).isEqualTo("finished");
+            assertThat(resumed.path("upload_url").asText()).isEqualTo(stopped.path("upload_url").asText());
+            assertThat(resumed.path("resumed_from").asLong()).as("the server's offset on HEAD").isEqualTo(kept);
+            String fileId = resumed.path("file_id").asText("");
+            if (fileId.isEmpty()) {
+                fileId = TusUploads.fileIdOf(server.uri(URIs.path(resumed.path("upload_url").asText()))).orElseThrow(
+                        () -> new AssertionError("the finished upload names no file: " + resumed));
+            }
+            Reply file = server.get("/api/v1/files/" + fileId);
+            assertThat(file.status()).as(file.toString()).isEqualTo(200);
+            assertThat(file.json().path("checksum").asText()).isEqualTo(sha256);
+            assertThat(TusUploads.sha256(server.storedFile(file.json()))).isEqualTo(sha256);
+        }
+    }
 }
