@@ -68,6 +68,10 @@ import io.artstore.ingester.server.http.StatusRoutes;
 import io.artstore.ingester.server.http.TlsFailures;
 import io.artstore.ingester.server.http.TokenRoutes;
 import io.artstore.ingester.server.http.TransferRoutes;
+import io.artstore.ingester.server.http.TusRoutes;
+import io.artstore.ingester.server.config.ResumableSettings;
+import io.artstore.ingester.server.upload.ResumableUploads;
+import io.artstore.ingester.server.upload.StagingArea;
 import io.artstore.ingester.server.http.UploadRoutes;
 import io.artstore.ingester.server.http.VectorClockHeader;
 import io.artstore.ingester.server.saga.BlockingSleeper;
@@ -137,6 +141,7 @@ public final class IngesterServer implements AutoCloseable {
     private final FileAuditTrail auditTrail;
     private final SecurityMonitor alerts;
     private final Javalin http;
+    private final ResumableUploads resumable;
     private final List<FolderLock> folderLocks;
     /** Redis, service discovery and capacity polling, when Redis is configured; closed last first. */
     private final List<AutoCloseable> redisParts;
@@ -337,6 +342,15 @@ public final class IngesterServer implements AutoCloseable {
                     config.auth().enabled(), clock, breakers, transfers::counts, () -> monitor.status(sagaLog), tlsFailures)
                     .withRegistry(() -> registry.map(AdminFileRegistry::status))
                     .withDiscovery(() -> discovery.map(announcer -> announcer.current().status()));
+            // --- resumable uploads: sessions in the state store, bytes in the (shared) staging folder ---
+            ResumableSettings resumableSettings = config.upload().resumable();
+            this.resumable = new ResumableUploads(state.uploadSessions(), new StagingArea(resumableSettings.stagingDir()),
+                    reservations, resumableSettings, config.upload().maxFileBytes(), instanceId, clock,
+                    TusRoutes.completion(addFile, config.compression(), config.signing().signByDefault()));
+            TusRoutes tusRoutes = new TusRoutes(resumable, addFile, selector, config.upload().maxFileBytes(),
+                    config.compression(), config.signing().signByDefault());
+            report.withUploads(tusRoutes::statusSection);
+            // --- end of resumable uploads ---
             // --- authentication, authorization and abuse limits ---
             Security security = Security.build(config.auth(), config.admin().enabledWithoutAuth(),
                     config.storage().dataDir().resolve("security"), catalog::find, new AuditedSecurityEvents(auditor), clock,
@@ -357,7 +371,8 @@ public final class IngesterServer implements AutoCloseable {
                     new BlockRoutes(security.blocks()),
                     config.auth().abuse(),
                     new ContentRoutes(locator, elements, new OriginalContent(codecs, keyring)),
-                    auditor);
+                    auditor,
+                    tusRoutes);
         } catch (RuntimeException | Error e) {
             // A start that fails (a damaged log, a bad element) leaves the folders free for the next attempt.
             closeRedisParts(redisParts);
@@ -382,6 +397,7 @@ public final class IngesterServer implements AutoCloseable {
         http.start();
         transfers.startSweeping();
         recovery.start();
+        resumable.start();
         started = true;
         LOG.atInfo().setMessage("listening on http://{}:{}")
                 .addArgument(config.server().host()).addArgument(http.port())
@@ -401,6 +417,7 @@ public final class IngesterServer implements AutoCloseable {
 
     public synchronized void stop() {
         recovery.close();
+        resumable.close();
         if (started) {
             http.stop();
             started = false;

@@ -81,6 +81,13 @@ public final class ConfigLoader {
             Map.entry("storage.data_dir", List.of("INGESTER_DATA_DIR")),
             Map.entry("logs.salvage", List.of("INGESTER_LOGS_SALVAGE")),
             Map.entry("upload.max_file_size", List.of("MAX_FILE_SIZE", "INGESTER_MAX_FILE_SIZE")),
+            Map.entry("uploads.staging_dir", List.of("INGESTER_UPLOADS_STAGING_DIR")),
+            Map.entry("uploads.staging_max_size", List.of("INGESTER_UPLOADS_STAGING_MAX_SIZE")),
+            Map.entry("uploads.expires_after", List.of("INGESTER_UPLOADS_EXPIRES_AFTER")),
+            Map.entry("uploads.lock_wait", List.of("INGESTER_UPLOADS_LOCK_WAIT")),
+            Map.entry("uploads.lock_lease", List.of("INGESTER_UPLOADS_LOCK_LEASE")),
+            Map.entry("uploads.sweep_interval", List.of("INGESTER_UPLOADS_SWEEP_INTERVAL")),
+            Map.entry("uploads.cors_allowed_origins", List.of("INGESTER_UPLOADS_CORS_ALLOWED_ORIGINS")),
             Map.entry("compression.enabled_by_default", List.of("INGESTER_COMPRESSION_ENABLED_BY_DEFAULT")),
             Map.entry("compression.default_algorithm", List.of("INGESTER_COMPRESSION_DEFAULT_ALGORITHM")),
             Map.entry("compression.brotli_quality", List.of("INGESTER_COMPRESSION_BROTLI_QUALITY")),
@@ -244,7 +251,8 @@ public final class ConfigLoader {
         ServiceAccountSettings serviceAccount = serviceAccount();
         StorageSettings storage = storage(dataDir, serviceAccount);
         UploadSettings upload = new UploadSettings(
-                text("upload.max_file_size").map(v -> v.size(1)).orElse(UploadSettings.DEFAULT_MAX_FILE_BYTES));
+                text("upload.max_file_size").map(v -> v.size(1)).orElse(UploadSettings.DEFAULT_MAX_FILE_BYTES),
+                resumable(dataDir));
         CompressionSettings compression = new CompressionSettings(
                 text("compression.enabled_by_default").map(Value::bool).orElse(false),
                 text("compression.default_algorithm").map(v -> v.parsed(CompressionAlgorithm::parse))
@@ -270,6 +278,21 @@ public final class ConfigLoader {
         boolean defaultsOnly = file.isEmpty() && VARIABLES.values().stream().flatMap(List::stream).noneMatch(env::containsKey);
         return new IngesterConfig(server, logging, auth, admin, storage, upload, compression, instance, transfer, signing, sagas,
                 registry, audit(), alerts(), encryption(), redis, discovery, file, defaultsOnly, state);
+    }
+
+    // --- resumable uploads ---
+
+    private ResumableSettings resumable(Path dataDir) {
+        ResumableSettings defaults = ResumableSettings.defaults(dataDir);
+        return new ResumableSettings(
+                text("uploads.staging_dir").filter(v -> !v.text().isBlank()).map(Value::path).orElse(defaults.stagingDir()),
+                text("uploads.staging_max_size").map(v -> v.size(0)).orElse(0L),
+                text("uploads.expires_after").map(v -> v.duration(false)).orElse(defaults.expiresAfter()),
+                text("uploads.lock_wait").map(v -> v.duration(false)).orElse(defaults.lockWait()),
+                text("uploads.lock_lease").map(v -> v.duration(false)).orElse(defaults.lockLease()),
+                text("uploads.sweep_interval").map(v -> v.duration(false)).orElse(defaults.sweepInterval()),
+                text("uploads.cors_allowed_origins").map(v -> java.util.Arrays.stream(v.text().split(","))
+                        .map(String::trim).filter(t -> !t.isEmpty()).toList()).orElse(List.of()));
     }
 
     // --- Redis and service discovery ---

@@ -6,7 +6,10 @@ import io.artstore.ingester.server.config.ServerSettings;
 import io.artstore.ingester.server.security.AccessControl;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,7 @@ public final class HttpApi {
     public static Javalin create(ServerSettings settings, UploadRoutes uploads, FileRoutes files, HealthRoutes health,
             StatusRoutes status, VectorClockHeader clocks, TransferRoutes transfers, SagaRoutes sagas,
             SignatureRoutes signatures, AccessControl access, Optional<TokenRoutes> tokens, BlockRoutes blocks, AbuseSettings limits,
-            ContentRoutes content, Auditor auditor) {
+            ContentRoutes content, Auditor auditor, TusRoutes resumable) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.appData(Auditor.KEY, auditor);
@@ -38,6 +41,9 @@ public final class HttpApi {
                 http.setIdleTimeout(limits.idleTimeout().toMillis());
             });
             config.jetty.modifyServer(server -> HeaderTimeout.install(server, limits.requestHeaderTimeout(), limits.idleTimeout()));
+            // X-HTTP-Method-Override is read before routing and access control, so both see the method meant.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(TusRoutes.methodOverride()), TusRoutes.PATH + "/*", EnumSet.of(DispatcherType.REQUEST)));
             if (HttpApi.class.getResource(STATIC_FOLDER) != null) {
                 config.staticFiles.add(assets -> {
                     assets.hostedPath = "/static";
@@ -51,6 +57,7 @@ public final class HttpApi {
             config.staticFiles.enableWebjars();
             // Every response names its request, so that a client can quote it and an audit record be found.
             config.routes.before(ctx -> RequestIds.of(ctx));
+            resumable.registerCors(config.routes);
             access.register(config.routes);
             clocks.register(config.routes);
             uploads.register(config.routes);
@@ -63,6 +70,8 @@ public final class HttpApi {
             content.register(config.routes);
             tokens.ifPresent(routes -> routes.register(config.routes));
             blocks.register(config.routes);
+            resumable.register(config.routes);
+            TusRoutes.registerTusErrors(config.routes);
             ErrorResponses.register(config.routes, health.tlsFailures());
         });
     }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.Capacity;
@@ -50,6 +51,7 @@ public final class StatusReport {
     private final Supplier<Optional<RegistryStatus>> registry;
     private final TlsFailures tlsFailures;
     private final Supplier<Optional<DiscoveryStatus>> discovery;
+    private Supplier<JsonNode> uploads = () -> Json.object().put("in_flight", 0).set("uploads", Json.MAPPER.createArrayNode());
 
     /** A report with no remote elements, transfers or sagas. */
     public StatusReport(StorageElements elements, CapacityReservations reservations, ServiceInfo service,
@@ -114,6 +116,15 @@ public final class StatusReport {
                 tlsFailures, registry, status);
     }
 
+    /**
+     * Adds the {@code uploads} section: the resumable uploads in flight with their progress. Set once, while the
+     * server is wired, before the report is served.
+     */
+    public StatusReport withUploads(Supplier<JsonNode> section) {
+        this.uploads = Objects.requireNonNull(section, "section");
+        return this;
+    }
+
     /** Ready when at least one storage element that takes new files can be reached. */
     public record Readiness(boolean ready, ObjectNode json) {}
 
@@ -164,6 +175,7 @@ public final class StatusReport {
                 .put("aborted", counts.aborted())
                 .put("heuristic", counts.heuristic());
         json.set("sagas", Json.MAPPER.valueToTree(sagas.get()));
+        json.set("uploads", uploads.get());
         putRegistry(json.putObject("registry"));
         json.set("configuration", Json.MAPPER.valueToTree(configuration));
         return json;

@@ -158,12 +158,14 @@ public final class AccessControl {
             refuse(ctx, 403, refusal.get().code(), refusal.get().getMessage());
             return;
         }
-        if (grant.uses().isPresent() && !uses.tryUse(grant.caller().tokenId().orElseThrow(), grant.uses().getAsInt(), grant.expiresAt())) {
+        boolean continuing = RoutePolicy.continuesUpload(ctx.method().name(), rawPath);
+        if (!continuing && grant.uses().isPresent() && !uses.tryUse(grant.caller().tokenId().orElseThrow(), grant.uses().getAsInt(), grant.expiresAt())) {
             unauthorized(ctx, ip, "the temporary token's " + grant.uses().getAsInt() + " use(s) are spent");
             return;
         }
+        boolean sendsBytes = !continuing || ctx.method().name().equals("PATCH");
         if (decision.rule() instanceof RoutePolicy.Needs needs && needs.permission() == Permission.FILES_UPLOAD
-                && abuse.concurrentUploadsPerSubject() > 0) {
+                && sendsBytes && abuse.concurrentUploadsPerSubject() > 0) {
             Semaphore permits = uploads.computeIfAbsent(subject, s -> new Semaphore(abuse.concurrentUploadsPerSubject()));
             if (!permits.tryAcquire()) {
                 refuseRate(ctx, ip, subject, action, Duration.ofSeconds(1), "subject " + subject + " has "

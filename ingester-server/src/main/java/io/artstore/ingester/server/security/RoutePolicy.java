@@ -47,7 +47,16 @@ public final class RoutePolicy {
             entry("POST", "/api/v1/finalize/*", new Needs(Permission.FILES_TRANSFER, 3)),
             entry("GET", "/api/v1/transfers/*", new Needs(Permission.FILES_READ, -1)),
             entry("GET", "/api/v1/finalize/*/status", new Needs(Permission.FILES_READ, -1)),
-            entry("GET", "/api/v1/sagas/*", new Needs(Permission.SAGAS_READ, -1)));
+            entry("GET", "/api/v1/sagas/*", new Needs(Permission.SAGAS_READ, -1)),
+            // Resumable uploads: discovery and CORS preflights are open, as browsers send preflights without tokens.
+            entry("OPTIONS", "/api/v1/uploads", new Open()),
+            entry("OPTIONS", "/api/v1/uploads/*", new Open()),
+            entry("POST", "/api/v1/uploads", new Needs(Permission.FILES_UPLOAD, -1)),
+            entry("GET", "/api/v1/uploads", new Needs(Permission.FILES_UPLOAD, -1)),
+            entry("GET", "/api/v1/uploads/*", new Needs(Permission.FILES_UPLOAD, -1)),
+            entry("GET", "/api/v1/uploads/*/events", new Needs(Permission.FILES_UPLOAD, -1)),
+            entry("PATCH", "/api/v1/uploads/*", new Needs(Permission.FILES_UPLOAD, -1)),
+            entry("DELETE", "/api/v1/uploads/*", new Needs(Permission.FILES_UPLOAD, -1)));
 
     private static final Rule ADMIN = new Needs(Permission.ADMIN, -1);
 
@@ -76,6 +85,17 @@ public final class RoutePolicy {
             }
         }
         return new Decision(ADMIN, segments);
+    }
+
+    /**
+     * Whether the request continues or reads a resumable upload rather than starting one: it neither spends a use
+     * of a temporary token (the upload's creation did) nor counts as a new upload in flight unless it sends bytes.
+     */
+    public static boolean continuesUpload(String method, String rawPath) {
+        List<String> segments = segments(normalise(rawPath));
+        boolean under = segments.size() >= 3 && segments.get(0).equals("api") && segments.get(1).equals("v1")
+                && segments.get(2).equals("uploads");
+        return under && !(segments.size() == 3 && method.equalsIgnoreCase("POST"));
     }
 
     /** Whether the path is under {@code /api/v1/admin}, in any spelling. */

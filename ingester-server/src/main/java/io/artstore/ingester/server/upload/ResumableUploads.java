@@ -1,0 +1,761 @@
+package io.artstore.ingester.server.upload;
+
+import io.artstore.ingester.core.domain.Caller;
+import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.port.out.CapacityReservations;
+import io.artstore.ingester.core.port.out.CapacityReservations.Reservation;
+import io.artstore.ingester.core.port.out.UploadSessions;
+import io.artstore.ingester.core.upload.Concatenation;
+import io.artstore.ingester.core.upload.UploadId;
+import io.artstore.ingester.core.upload.UploadLock;
+import io.artstore.ingester.core.upload.UploadReservation;
+import io.artstore.ingester.core.upload.UploadSession;
+import io.artstore.ingester.core.upload.UploadState;
+import io.artstore.ingester.server.config.ResumableSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resumable uploads: sessions shared through {@link UploadSessions}, bytes in the {@link StagingArea}, the file
+ * stored by the add saga once every byte has arrived.
+ *
+ * <p>Locks: a request that writes (PATCH) takes the session's lock with a new fencing token and a lease, and renews
+ * the lease as bytes arrive. A request that finds the lock held asks the holder to let go (a flag in the session;
+ * at once when the holder runs on this instance) and waits up to {@code lock_wait}; then it takes the lock over,
+ * whatever the old lease says, so an upload never stays locked by a connection that stalled. The old request
+ * notices its fencing token is gone before its next write and stops; its unacknowledged bytes are dropped.
+ *
+ * <p>Durability: the staged file is forced to disk before an offset is written to the session, so every
+ * acknowledged byte survives a crash. Bytes past the acknowledged offset are overwritten by the next request.
+ */
+public final class ResumableUploads implements AutoCloseable {
+
+    /** The staging area's reservations are kept under this name beside the storage elements'. */
+    public static final StorageElementId STAGING = StorageElementId.of("upload-staging");
+    /** Space reserved at a time for an upload whose length is deferred. */
+    static final long GROWTH_STEP = 64L * 1024 * 1024;
+    /** Without a per-request checksum, received bytes are acknowledged at least this often, so progress shows. */
+    static final long CHECKPOINT_BYTES = 16L * 1024 * 1024;
+    private static final int BUFFER_BYTES = 256 * 1024;
+    /** How often a writing request re-reads its session to learn whether it was taken over on another instance. */
+    private static final Duration FENCE_CHECK_INTERVAL = Duration.ofMillis(100);
+    private static final int SWEEP_BATCH = 100;
+    private static final int LIST_LIMIT = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(ResumableUploads.class);
+
+    /** Stores a completed upload's content as a file (the add saga); throws {@link IngestException} on refusal. */
+    @FunctionalInterface
+    public interface Completion {
+        FileId store(UploadSession session, InputStream content);
+    }
+
+    /** What creating an upload needs. {@code hold} is released when the upload ends (e.g. space held on an element). */
+    public record NewUpload(OptionalLong length, Map<String, String> metadata, Concatenation concatenation, Caller owner,
+            Optional<AutoCloseable> hold) {
+
+        public NewUpload {
+            Objects.requireNonNull(length, "length");
+            Objects.requireNonNull(metadata, "metadata");
+            Objects.requireNonNull(concatenation, "concatenation");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(hold, "hold");
+        }
+    }
+
+    /** One PATCH's body and what it says about itself. */
+    public record Chunk(long offset, OptionalLong declaredLength, OptionalLong contentLength, List<ChunkDigest> digests) {
+
+        public Chunk {
+            Objects.requireNonNull(declaredLength, "declaredLength");
+            Objects.requireNonNull(contentLength, "contentLength");
+            digests = List.copyOf(digests);
+        }
+    }
+
+    private final UploadSessions sessions;
+    private final StagingArea staging;
+    private final CapacityReservations reservations;
+    private final ResumableSettings settings;
+    private final long maxBytes;
+    private final String instanceId;
+    private final Clock clock;
+    private final Completion completion;
+    /** Staging reservations this instance made, by upload. */
+    private final Map<UploadId, Reservation> held = new ConcurrentHashMap<>();
+    /** What each upload created here holds until it ends. */
+    private final Map<UploadId, AutoCloseable> holds = new ConcurrentHashMap<>();
+    /** Release requests for the requests writing on this instance, by holder. */
+    private final Map<String, AtomicBoolean> releaseAsked = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * @param maxBytes the largest upload accepted ({@code Tus-Max-Size})
+     * @param instanceId names this instance in lock holders
+     */
+    public ResumableUploads(UploadSessions sessions, StagingArea staging, CapacityReservations reservations,
+            ResumableSettings settings, long maxBytes, String instanceId, Clock clock, Completion completion) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.staging = Objects.requireNonNull(staging, "staging");
+        this.reservations = Objects.requireNonNull(reservations, "reservations");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.maxBytes = maxBytes;
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.completion = Objects.requireNonNull(completion, "completion");
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "upload-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts deleting expired uploads every {@code sweep_interval}. */
+    public ResumableUploads start() {
+        long every = settings.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("deleting expired uploads failed; trying again in {} ms: {}", every, e.getMessage(), e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    /** The largest upload accepted. */
+    public long maxBytes() {
+        return settings.stagingMaxBytes() > 0 ? Math.min(maxBytes, settings.stagingMaxBytes()) : maxBytes;
+    }
+
+    public ResumableSettings settings() {
+        return settings;
+    }
+
+    // --- creation ---
+
+    /**
+     * Creates an upload. A known length is reserved in the staging area at once, so an upload that cannot fit is
+     * refused before a byte is sent.
+     */
+    public UploadSession create(NewUpload upload) {
+        Instant now = clock.instant();
+        UploadId id = UploadId.random();
+        Optional<Reservation> reservation = Optional.empty();
+        try {
+            if (upload.length().isPresent()) {
+                checkSize(upload.length().getAsLong());
+                if (!upload.concatenation().isFinal() && upload.length().getAsLong() > 0) {
+                    reservation = Optional.of(reserve(upload.length().getAsLong(), upload.length().getAsLong() + " bytes"));
+                }
+            }
+            UploadSession session = UploadSession.start(id, upload.length(), upload.metadata(), upload.concatenation(),
+                    upload.owner(), now, now.plus(settings.expiresAfter()),
+                    new UploadReservation(reservation.map(Reservation::reservedBytes).orElse(0L), Optional.empty()));
+            if (!sessions.create(session)) {
+                throw new IllegalStateException("a random upload id was taken: " + id);
+            }
+            reservation.ifPresent(r -> held.put(id, r));
+            upload.hold().ifPresent(h -> holds.put(id, h));
+            return session;
+        } catch (RuntimeException e) {
+            reservation.ifPresent(Reservation::close);
+            upload.hold().ifPresent(ResumableUploads::closeQuietly);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the final upload of a concatenation; it completes as soon as all its parts have (at once when they
+     * already have).
+     */
+    public UploadSession createFinal(List<UploadId> parts, Map<String, String> metadata, Caller owner, Optional<AutoCloseable> hold) {
+        long total = 0;
+        boolean known = true;
+        for (UploadId part : parts) {
+            UploadSession session = sessions.find(part).filter(s -> mayUse(s, owner))
+                    .orElseThrow(() -> IngestException.invalid("invalid_concat_part", "partial upload " + part
+                            + " does not exist (or has expired); create the parts with Upload-Concat: partial first"));
+            if (!session.concatenation().isPartial()) {
+                throw IngestException.invalid("invalid_concat_part", "upload " + part + " is not a partial upload;"
+                        + " only uploads created with Upload-Concat: partial can be concatenated");
+            }
+            if (session.length().isEmpty()) {
+                known = false;
+            } else {
+                total += session.length().getAsLong();
+            }
+        }
+        UploadSession created = create(new NewUpload(known ? OptionalLong.of(total) : OptionalLong.empty(), metadata,
+                Concatenation.finalOf(parts), owner, hold));
+        return completeIfReady(created).orElse(created);
+    }
+
+    private Reservation reserve(long bytes, String what) {
+        return reservations.tryReserve(STAGING, bytes, available()).orElseThrow(() -> new IngestException(
+                Kind.INSUFFICIENT_STORAGE, "insufficient_storage", "the staging area has no room for " + what
+                        + " beside the uploads in flight; try again later or send a smaller file"));
+    }
+
+    /** What the staging area can still take: its folder's free space, within {@code staging_max_size}. */
+    private long available() {
+        long usable = staging.usableBytes();
+        if (settings.stagingMaxBytes() > 0) {
+            return Math.max(0, Math.min(usable, settings.stagingMaxBytes() - staging.stagedBytes()));
+        }
+        return usable;
+    }
+
+    private void checkSize(long bytes) {
+        if (bytes > maxBytes()) {
+            throw new IngestException(Kind.TOO_LARGE, "file_too_large", "the upload would have " + bytes
+                    + " bytes, more than the maximum of " + maxBytes() + " bytes");
+        }
+    }
+
+    // --- reading ---
+
+    /** The session, if it exists, is not expired and belongs to {@code caller}. */
+    public UploadSession find(UploadId id, Caller caller) {
+        UploadSession session = sessions.find(id).filter(s -> mayUse(s, caller)).orElseThrow(() -> notFound(id));
+        if (!session.state().isFinished() && session.isExpiredAt(clock.instant())) {
+            throw new IngestException(Kind.NOT_FOUND, "upload_expired", "upload " + id + " has expired; start it again");
+        }
+        return session;
+    }
+
+    /**
+     * The session for {@code HEAD}: when a request holds it, that request is asked to let go first (or taken over
+     * after the wait), so that the offset answered does not move under the client.
+     */
+    public UploadSession head(UploadId id, Caller caller) {
+        UploadSession session = find(id, caller);
+        if (!session.lock().isHeld(clock.instant())) {
+            return session;
+        }
+        Held lock = acquire(id, caller);
+        return release(lock).orElseGet(() -> find(id, caller));
+    }
+
+    /** Sessions for progress reports, most recently changed first; all callers' when {@code caller} is empty. */
+    public List<UploadSession> list(Optional<Caller> caller) {
+        return sessions.list(LIST_LIMIT).stream().filter(s -> caller.map(c -> mayUse(s, c)).orElse(true)).toList();
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    private static boolean mayUse(UploadSession session, Caller caller) {
+        return session.owner().subject().equals(caller.subject());
+    }
+
+    private static IngestException notFound(UploadId id) {
+        return new IngestException(Kind.NOT_FOUND, "upload_not_found", "no upload " + id + "; it was never created,"
+                + " was terminated, or expired");
+    }
+
+    // --- termination ---
+
+    /** Deletes the upload and its staged bytes, taking the lock over from a request that holds it. */
+    public void terminate(UploadId id, Caller caller) {
+        Held lock = acquire(id, caller);
+        UploadSession current = lock.session;
+        while (!sessions.remove(id, current.revision())) {
+            current = sessions.find(id).orElseThrow(() -> notFound(id));
+            if (current.lock().fencingToken() != lock.token) {
+                throw takenOver(id);
+            }
+        }
+        cleanUp(current);
+    }
+
+    // --- sweeping ---
+
+    /** Deletes what has expired: unfinished uploads with their staged bytes and space, and finished ones' outcomes. */
+    public int sweep() {
+        Instant now = clock.instant();
+        int deleted = 0;
+        for (UploadSession session : sessions.expiredAt(now, SWEEP_BATCH)) {
+            if (session.lock().isHeld(now)) {
+                continue; // a request is still writing: its lease ends soon, or it extends the expiry
+            }
+            if (sessions.remove(session.id(), session.revision())) {
+                cleanUp(session);
+                deleted++;
+                if (!session.state().isFinished()) {
+                    LOG.info("upload {} expired at {} with {} of {} bytes; deleted with its staged bytes", session.id(),
+                            session.expires(), session.offset(), session.length().isPresent() ? session.length().getAsLong() : "?");
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private void cleanUp(UploadSession session) {
+        try {
+            staging.delete(session.id());
+        } catch (UncheckedIOException e) {
+            LOG.warn("cannot delete the staged bytes of upload {}: {}", session.id(), e.getMessage());
+        }
+        releaseSpace(session.id());
+    }
+
+    private void releaseSpace(UploadId id) {
+        countedFrom.remove(id);
+        Reservation reservation = held.remove(id);
+        if (reservation != null) {
+            reservation.close();
+        }
+        AutoCloseable hold = holds.remove(id);
+        if (hold != null) {
+            closeQuietly(hold);
+        }
+    }
+
+    /** Bytes reserved in the staging area and not yet staged, over the uploads of every instance sharing it. */
+    public long stagingReservedBytes() {
+        return reservations.outstandingBytes(STAGING);
+    }
+
+    // --- receiving ---
+
+    /**
+     * Receives one PATCH body. Returns the session after it; when the last byte arrived, after the file was stored.
+     *
+     * @throws IngestException {@code checksum_mismatch} when the body does not match a checksum sent with it;
+     *     nothing of it is kept
+     * @throws IngestException 409 when the offset is not the upload's, 413 / 507 before bytes that would not fit
+     */
+    public UploadSession receive(UploadId id, Caller caller, Chunk chunk, InputStream body) {
+        Held lock = acquire(id, caller);
+        boolean releaseInFinally = true;
+        try {
+            UploadSession session = lock.session;
+            if (session.state() != UploadState.RECEIVING || session.concatenation().isFinal()) {
+                throw new IngestException(Kind.CONFLICT, "upload_not_receiving", session.concatenation().isFinal()
+                        ? "upload " + id + " is the final upload of a concatenation; send bytes to its partial uploads"
+                        : "upload " + id + " takes no more bytes: it is " + session.state().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (chunk.offset() != session.offset()) {
+                throw new IngestException(Kind.CONFLICT, "offset_mismatch", "Upload-Offset " + chunk.offset()
+                        + " is not the upload's offset, " + session.offset() + "; ask HEAD for the offset and resume from it");
+            }
+            if (chunk.declaredLength().isPresent()) {
+                session = declareLength(lock, chunk.declaredLength().getAsLong());
+            }
+            if (session.length().isPresent() && chunk.contentLength().isPresent()
+                    && chunk.contentLength().getAsLong() > session.length().getAsLong() - session.offset()) {
+                throw IngestException.invalid("upload_length_exceeded", "the body has " + chunk.contentLength().getAsLong()
+                        + " bytes but only " + (session.length().getAsLong() - session.offset()) + " are left of the upload");
+            }
+            session = stream(lock, session, chunk, body);
+            releaseInFinally = false;
+            if (session.isFullyReceived()) {
+                if (session.concatenation().isPartial()) {
+                    completeFinalsWaitingFor(session);
+                    return session;
+                }
+                return completeIfReady(session).orElse(session);
+            }
+            return session;
+        } finally {
+            if (releaseInFinally) {
+                release(lock);
+            }
+        }
+    }
+
+    private UploadSession declareLength(Held lock, long length) {
+        UploadSession session = lock.session;
+        if (session.length().isPresent()) {
+            if (session.length().getAsLong() != length) {
+                throw IngestException.invalid("upload_length_fixed", "the upload's length is " + session.length().getAsLong()
+                        + " already; Upload-Length " + length + " cannot change it");
+            }
+            return session;
+        }
+        if (length < session.offset()) {
+            throw IngestException.invalid("invalid_upload_length", "Upload-Length " + length + " is less than the "
+                    + session.offset() + " bytes received");
+        }
+        checkSize(length);
+        return update(lock, current -> current.withLength(length, clock.instant()));
+    }
+
+    private UploadSession stream(Held lock, UploadSession start, Chunk chunk, InputStream body) {
+        UploadId id = start.id();
+        boolean checked = !chunk.digests().isEmpty();
+        List<MessageDigest> digests = chunk.digests().stream().map(ChunkDigest::start).toList();
+        long began = System.nanoTime();
+        Instant lastRenewal = clock.instant();
+        Instant lastFenceCheck = lastRenewal;
+        Duration renewEvery = settings.lockLease().dividedBy(3);
+        UploadSession session = start;
+        try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
+            long sinceCheckpoint = 0;
+            byte[] buffer = new byte[BUFFER_BYTES];
+            boolean cut = false;
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buffer, 0, buffer.length);
+                } catch (IOException e) {
+                    cut = true;
+                    LOG.debug("upload {}: the request ended early: {}", id, e.getMessage());
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                long end = writer.position() + n;
+                if (session.length().isPresent() && end > session.length().getAsLong()) {
+                    throw IngestException.invalid("upload_length_exceeded", "the body goes past the upload's length of "
+                            + session.length().getAsLong() + " bytes");
+                }
+                checkSize(end);
+                ensureRoom(session, end);
+                Instant now = clock.instant();
+                if (Duration.between(lastFenceCheck, now).compareTo(FENCE_CHECK_INTERVAL) >= 0) {
+                    checkFence(lock);
+                    lastFenceCheck = now;
+                }
+                if (releaseAsked.get(lock.holder).get()) {
+                    break;
+                }
+                writer.write(buffer, n);
+                for (MessageDigest digest : digests) {
+                    digest.update(buffer, 0, n);
+                }
+                sinceCheckpoint += n;
+                if (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0 || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES)) {
+                    long acknowledged = checked ? session.offset() : writer.position();
+                    if (!checked) {
+                        writer.force();
+                    }
+                    double rate = rate(writer.position() - start.offset(), began);
+                    session = update(lock, current -> current.withOffset(acknowledged, rate,
+                            current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()));
+                    written(id, acknowledged);
+                    lastRenewal = now;
+                    lastFenceCheck = now;
+                    sinceCheckpoint = 0;
+                    if (session.lock().releaseRequested()) {
+                        break;
+                    }
+                }
+            }
+            boolean handOver = releaseAsked.get(lock.holder).get() || session.lock().releaseRequested();
+            if (!cut && !handOver) {
+                for (int i = 0; i < digests.size(); i++) {
+                    try {
+                        chunk.digests().get(i).check(digests.get(i));
+                    } catch (IngestException e) {
+                        writer.truncate(session.offset());
+                        throw e;
+                    }
+                }
+            }
+            if ((cut || handOver) && checked) {
+                // A checked chunk counts only whole: what arrived of it is dropped.
+                writer.truncate(session.offset());
+                return releaseOrThrow(lock, cut, handOver);
+            }
+            writer.force();
+            long acknowledged = writer.position();
+            double rate = rate(acknowledged - start.offset(), began);
+            session = update(lock, current -> current.withOffset(acknowledged, rate, current.lock().released(), clock.instant()));
+            written(id, acknowledged);
+            lock.released = true;
+            if (cut) {
+                throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
+                        + " was complete; " + acknowledged + " bytes are kept: resume from Upload-Offset " + acknowledged);
+            }
+            if (handOver) {
+                throw takenOver(id);
+            }
+            return session;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the bytes of upload " + id + " in " + staging.folder(), e);
+        }
+    }
+
+    private UploadSession releaseOrThrow(Held lock, boolean cut, boolean handOver) {
+        release(lock);
+        if (handOver) {
+            throw takenOver(lock.session.id());
+        }
+        throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body was"
+                + " complete; a chunk sent with a checksum counts only whole, so none of it was kept");
+    }
+
+    private static double rate(long bytes, long beganNanos) {
+        double seconds = (System.nanoTime() - beganNanos) / 1e9;
+        return seconds <= 0 ? 0 : bytes / seconds;
+    }
+
+    /** Refuses, before they are written, bytes past what the staging area can take. */
+    private void ensureRoom(UploadSession session, long end) {
+        Reservation reservation = held.get(session.id());
+        if (reservation == null) {
+            // Created on another instance or before a restart: reserve what is left here, counted from the offset.
+            long wanted = session.length().isPresent() ? session.length().getAsLong() - session.offset()
+                    : Math.max(GROWTH_STEP, end - session.offset());
+            reservation = reserve(wanted, session.length().isPresent() ? "the " + wanted + " bytes left of the upload"
+                    : wanted + " more bytes");
+            countedFrom.put(session.id(), session.offset());
+            held.put(session.id(), reservation);
+        }
+        long needed = end - countedFrom.getOrDefault(session.id(), 0L);
+        if (needed <= reservation.reservedBytes()) {
+            return;
+        }
+        if (!reservation.tryExtend(Math.max(GROWTH_STEP, needed - reservation.reservedBytes()), available())
+                && !reservation.tryExtend(needed - reservation.reservedBytes(), available())) {
+            throw new IngestException(Kind.INSUFFICIENT_STORAGE, "insufficient_storage", "the staging area has no room"
+                    + " for more of this upload (" + end + " bytes); the bytes acknowledged before are kept");
+        }
+    }
+
+    /** By upload, the offset at which this instance's reservation began (absent: at creation, offset 0). */
+    private final Map<UploadId, Long> countedFrom = new ConcurrentHashMap<>();
+
+    private void written(UploadId id, long offset) {
+        Reservation reservation = held.get(id);
+        if (reservation != null) {
+            reservation.written(Math.max(0, offset - countedFrom.getOrDefault(id, 0L)));
+        }
+    }
+
+    // --- completion ---
+
+    /** Stores the file when every byte has arrived and nobody completes it yet; the session after, if it did. */
+    private Optional<UploadSession> completeIfReady(UploadSession session) {
+        UploadSession current = session;
+        while (true) {
+            if (current.state() != UploadState.RECEIVING || !ready(current)) {
+                return Optional.empty();
+            }
+            UploadSession completing = current.withOffset(current.length().orElse(current.offset()), 0, current.lock(),
+                    clock.instant()).completing(clock.instant());
+            if (sessions.replace(completing)) {
+                return Optional.of(store(completing));
+            }
+            Optional<UploadSession> reread = sessions.find(current.id());
+            if (reread.isEmpty()) {
+                return Optional.empty();
+            }
+            current = reread.get();
+        }
+    }
+
+    private boolean ready(UploadSession session) {
+        if (session.concatenation().isPartial()) {
+            return false;
+        }
+        if (!session.concatenation().isFinal()) {
+            return session.isFullyReceived();
+        }
+        for (UploadId part : session.concatenation().parts()) {
+            Optional<UploadSession> found = sessions.find(part);
+            if (found.isEmpty() || !found.get().isFullyReceived()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void completeFinalsWaitingFor(UploadSession part) {
+        for (UploadSession candidate : sessions.list(LIST_LIMIT)) {
+            if (candidate.concatenation().isFinal() && candidate.state() == UploadState.RECEIVING
+                    && candidate.concatenation().parts().contains(part.id())) {
+                completeIfReady(candidate);
+            }
+        }
+    }
+
+    private UploadSession store(UploadSession completing) {
+        UploadId id = completing.id();
+        List<UploadId> parts = completing.concatenation().isFinal() ? completing.concatenation().parts() : List.of(id);
+        List<Long> lengths = new ArrayList<>();
+        for (UploadId part : parts) {
+            lengths.add(part.equals(id) ? completing.length().orElseThrow()
+                    : sessions.find(part).orElseThrow(() -> notFound(part)).length().orElseThrow());
+        }
+        // The element's space was held for the upload; the saga reserves it again as it stores.
+        AutoCloseable hold = holds.remove(id);
+        if (hold != null) {
+            closeQuietly(hold);
+        }
+        FileId file;
+        try (InputStream content = staging.read(parts, lengths)) {
+            file = completion.store(completing, content);
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof IngestException ingest ? ingest.code() + ": " + ingest.getMessage() : e.toString();
+            change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
+            staging.delete(id);
+            releaseSpace(id);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot read the staged bytes of upload " + id, io);
+            }
+            throw (RuntimeException) e;
+        }
+        UploadSession done = change(id, current -> current.completed(file, clock.instant(), clock.instant().plus(settings.expiresAfter())));
+        staging.delete(id);
+        releaseSpace(id);
+        if (completing.concatenation().isFinal()) {
+            for (UploadId part : parts) {
+                sessions.find(part).ifPresent(session -> {
+                    if (sessions.remove(part, session.revision())) {
+                        cleanUp(session);
+                    }
+                });
+            }
+        }
+        LOG.info("upload {} completed as file {}", id, file);
+        return done;
+    }
+
+    /** Applies {@code change} by compare-and-set until it holds, whatever else changed meanwhile. */
+    private UploadSession change(UploadId id, UnaryOperator<UploadSession> change) {
+        while (true) {
+            UploadSession current = sessions.find(id).orElseThrow(() -> notFound(id));
+            UploadSession next = change.apply(current);
+            if (sessions.replace(next)) {
+                return next;
+            }
+        }
+    }
+
+    // --- locks ---
+
+    /** A lock this request holds. */
+    static final class Held {
+        final String holder;
+        final long token;
+        UploadSession session;
+        boolean released;
+
+        Held(String holder, long token, UploadSession session) {
+            this.holder = holder;
+            this.token = token;
+            this.session = session;
+        }
+    }
+
+    private Held acquire(UploadId id, Caller caller) {
+        String holder = instanceId + "/" + UUID.randomUUID();
+        Instant deadline = clock.instant().plus(settings.lockWait());
+        while (true) {
+            UploadSession session = find(id, caller);
+            Instant now = clock.instant();
+            UploadLock lock = session.lock();
+            boolean held = lock.isHeld(now);
+            if (!held || !now.isBefore(deadline)) {
+                UploadSession next = session.withLock(lock.takenBy(holder, now.plus(settings.lockLease())), now);
+                if (sessions.replace(next)) {
+                    if (held) {
+                        LOG.info("upload {}: request {} took over from {}, which did not let go within {} ms", id, holder,
+                                lock.holder().orElse("?"), settings.lockWait().toMillis());
+                    }
+                    releaseAsked.put(holder, new AtomicBoolean());
+                    return new Held(holder, next.lock().fencingToken(), next);
+                }
+                continue;
+            }
+            lock.holder().map(releaseAsked::get).ifPresent(flag -> flag.set(true));
+            if (!lock.releaseRequested()) {
+                sessions.replace(session.withLock(lock.withReleaseRequested(), now));
+                continue;
+            }
+            try {
+                Thread.sleep(20); // polling the shared session: the holder may run on another instance
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IngestException(Kind.UNAVAILABLE, "interrupted", "the server is stopping");
+            }
+        }
+    }
+
+    /** Changes the session under this request's lock; fails when another request took it over. */
+    private UploadSession update(Held lock, UnaryOperator<UploadSession> change) {
+        while (true) {
+            UploadSession current = sessions.find(lock.session.id()).orElseThrow(() -> notFound(lock.session.id()));
+            if (!current.lock().isHeldBy(lock.holder, lock.token)) {
+                throw takenOver(current.id());
+            }
+            UploadSession next = change.apply(current);
+            if (sessions.replace(next)) {
+                lock.session = next;
+                return next;
+            }
+        }
+    }
+
+    private void checkFence(Held lock) {
+        UploadSession current = sessions.find(lock.session.id()).orElseThrow(() -> notFound(lock.session.id()));
+        if (!current.lock().isHeldBy(lock.holder, lock.token)) {
+            throw takenOver(current.id());
+        }
+        if (current.lock().releaseRequested()) {
+            releaseAsked.get(lock.holder).set(true);
+        }
+    }
+
+    /** Lets go of the lock if this request still holds it; the session after, when it did. */
+    private Optional<UploadSession> release(Held lock) {
+        releaseAsked.remove(lock.holder);
+        if (lock.released) {
+            return Optional.empty();
+        }
+        lock.released = true;
+        try {
+            return Optional.of(update(lock, current -> current.withLock(current.lock().released(), clock.instant())));
+        } catch (IngestException e) {
+            return Optional.empty(); // taken over or gone: nothing of ours to release
+        }
+    }
+
+    private static IngestException takenOver(UploadId id) {
+        return new IngestException(Kind.CONFLICT, "upload_taken_over", "another request took upload " + id
+                + " over; this request's unacknowledged bytes were dropped: ask HEAD for the offset and resume from it");
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("releasing space held by an upload failed: {}", e.getMessage());
+        }
+    }
+}
