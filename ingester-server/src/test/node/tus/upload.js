@@ -49,7 +49,7 @@ function parse(argv) {
   return options
 }
 
-// The ingester names the stored file in the final response: a JSON body, or a Location under /api/v1/files/.
+// The ingester names the stored file in the final answer: a JSON body, X-ArtStore-File-Id, or a Link to /api/v1/files/.
 function fileIdOf(status, headers, body) {
   try {
     const json = JSON.parse(body)
@@ -57,12 +57,12 @@ function fileIdOf(status, headers, body) {
   } catch (e) {
     // not JSON: look at the headers
   }
-  for (const name of ['Upload-File-Id', 'X-File-Id', 'File-Id']) {
-    if (headers[name]) return headers[name]
+  if (headers['X-ArtStore-File-Id']) return headers['X-ArtStore-File-Id']
+  for (const name of ['Link', 'Location']) {
+    const match = /\/api\/v1\/files\/([^/?#>\s]+)/.exec(headers[name] || '')
+    if (match) return match[1]
   }
-  const location = headers.Location || ''
-  const match = /\/api\/v1\/files\/([^/?#]+)/.exec(location)
-  return match ? match[1] : null
+  return null
 }
 
 async function main() {
@@ -100,8 +100,7 @@ async function main() {
       onAfterResponse: (req, res) => {
         requests++
         const headers = {}
-        for (const name of ['Location', 'Upload-Offset', 'Upload-Length', 'Upload-File-Id', 'X-File-Id', 'File-Id',
-          'Content-Type']) {
+        for (const name of ['Location', 'Link', 'Upload-Offset', 'Upload-Length', 'X-ArtStore-File-Id', 'Content-Type']) {
           const value = res.getHeader(name)
           if (value) headers[name] = value
         }

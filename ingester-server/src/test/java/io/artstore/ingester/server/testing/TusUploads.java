@@ -59,12 +59,17 @@ public final class TusUploads {
     }
 
     /**
-     * The id of the file a finished upload became, as the server links it: a {@code Location} or {@code Link} under
-     * {@code /api/v1/files/} on {@code HEAD}, else the upload's progress document ({@code GET}, {@code file_id}).
+     * The id of the file a finished upload became, as the server names it on {@code HEAD}: its
+     * {@code X-ArtStore-File-Id}, or a {@code Link} under {@code /api/v1/files/}; else the upload's progress document
+     * ({@code GET}, {@code file_id}).
      */
     public static Optional<String> fileIdOf(URI upload) {
         HttpResponse<String> head = send(HttpRequest.newBuilder(upload).header("Tus-Resumable", "1.0.0")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        Optional<String> named = head.headers().firstValue("X-ArtStore-File-Id");
+        if (named.isPresent()) {
+            return named;
+        }
         for (String name : new String[] {"Location", "Link", "Content-Location"}) {
             for (String value : head.headers().allValues(name)) {
                 Matcher matcher = FILE_LOCATION.matcher(value);
