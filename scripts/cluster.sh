@@ -8,7 +8,8 @@
 # Build the jar first: ./mvnw -q -B package -DskipTests -pl ingester-server -am
 # CLUSTER_DIR (default .cluster) holds each instance's data folder and log, nginx's config and logs, and the PIDs.
 # Every instance gets the same key for temporary tokens (CLUSTER_DIR/token-signing-key.pem, created once) so that
-# each accepts the tokens the others issue.
+# each accepts the tokens the others issue. All instances stage resumable uploads in one folder,
+# INGESTER_UPLOADS_STAGING_DIR (default CLUSTER_DIR/staging), so that any of them continues any upload.
 # CLUSTER_PORT is the balancer's port (default: a free one). INGESTER_JAR overrides the jar.
 # JAVA_OPTS are the JVM options of every instance (default -Xmx256m). INSTANCE_<i>_JAVA_ARGS, when set, replaces
 # "-jar JAR" for instance i only (e.g. "-Dname=value -cp JAR:MORE some.Main", as fault-injection tests do).
@@ -103,6 +104,9 @@ start() {
 
     share_signing_key "$count"
 
+    # One staging folder for the resumable uploads of all instances: any of them may continue any upload.
+    local staging=${INGESTER_UPLOADS_STAGING_DIR:-$dir/staging}
+    mkdir -p "$staging"
     local i port launch launch_var ports=() balancer=${CLUSTER_PORT:-}
     [ -n "$balancer" ] || pick_port balancer
     for i in $(seq 1 "$count"); do
@@ -114,6 +118,7 @@ start() {
         # shellcheck disable=SC2206
         [ -z "${!launch_var:-}" ] || launch=(${!launch_var})
         APP_HOST=127.0.0.1 APP_PORT=$port INGESTER_DATA_DIR="$dir/instance-$i/data" \
+            INGESTER_UPLOADS_STAGING_DIR="$staging" \
             INGESTER_NODE_ID="${INGESTER_NODE_ID_PREFIX:-ingester}-$i" \
             setsid java ${JAVA_OPTS:--Xmx256m} "${launch[@]}" >"$dir/instance-$i/ingester.log" 2>&1 </dev/null &
         echo $! >"$dir/instance-$i.pid"

@@ -104,6 +104,11 @@ public record UploadSession(
         return next(now, length, newOffset, state, fileId, expires, reservation, newLock, rate, failure);
     }
 
+    /** Bytes acknowledged up to {@code newOffset}; the upload is kept until {@code newExpires} from now on. */
+    public UploadSession advanced(long newOffset, double rate, UploadLock newLock, Instant newExpires, Instant now) {
+        return next(now, length, newOffset, state, fileId, newExpires, reservation, newLock, rate, failure);
+    }
+
     public UploadSession withLength(long newLength, Instant now) {
         return next(now, OptionalLong.of(newLength), offset, state, fileId, expires, reservation, lock, bytesPerSecond, failure);
     }
@@ -116,8 +121,9 @@ public record UploadSession(
         return next(now, length, offset, state, fileId, newExpires, reservation, lock, bytesPerSecond, failure);
     }
 
+    /** Every byte is here (for a final upload, its parts'): its offset is its length from now on. */
     public UploadSession completing(Instant now) {
-        return next(now, length, offset, UploadState.COMPLETING, fileId, expires, reservation, lock, bytesPerSecond, failure);
+        return next(now, length, length.orElse(offset), UploadState.COMPLETING, fileId, expires, reservation, lock, bytesPerSecond, failure);
     }
 
     /** @param keepUntil when the finished session is deleted */

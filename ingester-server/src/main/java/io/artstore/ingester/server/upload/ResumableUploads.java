@@ -419,6 +419,12 @@ public final class ResumableUploads implements AutoCloseable {
         Instant lastFenceCheck = lastRenewal;
         Duration renewEvery = settings.lockLease().dividedBy(3);
         UploadSession session = start;
+        if (chunk.contentLength().isPresent() && chunk.contentLength().getAsLong() > 0) {
+            // A body of known length that cannot fit is refused before any of it is read.
+            long end = start.offset() + chunk.contentLength().getAsLong();
+            checkSize(end);
+            ensureRoom(lock, start, end);
+        }
         try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
             long sinceCheckpoint = 0;
             byte[] buffer = new byte[BUFFER_BYTES];
@@ -444,7 +450,6 @@ public final class ResumableUploads implements AutoCloseable {
                             + session.length().getAsLong() + " bytes");
                 }
                 checkSize(end);
-                ensureRoom(session, end);
                 Instant now = clock.instant();
                 if (Duration.between(lastFenceCheck, now).compareTo(FENCE_CHECK_INTERVAL) >= 0) {
                     checkFence(lock);
@@ -452,6 +457,12 @@ public final class ResumableUploads implements AutoCloseable {
                 }
                 if (releaseAsked.get(lock.holder).get()) {
                     break;
+                }
+                try {
+                    ensureRoom(lock, session, end);
+                } catch (IngestException e) {
+                    writer.truncate(session.offset());
+                    throw e;
                 }
                 writer.write(buffer, n);
                 for (MessageDigest digest : digests) {
@@ -494,7 +505,8 @@ public final class ResumableUploads implements AutoCloseable {
             writer.force();
             long acknowledged = writer.position();
             double rate = rate(acknowledged - start.offset(), began);
-            session = update(lock, current -> current.withOffset(acknowledged, rate, current.lock().released(), clock.instant()));
+            session = update(lock, current -> current.advanced(acknowledged, rate, current.lock().released(),
+                    clock.instant().plus(settings.expiresAfter()), clock.instant()));
             written(id, acknowledged);
             lock.released = true;
             if (cut) {
@@ -525,12 +537,13 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /** Refuses, before they are written, bytes past what the staging area can take. */
-    private void ensureRoom(UploadSession session, long end) {
+    private void ensureRoom(Held lock, UploadSession session, long end) {
         Reservation reservation = held.get(session.id());
         if (reservation == null) {
+            checkFence(lock); // an upload that ended meanwhile must not reserve anew
             // Created on another instance or before a restart: reserve what is left here, counted from the offset.
             long wanted = session.length().isPresent() ? session.length().getAsLong() - session.offset()
-                    : Math.max(GROWTH_STEP, end - session.offset());
+                    : Math.max(end - session.offset(), Math.min(GROWTH_STEP, available() - reservations.outstandingBytes(STAGING)));
             reservation = reserve(wanted, session.length().isPresent() ? "the " + wanted + " bytes left of the upload"
                     : wanted + " more bytes");
             countedFrom.put(session.id(), session.offset());
@@ -566,8 +579,7 @@ public final class ResumableUploads implements AutoCloseable {
             if (current.state() != UploadState.RECEIVING || !ready(current)) {
                 return Optional.empty();
             }
-            UploadSession completing = current.withOffset(current.length().orElse(current.offset()), 0, current.lock(),
-                    clock.instant()).completing(clock.instant());
+            UploadSession completing = current.completing(clock.instant());
             if (sessions.replace(completing)) {
                 return Optional.of(store(completing));
             }

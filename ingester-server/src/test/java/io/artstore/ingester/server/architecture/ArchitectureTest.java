@@ -89,4 +89,13 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule core_saga_starts_sleeps_and_schedules_no_threads = ArchitectureRules.startsNoThreads(ROOT, "saga");
+
+    @ArchTest
+    static final ArchRule core_upload_does_no_file_or_network_io = ArchitectureRules.doesNoIo(ROOT, "upload");
+
+    @ArchTest
+    static final ArchRule core_upload_reads_no_system_clock = ArchitectureRules.readsNoWallClock(ROOT, "upload");
+
+    @ArchTest
+    static final ArchRule core_upload_starts_sleeps_and_schedules_no_threads = ArchitectureRules.startsNoThreads(ROOT, "upload");
 }
