@@ -258,7 +258,8 @@ scenario_tus() {
             tus_rate=0
         fi
         tus_sum="$(calc "$tus_sum + $tus_rate")"
-        log "round $i tus upload (${TUS_CHUNK_MB} MiB PATCHes): $state = $(calc "$tus_rate") MB/s"
+        log "round $i tus upload (${TUS_CHUNK_MB} MiB PATCHes): $state = $(calc "$tus_rate") MB/s, the last PATCH" \
+            "(its bytes, then storing the file) $(sed -n 's/.*"final_request_seconds":\([0-9.]*\).*/\1/p' <<< "$json") s"
     done
     local up tus
     up="$(calc "$up_sum / $ROUNDS")"; tus="$(calc "$tus_sum / $ROUNDS")"

@@ -11,7 +11,8 @@
 //       [--stop-after BYTES]          abort once at least BYTES are acknowledged (the upload stays resumable)
 //
 // The JSON: {state: "finished"|"stopped", upload_url, file_id, bytes, offset, seconds, mb_per_s, resumed_from,
-// retries, requests, final_status, final_body}. Exit 1 with {state: "failed", error} when the upload fails.
+// retries, requests, final_method, final_request_seconds (the last request, from sending to its answer),
+// final_status, final_headers, final_body}. Exit 1 with {state: "failed", error} when the upload fails.
 'use strict'
 
 const fs = require('fs')
@@ -73,6 +74,8 @@ async function main() {
   let requests = 0
   let resumedFrom = null
   let last = { status: 0, headers: {}, body: '' }
+  let requestStarted = 0n
+  let lastRequestSeconds = null
 
   let urlStorage
   if (options.urlStorage) {
@@ -97,8 +100,12 @@ async function main() {
         if (retry) retries++
         return retry
       },
+      onBeforeRequest: () => {
+        requestStarted = process.hrtime.bigint()
+      },
       onAfterResponse: (req, res) => {
         requests++
+        lastRequestSeconds = Number(process.hrtime.bigint() - requestStarted) / 1e9
         const headers = {}
         for (const name of ['Location', 'Link', 'Upload-Offset', 'Upload-Length', 'X-ArtStore-File-Id', 'Content-Type']) {
           const value = res.getHeader(name)
@@ -142,6 +149,7 @@ async function main() {
     retries,
     requests,
     final_method: last.method,
+    final_request_seconds: lastRequestSeconds,
     final_status: last.status,
     final_headers: last.headers,
     final_body: last.body,
