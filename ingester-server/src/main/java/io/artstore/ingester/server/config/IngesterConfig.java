@@ -117,9 +117,11 @@ public record IngesterConfig(
         root.put("upload", ordered("max_file_size", ConfigValues.size(upload.maxFileBytes())));
         ResumableSettings resumable = upload.resumable();
         root.put("uploads", ordered("staging_dir", resumable.stagingDir().toString(),
-                "staging_max_size", ConfigValues.size(resumable.stagingMaxBytes()), "expires_after", resumable.expiresAfter().toString(),
-                "lock_wait", resumable.lockWait().toString(), "lock_lease", resumable.lockLease().toString(),
-                "sweep_interval", resumable.sweepInterval().toString(), "cors_allowed_origins", String.join(",", resumable.corsOrigins())));
+                "staging_max_size", ConfigValues.size(resumable.stagingMaxBytes()),
+                "expires_after", ConfigValues.duration(resumable.expiresAfter()),
+                "lock_wait", ConfigValues.duration(resumable.lockWait()), "lock_lease", ConfigValues.duration(resumable.lockLease()),
+                "sweep_interval", ConfigValues.duration(resumable.sweepInterval()),
+                "cors_allowed_origins", String.join(",", resumable.corsOrigins())));
         root.put("compression", ordered("enabled_by_default", compression.enabledByDefault(),
                 "default_algorithm", compression.defaultAlgorithm().wireName(),
                 "brotli_quality", compression.brotliQuality(), "gzip_level", compression.gzipLevel()));

@@ -443,7 +443,12 @@ public final class TusRoutes {
 
     /** The uploads not finished, with their progress: {@code GET /api/v1/uploads} and the status's {@code uploads}. */
     public ObjectNode statusSection() {
-        return section(uploads.list(Optional.empty()), uploads.now()).put("staging_reserved_bytes", uploads.stagingReservedBytes());
+        try {
+            return section(uploads.list(Optional.empty()), uploads.now()).put("staging_reserved_bytes", uploads.stagingReservedBytes());
+        } catch (RuntimeException e) {
+            // The status must answer while the shared state cannot be read: say so in the section instead.
+            return Json.object().put("in_flight", 0).put("error", e.getMessage()).set("uploads", Json.MAPPER.createArrayNode());
+        }
     }
 
     private static ObjectNode section(List<UploadSession> sessions, Instant now) {

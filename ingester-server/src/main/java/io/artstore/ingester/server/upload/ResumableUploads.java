@@ -287,14 +287,19 @@ public final class ResumableUploads implements AutoCloseable {
     /** Deletes the upload and its staged bytes, taking the lock over from a request that holds it. */
     public void terminate(UploadId id, Caller caller) {
         Held lock = acquire(id, caller);
-        UploadSession current = lock.session;
-        while (!sessions.remove(id, current.revision())) {
-            current = sessions.find(id).orElseThrow(() -> notFound(id));
-            if (current.lock().fencingToken() != lock.token) {
-                throw takenOver(id);
+        try {
+            UploadSession current = lock.session;
+            while (!sessions.remove(id, current.revision())) {
+                current = sessions.find(id).orElseThrow(() -> notFound(id));
+                if (current.lock().fencingToken() != lock.token) {
+                    throw takenOver(id);
+                }
             }
+            lock.released = true;
+            cleanUp(current);
+        } finally {
+            release(lock);
         }
-        cleanUp(current);
     }
 
     // --- sweeping ---
@@ -356,7 +361,6 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public UploadSession receive(UploadId id, Caller caller, Chunk chunk, InputStream body) {
         Held lock = acquire(id, caller);
-        boolean releaseInFinally = true;
         try {
             UploadSession session = lock.session;
             if (session.state() != UploadState.RECEIVING || session.concatenation().isFinal()) {
@@ -377,7 +381,6 @@ public final class ResumableUploads implements AutoCloseable {
                         + " bytes but only " + (session.length().getAsLong() - session.offset()) + " are left of the upload");
             }
             session = stream(lock, session, chunk, body);
-            releaseInFinally = false;
             if (session.isFullyReceived()) {
                 if (session.concatenation().isPartial()) {
                     completeFinalsWaitingFor(session);
@@ -387,9 +390,7 @@ public final class ResumableUploads implements AutoCloseable {
             }
             return session;
         } finally {
-            if (releaseInFinally) {
-                release(lock);
-            }
+            release(lock); // nothing to do when the last acknowledgement let go already
         }
     }
 

@@ -81,7 +81,7 @@ class StatusFiguresTest {
             List<String> sections = new ArrayList<>();
             configuration.fieldNames().forEachRemaining(sections::add);
             assertThat(sections).containsExactly("source", "server", "logging", "auth", "limits", "admin", "storage", "logs", "upload",
-                    "compression", "instance", "transfer", "signing", "sagas", "registry", "audit", "alerts", "encryption", "discovery",
+                    "uploads", "compression", "instance", "transfer", "signing", "sagas", "registry", "audit", "alerts", "encryption", "discovery",
                     "state");
             assertThat(configuration.path("upload").path("max_file_size").asText()).isEqualTo("10GiB");
             assertThat(configuration.path("logging").path("max_file_size").asText()).isEqualTo("100MiB");
@@ -89,6 +89,8 @@ class StatusFiguresTest {
             assertThat(configuration.path("sagas").path("lease").asText()).isEqualTo("30m");
             assertThat(configuration.path("sagas").path("add_timeout").asText()).isEqualTo("1h");
             assertThat(configuration.path("sagas").path("max_retry_wait").asText()).isEqualTo("10s");
+            assertThat(configuration.path("uploads").path("lock_wait").asText()).isEqualTo("2500ms");
+            assertThat(configuration.path("uploads").path("expires_after").asText()).isEqualTo("1d");
 
             String page = server.get("/").body();
             assertThat(page).contains("<code>sagas.lease</code></th><td>30m</td>", "<code>upload.max_file_size</code></th><td>10GiB</td>");
