@@ -422,6 +422,10 @@ public final class TusRoutes {
         session.fileId().ifPresent(file -> {
             ctx.header("X-ArtStore-File-Id", file.toString());
             ctx.header("Link", "<" + FILES + "/" + file + ">; rel=\"item\"");
+            // A creation's Location is the upload's, as tus clients read it; PATCH and HEAD point at the file.
+            if (!ctx.method().name().equals("POST")) {
+                ctx.header("Location", FILES + "/" + file);
+            }
         });
     }
 

@@ -83,8 +83,10 @@ class TusProtocolTest {
         assertThat(last.status()).as(last.toString()).isEqualTo(204);
         String fileId = last.headers().firstValue("X-ArtStore-File-Id").orElseThrow();
         assertThat(last.headers().firstValue("Link")).contains("</api/v1/files/" + fileId + ">; rel=\"item\"");
+        assertThat(last.headers().firstValue("Location")).contains("/api/v1/files/" + fileId);
         Reply head = tus.head(upload);
         assertThat(head.headers().firstValue("X-ArtStore-File-Id")).contains(fileId);
+        assertThat(head.headers().firstValue("Location")).contains("/api/v1/files/" + fileId);
         assertThat(head.headers().firstValue("Upload-Offset")).contains(Long.toString(content.length));
         JsonNode json = progress(upload);
         assertThat(json.path("state").asText()).isEqualTo("completed");
@@ -220,6 +222,8 @@ class TusProtocolTest {
 
         assertThat(fin.status()).as(fin.toString()).isEqualTo(201);
         assertThat(fin.headers().firstValue("X-ArtStore-File-Id")).isPresent();
+        assertThat(fin.headers().firstValue("Location").orElseThrow()).as("a creation's Location stays the upload's")
+                .startsWith(Tus.PATH + "/");
         assertThat(fin.headers().firstValue("Upload-Length")).contains("3000");
         assertThat(fin.headers().firstValue("Upload-Concat").orElseThrow()).startsWith("final;" + parts.get(0));
     }
