@@ -4,14 +4,14 @@
 #
 #   bench/run.sh                 # full run (1 GiB file, 15 s per load test, the 10 GiB heap scenario)
 #   bench/run.sh --quick         # smoke test (64 MiB, 5 s, 1,000 small files; no heap scenario)
-#   bench/run.sh --only large    # one scenario: large | small | many | codec | transfer | heap | remote
+#   bench/run.sh --only large    # one scenario: large | small | many | codec | transfer | heap | remote | tus
 #
 # Environment: BENCH_DIR (/tmp/artstore-bench), BENCH_LARGE_MB (1024), BENCH_DURATION (15s),
 # BENCH_CONNECTIONS (64), BENCH_CONNECTIONS_HIGH (256), BENCH_ROUNDS (3), BENCH_JAR (the server jar of this
 # checkout; another build's jar measures that build against the same baselines), BENCH_MANY_FILES (10000),
 # BENCH_MANY_CONNECTIONS (64), BENCH_TEXT_MB (256), BENCH_GZIP_LEVEL (1), BENCH_BROTLI_QUALITY (1),
 # BENCH_TRANSFER_MB (1024), BENCH_HEAP_GB (10), BENCH_HEAP_XMX (128m), BENCH_REMOTE_CONNECTIONS (16),
-# BENCH_REMOTE_SEQ (50).
+# BENCH_REMOTE_SEQ (50), BENCH_TUS_CHUNK_MB (16).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,15 +22,15 @@ QUICK=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
-        --only) ONLY="${2:?--only needs a scenario: large, small, many, codec, transfer, heap or remote}"; shift ;;
+        --only) ONLY="${2:?--only needs a scenario: large, small, many, codec, transfer, heap, remote or tus}"; shift ;;
         -h|--help) sed -n 2,14p "$0"; exit 0 ;;
-        *) echo "unknown argument: $1 (use --quick, --only large|small|many|codec|transfer|heap|remote)" >&2; exit 2 ;;
+        *) echo "unknown argument: $1 (use --quick, --only large|small|many|codec|transfer|heap|remote|tus)" >&2; exit 2 ;;
     esac
     shift
 done
 case "$ONLY" in
-    ""|large|small|many|codec|transfer|heap|remote) ;;
-    *) echo "unknown scenario: $ONLY (large, small, many, codec, transfer, heap or remote)" >&2; exit 2 ;;
+    ""|large|small|many|codec|transfer|heap|remote|tus) ;;
+    *) echo "unknown scenario: $ONLY (large, small, many, codec, transfer, heap, remote or tus)" >&2; exit 2 ;;
 esac
 
 if [ "$QUICK" = 1 ]; then
@@ -49,6 +49,7 @@ HEAP_XMX="${BENCH_HEAP_XMX:-128m}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 REMOTE_CONNECTIONS="${BENCH_REMOTE_CONNECTIONS:-16}"
 REMOTE_SEQ="${BENCH_REMOTE_SEQ:-50}"
+TUS_CHUNK_MB="${BENCH_TUS_CHUNK_MB:-16}"
 SE_TOKEN="fixture-token"
 WORK="${BENCH_DIR:-/tmp/artstore-bench}"
 RESULTS="$WORK/results.txt"
@@ -76,7 +77,7 @@ cleanup() {
     # the big files go; logs and results.txt stay
     rm -rf "$WORK/ingester-data" "$WORK/nginx/www" "$WORK/dd" "$WORK/large.bin" "$WORK"/body-*.bin \
         "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK/small-10k.bin" "$WORK/text.txt" \
-        "$WORK/transfer.bin" "$WORK/cp" "$WORK/heap.bin" "$WORK/heap-ingester-data"
+        "$WORK/transfer.bin" "$WORK/cp" "$WORK/heap.bin" "$WORK/heap-ingester-data" "$WORK/tus.bin"
 }
 trap cleanup EXIT
 
@@ -85,6 +86,10 @@ install_tools() {
     command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    if [ -z "$ONLY" ] || [ "$ONLY" = tus ]; then
+        command -v node >/dev/null 2>&1 || missing+=(nodejs)
+        command -v npm >/dev/null 2>&1 || missing+=(npm)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -223,6 +228,44 @@ scenario_large() {
     row "large dd bs=1M conv=fsync" "$ddr MB/s"
     row "large ratio ingester/dd" "$(calc "$up / $ddr")"
     row "large ratio ingester/nginx" "$(calc "$up / $put")"
+}
+
+# ---- scenario "tus": one large file through tus in 16 MiB PATCHes against the same file as one multipart upload ----
+# The tus client is tus-js-client in Node (scripts/tus-node.sh); its rate is measured from its first request to
+# the final PATCH's answer, which the server sends once the file is stored (the add saga has run).
+scenario_tus() {
+    local f="$WORK/tus.bin" bytes i out code secs json state tus_rate up_sum=0 tus_sum=0
+    bytes=$((LARGE_MB * 1024 * 1024))
+    "$ROOT/scripts/tus-node.sh" install
+    log "writing a random file of $LARGE_MB MiB"
+    head -c "$bytes" /dev/urandom > "$f"
+    for i in $(seq 1 "$ROUNDS"); do
+        out="$(curl -s -o "$WORK/tus-multipart-$i.json" -w '%{http_code} %{time_total}' \
+            -F target_mode=edit -F "file=@$f" "$UPLOAD_URL")"
+        code="${out% *}"; secs="${out#* }"
+        [ "$code" = 201 ] || fail "tus round $i: multipart upload answered $code: $(head -c 300 "$WORK/tus-multipart-$i.json")"
+        up_sum="$(calc "$up_sum + $bytes / $secs / 1e6")"
+        log "round $i multipart upload: $code in $secs s = $(calc "$bytes / $secs / 1e6") MB/s"
+
+        json="$("$ROOT/scripts/tus-node.sh" upload --endpoint "$BASE_URL/api/v1/uploads" --file "$f" \
+            --chunk-size $((TUS_CHUNK_MB * 1024 * 1024)) --retry-delays 0 \
+            --metadata filename=tus.bin --metadata target_mode=edit 2>"$WORK/tus-node-$i.err")" || true
+        echo "$json" > "$WORK/tus-$i.json"
+        state="$(sed -n 's/.*"state":"\([a-z]*\)".*/\1/p' <<< "$json")"
+        tus_rate="$(sed -n 's/.*"mb_per_s":\([0-9.]*\).*/\1/p' <<< "$json")"
+        if [ "$state" != finished ] || [ -z "$tus_rate" ]; then
+            fail "tus round $i: tus-js-client did not finish: $(head -c 300 <<< "$json") $(head -c 300 "$WORK/tus-node-$i.err")"
+            tus_rate=0
+        fi
+        tus_sum="$(calc "$tus_sum + $tus_rate")"
+        log "round $i tus upload (${TUS_CHUNK_MB} MiB PATCHes): $state = $(calc "$tus_rate") MB/s, the last PATCH" \
+            "(its bytes, then storing the file) $(sed -n 's/.*"final_request_seconds":\([0-9.]*\).*/\1/p' <<< "$json") s"
+    done
+    local up tus
+    up="$(calc "$up_sum / $ROUNDS")"; tus="$(calc "$tus_sum / $ROUNDS")"
+    row "tus ($LARGE_MB MiB, ${TUS_CHUNK_MB} MiB PATCHes, mean of $ROUNDS)" "$tus MB/s"
+    row "tus multipart upload of the same file" "$up MB/s"
+    row "tus ratio tus/multipart (target >= 0.8)" "$(calc "$tus / $up")"
 }
 
 # ---- scenario "small": 1 MiB files at many connections, wrk ----
@@ -530,7 +573,7 @@ report() {
         echo "ingester jar: $JAR"
         echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ { print $2 }') MiB memory, kernel $(uname -r)"
         echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
-        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS,$CONNECTIONS_HIGH rounds=$ROUNDS many=$MANY_FILES@$MANY_CONNECTIONS text=${TEXT_MB}MiB gzip=$GZIP_LEVEL brotli=$BROTLI_QUALITY transfer=${TRANSFER_MB}MiB heap=${HEAP_GB}GiB@$HEAP_XMX remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ${ONLY:+ only=$ONLY}$([ "$QUICK" = 1 ] && echo " --quick")"
+        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS,$CONNECTIONS_HIGH rounds=$ROUNDS many=$MANY_FILES@$MANY_CONNECTIONS text=${TEXT_MB}MiB gzip=$GZIP_LEVEL brotli=$BROTLI_QUALITY transfer=${TRANSFER_MB}MiB heap=${HEAP_GB}GiB@$HEAP_XMX remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ tus_chunk=${TUS_CHUNK_MB}MiB${ONLY:+ only=$ONLY}$([ "$QUICK" = 1 ] && echo " --quick")"
         echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
         echo "MB = 10^6 bytes; latencies as wrk measures them (the remote 10 KB latencies as curl's time_total)"
         echo "--------------------------------------------------------------------------------"
@@ -554,13 +597,15 @@ main() {
     rm -rf "$WORK/ingester-data" "$WORK/nginx" "$WORK/dd" "$WORK"/upload-*.json "$WORK"/wrk-*.txt
     rm -rf "$WORK/remote-ingester-data" "$WORK/se-edit" "$WORK/se-rw" "$WORK"/latency-*.txt
     rm -rf "$WORK/heap-ingester-data" "$WORK/cp" "$WORK"/codec-*.json "$WORK"/transfer*.json "$WORK"/heap-*
-    if want large || want small || want many || want codec || want transfer; then start_ingester; fi
+    rm -rf "$WORK"/tus-*.json "$WORK"/tus-node-*.err
+    if want large || want small || want many || want codec || want transfer || want tus; then start_ingester; fi
     if want large || want small || want many; then start_nginx; fi
     if want large; then scenario_large; fi
     if want small; then scenario_small; fi
     if want many; then scenario_many; fi
     if want codec; then scenario_codec; fi
     if want transfer; then scenario_transfer; fi
+    if want tus; then scenario_tus; fi
     if [ -n "${INGESTER_PID:-}" ]; then peak_rss ingester "$INGESTER_PID"; fi
     if want heap; then
         if [ "$QUICK" = 1 ] && [ -z "$ONLY" ]; then
