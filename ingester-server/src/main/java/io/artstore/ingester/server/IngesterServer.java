@@ -32,6 +32,7 @@ import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.AddFileService;
 import io.artstore.ingester.core.service.ClockStampingEventPublisher;
 import io.artstore.ingester.core.service.OutboxEventPublisher;
+import io.artstore.ingester.core.service.TraceStampingEventPublisher;
 import io.artstore.ingester.core.service.ClockStampingSagaLog;
 import io.artstore.ingester.core.service.ConcurrentOperationGuard;
 import io.artstore.ingester.core.service.DeleteFileSaga;
@@ -361,7 +362,8 @@ public final class IngesterServer implements AutoCloseable {
             // --- Kafka: events go through the outbox, which a relay empties into the topic ---
             this.outbox = config.events().kafka().map(kafkaSettings -> openOutbox(config, redis, instanceId));
             outbox.filter(AutoCloseable.class::isInstance).ifPresent(o -> opened.add((AutoCloseable) o));
-            EventPublisher published = outbox.<EventPublisher>map(o -> new OutboxEventPublisher(o, events, clock)).orElse(events);
+            EventPublisher published = new TraceStampingEventPublisher(
+                    outbox.<EventPublisher>map(o -> new OutboxEventPublisher(o, events, clock)).orElse(events), tracing);
             // --- end of Kafka ---
             EventPublisher stampedEvents = new ClockStampingEventPublisher(published, localClock, fileClocks);
             LOG.info("node id {} in vector clocks, at {}", node, localClock.current().toText());
@@ -475,6 +477,8 @@ public final class IngesterServer implements AutoCloseable {
             InstanceMeters.alerts(metrics, alerts);
             InstanceMeters.transfers(metrics, transfers::counts);
             registry.ifPresent(r -> InstanceMeters.registry(metrics, r::status, clock));
+            InstanceMeters.outbox(metrics, this::outboxStatus, clock);
+            InstanceMeters.tasks(metrics, taskQueue);
             // --- end of metrics ---
             // --- Kafka: the relays start once everything they read from is open ---
             this.kafka = config.events().kafka().map(kafkaSettings -> KafkaEvents.start(kafkaSettings, outbox.orElseThrow(),

@@ -1,5 +1,7 @@
 package io.artstore.ingester.server.metrics;
 
+import io.artstore.ingester.core.port.out.OutboxStatus;
+import io.artstore.ingester.core.port.out.TaskQueue;
 import io.artstore.ingester.server.audit.SecurityMonitor;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.registry.RegistryStatus;
@@ -10,12 +12,19 @@ import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 
-/** Meters over what parts of the server already count: alerts, transfers, the registry's outbox, Jetty. */
+/**
+ * Meters over what parts of the server already count: alerts, transfers, the registry's outbox, the event outbox, the
+ * task queue, Jetty.
+ */
 public final class InstanceMeters {
 
     private InstanceMeters() {
@@ -57,6 +66,77 @@ public final class InstanceMeters {
                 .description("Registry calls since start, by outcome").tag("outcome", "delivered").register(registry);
         FunctionCounter.builder("artstore.registry.calls", status, s -> s.get().failed())
                 .description("Registry calls since start, by outcome").tag("outcome", "failed").register(registry);
+    }
+
+    /** The file events' outbox towards Kafka: events waiting, its bound, and how long the oldest has waited. */
+    public static void outbox(Metrics metrics, Supplier<Optional<OutboxStatus>> status, Clock clock) {
+        metrics.gauge("artstore_outbox_events", "File events waiting in the outbox for the broker", Map.of(),
+                () -> status.get().map(OutboxStatus::depth).orElse(0L));
+        metrics.gauge("artstore_outbox_capacity_events", "The outbox's bound (kafka.outbox.max_events)", Map.of(),
+                () -> status.get().map(OutboxStatus::capacity).orElse(0L));
+        metrics.gauge("artstore_outbox_oldest_age_seconds", "Age of the oldest event waiting in the outbox, 0 when none waits",
+                Map.of(), () -> status.get().map(s -> s.oldestAge(clock.instant()).toMillis() / 1000.0).orElse(0.0));
+    }
+
+    /**
+     * The background tasks' queue: tasks waiting (with Kafka, the consumer group's lag) and the oldest one's age. Read
+     * on a thread of its own and shown as last read, since the lag asks the broker, which a scrape must not wait for;
+     * {@code artstore_tasks_depth_read_failures_total} counts the reads that failed.
+     */
+    public static void tasks(Metrics metrics, TaskQueue queue) {
+        QueueDepth depth = new QueueDepth(queue);
+        metrics.retain(depth);
+        metrics.gauge("artstore_tasks_waiting", "Background tasks waiting (with Kafka: the consumer group's lag)", Map.of(),
+                () -> depth.read().waiting());
+        metrics.gauge("artstore_tasks_oldest_age_seconds", "Age of the oldest waiting background task, 0 when none waits",
+                Map.of(), () -> depth.read().oldest().toMillis() / 1000.0);
+        metrics.counter("artstore_tasks_depth_read_failures_total", "Reads of the task queue's depth that failed", Map.of(),
+                () -> depth.failures);
+    }
+
+    /**
+     * The last depth read, refreshed in the background when a scrape finds it older than a few seconds (so the first
+     * scrape shows 0 and the next ones the depth).
+     */
+    private static final class QueueDepth {
+        private static final long FRESH_NANOS = Duration.ofSeconds(5).toNanos();
+        private static final ExecutorService READER = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "task-queue-depth");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        private final TaskQueue queue;
+        private final AtomicBoolean reading = new AtomicBoolean();
+        private volatile TaskQueue.Depth last = new TaskQueue.Depth(0, Duration.ZERO);
+        private volatile long readAt = System.nanoTime() - FRESH_NANOS;
+        private volatile long failures;
+
+        QueueDepth(TaskQueue queue) {
+            this.queue = queue;
+        }
+
+        TaskQueue.Depth read() {
+            if (System.nanoTime() - readAt > FRESH_NANOS && reading.compareAndSet(false, true)) {
+                READER.execute(() -> {
+                    try {
+                        refresh();
+                    } finally {
+                        reading.set(false);
+                    }
+                });
+            }
+            return last;
+        }
+
+        private void refresh() {
+            try {
+                last = queue.depth();
+            } catch (RuntimeException e) {
+                failures++;
+            }
+            readAt = System.nanoTime();
+        }
     }
 
     /** Jetty's thread pool ({@code jetty_threads_*}) and the connections open now on its connectors. */

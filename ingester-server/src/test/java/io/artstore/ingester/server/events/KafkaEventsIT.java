@@ -11,6 +11,7 @@ import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.TransferSteps;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,6 +114,24 @@ class KafkaEventsIT {
         assertThat(deleted.json().path("saga_id").asText()).isNotBlank()
                 .isNotEqualTo(addedGone.json().path("saga_id").asText());
         Await.until(Duration.ofSeconds(10), "the outbox emptied", () -> server.server().outboxStatus().orElseThrow().depth() == 0);
+    }
+
+    @Test
+    void anEventCarriesTheTraceOfTheRequestThatMadeIt() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Multipart form = Multipart.form().field("target_mode", "edit").file("file", "traced.bin", "application/octet-stream",
+                Content.random(64));
+        Reply uploaded = server.send(HttpRequest.newBuilder(server.uri("/api/v1/files/upload"))
+                .header("Content-Type", form.contentType()).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())));
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        String fileId = uploaded.json().path("file_id").asText();
+
+        Kcat.Message added = only(awaitMessages(EVENTS, 1, List.of(fileId)), fileId, "file_added");
+
+        // The span that published the event is a child in the client's trace: same trace id, a span of its own.
+        assertThat(added.headers().get("traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-0[01]")
+                .doesNotContain("00f067aa0ba902b7");
     }
 
     @Test
