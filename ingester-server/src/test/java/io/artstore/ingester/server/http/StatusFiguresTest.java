@@ -81,8 +81,8 @@ class StatusFiguresTest {
             List<String> sections = new ArrayList<>();
             configuration.fieldNames().forEachRemaining(sections::add);
             assertThat(sections).containsExactly("source", "server", "logging", "auth", "limits", "admin", "storage", "logs", "upload",
-                    "uploads", "compression", "instance", "transfer", "signing", "sagas", "registry", "audit", "alerts", "encryption", "discovery",
-                    "state");
+                    "uploads", "compression", "instance", "transfer", "signing", "sagas", "registry", "audit", "alerts", "tracing",
+                    "detection", "encryption", "discovery", "state", "metrics", "tasks");
             assertThat(configuration.path("upload").path("max_file_size").asText()).isEqualTo("10GiB");
             assertThat(configuration.path("logging").path("max_file_size").asText()).isEqualTo("100MiB");
             assertThat(configuration.path("transfer").path("recovery_interval").asText()).isEqualTo("1m");
