@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.port.out.SecurityAlert;
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

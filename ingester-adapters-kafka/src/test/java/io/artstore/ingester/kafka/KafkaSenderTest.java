@@ -3,7 +3,7 @@ package io.artstore.ingester.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,28 +4,18 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.in.Outcome;
 import io.artstore.ingester.core.port.in.ParticipantCommand;
 import io.artstore.ingester.core.port.in.SagaCommandUseCase;
+import io.artstore.ingester.kafka.ConsumerLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -49,31 +39,30 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSagaParticipant implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSagaParticipant.class);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     private final SagaCommandUseCase participant;
     private final KafkaParticipantSettings settings;
-    private final KafkaConsumer<String, String> consumer;
     private final KafkaProducer<String, String> producer;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    /** Paused partitions and when to resume them (ms since the epoch); touched by the polling thread only. */
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
-    private final Thread thread;
+    private final ConsumerLoop loop;
 
     private KafkaSagaParticipant(SagaCommandUseCase participant, KafkaParticipantSettings settings) {
         this.participant = participant;
         this.settings = settings;
-        this.consumer = new KafkaConsumer<>(consumerProperties(settings));
         this.producer = new KafkaProducer<>(producerProperties(settings));
-        this.thread = new Thread(this::run, "saga-participant-kafka");
+        try {
+            this.loop = ConsumerLoop.start("saga participant", consumerProperties(settings), settings.commandsTopic(),
+                    settings.retryDelay(), this::handle, () -> producer.close(Duration.ofSeconds(5)),
+                    "saga-participant-kafka");
+        } catch (RuntimeException e) {
+            producer.close(Duration.ofSeconds(5));
+            throw e;
+        }
     }
 
     /** Joins the group and handles commands on a thread of its own until {@link #close}. */
     public static KafkaSagaParticipant start(SagaCommandUseCase participant, KafkaParticipantSettings settings) {
-        KafkaSagaParticipant started = new KafkaSagaParticipant(Objects.requireNonNull(participant, "participant"),
+        return new KafkaSagaParticipant(Objects.requireNonNull(participant, "participant"),
                 Objects.requireNonNull(settings, "settings"));
-        started.thread.start();
-        return started;
     }
 
     static Properties consumerProperties(KafkaParticipantSettings settings) {
@@ -105,71 +94,19 @@ public final class KafkaSagaParticipant implements AutoCloseable {
         return properties;
     }
 
-    private void run() {
+    private ConsumerLoop.Handled handle(ConsumerRecord<String, String> record) {
         try {
-            consumer.subscribe(List.of(settings.commandsTopic()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    partitions.forEach(pausedUntil::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    // Fetching starts at the committed offsets: a command not committed is handled again.
-                }
-            });
-            while (running.get()) {
-                resumeDue();
-                ConsumerRecords<String, String> records = consumer.poll(POLL);
-                for (TopicPartition partition : records.partitions()) {
-                    handle(partition, records.records(partition));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                LOG.error("the saga participant's consumer was woken up while running", e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("the saga participant's consumer stopped; commands wait for another instance or a restart", e);
-        } finally {
-            closeQuietly();
-        }
-    }
-
-    /** Handles a partition's records in order; stops at one that must be handled again later. */
-    private void handle(TopicPartition partition, List<ConsumerRecord<String, String>> records) {
-        for (ConsumerRecord<String, String> record : records) {
-            if (!running.get()) {
-                return;
-            }
-            boolean done;
-            try {
-                done = handle(record);
-            } catch (IngestException e) {
-                // The store or an element cannot be reached now: nothing was answered; try the command again.
-                LOG.warn("saga command at {}-{}@{} could not be handled now: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
-                done = false;
-            }
-            if (!done) {
-                consumer.seek(partition, record.offset());
-                consumer.pause(List.of(partition));
-                pausedUntil.put(partition, System.currentTimeMillis() + settings.retryDelay().toMillis());
-                return;
-            }
-            try {
-                consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
-            } catch (CommitFailedException e) {
-                // The partition went to another instance meanwhile: it finds the reply in the store and sends none.
-                LOG.info("saga command at {}-{}@{} was answered but its partition moved on: {}", record.topic(),
-                        record.partition(), record.offset(), e.getMessage());
-                return;
-            }
+            return handleCommand(record) ? ConsumerLoop.Handled.DONE : ConsumerLoop.Handled.RETRY;
+        } catch (IngestException e) {
+            // The store or an element cannot be reached now: nothing was answered; try the command again.
+            LOG.warn("saga command at {}-{}@{} could not be handled now: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return ConsumerLoop.Handled.RETRY;
         }
     }
 
     /** @return whether the record is done with: answered (now or before) or not a command */
-    private boolean handle(ConsumerRecord<String, String> record) {
+    private boolean handleCommand(ConsumerRecord<String, String> record) {
         ParticipantCommand command;
         try {
             command = ParticipantCommand.parse(record.value() == null ? "" : record.value());
@@ -205,39 +142,14 @@ public final class KafkaSagaParticipant implements AutoCloseable {
         return true;
     }
 
-    private void resumeDue() {
-        long now = System.currentTimeMillis();
-        List<TopicPartition> due = pausedUntil.entrySet().stream().filter(entry -> entry.getValue() <= now)
-                .map(Map.Entry::getKey).toList();
-        if (!due.isEmpty()) {
-            due.forEach(pausedUntil::remove);
-            consumer.resume(due.stream().filter(consumer.assignment()::contains).toList());
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the saga participant's consumer failed: {}", e.getMessage());
-        }
-        producer.close(Duration.ofSeconds(5));
-    }
-
     /** Whether the polling thread still runs. */
     public boolean isRunning() {
-        return thread.isAlive();
+        return loop.isRunning();
     }
 
     /** Leaves the group (after the command being handled) and stops. */
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -12,7 +12,7 @@ import io.artstore.ingester.core.port.in.ParticipantCommand;
 import io.artstore.ingester.core.port.in.ParticipantReply;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.service.LocalClock;
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import java.time.Clock;
 import java.time.Duration;

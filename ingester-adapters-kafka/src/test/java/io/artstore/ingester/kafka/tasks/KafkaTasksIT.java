@@ -6,7 +6,7 @@ import io.artstore.ingester.core.port.in.TaskReport;
 import io.artstore.ingester.core.port.out.Task;
 import io.artstore.ingester.core.tasks.TaskHandler;
 import io.artstore.ingester.core.tasks.TaskRunner;
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.port.out.DiscoveredElement;
 import io.artstore.ingester.core.port.out.DiscoveryStatus;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.RedisSettings.Address;
-import io.artstore.ingester.redis.fixture.Await;
 import io.artstore.ingester.redis.fixture.SentinelSet;
 import io.artstore.ingester.redis.fixture.Snapshots;
 import io.artstore.ingester.redis.fixture.Snapshots.Entry;

@@ -8,25 +8,14 @@ import io.artstore.ingester.redis.fixture.RedisServerExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 /** Another view is another instance on a client of its own. */
 class RedisBlockStoreTest extends BlockStoreContract {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-
-    private RedisClient otherClient;
-
-    @AfterEach
-    void closeOther() {
-        if (otherClient != null) {
-            otherClient.close();
-        }
-    }
 
     @Override
     protected BlockStore createStore() {
@@ -35,8 +24,7 @@ class RedisBlockStoreTest extends BlockStoreContract {
 
     @Override
     protected BlockStore anotherView(BlockStore store) {
-        otherClient = REDIS.newClient();
-        return new RedisBlockStore(new RedisState(otherClient, RedisState.Settings.standalone("instance-b")), Clock.systemUTC());
+        return new RedisBlockStore(REDIS.otherInstance("instance-b"), Clock.systemUTC());
     }
 
     @Test

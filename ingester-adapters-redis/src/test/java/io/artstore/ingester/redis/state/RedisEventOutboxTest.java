@@ -7,7 +7,7 @@ import io.artstore.ingester.core.port.out.EventOutbox;
 import io.artstore.ingester.core.port.out.EventOutboxContract;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.OutboxEvent;
-import io.artstore.ingester.redis.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.redis.fixture.RedisServerExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -3,24 +3,13 @@ package io.artstore.ingester.redis.state;
 import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.port.out.IdempotencyStoreContract;
 import io.artstore.ingester.redis.fixture.RedisServerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 /** Another view is another instance on a client of its own. */
 class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-
-    private RedisClient otherClient;
-
-    @AfterEach
-    void closeOther() {
-        if (otherClient != null) {
-            otherClient.close();
-        }
-    }
 
     @Override
     protected IdempotencyStore createStore() {
@@ -29,9 +18,6 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Override
     protected IdempotencyStore anotherView(IdempotencyStore store) {
-        if (otherClient == null) {
-            otherClient = REDIS.newClient();
-        }
-        return new RedisIdempotencyStore(new RedisState(otherClient, RedisState.Settings.standalone("instance-b")));
+        return new RedisIdempotencyStore(REDIS.otherInstance("instance-b"));
     }
 }

@@ -14,25 +14,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 /** Another view is another instance on a client of its own. */
 class RedisTokenUsesTest extends TokenUsesContract {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
-
-    private RedisClient otherClient;
-
-    @AfterEach
-    void closeOther() {
-        if (otherClient != null) {
-            otherClient.close();
-        }
-    }
 
     @Override
     protected TokenUses createUses() {
@@ -41,8 +30,7 @@ class RedisTokenUsesTest extends TokenUsesContract {
 
     @Override
     protected TokenUses anotherView(TokenUses uses) {
-        otherClient = REDIS.newClient();
-        return new RedisTokenUses(new RedisState(otherClient, RedisState.Settings.standalone("instance-b")));
+        return new RedisTokenUses(REDIS.otherInstance("instance-b"));
     }
 
     @Test

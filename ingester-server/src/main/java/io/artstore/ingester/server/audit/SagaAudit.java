@@ -3,12 +3,11 @@ package io.artstore.ingester.server.audit;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.AuditRecord;
-import io.artstore.ingester.core.saga.SagaDecision;
-import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.service.DeleteFileSaga;
+import io.artstore.ingester.server.saga.ForwardingSagaListener;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,26 +15,17 @@ import java.util.Optional;
  * Audits the compensations of add and delete sagas, whichever instance or recovery sweep ran them, then passes
  * every event on to {@code next}.
  */
-public final class SagaAudit implements SagaListener {
+public final class SagaAudit extends ForwardingSagaListener {
 
-    private final SagaListener next;
     private final Auditor auditor;
 
     public SagaAudit(SagaListener next, Auditor auditor) {
-        this.next = Objects.requireNonNull(next, "next");
+        super(next);
         this.auditor = Objects.requireNonNull(auditor, "auditor");
     }
 
     @Override
-    public void recorded(SagaRecord record) {
-        try {
-            audit(record);
-        } finally {
-            next.recorded(record);
-        }
-    }
-
-    private void audit(SagaRecord record) {
+    protected void onRecorded(SagaRecord record) {
         AuditRecord.Outcome outcome;
         String what;
         switch (record.kind()) {
@@ -71,20 +61,5 @@ public final class SagaAudit implements SagaListener {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    @Override
-    public void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
-        next.attemptFailed(sagaId, compensation, cause);
-    }
-
-    @Override
-    public void decided(SagaId sagaId, SagaDecision decision) {
-        next.decided(sagaId, decision);
-    }
-
-    @Override
-    public void recoveryFailed(SagaId sagaId, RuntimeException failure) {
-        next.recoveryFailed(sagaId, failure);
     }
 }

@@ -2,12 +2,12 @@ package io.artstore.ingester.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.artstore.ingester.core.saga.SagaDecision;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.StepFailure;
+import io.artstore.ingester.server.saga.ForwardingSagaListener;
 import io.artstore.ingester.server.saga.SagaLayouts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The last sagas this instance drove, step by step, for the status page; passes every call on to the next listener.
@@ -23,9 +22,8 @@ import java.util.Objects;
  * <p>Kept in memory and bounded: the saga log stays the truth ({@code GET /api/v1/sagas/{id}}); this is what an
  * operator glances at. A saga driven by another instance shows on that instance's page.
  */
-public final class RecentSagas implements SagaListener {
+public final class RecentSagas extends ForwardingSagaListener {
 
-    private final SagaListener next;
     private final SagaLayouts layouts;
     private final int capacity;
     /** In order of last change; the eldest is dropped beyond the capacity. */
@@ -52,7 +50,7 @@ public final class RecentSagas implements SagaListener {
 
     /** @param definitions every layout a saga may have, to name its steps */
     public RecentSagas(SagaListener next, Collection<? extends SagaDefinition<?>> definitions, int capacity) {
-        this.next = Objects.requireNonNull(next, "next");
+        super(next);
         this.layouts = new SagaLayouts(definitions);
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
@@ -61,30 +59,7 @@ public final class RecentSagas implements SagaListener {
     }
 
     @Override
-    public void recorded(SagaRecord record) {
-        try {
-            track(record);
-        } finally {
-            next.recorded(record);
-        }
-    }
-
-    @Override
-    public void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
-        next.attemptFailed(sagaId, compensation, cause);
-    }
-
-    @Override
-    public void decided(SagaId sagaId, SagaDecision decision) {
-        next.decided(sagaId, decision);
-    }
-
-    @Override
-    public void recoveryFailed(SagaId sagaId, RuntimeException failure) {
-        next.recoveryFailed(sagaId, failure);
-    }
-
-    private synchronized void track(SagaRecord record) {
+    protected synchronized void onRecorded(SagaRecord record) {
         Tracked saga = sagas.computeIfAbsent(record.sagaId(), id -> {
             Tracked created = new Tracked(id, record.sagaType(), record.at());
             layouts.of(record).ifPresent(definition -> definition.steps().forEach(step -> created.steps.put(step.name(), "pending")));

@@ -1,28 +1,26 @@
 package io.artstore.ingester.server.metrics;
 
 import io.artstore.ingester.core.port.out.SagaLog;
-import io.artstore.ingester.core.saga.SagaDecision;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.server.saga.ForwardingSagaListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Counts sagas as their records are written, whichever instance or recovery sweep drives them: started, ended by
  * outcome, compensation steps and failed step attempts, by saga type; then passes every event on to {@code next}.
  */
-public final class SagaMetrics implements SagaListener {
+public final class SagaMetrics extends ForwardingSagaListener {
 
-    private final SagaListener next;
     private final MeterRegistry registry;
 
     public SagaMetrics(SagaListener next, Metrics metrics) {
-        this.next = Objects.requireNonNull(next, "next");
+        super(next);
         this.registry = metrics.registry();
         Counter.builder("artstore.saga.recovery_failures")
                 .description("Recovery sweeps that could not drive a saga (retried on the next sweep)").register(registry);
@@ -39,15 +37,7 @@ public final class SagaMetrics implements SagaListener {
     }
 
     @Override
-    public void recorded(SagaRecord record) {
-        try {
-            count(record);
-        } finally {
-            next.recorded(record);
-        }
-    }
-
-    private void count(SagaRecord record) {
+    protected void onRecorded(SagaRecord record) {
         String type = record.sagaType();
         switch (record.kind()) {
             case SAGA_STARTED -> Counter.builder("artstore.sagas.started").description("Sagas started, by type")
@@ -80,21 +70,7 @@ public final class SagaMetrics implements SagaListener {
     }
 
     @Override
-    public void attemptFailed(SagaId sagaId, boolean compensation, Exception cause) {
-        next.attemptFailed(sagaId, compensation, cause);
-    }
-
-    @Override
-    public void decided(SagaId sagaId, SagaDecision decision) {
-        next.decided(sagaId, decision);
-    }
-
-    @Override
-    public void recoveryFailed(SagaId sagaId, RuntimeException failure) {
-        try {
-            registry.counter("artstore.saga.recovery_failures").increment();
-        } finally {
-            next.recoveryFailed(sagaId, failure);
-        }
+    protected void onRecoveryFailed(SagaId sagaId, RuntimeException failure) {
+        registry.counter("artstore.saga.recovery_failures").increment();
     }
 }

@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,11 +59,9 @@ class ClusterScriptIT {
                       element_defaults:
                         token: %s
                     """.formatted(RemoteElements.TOKEN));
-            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "2");
-            Matcher matcher = ClusterScript.STARTED.matcher(started);
-            assertThat(matcher.find()).as(started).isTrue();
-            List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
-            URI balancer = URI.create(matcher.group(2));
+            ClusterScript.Started cluster = ClusterScript.start(clusterDir, config, Map.of(), 2);
+            List<Integer> ports = cluster.ports();
+            URI balancer = cluster.balancer();
             try (SentinelSet sentinels = SentinelSet.attach(clusterDir.resolve("redis"));
                     RedisConnections admin = RedisConnections.open(sentinels.settings())) {
                 // One signing key for temporary tokens across the cluster, in the form the server reads.

@@ -3,7 +3,7 @@ package io.artstore.ingester.server.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import io.artstore.ingester.kafka.fixture.Kcat;
 import io.artstore.ingester.server.testing.Content;

@@ -20,19 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** A remote storage element that fails: failed uploads by reason, its failed calls, its breaker opening, at /metrics. */
 class ElementFailureMetricsTest {
 
-    /** Quick retries and a breaker that opens after 5 failures of 10 calls and stays open long enough to see. */
-    private static final String QUICK = """
-            retry:
-              max_retries: 3
-              delay: 10ms
-              max_delay: 50ms
-            breaker:
-              failure_threshold: 5
-              failure_window: 10
-              open_delay: 60s
-            capacity_cache_ttl: 100ms
-            """;
-
     @TempDir
     Path root;
 
@@ -59,7 +46,7 @@ class ElementFailureMetricsTest {
     void failed_uploads_failed_calls_and_an_open_breaker_show_with_their_reason() {
         remote = new RemoteElements(root);
         Element edit = remote.start("flaky-edit", Mode.EDIT, 1, Transport.PLAIN);
-        server = TestServer.builder().yaml(remote.yaml(QUICK)).start();
+        server = TestServer.builder().yaml(remote.yaml(RemoteElements.QUICK_RETRIES_AND_BREAKER)).start();
         Map<String, String> flaky = Map.of("element", "flaky-edit");
         PrometheusText before = scrape();
         assertThat(before.sum("artstore_storage_element_breaker_state", Map.of("element", "flaky-edit", "state", "closed")))

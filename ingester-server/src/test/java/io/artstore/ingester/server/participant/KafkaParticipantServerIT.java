@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.artstore.ingester.kafka.fixture.Await;
+import io.artstore.ingester.core.testing.Await;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Multipart;

@@ -25,11 +25,7 @@ class FileRegistryServerTest {
     private final AdminModuleServer admin = AdminModuleServer.start(
             new AdminAccounts().serviceAccount(CLIENT_ID, SECRET, "admin", 10_000));
     private final TestServer server = TestServer.builder()
-            .env("AUTH_ADMIN_MODULE_URL", admin.url().toString())
-            .env("SERVICE_ACCOUNT_CLIENT_ID", CLIENT_ID)
-            .env("SERVICE_ACCOUNT_CLIENT_SECRET", SECRET)
-            .env("INGESTER_REGISTRY_RETRY_DELAY", "20ms")
-            .env("INGESTER_REGISTRY_MAX_RETRY_DELAY", "200ms")
+            .registry(admin.url(), CLIENT_ID, SECRET)
             .start();
 
     @AfterEach

@@ -94,11 +94,7 @@ class FinalizeFromRegistryTest {
 
     private TestServer server(Consumer<Path> seed) {
         TestServer server = TestServer.builder()
-                .env("AUTH_ADMIN_MODULE_URL", admin.url().toString())
-                .env("SERVICE_ACCOUNT_CLIENT_ID", CLIENT_ID)
-                .env("SERVICE_ACCOUNT_CLIENT_SECRET", SECRET)
-                .env("INGESTER_REGISTRY_RETRY_DELAY", "20ms")
-                .env("INGESTER_REGISTRY_MAX_RETRY_DELAY", "200ms")
+                .registry(admin.url(), CLIENT_ID, SECRET)
                 .seed(seed)
                 .start();
         servers.add(server);

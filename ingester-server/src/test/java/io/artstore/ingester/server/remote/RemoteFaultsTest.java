@@ -25,19 +25,6 @@ import org.slf4j.LoggerFactory;
 /** Faults of remote storage elements as the server's clients see them. */
 class RemoteFaultsTest {
 
-    /** Quick retries and a breaker that opens after 5 failures of 10 calls and stays open long enough to see. */
-    private static final String QUICK = """
-            retry:
-              max_retries: 3
-              delay: 10ms
-              max_delay: 50ms
-            breaker:
-              failure_threshold: 5
-              failure_window: 10
-              open_delay: 60s
-            capacity_cache_ttl: 100ms
-            """;
-
     @TempDir
     Path root;
 
@@ -55,7 +42,7 @@ class RemoteFaultsTest {
     }
 
     private void startServer() {
-        server = TestServer.builder().yaml(remote.yaml(QUICK)).start();
+        server = TestServer.builder().yaml(remote.yaml(RemoteElements.QUICK_RETRIES_AND_BREAKER)).start();
     }
 
     @Test

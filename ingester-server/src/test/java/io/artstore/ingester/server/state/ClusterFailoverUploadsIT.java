@@ -100,12 +100,9 @@ class ClusterFailoverUploadsIT {
                     admin:
                       enabled_without_auth: on
                     """.formatted(RemoteElements.TOKEN));
-            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "3");
-            Matcher matcher = ClusterScript.STARTED.matcher(started);
-            assertThat(matcher.find()).as(started).isTrue();
-            List<URI> instances = java.util.Arrays.stream(matcher.group(1).trim().split(" "))
-                    .map(port -> URI.create("http://127.0.0.1:" + port)).toList();
-            URI balancer = URI.create(matcher.group(2));
+            ClusterScript.Started cluster = ClusterScript.start(clusterDir, config, Map.of(), 3);
+            List<URI> instances = cluster.instances();
+            URI balancer = cluster.balancer();
             try (SentinelSet sentinels = SentinelSet.attach(clusterDir.resolve("redis"));
                     RedisConnections admin = RedisConnections.open(sentinels.settings())) {
                 Snapshots.publish(admin.client(), 1, List.of(entry(1, a, "edit", 10), entry(2, b, "edit", 20),

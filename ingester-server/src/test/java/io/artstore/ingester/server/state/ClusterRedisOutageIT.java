@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,12 +77,9 @@ class ClusterRedisOutageIT {
                     admin:
                       enabled_without_auth: on
                     """.formatted(RemoteElements.TOKEN));
-            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "3");
-            Matcher matcher = ClusterScript.STARTED.matcher(started);
-            assertThat(matcher.find()).as(started).isTrue();
-            List<URI> instances = java.util.Arrays.stream(matcher.group(1).trim().split(" "))
-                    .map(port -> URI.create("http://127.0.0.1:" + port)).toList();
-            URI balancer = URI.create(matcher.group(2));
+            ClusterScript.Started cluster = ClusterScript.start(clusterDir, config, Map.of(), 3);
+            List<URI> instances = cluster.instances();
+            URI balancer = cluster.balancer();
             List<Long> redisPids = new ArrayList<>();
             // Closing the attached set stops it: it stays open until the cluster stops.
             try (SentinelSet sentinels = SentinelSet.attach(clusterDir.resolve("redis"));

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,11 +69,9 @@ class ClusterSagaTakeOverIT {
                     admin:
                       enabled_without_auth: on
                     """);
-            String started = ClusterScript.run(clusterDir, config, Map.of(), "start", "3");
-            Matcher matcher = ClusterScript.STARTED.matcher(started);
-            assertThat(matcher.find()).as(started).isTrue();
-            List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
-            URI balancer = URI.create(matcher.group(2));
+            ClusterScript.Started cluster = ClusterScript.start(clusterDir, config, Map.of(), 3);
+            List<Integer> ports = cluster.ports();
+            URI balancer = cluster.balancer();
             CountDownLatch release = new CountDownLatch(1);
             try {
                 Thread uploader = new Thread(() -> uploadPartThenWait(balancer, new GeneratedContent(256L * 1024 * 1024, 11L),

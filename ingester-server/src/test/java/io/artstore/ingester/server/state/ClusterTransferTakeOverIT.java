@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,11 +73,9 @@ class ClusterTransferTakeOverIT {
                     """);
             Map<String, String> env = Map.of("INSTANCE_1_JAVA_ARGS", "-Dcrash.point=after-commit-decision -Dcrash.reached="
                     + reached + " -cp " + jar + java.io.File.pathSeparator + testClasses + " " + CrashPointMain.class.getName());
-            String started = ClusterScript.run(clusterDir, config, env, "start", "3");
-            Matcher matcher = ClusterScript.STARTED.matcher(started);
-            assertThat(matcher.find()).as(started).isTrue();
-            List<Integer> ports = java.util.Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList();
-            URI balancer = URI.create(matcher.group(2));
+            ClusterScript.Started cluster = ClusterScript.start(clusterDir, config, env, 3);
+            List<Integer> ports = cluster.ports();
+            URI balancer = cluster.balancer();
             URI coordinator = URI.create("http://127.0.0.1:" + ports.get(0));
             URI survivor = URI.create("http://127.0.0.1:" + ports.get(1));
             URI third = URI.create("http://127.0.0.1:" + ports.get(2));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code scripts/cluster.sh} as the cluster tests run it: its own folder, small heaps, its own Sentinel set. */
@@ -48,6 +51,24 @@ public final class ClusterScript {
         String text = new String(output, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(text).isZero();
         return text;
+    }
+
+    /** Where the instances of a started cluster listen, in order, and the balancer in front of them. */
+    public record Started(List<Integer> ports, URI balancer) {
+
+        /** The instances' base addresses, in the order of {@link #ports}. */
+        public List<URI> instances() {
+            return ports.stream().map(port -> URI.create("http://127.0.0.1:" + port)).toList();
+        }
+    }
+
+    /** Runs {@code start} for {@code instances} instances; fails the test when it does not print where they listen. */
+    public static Started start(Path clusterDir, Path config, Map<String, String> env, int instances) throws Exception {
+        String started = run(clusterDir, config, env, "start", Integer.toString(instances));
+        Matcher matcher = STARTED.matcher(started);
+        assertThat(matcher.find()).as(started).isTrue();
+        return new Started(Arrays.stream(matcher.group(1).trim().split(" ")).map(Integer::valueOf).toList(),
+                URI.create(matcher.group(2)));
     }
 
     /** The checkout's root: the first folder up from here that holds the script. */

@@ -41,6 +41,22 @@ public final class RemoteElements implements AutoCloseable {
 
     public static final String TOKEN = "ingester-test-token";
 
+    /**
+     * Settings for {@link #yaml}: quick retries and a breaker that opens after 5 failures of 10 calls and stays
+     * open long enough to see.
+     */
+    public static final String QUICK_RETRIES_AND_BREAKER = """
+            retry:
+              max_retries: 3
+              delay: 10ms
+              max_delay: 50ms
+            breaker:
+              failure_threshold: 5
+              failure_window: 10
+              open_delay: 60s
+            capacity_cache_ttl: 100ms
+            """;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final TestCertificates AUTHORITY = TestCertificates.newAuthority();

@@ -104,6 +104,18 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Registers files with the admin module at {@code adminUrl} as the service account {@code clientId}, retrying
+         * quickly (20 ms, backing off to 200 ms) so that tests see deliveries soon after the module is back.
+         */
+        public Builder registry(URI adminUrl, String clientId, String secret) {
+            return env("AUTH_ADMIN_MODULE_URL", adminUrl.toString())
+                    .env("SERVICE_ACCOUNT_CLIENT_ID", clientId)
+                    .env("SERVICE_ACCOUNT_CLIENT_SECRET", secret)
+                    .env("INGESTER_REGISTRY_RETRY_DELAY", "20ms")
+                    .env("INGESTER_REGISTRY_MAX_RETRY_DELAY", "200ms");
+        }
+
         /** Serves the operator actions under {@code /api/v1/admin/}, off by default while authentication is off. */
         public Builder adminApi() {
             return env("INGESTER_ADMIN_ENABLED_WITHOUT_AUTH", "on");

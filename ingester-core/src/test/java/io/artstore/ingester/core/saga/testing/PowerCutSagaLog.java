@@ -1,13 +1,9 @@
 package io.artstore.ingester.core.saga.testing;
 
 import io.artstore.ingester.core.port.out.SagaLog;
-import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaLogRules;
 import io.artstore.ingester.core.saga.SagaRecord;
-import io.artstore.ingester.core.saga.SagaState;
-import io.artstore.ingester.core.saga.SagaSummary;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,15 +14,14 @@ import java.util.List;
  * waiting are lost with the append that was not written. What the log behind holds afterwards is what a disk
  * holds after a power cut at that moment, the worst a log may leave and still keep the port's promise.
  */
-public final class PowerCutSagaLog implements SagaLog {
+public final class PowerCutSagaLog extends ForwardingSagaLog {
 
-    private final SagaLog log;
     private final int appendsBeforeCrash;
     private final List<SagaRecord> unforced = new ArrayList<>();
     private int appends;
 
     public PowerCutSagaLog(SagaLog log, int appendsBeforeCrash) {
-        this.log = log;
+        super(log);
         this.appendsBeforeCrash = appendsBeforeCrash;
     }
 
@@ -57,35 +52,5 @@ public final class PowerCutSagaLog implements SagaLog {
             throw new SimulatedCrash("power lost at the append of record " + appends + " (" + record.kind() + "), "
                     + lost + " unforced record(s) before it lost too");
         }
-    }
-
-    @Override
-    public List<SagaRecord> load(SagaId sagaId) {
-        return log.load(sagaId);
-    }
-
-    @Override
-    public List<SagaSummary> unfinished() {
-        return log.unfinished();
-    }
-
-    @Override
-    public boolean tryClaim(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
-        return log.tryClaim(sagaId, owner, now, leaseUntil);
-    }
-
-    @Override
-    public boolean ownerGone(String owner) {
-        return log.ownerGone(owner);
-    }
-
-    @Override
-    public boolean tryTakeOver(SagaId sagaId, String owner, Instant now, Instant leaseUntil) {
-        return log.tryTakeOver(sagaId, owner, now, leaseUntil);
-    }
-
-    @Override
-    public List<SagaSummary> list(SagaState state) {
-        return log.list(state);
     }
 }
