@@ -52,6 +52,7 @@ public final class ConsumerLoop implements AutoCloseable {
     private final Runnable afterClose;
     private final KafkaConsumer<String, String> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile long lag;
     /** Paused partitions and when to resume them (ms since the epoch); touched by the polling thread only. */
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
@@ -95,9 +96,25 @@ public final class ConsumerLoop implements AutoCloseable {
         return committed.get();
     }
 
+    /**
+     * Records of the held partitions not yet fetched by this consumer, as of its last poll: how far it is behind the
+     * topic (0 before the first poll or without partitions).
+     */
+    public long lag() {
+        return lag;
+    }
+
     /** Whether the polling thread still runs. */
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    private long currentLag() {
+        long behind = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            behind += consumer.currentLag(partition).orElse(0);
+        }
+        return behind;
     }
 
     private void run() {
@@ -118,6 +135,7 @@ public final class ConsumerLoop implements AutoCloseable {
             while (running.get()) {
                 resumeDue();
                 ConsumerRecords<String, String> records = consumer.poll(POLL);
+                lag = currentLag();
                 for (TopicPartition partition : records.partitions()) {
                     handle(partition, records.records(partition));
                 }

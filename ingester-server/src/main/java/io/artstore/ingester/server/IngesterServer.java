@@ -185,6 +185,8 @@ public final class IngesterServer implements AutoCloseable {
     private final TaskRunner taskRunner;
     /** The participant's consumer and the task workers, while started. */
     private final List<AutoCloseable> workers = new ArrayList<>();
+    /** The participant's command consumer while started with Kafka, for its lag. */
+    private volatile Optional<KafkaSagaParticipant> commandConsumer = Optional.empty();
     private final SharedHttpConnections connections;
     private final SagaRecovery recovery;
     private final Optional<AdminFileRegistry> registry;
@@ -479,6 +481,8 @@ public final class IngesterServer implements AutoCloseable {
             registry.ifPresent(r -> InstanceMeters.registry(metrics, r::status, clock));
             InstanceMeters.outbox(metrics, this::outboxStatus, clock);
             InstanceMeters.tasks(metrics, taskQueue);
+            metrics.gauge("artstore_saga_commands_lag", "Saga participant commands on this instance's partitions not yet"
+                    + " fetched (0 without Kafka)", Map.of(), () -> commandConsumer.map(KafkaSagaParticipant::lag).orElse(0L));
             // --- end of metrics ---
             // --- Kafka: the relays start once everything they read from is open ---
             this.kafka = config.events().kafka().map(kafkaSettings -> KafkaEvents.start(kafkaSettings, outbox.orElseThrow(),
@@ -569,9 +573,12 @@ public final class IngesterServer implements AutoCloseable {
         Optional<KafkaSettings> kafkaWork = config.events().kafka();
         if (kafkaWork.isPresent()) {
             KafkaSettings k = kafkaWork.get();
-            workers.add(KafkaSagaParticipant.start(participant, new KafkaParticipantSettings(k.bootstrapServers(),
-                    clientProperties(k), config.work().sagaCommandsTopic(), config.work().sagaRepliesTopic(),
-                    KafkaParticipantSettings.DEFAULT_GROUP_ID, KafkaParticipantSettings.DEFAULT_RETRY_DELAY)));
+            KafkaSagaParticipant commands = KafkaSagaParticipant.start(participant, new KafkaParticipantSettings(
+                    k.bootstrapServers(), clientProperties(k), config.work().sagaCommandsTopic(),
+                    config.work().sagaRepliesTopic(), KafkaParticipantSettings.DEFAULT_GROUP_ID,
+                    KafkaParticipantSettings.DEFAULT_RETRY_DELAY));
+            workers.add(commands);
+            commandConsumer = Optional.of(commands);
             for (int i = 0; i < config.work().taskThreads(); i++) {
                 workers.add(KafkaTaskWorker.start(new KafkaTaskSettings(k.bootstrapServers(), clientProperties(k),
                         config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID, KafkaTaskSettings.DEFAULT_RETRY_DELAY),
@@ -584,6 +591,7 @@ public final class IngesterServer implements AutoCloseable {
     }
 
     private void stopWork() {
+        commandConsumer = Optional.empty();
         for (AutoCloseable worker : workers) {
             try {
                 worker.close();

@@ -142,6 +142,11 @@ public final class KafkaSagaParticipant implements AutoCloseable {
         return true;
     }
 
+    /** Commands on the held partitions not yet fetched, as of the last poll. */
+    public long lag() {
+        return loop.lag();
+    }
+
     /** Whether the polling thread still runs. */
     public boolean isRunning() {
         return loop.isRunning();

@@ -91,6 +91,9 @@ class KafkaParticipantServerIT {
             assertThat(answers.get(0).path("outcome").asText()).isEqualTo("succeeded");
             assertThat(answers.get(0).path("result").path("file_id").asText()).isEqualTo(fileId);
             assertThat(server.get("/api/v1/files/" + fileId).status()).isEqualTo(404);
+            // The consumer has fetched everything on its partitions: its lag at /metrics is back to nothing.
+            Await.until(Duration.ofSeconds(30), "the command consumer's lag at 0",
+                    () -> server.get("/metrics").body().lines().anyMatch("artstore_saga_commands_lag 0.0"::equals));
         }
     }
 
