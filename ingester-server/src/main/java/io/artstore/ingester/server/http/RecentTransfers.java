@@ -2,6 +2,7 @@ package io.artstore.ingester.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.transfer.TransactionId;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.TransferStatus;
@@ -65,7 +66,7 @@ public final class RecentTransfers {
     /** The {@code recent_transfers} section: the ones in flight first, then the last ended, each with its phases. */
     public ArrayNode json() {
         Map<TransactionId, TransferStatus> shown = new LinkedHashMap<>();
-        for (TransactionId id : unfinished.get()) {
+        for (TransactionId id : inFlight()) {
             if (shown.size() >= capacity) {
                 break;
             }
@@ -97,6 +98,22 @@ public final class RecentTransfers {
             phases(transfer.state()).forEach((name, state) -> steps.addObject().put("name", name).put("state", state));
         }
         return list;
+    }
+
+    /**
+     * The transfers in flight; none while the shared state cannot be read, since the status must answer during an
+     * outage (the status's {@code shared_state} says why figures are missing).
+     */
+    private List<TransactionId> inFlight() {
+        try {
+            return unfinished.get();
+        } catch (IngestException e) {
+            if (e.kind() != IngestException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            LOG.debug("transfers in flight not shown: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     /** A transfer that ended between listing and reading is simply not shown. */
