@@ -1,9 +1,12 @@
 package io.artstore.ingester.kafka;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSender.class);
+    private static final ByteBuffer NO_KEY = ByteBuffer.allocate(0);
     private static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(30);
 
     private final KafkaSettings settings;
@@ -58,14 +62,41 @@ public final class KafkaSender implements AutoCloseable {
     public <T> void sendAll(List<T> items, Function<T, ProducerRecord<byte[], byte[]>> toRecord) {
         Producer<byte[], byte[]> producer = this.producer;
         List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
+        Set<ByteBuffer> keysInFlight = new HashSet<>();
         KafkaSendException failure = null;
         try {
             for (T item : items) {
-                sent.add(producer.send(toRecord.apply(item)));
+                ProducerRecord<byte[], byte[]> record = toRecord.apply(item);
+                ByteBuffer key = record.key() == null ? NO_KEY : ByteBuffer.wrap(record.key());
+                // A key's next record goes out only once its previous one is acknowledged: had that one failed while
+                // the next went through, the batch sent again would put the next before it.
+                if (!keysInFlight.add(key)) {
+                    failure = awaitAll(sent);
+                    if (failure != null) {
+                        break;
+                    }
+                    sent.clear();
+                    keysInFlight.clear();
+                    keysInFlight.add(key);
+                }
+                sent.add(producer.send(record));
             }
         } catch (KafkaException e) {
             failure = new KafkaSendException("the broker did not take the records: " + e.getMessage(), e);
         }
+        KafkaSendException last = awaitAll(sent);
+        if (failure == null) {
+            failure = last;
+        }
+        if (failure != null) {
+            renew(producer);
+            throw failure;
+        }
+    }
+
+    /** Waits for every record sent; the first failure, or null when the broker acknowledged them all. */
+    private static KafkaSendException awaitAll(List<Future<RecordMetadata>> sent) {
+        KafkaSendException failure = null;
         long waitingSince = System.nanoTime();
         for (Future<RecordMetadata> future : sent) {
             try {
@@ -79,10 +110,7 @@ public final class KafkaSender implements AutoCloseable {
                 throw new KafkaSendException("interrupted while waiting for the broker", e);
             }
         }
-        if (failure != null) {
-            renew(producer);
-            throw failure;
-        }
+        return failure;
     }
 
     /**

@@ -61,4 +61,41 @@ class KafkaSenderTest {
         next.join();
         assertThat(producers.get(1).history()).extracting(r -> new String(r.value())).containsExactly("c");
     }
+
+    private static ProducerRecord<byte[], byte[]> keyed(String keyAndValue) {
+        String[] parts = keyAndValue.split("=");
+        return new ProducerRecord<>("t", parts[0].getBytes(), parts[1].getBytes());
+    }
+
+    @Test
+    void aKeysNextRecordWaitsUntilItsPreviousOneIsAcknowledged() throws Exception {
+        KafkaSender sender = sender(false);
+        CompletableFuture<Void> attempt = CompletableFuture.runAsync(
+                () -> sender.sendAll(List.of("a=added", "b=added", "a=deleted"), KafkaSenderTest::keyed));
+        MockProducer<byte[], byte[]> producer = producers.get(0);
+        Await.until(Duration.ofSeconds(5), "the first two records handed over", () -> producer.history().size() == 2);
+
+        // a's delete is held back while a's add is unacknowledged: were the add lost, the delete would overtake it.
+        assertThat(producer.history()).hasSize(2);
+        producer.completeNext();
+        producer.completeNext();
+        Await.until(Duration.ofSeconds(5), "a's next record handed over", () -> producer.history().size() == 3);
+        producer.completeNext();
+        attempt.join();
+        assertThat(producer.history()).extracting(r -> new String(r.value())).containsExactly("added", "added", "deleted");
+    }
+
+    @Test
+    void whenARecordFailsItsKeysNextRecordIsNotSent() {
+        KafkaSender sender = sender(false);
+        CompletableFuture<Void> attempt = CompletableFuture.runAsync(
+                () -> sender.sendAll(List.of("a=added", "a=deleted"), KafkaSenderTest::keyed));
+        MockProducer<byte[], byte[]> producer = producers.get(0);
+        Await.until(Duration.ofSeconds(5), "the add handed over", () -> producer.history().size() == 1);
+
+        producer.errorNext(new RecordTooLargeException("too large"));
+
+        assertThatThrownBy(attempt::join).hasCauseInstanceOf(KafkaSendException.class);
+        assertThat(producer.history()).extracting(r -> new String(r.value())).containsExactly("added");
+    }
 }
