@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -251,13 +252,25 @@ public final class FileEventOutbox implements EventOutbox, AutoCloseable {
     }
 
     private void forceCurrent() throws IOException {
-        FileChannel current;
-        Path file;
-        synchronized (this) {
-            current = channel;
-            file = segment;
+        while (true) {
+            FileChannel current;
+            Path file;
+            synchronized (this) {
+                current = channel;
+                file = segment;
+            }
+            try {
+                fsync.force(current, file, false);
+                return;
+            } catch (ClosedChannelException e) {
+                synchronized (this) {
+                    if (channel == current) {
+                        throw e;
+                    }
+                }
+                // Rolled over meanwhile: the closed segment was forced before it was closed; force the new one.
+            }
         }
-        fsync.force(current, file, false);
     }
 
     private static byte[] lineOf(OutboxEvent event, long seq) {
