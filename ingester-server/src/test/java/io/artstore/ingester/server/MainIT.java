@@ -39,7 +39,7 @@ class MainIT {
     void the_server_logs_its_port_and_stops_cleanly_on_sigterm() throws IOException {
         Path config = Files.writeString(folder.resolve("ingester.yaml"), "storage:\n  data_dir: " + folder.resolve("data") + "\n");
         Path logFile = folder.resolve("logs").resolve("ingester.log");
-        try (ServerProcess server = ServerProcess.start(config, Map.of("LOG_FORMAT", "text", "LOG_FILE", logFile.toString()), "64m")) {
+        try (ServerProcess server = ServerProcess.start(config, Map.of("LOG_FORMAT", "text", "LOG_FILE", logFile.toString()), "128m")) {
             assertThat(server.log()).contains("listening on http://127.0.0.1:").contains("AUTHENTICATION IS OFF");
 
             server.stop();
