@@ -128,39 +128,22 @@ public final class RecentTransfers {
 
     /** The three phases of the protocol and where each stands in the given state. */
     static Map<String, String> phases(TransferState state) {
+        boolean committing = state == TransferState.COMMITTING;
+        return switch (state) {
+            case PREPARING -> phases("running", "pending", "pending");
+            case PREPARED -> phases("succeeded", "running", "pending");
+            case COMMITTING, ABORTING -> phases(committing ? "succeeded" : "ended", committing ? "commit" : "abort", "running");
+            case COMMITTED -> phases("succeeded", "commit", "succeeded");
+            case ABORTED -> phases("ended", "abort", "succeeded");
+            case HEURISTIC -> phases("ended", "decided", "heuristic");
+        };
+    }
+
+    private static Map<String, String> phases(String prepare, String decide, String finish) {
         Map<String, String> phases = new LinkedHashMap<>();
-        switch (state) {
-            case PREPARING -> {
-                phases.put("prepare", "running");
-                phases.put("decide", "pending");
-                phases.put("finish", "pending");
-            }
-            case PREPARED -> {
-                phases.put("prepare", "succeeded");
-                phases.put("decide", "running");
-                phases.put("finish", "pending");
-            }
-            case COMMITTING, ABORTING -> {
-                phases.put("prepare", state == TransferState.COMMITTING ? "succeeded" : "ended");
-                phases.put("decide", state == TransferState.COMMITTING ? "commit" : "abort");
-                phases.put("finish", "running");
-            }
-            case COMMITTED -> {
-                phases.put("prepare", "succeeded");
-                phases.put("decide", "commit");
-                phases.put("finish", "succeeded");
-            }
-            case ABORTED -> {
-                phases.put("prepare", "ended");
-                phases.put("decide", "abort");
-                phases.put("finish", "succeeded");
-            }
-            case HEURISTIC -> {
-                phases.put("prepare", "ended");
-                phases.put("decide", "decided");
-                phases.put("finish", "heuristic");
-            }
-        }
+        phases.put("prepare", prepare);
+        phases.put("decide", decide);
+        phases.put("finish", finish);
         return phases;
     }
 }
