@@ -45,6 +45,9 @@ public final class HttpApi {
             config.jetty.port = settings.port();
             // Errors Jetty raises before a route sees the request get the API's JSON body too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrorHandler()));
+            // Outermost: an early error answer goes out before the unread rest of its request's body is discarded.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new UnreadBodyDrain()),
+                    "/*", EnumSet.of(DispatcherType.REQUEST)));
             // A span per request, the client's trace context its parent: around everything, error mapping included.
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new TraceFilter(telemetry)),
                     "/*", EnumSet.of(DispatcherType.REQUEST)));
