@@ -86,6 +86,7 @@ install_tools() {
     command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v ss >/dev/null 2>&1 || missing+=(iproute2)
     if [ -z "$ONLY" ] || [ "$ONLY" = tus ]; then
         command -v node >/dev/null 2>&1 || missing+=(nodejs)
         command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -187,6 +188,29 @@ EOF
     NGINX_PID=$!
     PIDS+=("$NGINX_PID")
     wait_http "http://127.0.0.1:$NGINX_PORT/" nginx
+}
+
+# nginx finishes a PUT (creates its folders, renames the body into place) after wrk has stopped waiting for it:
+# a folder removed meanwhile gains entries again ("Directory not empty"). So wait until nginx holds no client
+# connection, then remove, retrying for a while; a folder still there is left for the end (cleanup).
+nginx_quiet() {  # waits at most 30 s for nginx to close its last client connection
+    local i
+    for i in $(seq 1 300); do
+        [ -z "$(ss -Htn state connected exclude time-wait "( sport = :$NGINX_PORT )")" ] && return 0
+        sleep 0.1
+    done
+    log "nginx still had client connections 30 s after the load ended"
+    return 1
+}
+
+remove_put_folder() {  # folder under nginx's www
+    nginx_quiet || true
+    local i
+    for i in $(seq 1 50); do
+        rm -rf "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    log "could not remove $1 yet; it goes when the run ends"
 }
 
 # ---- scenario "large": one large file, three ways, alternating ----
@@ -328,10 +352,12 @@ wrk_pair() {  # label, multipart body, raw body, connections[, count]
     ing_rps="$(field rps)"; ing_p50="$(field p50_ms)"; ing_p99="$(field p99_ms)"; ing_bad="$(field non201)"; ing_n="$(field requests)"
     [ "$ing_bad" = 0 ] || fail "$1: ingester answered $ing_bad of $ing_n uploads with a status other than 201 ($WRK_LINE)"
     log "wrk: nginx, $4 connections, $what, $1"
-    run_wrk "$1-c$4-nginx" "http://127.0.0.1:$NGINX_PORT/up/" put "$3" "$4" "" "${5:-}"
+    # a folder of its own per part: one part's late writes cannot collide with the next part's
+    local part="${1// /-}-c$4"
+    run_wrk "$part-nginx" "http://127.0.0.1:$NGINX_PORT/up/$part/" put "$3" "$4" "" "${5:-}"
     ngx_rps="$(field rps)"; ngx_p50="$(field p50_ms)"; ngx_p99="$(field p99_ms)"; ngx_bad="$(field non201)"; ngx_n="$(field requests)"
     [ "$ngx_bad" = 0 ] || fail "$1: nginx answered $ngx_bad of $ngx_n PUTs with a status other than 201 ($WRK_LINE)"
-    rm -rf "$WORK/nginx/www/up/w"
+    remove_put_folder "$WORK/nginx/www/up/$part"
     row "$1 (c=$4, $what) ingester" "$ing_rps req/s  p50 $ing_p50 ms  p99 $ing_p99 ms  ($ing_n requests, non-201 $ing_bad)"
     row "$1 (c=$4) nginx PUT" "$ngx_rps req/s  p50 $ngx_p50 ms  p99 $ngx_p99 ms  ($ngx_n requests, non-201 $ngx_bad)"
     row "$1 (c=$4) ratio ingester/nginx req/s" "$(calc "$ing_rps / $ngx_rps")"
