@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.sun.net.httpserver.HttpServer;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,21 +57,9 @@ class KeyRotationTest {
     void keys_come_from_a_jwks_url_by_kid_and_unknown_kids_refresh_it_at_most_once_per_interval() throws Exception {
         Keys first = Keys.generate();
         Keys second = Keys.generate();
-        AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet(new RSAKey.Builder(first.publicKey()).keyID("k1").build()));
-        AtomicInteger fetches = new AtomicInteger();
-        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        jwks.createContext("/jwks.json", exchange -> {
-            fetches.incrementAndGet();
-            byte[] body = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        jwks.start();
-        try (TestServer server = TestServer.builder().env("AUTH_ENABLED", "on")
-                .env("AUTH_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json")
+        try (JwksServer jwks = JwksServer.serving(new JWKSet(new RSAKey.Builder(first.publicKey()).keyID("k1").build()));
+                TestServer server = TestServer.builder().env("AUTH_ENABLED", "on")
+                .env("AUTH_JWKS_URL", jwks.url().toString())
                 .env("INGESTER_AUTH_JWKS_REFRESH_INTERVAL", "5s")
                 .env("INGESTER_LIMITS_AUTH_FAILURES_BEFORE_BLOCK", "0").env("INGESTER_LIMITS_IP_REQUESTS_PER_MINUTE", "0").start()) {
             String byFirst = Tokens.nimbus(first, Tokens.claims("readonly", "one"), "k1");
@@ -87,21 +69,19 @@ class KeyRotationTest {
             for (int i = 0; i < 20; i++) {
                 unknown.add(Tokens.nimbus(attacker, Tokens.claims("readonly", "x"), "nope-" + i));
             }
-            int afterFirst = fetches.get();
+            int afterFirst = jwks.fetches();
             long started = System.nanoTime();
             // Unknown kids from an attacker: refreshes are rate-limited, not one per request.
             unknown.forEach(token -> SecureServer.assertUnauthorized(get(server, token)));
             long intervals = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 5;
-            assertThat(fetches.get() - afterFirst).isLessThanOrEqualTo(1 + (int) intervals).isLessThan(unknown.size());
+            assertThat(jwks.fetches() - afterFirst).isLessThanOrEqualTo(1 + (int) intervals).isLessThan(unknown.size());
             SecureServer.assertUnauthorized(get(server, Tokens.nimbus(second, Tokens.claims("readonly", "two"), "k1")));
 
-            published.set(new JWKSet(java.util.List.of(new RSAKey.Builder(second.publicKey()).keyID("k2").build(),
+            jwks.publish(new JWKSet(java.util.List.of(new RSAKey.Builder(second.publicKey()).keyID("k2").build(),
                     new RSAKey.Builder(first.publicKey()).keyID("k1").build())));
             String bySecond = Tokens.nimbus(second, Tokens.claims("readonly", "two"), "k2");
             TestServer.await("the new kid is fetched", () -> get(server, bySecond).status() == PAST_AUTHENTICATION);
             assertThat(get(server, byFirst).status()).isEqualTo(PAST_AUTHENTICATION);
-        } finally {
-            jwks.stop(0);
         }
     }
 
