@@ -3,22 +3,18 @@ package io.artstore.ingester.server.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.fixture.SentinelSet;
 import io.artstore.ingester.redis.fixture.Snapshots;
 import io.artstore.ingester.redis.fixture.Snapshots.Entry;
 import io.artstore.ingester.server.testing.ClusterScript;
+import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFailoverUploadsIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BOUNDARY = "cluster-failover-5c1e";
     private static final String CATALOG = "artstore:ingester:{catalog}:files";
     private static final java.util.regex.Pattern UUID =
             java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -65,7 +59,7 @@ class ClusterFailoverUploadsIT {
     /** Sentinel's down-after (1 s) and failover, then Jedis's switch or the instances' 5 s re-check of the master. */
     private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(15);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ClusterClient client = new ClusterClient(Duration.ofSeconds(30));
 
     @TempDir
     Path root;
@@ -73,8 +67,7 @@ class ClusterFailoverUploadsIT {
     @Test
     void three_instances_follow_the_admin_module_by_polling_and_lose_no_acknowledged_upload_when_the_master_dies()
             throws Exception {
-        Path project = ClusterScript.project();
-        assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
+        Path project = ClusterClient.projectWithJar();
         Path clusterDir = root.resolve("cluster");
         Files.createDirectories(root.resolve("se"));
         try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
@@ -263,19 +256,11 @@ class ClusterFailoverUploadsIT {
                 }
                 remote.assertNothingHalfWritten();
             } catch (AssertionError | RuntimeException e) {
-                printLogs(clusterDir, instances.size());
+                ClusterClient.printLogTails(clusterDir, instances.size(), 40);
                 throw e;
             } finally {
                 ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
-        }
-    }
-
-    private static void printLogs(Path clusterDir, int count) throws IOException {
-        for (int i = 1; i <= count; i++) {
-            Path log = clusterDir.resolve("instance-" + i).resolve("ingester.log");
-            List<String> lines = Files.readAllLines(log);
-            System.out.println("--- " + log + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
     }
 
@@ -330,27 +315,15 @@ class ClusterFailoverUploadsIT {
     private HttpResponse<String> upload(URI target) {
         byte[] content = new byte[2_048];
         ThreadLocalRandom.current().nextBytes(content);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"part.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return ClusterScript.send(http, HttpRequest.newBuilder(target.resolve("/api/v1/files/upload"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+        return client.upload(target, Multipart.form().field("target_mode", "edit").file("part.bin", content),
+                Duration.ofSeconds(60));
     }
 
     private String send(HttpRequest.Builder request) {
-        return ClusterScript.send(http, request.timeout(Duration.ofSeconds(30)).build()).body();
+        return client.send(request).body();
     }
 
     private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ClusterClient.json(body);
     }
 }

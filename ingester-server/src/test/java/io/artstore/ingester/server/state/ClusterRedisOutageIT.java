@@ -3,25 +3,20 @@ package io.artstore.ingester.server.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.redis.RedisConnections;
 import io.artstore.ingester.redis.fixture.SentinelSet;
 import io.artstore.ingester.redis.fixture.Snapshots;
 import io.artstore.ingester.redis.fixture.Snapshots.Entry;
 import io.artstore.ingester.server.testing.ClusterScript;
+import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterRedisOutageIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BOUNDARY = "cluster-outage-93ad";
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ClusterClient client = new ClusterClient(Duration.ofSeconds(30));
     private final Random random = new Random(20_261_207L);
 
     @TempDir
@@ -61,8 +53,7 @@ class ClusterRedisOutageIT {
     @Test
     void while_redis_is_stopped_uploads_answer_503_with_retry_after_and_all_recovers_when_it_returns() throws Exception {
         Duration outage = Duration.ofSeconds(Long.getLong("cluster.redis_outage_seconds", 60));
-        Path project = ClusterScript.project();
-        assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
+        ClusterClient.projectWithJar();
         Path clusterDir = root.resolve("cluster");
         Files.createDirectories(root.resolve("se"));
         try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
@@ -93,7 +84,7 @@ class ClusterRedisOutageIT {
                 for (URI instance : instances) {
                     HttpResponse<String> before = upload(instance);
                     assertThat(before.statusCode()).as(before.body()).isEqualTo(201);
-                    acknowledged.add(JSON.readTree(before.body()).path("file_id").asText());
+                    acknowledged.add(json(before.body()).path("file_id").asText());
                 }
 
                 try (Stream<Path> pids = Files.list(clusterDir.resolve("redis"))) {
@@ -173,11 +164,7 @@ class ClusterRedisOutageIT {
                             .path("sagas")).as("sagas left unfinished on " + instance).isEmpty();
                 }
             } catch (AssertionError | RuntimeException e) {
-                for (int i = 1; i <= instances.size(); i++) {
-                    Path log = clusterDir.resolve("instance-" + i).resolve("ingester.log");
-                    List<String> lines = Files.readAllLines(log);
-                    System.out.println("--- " + log + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
-                }
+                ClusterClient.printLogTails(clusterDir, instances.size(), 60);
                 throw e;
             } finally {
                 signal("CONT", redisPids);
@@ -232,26 +219,14 @@ class ClusterRedisOutageIT {
     private HttpResponse<String> upload(URI instance) {
         byte[] content = new byte[64 * 1024];
         random.nextBytes(content);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"part.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(instance.resolve("/api/v1/files/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        return client.upload(instance, Multipart.form().field("target_mode", "edit").file("part.bin", content));
     }
 
     private static JsonNode json(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ClusterClient.json(body);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        return ClusterScript.send(http, request.timeout(Duration.ofSeconds(30)).build());
+        return client.send(request);
     }
 }

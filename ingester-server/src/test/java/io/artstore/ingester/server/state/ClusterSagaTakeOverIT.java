@@ -3,7 +3,6 @@ package io.artstore.ingester.server.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.GeneratedContent;
@@ -13,12 +12,9 @@ import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,18 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterSagaTakeOverIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BOUNDARY = "cluster-take-over-7e21";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ClusterClient client = new ClusterClient(Duration.ofSeconds(10));
 
     @TempDir
     Path root;
 
     @Test
     void an_upload_whose_instance_was_killed_mid_stream_is_compensated_by_another_instance() throws Exception {
-        Path project = ClusterScript.project();
-        assertThat(project.resolve("ingester-server/target/artstore-ingester.jar")).as("the shaded jar").exists();
+        ClusterClient.projectWithJar();
         Path clusterDir = root.resolve("cluster");
         Files.createDirectories(root.resolve("se"));
         try (RemoteElements remote = new RemoteElements(root.resolve("se"))) {
@@ -100,10 +94,7 @@ class ClusterSagaTakeOverIT {
                 }
                 URI survivor = survivors.get(0);
 
-                long pid = Long.parseLong(Files.readString(clusterDir.resolve("instance-" + dead + ".pid")).trim());
-                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
-                long killed = System.nanoTime();
-                TestServer.await("instance " + owner + " is gone", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+                long killed = ClusterClient.kill(clusterDir, dead);
 
                 TestServer.await("another instance compensates the upload", () ->
                         "compensated".equals(get(survivor.resolve("/api/v1/sagas/" + sagaId)).path("state").asText()));
@@ -165,18 +156,10 @@ class ClusterSagaTakeOverIT {
     }
 
     private JsonNode get(URI uri) {
-        try {
-            return JSON.readTree(send(uri).body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return client.get(uri);
     }
 
     private int status(URI uri) {
-        return send(uri).statusCode();
-    }
-
-    private HttpResponse<String> send(URI uri) {
-        return ClusterScript.send(http, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build());
+        return client.send(HttpRequest.newBuilder(uri)).statusCode();
     }
 }

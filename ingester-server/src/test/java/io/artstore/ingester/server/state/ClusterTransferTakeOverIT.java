@@ -3,22 +3,18 @@ package io.artstore.ingester.server.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.server.CrashPointMain;
 import io.artstore.ingester.server.testing.ClusterScript;
+import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.TestServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,20 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTransferTakeOverIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BOUNDARY = "cluster-transfer-5c1f";
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ClusterClient client = new ClusterClient(Duration.ofSeconds(20));
 
     @TempDir
     Path root;
 
     @Test
     void a_transfer_whose_coordinator_was_killed_after_its_commit_decision_is_committed_by_another_instance() throws Exception {
-        Path project = ClusterScript.project();
+        Path project = ClusterClient.projectWithJar();
         Path jar = project.resolve("ingester-server/target/artstore-ingester.jar");
         Path testClasses = project.resolve("ingester-server/target/test-classes");
-        assertThat(jar).as("the shaded jar").exists();
         Path clusterDir = root.resolve("cluster");
         Path reached = root.resolve("reached");
         Files.createDirectories(root.resolve("se"));
@@ -82,9 +73,10 @@ class ClusterTransferTakeOverIT {
             try {
                 byte[] content = new byte[1024 * 1024 + 17];
                 new Random(20_261_207L).nextBytes(content);
-                HttpResponse<String> uploaded = upload(coordinator, content);
+                HttpResponse<String> uploaded = client.upload(coordinator, Multipart.form().field("target_mode", "edit")
+                        .field("sign", "true").file("survey.bin", content));
                 assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
-                JsonNode file = JSON.readTree(uploaded.body());
+                JsonNode file = ClusterClient.json(uploaded.body());
                 String fileId = file.path("file_id").asText();
                 assertThat(file.path("signature").isObject()).as("signed: %s", file).isTrue();
                 String signatureId = RemoteElements.attributes(edit.storedFile(fileId).orElseThrow())
@@ -94,16 +86,13 @@ class ClusterTransferTakeOverIT {
                 HttpResponse<String> begun = send(HttpRequest.newBuilder(coordinator.resolve("/api/v1/files/" + fileId + "/transfer"))
                         .POST(HttpRequest.BodyPublishers.noBody()));
                 assertThat(begun.statusCode()).as(begun.body()).isEqualTo(202);
-                String tx = JSON.readTree(begun.body()).path("transaction_id").asText();
+                String tx = ClusterClient.json(begun.body()).path("transaction_id").asText();
                 TestServer.await("the transfer logged its commit decision", () -> Files.exists(reached));
                 JsonNode decided = get(survivor.resolve("/api/v1/transfers/" + tx));
                 assertThat(decided.path("status").asText()).as(decided.toString()).isEqualTo("committing");
                 assertThat(edit.storedFile(fileId)).as("phase two had not begun").isPresent();
 
-                long pid = Long.parseLong(Files.readString(clusterDir.resolve("instance-1.pid")).trim());
-                new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
-                long killed = System.nanoTime();
-                TestServer.await("instance 1 is gone", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+                long killed = ClusterClient.kill(clusterDir, 1);
 
                 TestServer.await("instance 2 or 3 commits the transfer", () ->
                         "committed".equals(get(survivor.resolve("/api/v1/transfers/" + tx)).path("status").asText()));
@@ -144,29 +133,12 @@ class ClusterTransferTakeOverIT {
         return count;
     }
 
-    private HttpResponse<String> upload(URI instance, byte[] content) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"sign\"\r\n\r\ntrue\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"survey.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(instance.resolve("/api/v1/files/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
-    }
-
     private JsonNode get(URI uri) {
-        try {
-            return JSON.readTree(send(HttpRequest.newBuilder(uri)).body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return client.get(uri);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        return ClusterScript.send(http, request.timeout(Duration.ofSeconds(20)).build());
+        return client.send(request);
     }
 
     private static String sha256(byte[] content) throws Exception {
