@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.port.in.CommandKey;
-import io.artstore.ingester.core.port.out.IdempotencyStore;
 import io.artstore.ingester.core.port.out.StepRecord;
+import io.artstore.ingester.core.port.out.StepRecordStore;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ import java.util.function.Function;
  * One process uses the folder (the data folder's lock); changes are serialised in it. Records older than the
  * retention are deleted at start and every so often.
  */
-public final class FileIdempotencyStore implements IdempotencyStore {
+public final class FileIdempotencyStore extends StepRecordStore {
 
     private static final int PRUNE_EVERY = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,31 +65,7 @@ public final class FileIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(CommandKey key, String owner, Instant now, Duration lease) {
-        return change(key, record -> record.claim(key.action(), owner, now, lease));
-    }
-
-    @Override
-    public boolean renew(CommandKey key, String owner, Instant now, Duration lease) {
-        return change(key, record -> record.renew(key.action(), owner, now, lease));
-    }
-
-    @Override
-    public boolean complete(CommandKey key, String owner, String reply) {
-        return change(key, record -> record.complete(key.action(), owner, reply));
-    }
-
-    @Override
-    public void release(CommandKey key, String owner) {
-        change(key, record -> record.release(key.action(), owner));
-    }
-
-    @Override
-    public boolean markDelivered(CommandKey key) {
-        return change(key, record -> record.markDelivered(key.action()));
-    }
-
-    private synchronized <T> T change(CommandKey key, Function<StepRecord, StepRecord.Change<T>> operation) {
+    protected synchronized <T> T change(CommandKey key, Function<StepRecord, StepRecord.Change<T>> operation) {
         Path file = folder.resolve(name(key));
         try {
             StepRecord current = read(file).orElseGet(() -> StepRecord.none(clock.instant()));
