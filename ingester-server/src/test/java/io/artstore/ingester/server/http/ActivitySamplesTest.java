@@ -3,11 +3,9 @@ package io.artstore.ingester.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Clock;
+import io.artstore.ingester.core.saga.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,7 @@ class ActivitySamplesTest {
 
     private static final Instant START = Instant.parse("2026-11-26T00:00:00Z");
 
-    private final StepClock clock = new StepClock(START);
+    private final ManualClock clock = new ManualClock(START);
     private final ActivitySamples samples = new ActivitySamples(clock, Duration.ofSeconds(5), 4);
 
     @Test
@@ -81,33 +79,5 @@ class ActivitySamplesTest {
         ActivitySamples.Sample sample = samples.samples().get(0);
         assertThat(sample.uploads()).isEqualTo(ActivitySamples.MAX_LATENCIES_PER_SAMPLE + 100);
         assertThat(sample.latenciesMillis()).hasSize(ActivitySamples.MAX_LATENCIES_PER_SAMPLE);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class StepClock extends Clock {
-        private Instant now;
-
-        StepClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -8,14 +8,13 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.StorageElement;
+import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.server.transfer.TransferCounts;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +35,7 @@ class StatusWithoutSharedStateTest {
 
     private final AtomicBoolean down = new AtomicBoolean(true);
     private final AtomicInteger asked = new AtomicInteger();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T07:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T07:00:00Z"));
 
     @Test
     void the_status_answers_without_the_shared_figures_while_the_shared_state_is_unavailable() {
@@ -107,32 +106,5 @@ class StatusWithoutSharedStateTest {
                 return answer(7L);
             }
         };
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
