@@ -30,7 +30,8 @@ final class UnreadBodyDrain implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         chain.doFilter(req, res);
         if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response
-                && !request.isAsyncStarted() && response.getStatus() >= 400 && hasBody(request) && !expectsContinue(request)) {
+                && isHttp1(request) && !request.isAsyncStarted() && response.getStatus() >= 400 && hasBody(request)
+                && !expectsContinue(request)) {
             drain(request, response);
         }
     }
@@ -59,6 +60,11 @@ final class UnreadBodyDrain implements Filter {
         } catch (IOException clientGone) {
             // nothing left to protect: the client stopped sending or closed
         }
+    }
+
+    /** HTTP/2 ends a refused request's stream alone, with no reset of the connection; it has no Connection header. */
+    private static boolean isHttp1(HttpServletRequest request) {
+        return request.getProtocol().startsWith("HTTP/1.");
     }
 
     private static boolean hasBody(HttpServletRequest request) {
