@@ -52,8 +52,11 @@ import java.util.regex.Pattern;
  * serve the same folder and a store can be rebuilt from the folder alone.
  *
  * <p>Writes go to {@code <base>/.tmp/} first and are renamed into place once forced to disk: data first,
- * then attributes, because a file counts as stored only once its attributes exist. Staged copies for
- * two-phase commit live in {@code <base>/.staging/<file_id>/} and survive restarts.
+ * then attributes, because a file counts as stored only once its attributes exist. Staged copies (the add saga's
+ * and two-phase commit's) live directly in {@code <base>/.staging/} as {@code <file_id>.data},
+ * {@code <file_id>.attr.json} and {@code <file_id>.data<suffix>} for files staged beside them, and survive restarts:
+ * one folder for all, so that concurrent stagings share the folder's fsync. Copies staged by earlier versions in a
+ * folder of their own, {@code <base>/.staging/<file_id>/}, are still found, published and discarded.
  *
  * <p>On {@link #open} the element empties {@code .tmp} (what a crash left half-written), indexes every
  * {@code attr.json}, and removes <em>orphans</em>: files in the hour folders that carry a file id in their
@@ -500,19 +503,20 @@ public final class LocalStorageElement implements StorageElement {
                 throw new IngestException(Kind.INSUFFICIENT_STORAGE, "storage_full", "storage element " + id()
                         + " has no room within its quota of " + quota + " bytes for " + prepared.values().fileSize() + " more");
             }
-            Path folder = stagingFolder(fileId);
+            // Data first, then the attributes that make it count as staged; one fsync of the shared folder, shared
+            // with the stagings running at the same time, makes both names durable.
+            StagedCopy copy = StagedCopy.shared(staging, fileId);
             synchronized (lockFor(fileId)) {
                 try {
-                    DurableFiles.createFolders(folder);
-                    DurableFiles.moveAtomically(prepared.data(), folder.resolve(prepared.values().storageFilename()));
-                    DurableFiles.moveAtomically(prepared.attributes(),
-                            folder.resolve(prepared.values().storageFilename() + ATTRIBUTES_SUFFIX));
-                    DurableFiles.forceFolder(folder);
+                    DurableFiles.moveAtomically(prepared.data(), copy.data());
+                    DurableFiles.moveAtomically(prepared.attributes(), copy.attributes());
+                    DurableFiles.forceFolder(staging);
                     return prepared.values();
                 } catch (IOException | RuntimeException e) {
                     deleteQuietly(prepared.data());
                     deleteQuietly(prepared.attributes());
-                    deleteQuietly(folder);
+                    deleteQuietly(copy.attributes());
+                    deleteQuietly(copy.data());
                     throw e instanceof IOException io ? ioFailure("staging file " + fileId, io) : (RuntimeException) e;
                 }
             }
@@ -523,20 +527,19 @@ public final class LocalStorageElement implements StorageElement {
 
     @Override
     public Optional<FileAttributes> staged(FileId fileId) {
-        return stagedAttributes(fileId).flatMap(path -> readAttributes(path, fileId));
+        return stagedCopy(fileId).flatMap(copy -> readAttributes(copy.attributes(), fileId));
     }
 
-    /** Kept in the staged copy's folder under its final name, {@code <storage_filename><suffix>}. */
+    /** Kept beside the staged copy as {@code <file_id>.data<suffix>} (in an earlier version's folder: its final name). */
     @Override
     public void stageSidecar(FileId fileId, String suffix, byte[] content) {
         requireSidecarSuffix(suffix);
         Objects.requireNonNull(content, "content");
         synchronized (lockFor(fileId)) {
-            Path stagedAttributes = stagedAttributes(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+            StagedCopy copy = stagedCopy(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
                     "storage element " + id() + " holds no staged copy " + fileId));
-            FileAttributes values = readAttributes(stagedAttributes, fileId).orElseThrow(() -> notStored(fileId));
             try {
-                DurableFiles.replace(stagedAttributes.resolveSibling(values.storageFilename() + suffix), content, temp);
+                DurableFiles.replace(copy.sidecar(suffix), content, temp);
             } catch (IOException e) {
                 throw ioFailure("staging " + suffix + " of file " + fileId, e);
             }
@@ -553,18 +556,20 @@ public final class LocalStorageElement implements StorageElement {
         synchronized (lockFor(fileId)) {
             Stored existing = index.get(fileId);
             if (existing != null) {
-                deleteQuietly(stagingFolder(fileId));
+                removeStagedLeftovers(fileId);
                 return readAttributes(existing.attributes(), fileId).orElseThrow(() -> notStored(fileId));
             }
-            Path stagedAttributes = stagedAttributes(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
+            StagedCopy copy = stagedCopy(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
                     "storage element " + id() + " holds neither a staged copy nor a stored file " + fileId));
+            Path stagedAttributes = copy.attributes();
             FileAttributes values = readAttributes(stagedAttributes, fileId).orElseThrow(() -> notStored(fileId));
             Stored stored = new Stored(base.resolve(values.storagePath()), values.storageFilename(), values.fileSize());
-            Path stagedData = stagedAttributes.resolveSibling(values.storageFilename());
+            Path stagedData = copy.data();
             try {
                 DurableFiles.createFolders(stored.folder());
-                for (Path sidecar : stagedSidecars(stagedAttributes, values.storageFilename())) {
-                    DurableFiles.moveAtomically(sidecar, stored.folder().resolve(sidecar.getFileName().toString()));
+                for (Path sidecar : copy.sidecars()) {
+                    String suffix = sidecar.getFileName().toString().substring(copy.name().length());
+                    DurableFiles.moveAtomically(sidecar, stored.sidecar(suffix));
                 }
                 if (Files.exists(stagedData)) {
                     DurableFiles.moveAtomically(stagedData, stored.data());
@@ -580,7 +585,7 @@ public final class LocalStorageElement implements StorageElement {
             } catch (IOException e) {
                 throw ioFailure("publishing staged file " + fileId, e);
             }
-            deleteQuietly(stagingFolder(fileId));
+            removeStagedLeftovers(fileId);
             return values;
         }
     }
@@ -588,13 +593,21 @@ public final class LocalStorageElement implements StorageElement {
     @Override
     public boolean discardStaged(FileId fileId) {
         synchronized (lockFor(fileId)) {
-            Path folder = stagingFolder(fileId);
-            if (!Files.exists(folder)) {
-                return false;
-            }
-            boolean wasStaged = stagedAttributes(fileId).isPresent();
+            StagedCopy shared = StagedCopy.shared(staging, fileId);
+            Path ownFolder = stagingFolder(fileId);
+            boolean wasStaged = stagedCopy(fileId).isPresent();
             try {
-                DurableFiles.deleteRecursively(folder);
+                List<Path> files = shared.sidecars();
+                if (!Files.exists(ownFolder) && !Files.exists(shared.attributes()) && !Files.exists(shared.data()) && files.isEmpty()) {
+                    return false;
+                }
+                // The attributes first: without them the rest no longer counts as staged, whatever a crash leaves.
+                Files.deleteIfExists(shared.attributes());
+                for (Path sidecar : files) {
+                    Files.deleteIfExists(sidecar);
+                }
+                Files.deleteIfExists(shared.data());
+                DurableFiles.deleteRecursively(ownFolder);
                 DurableFiles.forceFolder(staging);
             } catch (IOException e) {
                 throw ioFailure("discarding staged file " + fileId, e);
@@ -603,29 +616,73 @@ public final class LocalStorageElement implements StorageElement {
         }
     }
 
-    /** The files staged beside the copy whose attributes are {@code stagedAttributes}. */
-    private static List<Path> stagedSidecars(Path stagedAttributes, String storageFilename) throws IOException {
-        String prefix = storageFilename + ".";
-        List<Path> sidecars = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stagedAttributes.getParent(), entry -> {
-            String name = entry.getFileName().toString();
-            return name.startsWith(prefix) && !name.endsWith(ATTRIBUTES_SUFFIX);
-        })) {
-            entries.forEach(sidecars::add);
-        }
-        return sidecars;
+    /** What publishing left in the staging folder: the folder of an earlier version's copy; nothing otherwise. */
+    private void removeStagedLeftovers(FileId fileId) {
+        StagedCopy shared = StagedCopy.shared(staging, fileId);
+        deleteQuietly(shared.attributes());
+        deleteQuietly(shared.data());
+        deleteQuietly(stagingFolder(fileId));
     }
 
+    /**
+     * Where a staged copy's files are: {@code name} is the data's file name, the attributes are {@code name.attr.json}
+     * and files staged beside it {@code name<suffix>}. In the shared staging folder the name is {@code <file_id>.data};
+     * in the folder of its own that earlier versions made, it is the storage filename.
+     */
+    private record StagedCopy(Path folder, String name) {
+
+        static final String DATA_SUFFIX = ".data";
+
+        static StagedCopy shared(Path staging, FileId fileId) {
+            return new StagedCopy(staging, fileId + DATA_SUFFIX);
+        }
+
+        Path data() {
+            return folder.resolve(name);
+        }
+
+        Path attributes() {
+            return folder.resolve(name + ATTRIBUTES_SUFFIX);
+        }
+
+        Path sidecar(String suffix) {
+            return folder.resolve(name + suffix);
+        }
+
+        /** The files staged beside the copy. */
+        List<Path> sidecars() throws IOException {
+            String prefix = name + ".";
+            String attributes = name + ATTRIBUTES_SUFFIX;
+            List<Path> sidecars = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, entry -> {
+                String entryName = entry.getFileName().toString();
+                return entryName.startsWith(prefix) && !entryName.equals(attributes);
+            })) {
+                entries.forEach(sidecars::add);
+            } catch (NoSuchFileException e) {
+                return List.of();
+            }
+            return sidecars;
+        }
+    }
+
+    /** The folder of a copy staged by an earlier version. */
     private Path stagingFolder(FileId fileId) {
         return staging.resolve(fileId.toString());
     }
 
-    private Optional<Path> stagedAttributes(FileId fileId) {
+    /** The staged copy whose attributes exist: in the shared staging folder, or in an earlier version's folder. */
+    private Optional<StagedCopy> stagedCopy(FileId fileId) {
+        StagedCopy shared = StagedCopy.shared(staging, fileId);
+        if (Files.exists(shared.attributes())) {
+            return Optional.of(shared);
+        }
         Path folder = stagingFolder(fileId);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder,
                 entry -> entry.getFileName().toString().endsWith(ATTRIBUTES_SUFFIX))) {
             for (Path entry : entries) {
-                return Optional.of(entry);
+                String name = entry.getFileName().toString();
+                return Optional.of(new StagedCopy(folder, name.substring(0, name.length() - ATTRIBUTES_SUFFIX.length())));
             }
             return Optional.empty();
         } catch (NoSuchFileException e) {
@@ -633,6 +690,12 @@ public final class LocalStorageElement implements StorageElement {
         } catch (IOException e) {
             throw ioFailure("looking for staged file " + fileId, e);
         }
+    }
+
+    /** Whether anything of the file is staged, in either layout (publishing it may be half done). */
+    private boolean stagedAnything(String fileId) {
+        return Files.exists(staging.resolve(fileId)) || Files.exists(staging.resolve(fileId + StagedCopy.DATA_SUFFIX + ATTRIBUTES_SUFFIX))
+                || Files.exists(staging.resolve(fileId + StagedCopy.DATA_SUFFIX));
     }
 
     // --- Index ---
@@ -684,7 +747,7 @@ public final class LocalStorageElement implements StorageElement {
             if (lastId == null || !hourFolder) {
                 LOG.log(Level.WARNING, "Storage element {0}: {1} is not an ArtStore file; left in place",
                         id(), folder.resolve(name));
-            } else if (Files.exists(staging.resolve(lastId))) {
+            } else if (stagedAnything(lastId)) {
                 LOG.log(Level.WARNING, "Storage element {0}: {1} has no attributes but file {2} is staged; kept until"
                         + " the staged copy is published or discarded", id(), folder.resolve(name), lastId);
             } else {

@@ -84,7 +84,32 @@ class FileSagaLogCrashPointTest {
                 .step("record-copy").invoke(effect("record-copy")).retriableIdempotent()
                 .step("publish-event").invoke(effect("publish-event")).retriable()
                 .build();
-        int records = 10; // the start, four steps started and ended, the end
+        powerCutAtEveryRecord(definition, 10); // the start, four steps started and ended, the end
+    }
+
+    /**
+     * The add saga's shape: a compensable step without effect (a registration with no registry) and every step after
+     * the pivot starting without a force of its own, the event's step asking on every attempt whether it published.
+     * The disk keeps only what the last force covered; recovery undoes or finishes as a whole, the event once.
+     */
+    @Test
+    void a_power_cut_at_any_record_when_a_step_without_effect_and_the_event_step_wait_for_the_next_force() throws IOException {
+        SagaDefinition<Map<String, String>> definition = SagaDefinition.named("move-file")
+                .step("stage-copy").invoke(effect("stage-copy")).withCompensation(effect("discard-copy"))
+                .step("register").invoke((data, attempt) -> data).withCompensationOfNoEffect((data, attempt) -> data)
+                .step("delete-source").invoke(effect("delete-source")).pivot()
+                .step("record-copy").invoke(effect("record-copy")).retriableIdempotent()
+                .step("publish-event").invoke((data, attempt) -> {
+                    if (!moveFile.effects.contains("publish-event")) {
+                        moveFile.effects.add("publish-event");
+                    }
+                    return data;
+                }).retriableIdempotent()
+                .build();
+        powerCutAtEveryRecord(definition, 12);
+    }
+
+    private void powerCutAtEveryRecord(SagaDefinition<Map<String, String>> definition, int records) throws IOException {
         for (int cutAt = 1; cutAt <= records; cutAt++) {
             String at = "power cut at record " + cutAt;
             int cutPoint = cutAt;

@@ -72,9 +72,13 @@ class LocalStorageElementTest extends StorageElementContract {
     protected void assertNoLeftovers() {
         for (Path base : bases) {
             assertThat(list(base.resolve(LocalStorageElement.TEMP_FOLDER))).as("temporary files").isEmpty();
-            for (Path staged : list(base.resolve(LocalStorageElement.STAGING_FOLDER))) {
-                assertThat(list(staged)).as("staged copy %s", staged).hasSize(2)
-                        .anyMatch(file -> file.toString().endsWith(LocalStorageElement.ATTRIBUTES_SUFFIX));
+            Set<String> staged = new HashSet<>();
+            list(base.resolve(LocalStorageElement.STAGING_FOLDER)).forEach(file -> staged.add(file.getFileName().toString()));
+            for (String name : staged) {
+                String data = name.endsWith(LocalStorageElement.ATTRIBUTES_SUFFIX)
+                        ? name.substring(0, name.length() - LocalStorageElement.ATTRIBUTES_SUFFIX.length()) : name;
+                assertThat(data).as("staged file %s", name).endsWith(".data");
+                assertThat(staged).as("staged copy %s", data).contains(data, data + LocalStorageElement.ATTRIBUTES_SUFFIX);
             }
             Set<String> owners = new HashSet<>();
             List<Path> files = storedFiles(base);
@@ -324,17 +328,67 @@ class LocalStorageElementTest extends StorageElementContract {
         LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
         StoreRequest request = aStoreRequest().build();
         FileAttributes staged = element.stage(request, input("half published"));
-        Path stagedFolder = element.path().resolve(LocalStorageElement.STAGING_FOLDER).resolve(request.fileId().toString());
+        Path staging = element.path().resolve(LocalStorageElement.STAGING_FOLDER);
         Path target = element.path().resolve(staged.storagePath());
         Files.createDirectories(target);
-        DurableFiles.moveAtomically(stagedFolder.resolve(staged.storageFilename()), target.resolve(staged.storageFilename()));
+        DurableFiles.moveAtomically(staging.resolve(request.fileId() + ".data"), target.resolve(staged.storageFilename()));
 
         LocalStorageElement reopened = reopen(element, Mode.RW);
 
         assertThat(target.resolve(staged.storageFilename())).as("kept for the staged copy").exists();
         assertThat(reopened.publishStaged(request.fileId())).isEqualTo(staged);
         assertThat(readAll(reopened, request.fileId())).isEqualTo("half published".getBytes(StandardCharsets.UTF_8));
-        assertThat(stagedFolder).doesNotExist();
+        assertThat(list(staging)).isEmpty();
+    }
+
+    @Test
+    void a_staged_copy_lies_in_the_shared_staging_folder_without_a_folder_of_its_own() {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        StoreRequest request = aStoreRequest().build();
+        element.stage(request, input("staged bytes"));
+        element.stageSidecar(request.fileId(), ".sig", "signature".getBytes(StandardCharsets.UTF_8));
+
+        Path staging = element.path().resolve(LocalStorageElement.STAGING_FOLDER);
+        assertThat(list(staging)).as("one folder for every staged copy, so that its fsync is shared")
+                .allMatch(Files::isRegularFile).extracting(path -> path.getFileName().toString())
+                .containsExactlyInAnyOrder(request.fileId() + ".data", request.fileId() + ".data.attr.json",
+                        request.fileId() + ".data.sig");
+    }
+
+    /** Copies staged by earlier versions, each in a folder of its own, are found, published and discarded. */
+    @Test
+    void a_copy_staged_in_a_folder_of_its_own_by_an_earlier_version_is_published_or_discarded() throws IOException {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        StoreRequest published = aStoreRequest().build();
+        StoreRequest discarded = aStoreRequest().build();
+        FileAttributes first = element.stage(published, input("old layout, published"));
+        element.stageSidecar(published.fileId(), ".sig", "signature".getBytes(StandardCharsets.UTF_8));
+        FileAttributes second = element.stage(discarded, input("old layout, discarded"));
+        toEarlierLayout(element, published.fileId(), first);
+        toEarlierLayout(element, discarded.fileId(), second);
+
+        LocalStorageElement reopened = reopen(element, Mode.RW);
+
+        assertThat(reopened.staged(published.fileId())).contains(first);
+        assertThat(reopened.publishStaged(published.fileId())).isEqualTo(first);
+        assertThat(readAll(reopened, published.fileId())).isEqualTo("old layout, published".getBytes(StandardCharsets.UTF_8));
+        assertThat(reopened.readSidecar(published.fileId(), ".sig")).hasValueSatisfying(sig ->
+                assertThat(sig).isEqualTo("signature".getBytes(StandardCharsets.UTF_8)));
+        assertThat(reopened.discardStaged(discarded.fileId())).isTrue();
+        assertThat(reopened.staged(discarded.fileId())).isEmpty();
+        assertThat(list(element.path().resolve(LocalStorageElement.STAGING_FOLDER))).isEmpty();
+    }
+
+    /** Moves a copy staged in the shared folder into {@code .staging/<file_id>/<storage_filename>...}, as earlier versions kept it. */
+    private static void toEarlierLayout(LocalStorageElement element, FileId fileId, FileAttributes staged) throws IOException {
+        Path staging = element.path().resolve(LocalStorageElement.STAGING_FOLDER);
+        Path folder = Files.createDirectory(staging.resolve(fileId.toString()));
+        for (Path file : list(staging)) {
+            String name = file.getFileName().toString();
+            if (Files.isRegularFile(file) && name.startsWith(fileId + ".data")) {
+                Files.move(file, folder.resolve(staged.storageFilename() + name.substring((fileId + ".data").length())));
+            }
+        }
     }
 
     // --- Capacity and health ---

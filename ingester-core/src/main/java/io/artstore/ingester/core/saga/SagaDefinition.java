@@ -266,6 +266,17 @@ public final class SagaDefinition<D> {
                     Optional.of(Objects.requireNonNull(compensation, "compensation"))));
         }
 
+        /**
+         * A compensable step that, as this saga is set up, leaves nothing outside the log (a call to a collaborator the
+         * deployment does not have): its start is not forced before it acts but made durable with the saga's next
+         * record (see {@link StepDefinition}). Losing it in a crash loses a step that did nothing; recovery undoes the
+         * steps before it as it would have undone them had the crash come just before the step.
+         */
+        public Builder<D> withCompensationOfNoEffect(SagaStep<D> compensation) {
+            return saga.add(new StepDefinition<>(name, StepKind.COMPENSABLE, action,
+                    Optional.of(Objects.requireNonNull(compensation, "compensation")), true));
+        }
+
         /** A step before the pivot that leaves nothing to undo, such as a check. */
         public Builder<D> withoutCompensation() {
             return saga.add(new StepDefinition<>(name, StepKind.COMPENSABLE, action, Optional.empty()));

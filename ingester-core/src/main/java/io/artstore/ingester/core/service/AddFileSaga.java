@@ -53,10 +53,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * release-space        retriable
  * </pre>
  *
- * <p>The starts of write-signature, record-in-catalogue and release-space are not forced on their own (they are
- * idempotent whatever their attempt, see {@link io.artstore.ingester.core.saga.StepDefinition}): the start of
- * publish-file-added or the saga's end, forced before the event goes out or the client is answered, covers them.
- * publish-file-added tells a first attempt from a repeated one to publish its event once, so its start is forced.
+ * <p>The starts of the steps after the pivot are not forced on their own (they are idempotent whatever their
+ * attempt, see {@link io.artstore.ingester.core.saga.StepDefinition}; publish-file-added asks the publisher whether
+ * the event went out on every attempt): the saga's end, forced before the client is answered, covers them. Without a
+ * registry, register-file does nothing and its start is covered by the pivot's, forced before the file is published.
  *
  * <p>The pivot is making the file visible, not the event: files on {@code rw} elements cannot be deleted,
  * so a stored file is the point of no return whatever follows. Until then the copy is staged, invisible
@@ -248,15 +248,20 @@ public final class AddFileSaga {
                 .step(STAGE_CONTENT).invoke((data, attempt) -> stage(upload, data, attempt))
                         .withCompensation((data, attempt) -> discardStaged(data));
         if (version >= 2) {
-            builder.step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data))
-                    .withCompensation((data, attempt) -> unregister(data));
+            SagaDefinition.ActionBuilder<Data> register = builder.step(REGISTER_FILE).invoke((data, attempt) -> register(upload, data));
+            if (registering()) {
+                register.withCompensation((data, attempt) -> unregister(data));
+            } else {
+                // Without a registry the step does nothing: its start need not be forced before it.
+                register.withCompensationOfNoEffect((data, attempt) -> unregister(data));
+            }
         }
         SagaDefinition<Data> definition = builder
                 .step(PUBLISH_STORED).invoke((data, attempt) -> version >= 2 ? publishStored(data, published) : publishUnregistered(data, attempt, published))
                         .pivot()
                 .step(WRITE_SIGNATURE).invoke((data, attempt) -> writeSignature(data)).retriableIdempotent()
                 .step(RECORD_IN_CATALOGUE).invoke((data, attempt) -> recordInCatalogue(data, published)).retriableIdempotent()
-                .step(PUBLISH_FILE_ADDED).invoke(this::publishFileAdded).retriable()
+                .step(PUBLISH_FILE_ADDED).invoke((data, attempt) -> publishFileAdded(data, attempt)).retriableIdempotent()
                 .step(RELEASE_SPACE).invoke((data, attempt) -> release(upload, data)).retriableIdempotent()
                 .timeout(settings.timeout())
                 .retryPolicy(settings.retryPolicy())
@@ -363,8 +368,12 @@ public final class AddFileSaga {
         return data;
     }
 
+    /**
+     * Asks the publisher on every attempt, the first included, so that the step is idempotent whatever its attempt:
+     * recovery that lost its start (not forced) runs it as a first attempt again, and must not publish twice.
+     */
     private Data publishFileAdded(Data data, StepAttempt attempt) {
-        if (!attempt.isFirst() && events.published(data.fileId(), FileEvent.Type.FILE_ADDED)) {
+        if (events.published(data.fileId(), FileEvent.Type.FILE_ADDED)) {
             return data;
         }
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));

@@ -99,14 +99,23 @@ class SagaDefinitionTest {
     }
 
     @Test
-    void lets_only_a_retriable_step_start_without_a_forced_record() {
-        for (StepKind kind : List.of(StepKind.COMPENSABLE, StepKind.PIVOT)) {
-            assertThatThrownBy(() -> new StepDefinition<>("a", kind, NOTHING, Optional.empty(), true))
-                    .as(kind.name()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a retriable step");
-        }
+    void never_lets_the_pivot_start_without_a_forced_record() {
+        assertThatThrownBy(() -> new StepDefinition<>("a", StepKind.PIVOT, NOTHING, Optional.empty(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a retriable step");
         assertThat(new StepDefinition<>("a", StepKind.RETRIABLE, NOTHING, Optional.empty(), true).startDurableWithNext()).isTrue();
         assertThat(new StepDefinition<>("a", StepKind.RETRIABLE, NOTHING, Optional.empty()).startDurableWithNext())
                 .as("a retriable step's start is forced unless it says otherwise").isFalse();
+    }
+
+    @Test
+    void lets_a_compensable_step_without_effect_start_with_the_next_record() {
+        SagaDefinition<Map<String, String>> saga = SagaDefinition.named("no-effect")
+                .step("check").invoke(NOTHING).withCompensation(NOTHING)
+                .step("register").invoke(NOTHING).withCompensationOfNoEffect(NOTHING)
+                .step("publish").invoke(NOTHING).pivot()
+                .build();
+        assertThat(saga.steps()).extracting(StepDefinition::startDurableWithNext).containsExactly(false, true, false);
+        assertThat(saga.steps().get(1).compensation()).as("it is still undone when the saga turns back").isPresent();
     }
 
     @Test

@@ -37,6 +37,7 @@ import io.artstore.ingester.core.testing.FakeUpload;
 import io.artstore.ingester.core.testing.InMemoryFileCatalog;
 import io.artstore.ingester.core.testing.InMemoryStorageElement;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
+import io.artstore.ingester.core.testing.RecordingFileRegistry;
 import io.artstore.ingester.core.testing.StoreRequestBuilder;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
@@ -167,9 +168,18 @@ class FileSagaScenariosTest {
         }
 
         @Test
-        void only_the_starts_of_steps_idempotent_whatever_their_attempt_wait_for_the_next_forced_record() {
+        void only_the_starts_of_steps_idempotent_whatever_their_attempt_or_without_effect_wait_for_the_next_forced_record() {
             assertThat(saga.definition().steps()).filteredOn(StepDefinition::startDurableWithNext)
-                    .extracting(StepDefinition::name).containsExactly(WRITE_SIGNATURE, RECORD_IN_CATALOGUE, RELEASE_SPACE);
+                    .extracting(StepDefinition::name)
+                    .containsExactly(REGISTER_FILE, WRITE_SIGNATURE, RECORD_IN_CATALOGUE, PUBLISH_FILE_ADDED, RELEASE_SPACE);
+        }
+
+        @Test
+        void with_a_registry_the_registration_starts_with_a_forced_record() {
+            AddFileSaga registering = new AddFileSaga(() -> List.of(edit), catalog, events, clock, AddFileSaga.Settings.DEFAULT,
+                    new RecordingFileRegistry());
+            assertThat(registering.definition().steps()).filteredOn(StepDefinition::startDurableWithNext)
+                    .extracting(StepDefinition::name).doesNotContain(REGISTER_FILE).contains(PUBLISH_FILE_ADDED);
         }
     }
 

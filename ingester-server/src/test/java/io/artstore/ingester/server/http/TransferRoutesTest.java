@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -256,7 +256,7 @@ class TransferRoutesTest {
             String tx = pausedSteps.started(fileId);
             pause.awaitReached();
 
-            deleteRecursively(paused.dataDir().resolve("storage").resolve("local-rw").resolve(".staging").resolve(fileId));
+            deleteStagedCopy(paused.dataDir().resolve("storage").resolve("local-rw").resolve(".staging"), fileId);
             pause.release();
             JsonNode ended = pausedSteps.awaitEnd(tx);
 
@@ -271,11 +271,15 @@ class TransferRoutesTest {
         }
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
+    /** The staged copy's files, {@code <file_id>.data} and the files beside it, in the element's staging folder. */
+    private static void deleteStagedCopy(Path staging, String fileId) throws IOException {
+        List<Path> staged;
+        try (Stream<Path> files = Files.list(staging)) {
+            staged = files.filter(file -> file.getFileName().toString().startsWith(fileId + ".data")).toList();
+        }
+        assertThat(staged).as("the staged copy of %s", fileId).isNotEmpty();
+        for (Path file : staged) {
+            Files.delete(file);
         }
     }
 
