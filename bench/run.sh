@@ -527,7 +527,7 @@ cpu_ticks() {  # pid
 
 # Milliseconds of CPU per upload between two cpu_ticks readings.
 cpu_per_upload() {  # ticks before, ticks after, uploads
-    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n > 0 ? (b - a) * 1000 / hz / n : 0 }'
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) * 1000 / hz / n : 0) }'
 }
 
 # N uploads of one 10 KB file, one at a time; leaves the median time_total in ms in MEDIAN_MS and the CPU time
