@@ -499,13 +499,14 @@ fixture_classpath() {
     SE_CP="$m/target/test-classes:$m/target/classes:$(cat "$m/target/test-classpath.txt")"
 }
 
-start_se() {  # id, mode; leaves the port in SE_PORT
+start_se() {  # id, mode; leaves the port in SE_PORT and the process in SE_PID
     local log_file="$WORK/$1.log"
     SE_PORT="$(free_port)"
     log "starting storage element $1 ($2) on 127.0.0.1:$SE_PORT"
     java -cp "$SE_CP" io.artstore.ingester.storage.http.fixture.StorageElementServer \
         --id "$1" --mode "$2" --port "$SE_PORT" --folder "$WORK/$1" --token "$SE_TOKEN" > "$log_file" 2>&1 &
-    PIDS+=("$!")
+    SE_PID=$!
+    PIDS+=("$SE_PID")
     for _ in $(seq 1 120); do
         grep -q '^storage element' "$log_file" && return 0
         sleep 0.5
@@ -516,7 +517,7 @@ start_se() {  # id, mode; leaves the port in SE_PORT
 start_remote() {
     ensure_jar
     fixture_classpath
-    start_se se-edit edit; SE_EDIT_PORT="$SE_PORT"
+    start_se se-edit edit; SE_EDIT_PORT="$SE_PORT"; SE_EDIT_PID="$SE_PID"
     start_se se-rw rw; SE_RW_PORT="$SE_PORT"
     cat > "$WORK/remote.yaml" <<EOF
 storage:
@@ -545,12 +546,25 @@ EOF
     SE_URL="http://127.0.0.1:$SE_EDIT_PORT/api/v1/files/upload"
 }
 
-# N uploads of one 10 KB file, one at a time; leaves the median time_total in ms in MEDIAN_MS.
+# CPU time (user + system) a process has used so far, in clock ticks.
+cpu_ticks() {  # pid
+    awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# Milliseconds of CPU per upload between two cpu_ticks readings.
+cpu_per_upload() {  # ticks before, ticks after, uploads
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) * 1000 / hz / n : 0) }'
+}
+
+# N uploads of one 10 KB file, one at a time; leaves the median time_total in ms in MEDIAN_MS and the CPU time
+# per upload of the remote ingester and of se-edit (ms; the least noisy figures on a shared machine) in
+# CPU_INGESTER_MS and CPU_SE_MS.
 upload_latency() {  # name, url[, bearer token]
-    local out="$WORK/latency-$1.txt" i res code
+    local out="$WORK/latency-$1.txt" i res code ingester0 se0
     local auth=()
     [ -z "${3:-}" ] || auth=(-H "Authorization: Bearer $3")
     : > "$out"
+    ingester0="$(cpu_ticks "$REMOTE_PID")"; se0="$(cpu_ticks "$SE_EDIT_PID")"
     for i in $(seq 1 "$REMOTE_SEQ"); do
         res="$(curl -s -o /dev/null --max-time 30 -w '%{http_code} %{time_total}' "${auth[@]}" \
             -F target_mode=edit -F "file=@$WORK/small-10k.bin" "$2")" || res="000 0"
@@ -559,31 +573,41 @@ upload_latency() {  # name, url[, bearer token]
         echo "${res#* }" >> "$out"
     done
     MEDIAN_MS="$(sort -g "$out" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }')"
-    log "$1: median of $REMOTE_SEQ sequential 10 KB uploads $MEDIAN_MS ms"
+    CPU_INGESTER_MS="$(cpu_per_upload "$ingester0" "$(cpu_ticks "$REMOTE_PID")" "$REMOTE_SEQ")"
+    CPU_SE_MS="$(cpu_per_upload "$se0" "$(cpu_ticks "$SE_EDIT_PID")" "$REMOTE_SEQ")"
+    log "$1: median of $REMOTE_SEQ sequential 10 KB uploads $MEDIAN_MS ms; CPU per upload: ingester $CPU_INGESTER_MS ms, se-edit $CPU_SE_MS ms"
 }
 
 scenario_remote() {
     [ -n "${BOUNDARY:-}" ] || make_bodies
-    local rem_rps rem_p50 rem_p99 rem_bad se_rps se_p50 se_p99 se_bad rem_med se_med
+    local rem_rps rem_p50 rem_p99 rem_bad se_rps se_p50 se_p99 se_bad rem_med se_med rem_cpu rem_se_cpu se_cpu
+    local t0 s0 big_cpu
+    row "remote: load average at the start" "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
     log "wrk: remote-SE ingester, $REMOTE_CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
+    t0="$(cpu_ticks "$REMOTE_PID")"; s0="$(cpu_ticks "$SE_EDIT_PID")"
     run_wrk remote-ingester "$REMOTE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS"
     rem_rps="$(field rps)"; rem_p50="$(field p50_ms)"; rem_p99="$(field p99_ms)"; rem_bad="$(field non201)"
+    big_cpu="ingester $(cpu_per_upload "$t0" "$(cpu_ticks "$REMOTE_PID")" "$(field requests)"), se-edit $(cpu_per_upload "$s0" "$(cpu_ticks "$SE_EDIT_PID")" "$(field requests)")"
     [ "$rem_bad" = 0 ] || fail "remote: ingester answered $rem_bad of $(field requests) uploads with a status other than 201 ($WRK_LINE)"
     # the same body: the SE drops the target_mode part, as it drops every part it does not know
     log "wrk: SE $SE_URL directly, $REMOTE_CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
+    s0="$(cpu_ticks "$SE_EDIT_PID")"
     run_wrk remote-se-direct "$SE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS" "$SE_TOKEN"
     se_rps="$(field rps)"; se_p50="$(field p50_ms)"; se_p99="$(field p99_ms)"; se_bad="$(field non201)"
+    big_cpu="$big_cpu  direct: se-edit $(cpu_per_upload "$s0" "$(cpu_ticks "$SE_EDIT_PID")" "$(field requests)")"
     [ "$se_bad" = 0 ] || fail "remote: the SE answered $se_bad of $(field requests) uploads with a status other than 201 ($WRK_LINE)"
 
     head -c 10000 /dev/urandom > "$WORK/small-10k.bin"
     log "latency: $REMOTE_SEQ sequential 10 KB uploads through the ingester, then straight to the SE"
-    upload_latency remote-ingester "$REMOTE_URL"; rem_med="$MEDIAN_MS"
-    upload_latency remote-se-direct "$SE_URL" "$SE_TOKEN"; se_med="$MEDIAN_MS"
+    upload_latency remote-ingester "$REMOTE_URL"; rem_med="$MEDIAN_MS"; rem_cpu="$CPU_INGESTER_MS"; rem_se_cpu="$CPU_SE_MS"
+    upload_latency remote-se-direct "$SE_URL" "$SE_TOKEN"; se_med="$MEDIAN_MS"; se_cpu="$CPU_SE_MS"
 
     row "remote (1 MiB, c=$REMOTE_CONNECTIONS, $DURATION) ingester" "$rem_rps req/s  p50 $rem_p50 ms  p99 $rem_p99 ms  non-201 $rem_bad"
     row "remote SE upload direct" "$se_rps req/s  p50 $se_p50 ms  p99 $se_p99 ms  non-201 $se_bad"
     row "remote ratio ingester/direct req/s" "$(calc "$rem_rps / $se_rps")"
+    row "remote 1 MiB, CPU ms per upload" "through: $big_cpu"
     row "remote 10 KB x $REMOTE_SEQ sequential, median" "ingester $rem_med ms  direct $se_med ms  difference $(calc "$rem_med - $se_med") ms"
+    row "remote 10 KB, CPU ms per upload" "through: ingester $rem_cpu, se-edit $rem_se_cpu  direct: se-edit $se_cpu"
 }
 
 peak_rss() {  # label, pid

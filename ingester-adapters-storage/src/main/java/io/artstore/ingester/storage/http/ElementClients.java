@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,7 +28,8 @@ final class ElementClients {
     private ElementClients() {}
 
     static OkHttpClient shared() {
-        return new OkHttpClient.Builder().connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
+        return new OkHttpClient.Builder().connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+                .socketFactory(new NoDelaySockets(SocketFactory.getDefault())).build();
     }
 
     static OkHttpClient derive(OkHttpClient shared, HttpStorageSettings settings) {
@@ -38,6 +40,7 @@ final class ElementClients {
                 .writeTimeout(timeouts.write())
                 .callTimeout(timeouts.call())
                 .followRedirects(false)
+                .socketFactory(NoDelaySockets.over(shared.socketFactory()))
                 .connectionSpecs(List.of(tlsSpec(settings.tls()), ConnectionSpec.CLEARTEXT));
         if (settings.tls().trustStore().isPresent()) {
             X509TrustManager trust = trustManager(settings);

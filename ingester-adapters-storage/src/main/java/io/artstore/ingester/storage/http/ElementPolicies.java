@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -75,7 +75,7 @@ final class ElementPolicies {
                 })
                 .build();
         this.bulkhead = new Semaphore(settings.bulkheadSize(), true);
-        this.idempotentRetry = retry(() -> true);
+        this.idempotentRetry = retry(failure -> true);
     }
 
     /** Runs a call that may be repeated safely (GET, PATCH of the whole metadata, DELETE). */
@@ -83,8 +83,11 @@ final class ElementPolicies {
         return run(operation, idempotentRetry, call);
     }
 
-    /** Runs a call that is repeated only while {@code repeatable} says so, e.g. while no content was sent. */
-    <T> T repeatableWhile(String operation, BooleanSupplier repeatable, Supplier<T> call) {
+    /**
+     * Runs a call that is repeated after a transient failure only when {@code repeatable} says so of that failure
+     * (an {@link IngestException}), e.g. once the element said that the failed attempt left nothing behind.
+     */
+    <T> T repeatableWhen(String operation, Predicate<Throwable> repeatable, Supplier<T> call) {
         return run(operation, retry(repeatable), call);
     }
 
@@ -160,9 +163,9 @@ final class ElementPolicies {
         }
     }
 
-    private RetryPolicy<Object> retry(BooleanSupplier repeatable) {
+    private RetryPolicy<Object> retry(Predicate<Throwable> repeatable) {
         return RetryPolicy.builder()
-                .handleIf(failure -> transientFailure(failure) && repeatable.getAsBoolean())
+                .handleIf(failure -> transientFailure(failure) && repeatable.test(failure))
                 .abortOn(CircuitBreakerOpenException.class)
                 .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
                 .withJitter(settings.jitter())

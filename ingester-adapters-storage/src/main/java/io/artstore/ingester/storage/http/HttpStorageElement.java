@@ -449,6 +449,20 @@ public final class HttpStorageElement implements StorageElement {
         return deleteCopy(fileId);
     }
 
+    /**
+     * Whether the SE certainly holds no file under the id (asked with {@code GET /api/v1/files/{id}}, which any
+     * token may call); false when it cannot be asked.
+     */
+    private boolean absent(FileId fileId) {
+        try {
+            return find(fileId).isEmpty();
+        } catch (IngestException e) {
+            LOG.log(Level.DEBUG, "storage element {0}: could not ask whether file {1} landed: {2}", settings.id(), fileId,
+                    e.getMessage());
+            return false;
+        }
+    }
+
     /** {@code GET /api/v1/gc/{id}/exists}: whether the SE holds a file under the id, in any mode. */
     private boolean exists(FileId fileId) {
         return policies.idempotent("exists", () -> {
@@ -475,11 +489,20 @@ public final class HttpStorageElement implements StorageElement {
      * then writes the complete metadata with one PATCH: two calls. Only when the answer to the upload is lost
      * after the whole content went out (or the SE answers 500, as it does for a duplicate id) does it ask the SE
      * whether the file landed. Removes the copy again when a later step fails.
+     *
+     * <p>Content that fits in one block ({@link StreamingFilePart#BLOCK}) is sent whole, with its length and
+     * without {@code Expect: 100-continue}, whose wait for the SE's interim answer would cost a round trip: the
+     * body is in memory, so a refusal needs no unread stream to be repeated. As the SE may have read it, such an
+     * upload is repeated after a failure only when the SE says the file did not land (a duplicate id is a 500), and
+     * never after a 500, which it answers once it has read the body.
      */
     private FileAttributes upload(StoreRequest request, InputStream content) {
         FileId fileId = request.fileId();
         MediaType type = Optional.ofNullable(MediaType.parse(request.contentType())).orElse(OCTET_STREAM);
-        StreamingFilePart part = new StreamingFilePart(content, type);
+        StreamingFilePart part = StreamingFilePart.of(content, type);
+        if (part.replayable() && part.sentBytes() == 0) {
+            throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+        }
         MultipartBody.Builder form = new MultipartBody.Builder().setType(MultipartBody.FORM)
                 .addFormDataPart("file_id", fileId.toString());
         request.description().ifPresent(description -> form.addFormDataPart("description", description));
@@ -487,7 +510,9 @@ public final class HttpStorageElement implements StorageElement {
         MultipartBody body = form.addFormDataPart("file", request.originalFilename(), part).build();
         Landed landed;
         try {
-            landed = policies.repeatableWhile("upload", part::untouched, () -> postUpload(body, part, fileId));
+            landed = policies.repeatableWhen("upload", failure -> part.untouched() || (part.replayable()
+                    && !Codes.SE_ERROR.equals(((IngestException) failure).code()) && absent(fileId)),
+                    () -> postUpload(body, part, fileId));
         } catch (ContentFailed e) {
             throw e.original;
         } catch (IngestException e) {
@@ -567,12 +592,16 @@ public final class HttpStorageElement implements StorageElement {
 
     private Landed postUpload(MultipartBody body, StreamingFilePart part, FileId fileId) {
         // An SE that refuses before reading (503, 401) answers before any content went out, so that the
-        // upload can still be repeated: the stream is read only after "100 Continue".
-        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).header("Expect", "100-continue")
-                .post(body);
+        // upload can still be repeated: the stream is read only after "100 Continue". Content held whole in
+        // memory can be sent again anyway, and does not wait for it.
+        Request.Builder request = new Request.Builder().url(url("api/v1/files/upload")).post(body);
+        if (!part.replayable()) {
+            request.header("Expect", "100-continue");
+        }
         Response response;
         try {
-            response = send(request, part::untouched);
+            // A 401 comes before anything is stored: content in memory is sent again with a new token.
+            response = send(request, () -> part.untouched() || part.replayable());
         } catch (IngestException e) {
             if (part.contentFailure().isPresent()) {
                 throw new ContentFailed(part.contentFailure().get());

@@ -452,8 +452,9 @@ class HttpStorageElementFaultsTest {
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         StoreRequest slow = aStoreRequest().build();
-        CompletableFuture<FileAttributes> occupying = CompletableFuture.supplyAsync(() ->
-                element.store(slow, new HeldStream(randomBytes(10_000, 7), reading, release)));
+        // Held once its first block is read: content up to a block is read before the call, the rest during it.
+        CompletableFuture<FileAttributes> occupying = CompletableFuture.supplyAsync(() -> element.store(slow,
+                new HeldStream(randomBytes(StreamingFilePart.BLOCK + 10_000, 7), StreamingFilePart.BLOCK, reading, release)));
         try {
             assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -620,13 +621,17 @@ class HttpStorageElementFaultsTest {
     }
 
     /** Gives its bytes only once released, after saying that it is being read. */
+    /** Delivers its first {@code freeBytes} at once; a read after them waits until released. */
     private static final class HeldStream extends InputStream {
         private final ByteArrayInputStream bytes;
+        private final int freeBytes;
         private final CountDownLatch reading;
         private final CountDownLatch release;
+        private int delivered;
 
-        HeldStream(byte[] bytes, CountDownLatch reading, CountDownLatch release) {
+        HeldStream(byte[] bytes, int freeBytes, CountDownLatch reading, CountDownLatch release) {
             this.bytes = new ByteArrayInputStream(bytes);
+            this.freeBytes = freeBytes;
             this.reading = reading;
             this.release = release;
         }
@@ -639,6 +644,11 @@ class HttpStorageElementFaultsTest {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (delivered < freeBytes) {
+                int read = bytes.read(b, off, Math.min(len, freeBytes - delivered));
+                delivered += Math.max(read, 0);
+                return read;
+            }
             reading.countDown();
             try {
                 if (!release.await(30, TimeUnit.SECONDS)) {
