@@ -603,6 +603,78 @@ public final class LocalStorageElement implements StorageElement {
         }
     }
 
+    // --- Replacing a stored file ---
+
+    /** Staged as any copy, in {@code .staging/<file_id>/}, under the stored file's own name and folder. */
+    @Override
+    public FileAttributes stageReplacement(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsDelete(), "replace files on");
+        FileId fileId = request.fileId();
+        Stored stored = index.get(fileId);
+        if (stored == null) {
+            throw notStored(fileId);
+        }
+        FileAttributes staged = stage(request, content);
+        if (!staged.storageFilename().equals(stored.storageFilename())
+                || !base.resolve(staged.storagePath()).equals(stored.folder())) {
+            discardStaged(fileId);
+            throw IngestException.invalid("replacement_mismatch", "the replacement of file " + fileId + " would be "
+                    + staged.storagePath() + staged.storageFilename() + ", not the stored " + stored.data()
+                    + "; stage it with the stored file's name, uploader and creation time");
+        }
+        return staged;
+    }
+
+    /**
+     * Links the stored bytes to {@code <storage_filename>.replaced}, renames the staged data over the stored data,
+     * then the staged attributes over the stored ones. Each step is skipped when an interrupted earlier call did it,
+     * so calling again after a crash finishes the job (the data renamed, its attributes not yet, is what a crash
+     * between the two renames leaves: the caller's recovery calls again). The lock keeps the element's own store,
+     * delete and sidecar writes of the file out while it runs.
+     */
+    @Override
+    public FileAttributes replaceWithStaged(FileId fileId, Sha256 expectedChecksum) {
+        requireMode(settings.mode().allowsDelete(), "replace files on");
+        synchronized (lockFor(fileId)) {
+            Stored stored = index.get(fileId);
+            if (stored == null) {
+                throw notStored(fileId);
+            }
+            Optional<Path> stagedAttributes = stagedAttributes(fileId);
+            if (stagedAttributes.isEmpty()) {
+                FileAttributes current = readAttributes(stored.attributes(), fileId).orElseThrow(() -> notStored(fileId));
+                if (current.checksum().equals(expectedChecksum)) {
+                    return current;
+                }
+                throw IngestException.notFound("replacement_not_staged", "storage element " + id()
+                        + " holds no staged replacement of file " + fileId + " with SHA-256 " + expectedChecksum);
+            }
+            FileAttributes values = readAttributes(stagedAttributes.get(), fileId).orElseThrow(() -> notStored(fileId));
+            if (!values.checksum().equals(expectedChecksum) || !values.storageFilename().equals(stored.storageFilename())) {
+                throw IngestException.conflict("replacement_mismatch", "the replacement of file " + fileId + " staged on "
+                        + id() + " is not the one expected (SHA-256 " + expectedChecksum + ")");
+            }
+            Path stagedData = stagedAttributes.get().resolveSibling(values.storageFilename());
+            Path kept = stored.sidecar(StorageElement.REPLACED_SUFFIX);
+            try {
+                if (Files.exists(stagedData)) {
+                    if (!Files.exists(kept)) {
+                        Files.createLink(kept, stored.data());
+                    }
+                    DurableFiles.moveAtomically(stagedData, stored.data());
+                }
+                DurableFiles.moveAtomically(stagedAttributes.get(), stored.attributes());
+                DurableFiles.forceFolder(stored.folder());
+            } catch (IOException e) {
+                throw ioFailure("replacing file " + fileId, e);
+            }
+            index.put(fileId, new Stored(stored.folder(), stored.storageFilename(), values.fileSize()));
+            usedBytes.addAndGet(values.fileSize() - stored.size());
+            deleteQuietly(stagingFolder(fileId));
+            return values;
+        }
+    }
+
     /** The files staged beside the copy whose attributes are {@code stagedAttributes}. */
     private static List<Path> stagedSidecars(Path stagedAttributes, String storageFilename) throws IOException {
         String prefix = storageFilename + ".";
