@@ -478,14 +478,19 @@ public final class LocalStorageElement implements StorageElement {
 
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
+        return stage(request, content, false);
+    }
+
+    /** @param replacing whether the copy is to replace the stored file of its id, which must then exist */
+    private FileAttributes stage(StoreRequest request, InputStream content, boolean replacing) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
         FileId fileId = request.fileId();
         Optional<FileAttributes> already = staged(fileId);
         if (already.isPresent()) {
             return already.get();
         }
-        if (index.containsKey(fileId)) {
-            throw fileExists(fileId);
+        if (index.containsKey(fileId) != replacing) {
+            throw replacing ? notStored(fileId) : fileExists(fileId);
         }
         if (!stagingNow.add(fileId)) {
             throw IngestException.conflict("file_busy", "file " + fileId + " is being staged on storage element "
@@ -614,7 +619,7 @@ public final class LocalStorageElement implements StorageElement {
         if (stored == null) {
             throw notStored(fileId);
         }
-        FileAttributes staged = stage(request, content);
+        FileAttributes staged = stage(request, content, true);
         if (!staged.storageFilename().equals(stored.storageFilename())
                 || !base.resolve(staged.storagePath()).equals(stored.folder())) {
             discardStaged(fileId);
