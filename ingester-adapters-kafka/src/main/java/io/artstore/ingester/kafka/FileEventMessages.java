@@ -20,7 +20,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  */
 public final class FileEventMessages {
 
-    /** Raised when a field is added or changes meaning; consumers read the versions they know. */
+    /**
+     * Raised when a field is removed or changes meaning; consumers read the versions they know. Fields added keep
+     * the version: consumers ignore fields they do not know.
+     */
     public static final int SCHEMA_VERSION = 1;
 
     public static final String EVENT_ID_HEADER = "event_id";
@@ -71,6 +74,12 @@ public final class FileEventMessages {
         }
         ObjectNode clock = node.putObject("vector_clock");
         event.clock().entries().forEach((nodeId, counter) -> clock.put(nodeId.value(), counter));
+        if (event.attributes().isPresent()) {
+            node.set("attributes", MAPPER.valueToTree(event.attributes().get().toFields()));
+        } else {
+            // Only an event the outbox held from before events carried the file's attributes.
+            node.putNull("attributes");
+        }
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (IOException e) {

@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.OutboxEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -66,5 +70,48 @@ class FileEventMessagesTest {
         ProducerRecord<byte[], byte[]> record = FileEventMessages.record("events", new OutboxEvent("e-2", event, AT));
 
         assertThat(record.headers().lastHeader("traceparent")).isNull();
+    }
+
+    @Test
+    void anEventCarriesTheFilesAttributesWithEveryFieldNamed() throws Exception {
+        FileEventAttributes file = new FileEventAttributes("report.pdf", "application/pdf", Optional.of("Quarterly report"),
+                Optional.empty(), Map.of("project", "apollo"), "user-1", "alice", Instant.parse("2026-12-07T07:59:00.5Z"),
+                Optional.of(new FileEventAttributes.Compression(CompressionAlgorithm.BROTLI, 4096, CHECKSUM)),
+                Optional.of("ed25519"), RetentionPolicy.TEMPORARY, Optional.of(Instant.parse("2027-01-06T07:59:00Z")));
+        FileEvent event = new FileEvent(FileEvent.Type.FILE_ADDED, FILE, StorageElementId.of("edit-1"), Mode.EDIT, 1,
+                CHECKSUM, AT).withSagaId("saga-1").withAttributes(file);
+
+        JsonNode json = new ObjectMapper().readTree(FileEventMessages.value(new OutboxEvent("e-3", event, AT)));
+
+        assertThat(json.path("schema_version").asInt()).as("fields added keep the version").isEqualTo(1);
+        JsonNode attributes = json.path("attributes");
+        assertThat(attributes.path("original_filename").asText()).isEqualTo("report.pdf");
+        assertThat(attributes.path("content_type").asText()).isEqualTo("application/pdf");
+        assertThat(attributes.path("description").asText()).isEqualTo("Quarterly report");
+        assertThat(attributes.path("version").isNull()).isTrue();
+        assertThat(attributes.path("metadata").path("project").asText()).isEqualTo("apollo");
+        assertThat(attributes.path("created_by").path("subject").asText()).isEqualTo("user-1");
+        assertThat(attributes.path("created_by").path("username").asText()).isEqualTo("alice");
+        assertThat(attributes.path("created_at").asText()).isEqualTo("2026-12-07T07:59:00.500Z");
+        assertThat(attributes.path("compressed").asBoolean()).isTrue();
+        assertThat(attributes.path("compression_algorithm").asText()).isEqualTo("brotli");
+        assertThat(attributes.path("original_size").asLong()).isEqualTo(4096);
+        assertThat(attributes.path("original_checksum").asText()).isEqualTo(CHECKSUM.hex());
+        assertThat(attributes.path("signed").asBoolean()).isTrue();
+        assertThat(attributes.path("signature_algorithm").asText()).isEqualTo("ed25519");
+        assertThat(attributes.path("retention_policy").asText()).isEqualTo("temporary");
+        assertThat(attributes.path("ttl_expires_at").asText()).isEqualTo("2027-01-06T07:59:00Z");
+    }
+
+    @Test
+    void anEventStoredWithoutTheFilesAttributesIsSentWithNullAttributes() throws Exception {
+        FileEvent event = new FileEvent(FileEvent.Type.FILE_DELETED, FILE, StorageElementId.of("edit-1"), Mode.EDIT, 1,
+                CHECKSUM, AT).withSagaId("saga-1");
+
+        JsonNode json = new ObjectMapper().readTree(FileEventMessages.value(new OutboxEvent("e-4", event, AT)));
+
+        assertThat(json.has("attributes")).isTrue();
+        assertThat(json.path("attributes").isNull()).isTrue();
+        assertThat(json.path("file_id").asText()).isEqualTo(FILE.toString());
     }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * An outbox entry as JSON, the same in the embedded outbox's files and in Redis: {@code event_id},
  * {@code enqueued_at} and the {@code event} with the fields of the local event log plus its saga, transaction and
- * trace context. Not the broker's wire format, which the Kafka adapter writes.
+ * trace context and, when it has them, the file's {@code attributes} ({@link FileEventAttributesJson}). Not the
+ * broker's wire format, which the Kafka adapter writes.
  */
 public final class OutboxEventJson {
 
@@ -45,6 +46,7 @@ public final class OutboxEventJson {
         event.sagaId().ifPresent(id -> body.put("saga_id", id));
         event.transactionId().ifPresent(id -> body.put("transaction_id", id));
         event.traceParent().ifPresent(trace -> body.put("traceparent", trace));
+        event.attributes().ifPresent(file -> body.set("attributes", FileEventAttributesJson.toJson(file)));
         return node;
     }
 
@@ -82,7 +84,9 @@ public final class OutboxEventJson {
                     Sha256.parse(required(body, "checksum")),
                     Instant.parse(required(body, "at")),
                     clock.isEmpty() ? VectorClock.empty() : VectorClock.parseSaturating(clock),
-                    optional(body, "saga_id"), optional(body, "transaction_id"), optional(body, "traceparent"));
+                    optional(body, "saga_id"), optional(body, "transaction_id"), optional(body, "traceparent"),
+                    // Absent from entries written before events carried the file's attributes.
+                    FileEventAttributesJson.fromJson(body.get("attributes")));
             return new OutboxEvent(required(node, "event_id"), event, Instant.parse(required(node, "enqueued_at")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not an outbox entry: " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.formats.AttributesJson;
+import io.artstore.ingester.formats.FileEventAttributesJson;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import io.artstore.ingester.storage.fs.Fsync;
 import io.artstore.ingester.storage.fs.GroupCommit;
@@ -37,7 +38,8 @@ import java.util.function.Predicate;
 
 /**
  * File events appended to a local file, one JSON object per line ({@code type}, {@code file_id},
- * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}, and {@code vector_clock} once stamped). Each event is on
+ * {@code storage_element_id}, {@code mode}, {@code size}, {@code checksum}, {@code at}, {@code vector_clock} once
+ * stamped, and the file's {@code attributes} ({@link FileEventAttributesJson}) when the event has them). Each event is on
  * disk before {@link #publish} returns. Events from concurrent callers are written one at a time and share their
  * fsyncs: each is written under the instance's lock and forced after it, one force covering every event written
  * while the previous one ran (group commit, see {@link GroupCommit}).
@@ -278,6 +280,7 @@ public final class JsonLinesEventPublisher implements EventPublisher, AutoClosea
         if (event.clock().size() > 0) {
             node.put("vector_clock", event.clock().toText());
         }
+        event.attributes().ifPresent(file -> node.set("attributes", FileEventAttributesJson.toJson(file)));
         try {
             byte[] json = MAPPER.writeValueAsBytes(node);
             byte[] line = new byte[json.length + 1];

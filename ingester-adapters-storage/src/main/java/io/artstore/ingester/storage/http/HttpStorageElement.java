@@ -28,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -284,6 +286,47 @@ public final class HttpStorageElement implements StorageElement {
     @Override
     public Optional<FileAttributes> stat(FileId fileId) {
         return find(fileId).map(RemoteFile::attributes);
+    }
+
+    /**
+     * The SE's file list, a page at a time ({@link RemoteListing}). Like {@link #stat}, each file's attributes are the
+     * SE's own fields only: the list never carries {@code metadata}, {@code created_by_id} or {@code updated_at}.
+     */
+    @Override
+    public Optional<Iterable<FileAttributes>> listFiles() {
+        return Optional.of(new RemoteListing(this::listPage));
+    }
+
+    private RemoteListing.Page listPage(long skip, int limit) {
+        HttpUrl url = url("api/v1/files").newBuilder()
+                .addQueryParameter("skip", Long.toString(skip))
+                .addQueryParameter("limit", Integer.toString(limit))
+                .build();
+        return policies.idempotent("list", () -> {
+            try (Response response = send(new Request.Builder().url(url).get(), () -> true)) {
+                if (!response.isSuccessful()) {
+                    throw failure(response, "list its files from " + skip);
+                }
+                String body = response.body().string();
+                try {
+                    JsonNode json = Json.read(body);
+                    JsonNode files = json.path("files");
+                    if (!json.path("total").canConvertToLong() || !files.isArray()) {
+                        throw new IllegalArgumentException("no total and files");
+                    }
+                    List<FileAttributes> page = new ArrayList<>();
+                    for (JsonNode file : files) {
+                        page.add(RemoteFile.parse(file).attributes());
+                    }
+                    return new RemoteListing.Page(json.path("total").asLong(), page);
+                } catch (RuntimeException e) {
+                    throw new IngestException(Kind.INTERNAL, Codes.INVALID_ANSWER, "storage element " + settings.id()
+                            + " listed its files in a form the ingester cannot read: " + e.getMessage(), e);
+                }
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+        });
     }
 
     @Override

@@ -49,6 +49,22 @@ class FileEventOutboxTest extends EventOutboxContract {
     }
 
     @Test
+    void offersAnEventStoredWithoutTheFilesAttributesThenNewOnes() throws IOException {
+        Files.writeString(dir.resolve(String.format("events-%020d.jsonl", 1)),
+                PREVIOUS_VERSION_ENTRY.replaceFirst("\\{", "{\"seq\":1,") + "\n", StandardCharsets.UTF_8);
+
+        EventOutbox outbox = open(100);
+        OutboxEvent plain = event("e2", FileId.random(), FileEvent.Type.FILE_ADDED, T0);
+        outbox.append(new OutboxEvent("e2", plain.event().withAttributes(fullAttributes()), T0));
+
+        List<OutboxEvent> oldest = outbox.oldest(10);
+        assertThat(oldest).extracting(OutboxEvent::eventId).containsExactly("old-1", "e2");
+        assertThat(oldest.get(0).event().attributes()).isEmpty();
+        assertThat(oldest.get(0).event().sagaId()).contains("saga-old");
+        assertThat(oldest.get(1).event().attributes()).contains(fullAttributes());
+    }
+
+    @Test
     void segmentsWhoseEventsAreAllAcknowledgedAreDeleted() throws IOException {
         FileEventOutbox outbox = (FileEventOutbox) open(100);
         for (int i = 1; i <= 10; i++) {

@@ -3,12 +3,16 @@ package io.artstore.ingester.storage.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +48,29 @@ class JsonLinesEventPublisherTest {
                     + "\"file_id\":\"0b7e6f3c-1c2d-4e5f-8a9b-0c1d2e3f4a5b\",\"storage_element_id\":\"se-edit\","
                     + "\"mode\":\"edit\",\"size\":1234,\"checksum\":\"" + CHECKSUM.hex() + "\","
                     + "\"at\":\"2025-01-02T15:30:45.123456Z\"}");
+        }
+    }
+
+    @Test
+    void an_event_with_the_files_attributes_carries_them_on_its_line() throws IOException {
+        Path file = folder.resolve("events.jsonl");
+        FileEventAttributes attributes = new FileEventAttributes("scan.tif", "image/tiff", Optional.of("east wall"),
+                Optional.empty(), Map.of("room", "b-7"), "u-1", "ivan", Instant.parse("2025-01-02T15:30:45.123456Z"),
+                Optional.empty(), Optional.empty(), RetentionPolicy.PERMANENT, Optional.empty());
+
+        try (JsonLinesEventPublisher events = JsonLinesEventPublisher.open(file)) {
+            events.publish(event(FileEvent.Type.FILE_ADDED).withAttributes(attributes));
+        }
+
+        JsonNode line = new ObjectMapper().readTree(Files.readAllLines(file).get(0));
+        assertThat(line.path("attributes").path("original_filename").asText()).isEqualTo("scan.tif");
+        assertThat(line.path("attributes").path("description").asText()).isEqualTo("east wall");
+        assertThat(line.path("attributes").path("metadata").path("room").asText()).isEqualTo("b-7");
+        assertThat(line.path("attributes").path("created_by").path("username").asText()).isEqualTo("ivan");
+        assertThat(line.path("attributes").path("compressed").asBoolean(true)).isFalse();
+        assertThat(line.path("attributes").path("retention_policy").asText()).isEqualTo("permanent");
+        try (JsonLinesEventPublisher reopened = JsonLinesEventPublisher.open(file)) {
+            assertThat(reopened.published(FileId.parse(line.path("file_id").asText()), FileEvent.Type.FILE_ADDED)).isTrue();
         }
     }
 

@@ -14,6 +14,7 @@ import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.FileRegistration;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.StorageElement;
@@ -369,8 +370,11 @@ public final class AddFileSaga {
         }
         Placed placed = data.element().orElseThrow(() -> broken(data, "no storage element"));
         Stored stored = data.stored().orElseThrow(() -> broken(data, "no stored size"));
-        events.publish(new FileEvent(FileEvent.Type.FILE_ADDED, data.fileId(), placed.elementId(), placed.mode(),
-                stored.size(), stored.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString()));
+        FileEvent added = new FileEvent(FileEvent.Type.FILE_ADDED, data.fileId(), placed.elementId(), placed.mode(),
+                stored.size(), stored.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString());
+        // A saga logged before its data kept the attributes finds them in the catalogue, recorded by the step before.
+        Optional<FileAttributes> file = data.attributes().or(() -> catalog.find(data.fileId()).map(CatalogEntry::attributes));
+        events.publish(file.map(known -> added.withAttributes(FileEventAttributes.of(known, placed.mode()))).orElse(added));
         return data;
     }
 

@@ -12,10 +12,12 @@ import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
+import io.artstore.ingester.core.saga.JsonText;
 import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDataFormat;
 import io.artstore.ingester.core.saga.SagaDefinition;
@@ -72,13 +74,29 @@ public final class DeleteFileSaga {
         }
     }
 
-    /** The file to delete, as the catalogue knew it when the saga started: enough for its event. */
-    public record Data(FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum) {
+    /**
+     * The file to delete, as the catalogue knew it when the saga started: enough for its event.
+     *
+     * @param file what the file is, for the event; empty in a saga logged before the data kept it
+     */
+    public record Data(FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum,
+            Optional<FileEventAttributes> file) {
         public Data {
             Objects.requireNonNull(fileId, "fileId");
             Objects.requireNonNull(elementId, "elementId");
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(checksum, "checksum");
+            Objects.requireNonNull(file, "file");
+        }
+
+        public Data(FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum) {
+            this(fileId, elementId, mode, size, checksum, Optional.empty());
+        }
+
+        /** The catalogue's entry of the file to delete. */
+        public static Data of(CatalogEntry entry) {
+            return new Data(entry.fileId(), entry.elementId(), entry.mode(), entry.attributes().fileSize(),
+                    entry.attributes().checksum(), Optional.of(FileEventAttributes.of(entry.attributes(), entry.mode())));
         }
     }
 
@@ -91,13 +109,18 @@ public final class DeleteFileSaga {
             fields.put("mode", data.mode().wireName());
             fields.put("size", Long.toString(data.size()));
             fields.put("checksum", data.checksum().hex());
+            // The catalogue entry is gone by the time the event is published: the saga carries what it says.
+            data.file().ifPresent(file -> fields.put("file", JsonText.write(file.toFields())));
             return fields;
         }
 
         @Override
         public Data read(Map<String, String> fields) {
+            Optional<FileEventAttributes> file = Optional.ofNullable(fields.get("file"))
+                    .map(text -> JsonText.read(text) instanceof Map<?, ?> map ? FileEventAttributes.fromFields(map) : null);
             return new Data(FileId.parse(fields.get("file_id")), StorageElementId.of(fields.get("element_id")),
-                    Mode.parse(fields.get("mode")), Long.parseLong(fields.get("size")), Sha256.parse(fields.get("checksum")));
+                    Mode.parse(fields.get("mode")), Long.parseLong(fields.get("size")), Sha256.parse(fields.get("checksum")),
+                    file);
         }
     };
 
@@ -205,8 +228,9 @@ public final class DeleteFileSaga {
         if (!attempt.isFirst() && events.published(data.fileId(), FileEvent.Type.FILE_DELETED)) {
             return data;
         }
-        events.publish(new FileEvent(FileEvent.Type.FILE_DELETED, data.fileId(), data.elementId(), data.mode(),
-                data.size(), data.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString()));
+        FileEvent deleted = new FileEvent(FileEvent.Type.FILE_DELETED, data.fileId(), data.elementId(), data.mode(),
+                data.size(), data.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString());
+        events.publish(data.file().map(deleted::withAttributes).orElse(deleted));
         return data;
     }
 

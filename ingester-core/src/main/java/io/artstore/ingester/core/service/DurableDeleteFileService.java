@@ -49,8 +49,7 @@ public final class DurableDeleteFileService implements DeleteFileUseCase {
             throw IngestException.conflict("wrong_mode", "file " + fileId + " is on storage element " + entry.elementId()
                     + " in mode '" + location.element().mode().wireName() + "'; only files on 'edit' storage elements can be deleted");
         }
-        SagaResult<DeleteFileSaga.Data> result = orchestrator.run(saga.definition(), sagaId, new DeleteFileSaga.Data(
-                fileId, entry.elementId(), entry.mode(), entry.attributes().fileSize(), entry.attributes().checksum()));
+        SagaResult<DeleteFileSaga.Data> result = orchestrator.run(saga.definition(), sagaId, DeleteFileSaga.Data.of(entry));
         return switch (result.state()) {
             case COMPLETED -> new DeletedFile(entry, sagaId);
             case COMPENSATED, FAILED_COMPENSATION -> throw result.cause()

@@ -16,6 +16,7 @@ import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.FileRegistry;
 import io.artstore.ingester.core.port.out.Finalization;
 import io.artstore.ingester.core.port.out.Locks;
@@ -393,9 +394,13 @@ public final class TransferCoordinator {
             } else if (decision instanceof TransferDecision.UpdateCatalogue) {
                 return updateCatalogue(begun);
             } else if (decision instanceof TransferDecision.PublishEvent) {
-                events.publish(new FileEvent(FileEvent.Type.FILE_TRANSFERRED, begun.fileId(), begun.target(), Mode.RW,
-                        begun.expectedSize(), begun.expectedChecksum(), clock.instant())
-                        .withTransactionId(begun.transactionId().toString()));
+                FileEvent transferred = new FileEvent(FileEvent.Type.FILE_TRANSFERRED, begun.fileId(), begun.target(),
+                        Mode.RW, begun.expectedSize(), begun.expectedChecksum(), clock.instant())
+                        .withTransactionId(begun.transactionId().toString());
+                // The catalogue was updated by the step before: it records the file on the target now.
+                Optional<FileAttributes> file = catalogued(begun.fileId(), begun.target());
+                events.publish(file.map(known -> transferred.withAttributes(FileEventAttributes.of(known, Mode.RW)))
+                        .orElse(transferred));
                 return completed(begun, Step.EVENT_PUBLISHED);
             } else if (decision instanceof TransferDecision.DiscardStaged) {
                 // The record says a copy (and its signature) was, or may have been, uploaded there: remove whatever

@@ -19,6 +19,7 @@ import io.artstore.ingester.core.port.in.DeleteFileUseCase;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.FakeSigner;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
@@ -273,6 +274,50 @@ class AddAndDeleteFileServiceTest {
         assertThat(catalog.find(id)).isEmpty();
         assertThat(events.published()).extracting(FileEvent::type)
                 .containsExactly(FileEvent.Type.FILE_ADDED, FileEvent.Type.FILE_DELETED);
+    }
+
+    @Test
+    void the_added_and_deleted_events_carry_the_files_attributes() throws Exception {
+        byte[] data = bytes("la ".repeat(10_000));
+        AddedFile added = add.add(anAddFileCommand().originalFilename("song.txt").metadata("case", "A-17").ttlDays(7)
+                .compression(CompressionAlgorithm.GZIP).signed().build(), new ByteArrayInputStream(data));
+        FileId id = added.entry().fileId();
+        Sha256 original = sha256(data);
+
+        delete.delete(id);
+
+        assertThat(events.published()).extracting(FileEvent::type)
+                .containsExactly(FileEvent.Type.FILE_ADDED, FileEvent.Type.FILE_DELETED);
+        assertThat(events.published()).allSatisfy(event -> assertThat(event.attributes()).hasValueSatisfying(file -> {
+            assertThat(file.originalFilename()).isEqualTo("song.txt");
+            assertThat(file.contentType()).isEqualTo("text/plain");
+            assertThat(file.description()).contains("a report");
+            assertThat(file.version()).contains("1");
+            assertThat(file.metadata()).as("the uploader's metadata, not the ingester's own section")
+                    .containsOnlyKeys("case").containsEntry("case", "A-17");
+            assertThat(file.createdById()).isEqualTo("u-1");
+            assertThat(file.createdByUsername()).isEqualTo("ivan");
+            assertThat(file.createdAt()).isEqualTo(added.entry().attributes().createdAt());
+            assertThat(file.compression()).contains(new FileEventAttributes.Compression(CompressionAlgorithm.GZIP,
+                    data.length, original));
+            assertThat(file.signatureAlgorithm()).contains(SignatureAlgorithm.ECDSA_P256_SHA256.wireName());
+            assertThat(file.retention()).isEqualTo(RetentionPolicy.TEMPORARY);
+            assertThat(file.ttlExpiresAt()).contains(NOW.plus(Duration.ofDays(7)));
+        }));
+        assertThat(events.published().get(1).attributes()).isEqualTo(events.published().get(0).attributes());
+    }
+
+    @Test
+    void a_plain_permanent_files_event_says_it_is_uncompressed_unsigned_and_without_ttl() {
+        add.add(anAddFileCommand().mode(Mode.RW).build(), new ByteArrayInputStream(bytes("x")));
+
+        assertThat(events.published()).singleElement().satisfies(event -> assertThat(event.attributes())
+                .hasValueSatisfying(file -> {
+                    assertThat(file.compression()).isEmpty();
+                    assertThat(file.signed()).isFalse();
+                    assertThat(file.retention()).isEqualTo(RetentionPolicy.PERMANENT);
+                    assertThat(file.ttlExpiresAt()).isEmpty();
+                }));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.artstore.ingester.core.domain.Health;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.service.TransferCoordinator;
@@ -68,6 +69,15 @@ class TransferCoordinatorTest {
             assertThat(event.elementId()).isEqualTo(fixture.rw.id());
             assertThat(event.mode()).isEqualTo(Mode.RW);
             assertThat(event.checksum()).isEqualTo(file.checksum());
+            assertThat(event.attributes()).as("the catalogue's record of the moved file").hasValueSatisfying(attributes -> {
+                assertThat(attributes.originalFilename()).isEqualTo(original.originalFilename());
+                assertThat(attributes.description()).isEqualTo(original.description());
+                assertThat(attributes.createdByUsername()).isEqualTo(original.createdByUsername());
+                assertThat(attributes.createdAt()).isEqualTo(original.createdAt());
+                assertThat(attributes.metadata()).containsEntry("project", "north-wing").doesNotContainKey("ingester");
+                assertThat(attributes.retention()).isEqualTo(RetentionPolicy.PERMANENT);
+                assertThat(attributes.ttlExpiresAt()).isEmpty();
+            });
         });
     }
 

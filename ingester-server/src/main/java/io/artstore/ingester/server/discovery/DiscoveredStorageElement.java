@@ -11,6 +11,7 @@ import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.storage.http.HttpStorageElement;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -81,6 +82,16 @@ final class DiscoveredStorageElement implements StorageElement {
     @Override
     public boolean delete(FileId fileId) {
         return http.delete(fileId);
+    }
+
+    @Override
+    public List<FileId> fileIds() {
+        return http.fileIds();
+    }
+
+    @Override
+    public Optional<Iterable<FileAttributes>> listFiles() {
+        return http.listFiles();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -84,6 +85,17 @@ public final class TimedStorageElement implements StorageElement {
     @Override
     public boolean delete(FileId fileId) {
         return timed("delete", () -> element.delete(fileId));
+    }
+
+    @Override
+    public List<FileId> fileIds() {
+        return element.fileIds();
+    }
+
+    /** Read lazily, page by page, by the caller: not one call to time. */
+    @Override
+    public Optional<Iterable<FileAttributes>> listFiles() {
+        return element.listFiles();
     }
 
     @Override

@@ -106,6 +106,10 @@ class KafkaEventsIT {
         assertThat(t.path("transaction_id").asText()).isEqualTo(tx);
         assertThat(t.path("saga_id").isNull()).isTrue();
         assertThat(t.path("checksum").asText()).isEqualTo(Content.sha256(content));
+        assertThat(a.path("attributes").path("original_filename").asText()).isEqualTo("moved.bin");
+        assertThat(t.path("attributes").path("original_filename").asText()).isEqualTo("moved.bin");
+        assertThat(t.path("attributes").path("retention_policy").asText()).isEqualTo("permanent");
+        assertThat(t.path("attributes").path("ttl_expires_at").isNull()).isTrue();
         // One file's events share a partition, in the order they happened.
         assertThat(transferred.partition()).isEqualTo(added.partition());
         assertThat(transferred.offset()).isGreaterThan(added.offset());
@@ -114,6 +118,40 @@ class KafkaEventsIT {
         assertThat(deleted.json().path("saga_id").asText()).isNotBlank()
                 .isNotEqualTo(addedGone.json().path("saga_id").asText());
         Await.until(Duration.ofSeconds(10), "the outbox emptied", () -> server.server().outboxStatus().orElseThrow().depth() == 0);
+    }
+
+    @Test
+    void theEventsCarryTheFilesAttributesAsKcatReadsThem() {
+        byte[] content = Content.random(300);
+        Reply uploaded = server.upload("?target_mode=edit", Multipart.form()
+                .field("ttl_days", "3")
+                .field("description", "east wall, before restoration")
+                .field("version", "2")
+                .field("metadata", "{\"project\":\"atlas\",\"pages\":3}")
+                .file("file", "east wall.tif", "image/tiff", content));
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        String fileId = uploaded.json().path("file_id").asText();
+        assertThat(steps.delete(fileId, Optional.empty()).status()).isEqualTo(200);
+
+        List<Kcat.Message> messages = awaitMessages(EVENTS, 2, List.of(fileId));
+
+        for (String type : List.of("file_added", "file_deleted")) {
+            JsonNode attributes = only(messages, fileId, type).json().path("attributes");
+            assertThat(attributes.path("original_filename").asText()).as(type).isEqualTo("east wall.tif");
+            assertThat(attributes.path("content_type").asText()).as(type).isEqualTo("image/tiff");
+            assertThat(attributes.path("description").asText()).as(type).isEqualTo("east wall, before restoration");
+            assertThat(attributes.path("version").asText()).as(type).isEqualTo("2");
+            assertThat(attributes.path("metadata").path("project").asText()).as(type).isEqualTo("atlas");
+            assertThat(attributes.path("metadata").path("pages").asInt()).as(type).isEqualTo(3);
+            assertThat(attributes.path("metadata").has("ingester")).as(type).isFalse();
+            assertThat(attributes.path("created_by").path("username").asText()).as(type).isNotBlank();
+            assertThat(Instant.parse(attributes.path("created_at").asText())).as(type).isNotNull();
+            assertThat(attributes.path("compressed").asBoolean(true)).as(type).isFalse();
+            assertThat(attributes.path("signed").asBoolean(true)).as(type).isFalse();
+            assertThat(attributes.path("retention_policy").asText()).as(type).isEqualTo("temporary");
+            assertThat(Instant.parse(attributes.path("ttl_expires_at").asText())).as(type)
+                    .isAfter(Instant.now().plus(Duration.ofDays(2)));
+        }
     }
 
     @Test

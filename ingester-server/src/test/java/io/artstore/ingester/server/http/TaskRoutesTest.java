@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Multipart;
+import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.core.domain.FileId;
@@ -12,15 +13,25 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Background tasks through the admin API, on the embedded queue and its local worker. */
 class TaskRoutesTest {
+
+    @TempDir
+    Path folder;
 
     @Test
     void a_queued_rebuild_records_the_files_the_catalogue_lost_and_the_queue_empties() {
@@ -47,6 +58,41 @@ class TaskRoutesTest {
             assertThat(depth.json().path("queue").asText()).isEqualTo("file");
             assertThat(depth.json().path("oldest_seconds").asLong()).isZero();
             assertThat(server.get("/api/v1/files/" + fileId).json().path("storage_element_id").asText()).isEqualTo("local-edit");
+        }
+    }
+
+    @Test
+    void a_queued_rebuild_records_the_files_of_a_remote_element() throws Exception {
+        try (RemoteElements remote = new RemoteElements(folder)) {
+            RemoteElements.Element edit = remote.start("remote-edit", Mode.EDIT, 10, RemoteElements.Transport.PLAIN);
+            // Files another ingester put there: this one's catalogue knows nothing of them.
+            List<String> stored = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Multipart form = Multipart.form().field("description", "scan " + i)
+                        .file("file", "scan-" + i + ".tif", "image/tiff", Content.random(100 + i));
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                edit.server().url().resolve("/api/v1/files/upload"))
+                        .header("Authorization", "Bearer " + RemoteElements.TOKEN).header("Content-Type", form.contentType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+                stored.add(new ObjectMapper().readTree(answer.body()).path("file_id").asText());
+            }
+            try (TestServer server = TestServer.builder().adminApi().yaml(remote.yaml("")).start()) {
+                Path catalog = server.dataDir().resolve("catalog");
+                assertThat(stored).allSatisfy(id -> assertThat(catalog.resolve(id + ".json")).doesNotExist());
+
+                Reply queued = server.post("/api/v1/admin/tasks", "application/json",
+                        "{\"type\":\"rebuild_catalogue\",\"arguments\":{\"storage_element_id\":\"remote-edit\"}}"
+                                .getBytes(StandardCharsets.UTF_8));
+
+                assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+                TestServer.await("the rebuilt catalogue entries",
+                        () -> stored.stream().allMatch(id -> Files.exists(catalog.resolve(id + ".json"))));
+                Reply file = server.get("/api/v1/files/" + stored.get(2));
+                assertThat(file.json().path("storage_element_id").asText()).isEqualTo("remote-edit");
+                assertThat(file.json().path("original_filename").asText()).isEqualTo("scan-2.tif");
+                assertThat(file.json().path("description").asText()).isEqualTo("scan 2");
+            }
         }
     }
 

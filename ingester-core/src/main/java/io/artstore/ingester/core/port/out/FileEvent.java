@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param transactionId the transfer transaction that made the change, when one did
  * @param traceParent the W3C {@code traceparent} of the operation, for whoever traces it to fill in; sent as a
  *     message header where the event goes to a broker
+ * @param attributes what the file is (its name, uploader, compression, retention...), for every event of a file the
+ *     ingester knows; empty only for an event stored before events carried them
  */
 public record FileEvent(
         Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
-        VectorClock clock, Optional<String> sagaId, Optional<String> transactionId, Optional<String> traceParent) {
+        VectorClock clock, Optional<String> sagaId, Optional<String> transactionId, Optional<String> traceParent,
+        Optional<FileEventAttributes> attributes) {
 
     public enum Type {
         FILE_ADDED,
@@ -52,12 +55,20 @@ public record FileEvent(
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(transactionId, "transactionId");
         Objects.requireNonNull(traceParent, "traceParent");
+        Objects.requireNonNull(attributes, "attributes");
+    }
+
+    /** An event without the file's attributes. */
+    public FileEvent(Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
+            VectorClock clock, Optional<String> sagaId, Optional<String> transactionId, Optional<String> traceParent) {
+        this(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, transactionId, traceParent, Optional.empty());
     }
 
     /** An event of no saga or transaction. */
     public FileEvent(Type type, FileId fileId, StorageElementId elementId, Mode mode, long size, Sha256 checksum, Instant at,
             VectorClock clock) {
-        this(type, fileId, elementId, mode, size, checksum, at, clock, Optional.empty(), Optional.empty(), Optional.empty());
+        this(type, fileId, elementId, mode, size, checksum, at, clock, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** An event not yet stamped with a vector clock. */
@@ -66,22 +77,31 @@ public record FileEvent(
     }
 
     public FileEvent withClock(VectorClock stamped) {
-        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, stamped, sagaId, transactionId, traceParent);
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, stamped, sagaId, transactionId, traceParent,
+                attributes);
     }
 
     /** The same event, made by the saga {@code id}. */
     public FileEvent withSagaId(String id) {
-        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, Optional.of(id), transactionId, traceParent);
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, Optional.of(id), transactionId, traceParent,
+                attributes);
     }
 
     /** The same event, made by the transfer transaction {@code id}. */
     public FileEvent withTransactionId(String id) {
-        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, Optional.of(id), traceParent);
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, Optional.of(id), traceParent,
+                attributes);
     }
 
     /** The same event, carrying the W3C trace context of the operation that made it. */
     public FileEvent withTraceParent(String traceparent) {
         return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, transactionId,
-                Optional.of(traceparent));
+                Optional.of(traceparent), attributes);
+    }
+
+    /** The same event, carrying what the file is. */
+    public FileEvent withAttributes(FileEventAttributes file) {
+        return new FileEvent(type, fileId, elementId, mode, size, checksum, at, clock, sagaId, transactionId, traceParent,
+                Optional.of(file));
     }
 }

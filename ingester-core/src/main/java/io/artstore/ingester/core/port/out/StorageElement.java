@@ -46,6 +46,16 @@ public interface StorageElement {
     }
 
     /**
+     * The attributes of the files this element holds, read while the iteration goes (a remote element asks for a page
+     * at a time), for an element that cannot name its files by {@link #fileIds} alone; empty for an element that
+     * lists its files through {@link #fileIds} or cannot list them. A file may come twice when the element's list
+     * changed while it was read. The iteration throws {@link IngestException} when a page cannot be read.
+     */
+    default Optional<Iterable<FileAttributes>> listFiles() {
+        return Optional.empty();
+    }
+
+    /**
      * Deletes the file and the files kept beside it ({@link #writeSidecar sidecars}), so that nothing of it is
      * left; idempotent.
      *

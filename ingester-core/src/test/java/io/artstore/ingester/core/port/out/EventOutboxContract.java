@@ -3,14 +3,19 @@ package io.artstore.ingester.core.port.out;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.clock.VectorClock;
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.Mode;
+import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,6 +42,41 @@ public abstract class EventOutboxContract {
                 VectorClock.parse("node-a:3"), java.util.Optional.of("saga-" + eventId), java.util.Optional.empty(),
                 java.util.Optional.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         return new OutboxEvent(eventId, event, at);
+    }
+
+    /** An entry as the outbox stored it before events carried the file's attributes. */
+    public static final String PREVIOUS_VERSION_ENTRY = "{\"event_id\":\"old-1\",\"enqueued_at\":\"2026-12-07T08:00:00Z\","
+            + "\"event\":{\"type\":\"FILE_ADDED\",\"file_id\":\"4dccd51c-4e30-4376-9393-6072db217f3c\","
+            + "\"storage_element_id\":\"edit-1\",\"mode\":\"edit\",\"size\":42,\"checksum\":\"" + CHECKSUM.hex() + "\","
+            + "\"at\":\"2026-12-07T08:00:00Z\",\"vector_clock\":\"node-a:3\",\"saga_id\":\"saga-old\"}}";
+
+    /** A file's attributes with every optional part present, as an upload with all fields leaves them. */
+    public static FileEventAttributes fullAttributes() {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("project", "apollo");
+        metadata.put("pages", 12);
+        metadata.put("tags", List.of("scan", "draft"));
+        metadata.put("origin", Map.of("desk", "b-7"));
+        return new FileEventAttributes("report.pdf", "application/pdf", Optional.of("Quarterly report"), Optional.of("v2"),
+                metadata, "user-1", "alice", Instant.parse("2026-12-07T07:59:00.123456Z"),
+                Optional.of(new FileEventAttributes.Compression(CompressionAlgorithm.GZIP, 4096,
+                        Sha256.parse("79c9a8c18e3449ee685b67c924353428065fe284b149bfa9013fa99ead5a6ba8"))),
+                Optional.of("ed25519"), RetentionPolicy.TEMPORARY, Optional.of(Instant.parse("2027-01-06T07:59:00.123456789Z")));
+    }
+
+    @Test
+    void keepsTheFilesAttributesAcrossARestart() {
+        EventOutbox outbox = open(100);
+        OutboxEvent plain = event("e1", FileId.random(), FileEvent.Type.FILE_ADDED, T0);
+        OutboxEvent described = new OutboxEvent(plain.eventId(), plain.event().withAttributes(fullAttributes()), T0);
+        outbox.append(described);
+
+        assertThat(outbox.oldest(1)).singleElement().satisfies(entry -> assertThat(entry.event()).isEqualTo(described.event()));
+        assertThat(reopen().oldest(1)).singleElement().satisfies(entry -> {
+            assertThat(entry.event()).isEqualTo(described.event());
+            assertThat(entry.event().attributes().orElseThrow().metadata()).containsEntry("pages", 12)
+                    .containsEntry("origin", Map.of("desk", "b-7"));
+        });
     }
 
     @Test
