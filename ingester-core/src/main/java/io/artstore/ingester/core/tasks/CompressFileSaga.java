@@ -17,6 +17,7 @@ import io.artstore.ingester.core.port.out.ContentEncryption;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StorageElements;
@@ -284,8 +285,11 @@ public final class CompressFileSaga {
             return data;
         }
         Replacement replacement = data.replacement().orElseThrow(() -> broken(data, "no staged copy"));
-        events.publish(new FileEvent(FileEvent.Type.FILE_COMPRESSED, data.fileId(), data.elementId(), data.mode(),
-                replacement.size(), replacement.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString()));
+        FileEvent compressed = new FileEvent(FileEvent.Type.FILE_COMPRESSED, data.fileId(), data.elementId(), data.mode(),
+                replacement.size(), replacement.checksum(), clock.instant()).withSagaId(attempt.sagaId().toString());
+        // The file as catalogued by the step before: its new compression, with the original size and checksum.
+        events.publish(catalog.find(data.fileId()).map(entry -> compressed.withAttributes(
+                FileEventAttributes.of(entry.attributes(), entry.mode()))).orElse(compressed));
         return data;
     }
 

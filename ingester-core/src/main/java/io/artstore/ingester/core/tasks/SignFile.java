@@ -12,6 +12,7 @@ import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.EventPublisher;
 import io.artstore.ingester.core.port.out.FileCatalog;
 import io.artstore.ingester.core.port.out.FileEvent;
+import io.artstore.ingester.core.port.out.FileEventAttributes;
 import io.artstore.ingester.core.port.out.Locks;
 import io.artstore.ingester.core.port.out.Signer;
 import io.artstore.ingester.core.port.out.Signing;
@@ -91,7 +92,8 @@ public final class SignFile implements TaskHandler {
             if (!events.published(fileId, FileEvent.Type.FILE_SIGNED)) {
                 CatalogEntry signed = catalog.find(fileId).orElse(entry.get());
                 events.publish(new FileEvent(FileEvent.Type.FILE_SIGNED, fileId, signed.elementId(), signed.mode(),
-                        signed.attributes().fileSize(), signed.attributes().checksum(), clock.instant()));
+                        signed.attributes().fileSize(), signed.attributes().checksum(), clock.instant())
+                        .withAttributes(FileEventAttributes.of(signed.attributes(), signed.mode())));
             }
             return report(fileId, "signed");
         } finally {

@@ -219,6 +219,10 @@ public abstract class CompressFileFaultInjectionMatrix {
         world.assertOneWholeVersion();
         assertThat(world.entry().attributes().content().compressed()).isTrue();
         assertThat(world.compressedEvents()).hasSize(1);
+        assertThat(world.events.published().stream().filter(event -> event.type() == FileEvent.Type.FILE_COMPRESSED))
+                .singleElement().satisfies(event -> assertThat(event.attributes()).hasValueSatisfying(file ->
+                        assertThat(file.compression()).hasValueSatisfying(compression ->
+                                assertThat(compression.originalChecksum()).isEqualTo(sha256(CONTENT)))));
     }
 
     @Test

@@ -66,6 +66,9 @@ class SignFileTest {
         assertThat(catalog.find(fileId).orElseThrow().attributes().metadata().get(StoredContent.METADATA_KEY))
                 .asString().contains("signature", FakeSigner.CERTIFICATE_FINGERPRINT);
         assertThat(signedEvents()).hasSize(1);
+        assertThat(events.published().stream().filter(event -> event.type() == FileEvent.Type.FILE_SIGNED)).singleElement()
+                .satisfies(event -> assertThat(event.attributes()).hasValueSatisfying(file ->
+                        assertThat(file.signatureAlgorithm()).contains("ecdsa-p256-sha256")));
         assertThat(locks.holder(fileId)).isEmpty();
     }
 
