@@ -73,6 +73,9 @@ import io.artstore.ingester.server.http.HttpApi;
 import io.artstore.ingester.server.http.ParticipantRoutes;
 import io.artstore.ingester.core.port.out.TaskQueue;
 import io.artstore.ingester.core.tasks.CatalogueRebuild;
+import io.artstore.ingester.core.tasks.CompressFile;
+import io.artstore.ingester.core.tasks.CompressFileSaga;
+import io.artstore.ingester.core.tasks.SignFile;
 import io.artstore.ingester.core.tasks.TaskRunner;
 import io.artstore.ingester.kafka.KafkaSettings;
 import io.artstore.ingester.kafka.participant.KafkaParticipantSettings;
@@ -399,7 +402,11 @@ public final class IngesterServer implements AutoCloseable {
             DeleteFileSaga deleteSaga = new DeleteFileSaga(elements, catalog, stampedEvents, locks, clock,
                     new DeleteFileSaga.Settings(sagaSettings.deleteTimeout(), RetryPolicy.DEFAULT), fileRegistry)
                     .intercepted(new TracedSteps<>(tracing, DeleteFileSaga.TYPE, Map.of()));
-            List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition());
+            OriginalContent originals = new OriginalContent(codecs, keyring);
+            CompressFileSaga compressSaga = new CompressFileSaga(elements, catalog, stampedEvents, locks, codecs, encryption,
+                    originals::open, clock);
+            List<SagaDefinition<?>> definitions = List.of(addSaga.definition(), deleteSaga.definition(),
+                    compressSaga.definition());
             // Recovery also reads add sagas left unfinished by a release that logged them in an earlier step layout.
             List<SagaDefinition<?>> recoverable = new ArrayList<>(definitions);
             recoverable.addAll(addSaga.earlierDefinitions());
@@ -437,7 +444,9 @@ public final class IngesterServer implements AutoCloseable {
             // --- end of saga participant ---
 
             // --- background tasks: a durable queue in the data folder, or a Kafka topic shared by the instances ---
-            this.taskRunner = new TaskRunner(List.of(new CatalogueRebuild(elements, catalog)));
+            this.taskRunner = new TaskRunner(List.of(new CatalogueRebuild(elements, catalog),
+                    new CompressFile(catalog, compressSaga, orchestrator),
+                    new SignFile(elements, catalog, stampedEvents, locks, signer, originals::open, clock)));
             Optional<KafkaSettings> kafkaWork = config.events().kafka();
             this.taskQueue = kafkaWork.<TaskQueue>map(k -> new KafkaTaskQueue(new KafkaTaskSettings(k.bootstrapServers(),
                             clientProperties(k), config.work().tasksTopic(), KafkaTaskSettings.DEFAULT_GROUP_ID,
@@ -446,8 +455,9 @@ public final class IngesterServer implements AutoCloseable {
             if (taskQueue instanceof AutoCloseable closeable) {
                 opened.add(closeable);
             }
-            sagaRoutes.withTasks(new TaskRoutes(taskQueue, Set.of(CatalogueRebuild.TYPE), kafkaWork.isPresent() ? "kafka" : "file",
-                    clock));
+            sagaRoutes.withTasks(new TaskRoutes(taskQueue, Set.of(CatalogueRebuild.TYPE, CompressFile.TYPE, SignFile.TYPE),
+                    kafkaWork.isPresent() ? "kafka" : "file", clock));
+            addFile = addFile.queueingOn(taskQueue);
             // --- end of background tasks ---
 
             ServiceInfo service = new ServiceInfo(version(), instanceId, clock.instant());

@@ -481,14 +481,19 @@ public final class LocalStorageElement implements StorageElement {
 
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
+        return stage(request, content, false);
+    }
+
+    /** @param replacing whether the copy is to replace the stored file of its id, which must then exist */
+    private FileAttributes stage(StoreRequest request, InputStream content, boolean replacing) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
         FileId fileId = request.fileId();
         Optional<FileAttributes> already = staged(fileId);
         if (already.isPresent()) {
             return already.get();
         }
-        if (index.containsKey(fileId)) {
-            throw fileExists(fileId);
+        if (index.containsKey(fileId) != replacing) {
+            throw replacing ? notStored(fileId) : fileExists(fileId);
         }
         if (!stagingNow.add(fileId)) {
             throw IngestException.conflict("file_busy", "file " + fileId + " is being staged on storage element "
@@ -622,6 +627,79 @@ public final class LocalStorageElement implements StorageElement {
         deleteQuietly(shared.attributes());
         deleteQuietly(shared.data());
         deleteQuietly(stagingFolder(fileId));
+    }
+
+    // --- Replacing a stored file ---
+
+    /** Staged as any copy, in the shared staging folder, with the stored file's own name and folder in its attributes. */
+    @Override
+    public FileAttributes stageReplacement(StoreRequest request, InputStream content) {
+        requireMode(settings.mode().allowsDelete(), "replace files on");
+        FileId fileId = request.fileId();
+        Stored stored = index.get(fileId);
+        if (stored == null) {
+            throw notStored(fileId);
+        }
+        FileAttributes staged = stage(request, content, true);
+        if (!staged.storageFilename().equals(stored.storageFilename())
+                || !base.resolve(staged.storagePath()).equals(stored.folder())) {
+            discardStaged(fileId);
+            throw IngestException.invalid("replacement_mismatch", "the replacement of file " + fileId + " would be "
+                    + staged.storagePath() + staged.storageFilename() + ", not the stored " + stored.data()
+                    + "; stage it with the stored file's name, uploader and creation time");
+        }
+        return staged;
+    }
+
+    /**
+     * Links the stored bytes to {@code <storage_filename>.replaced}, renames the staged data over the stored data,
+     * then the staged attributes over the stored ones. Each step is skipped when an interrupted earlier call did it,
+     * so calling again after a crash finishes the job (the data renamed, its attributes not yet, is what a crash
+     * between the two renames leaves: the caller's recovery calls again). The lock keeps the element's own store,
+     * delete and sidecar writes of the file out while it runs.
+     */
+    @Override
+    public FileAttributes replaceWithStaged(FileId fileId, Sha256 expectedChecksum) {
+        requireMode(settings.mode().allowsDelete(), "replace files on");
+        synchronized (lockFor(fileId)) {
+            Stored stored = index.get(fileId);
+            if (stored == null) {
+                throw notStored(fileId);
+            }
+            Optional<StagedCopy> copy = stagedCopy(fileId);
+            if (copy.isEmpty()) {
+                FileAttributes current = readAttributes(stored.attributes(), fileId).orElseThrow(() -> notStored(fileId));
+                if (current.checksum().equals(expectedChecksum)) {
+                    return current;
+                }
+                throw IngestException.notFound("replacement_not_staged", "storage element " + id()
+                        + " holds no staged replacement of file " + fileId + " with SHA-256 " + expectedChecksum);
+            }
+            FileAttributes values = readAttributes(copy.get().attributes(), fileId).orElseThrow(() -> notStored(fileId));
+            if (!values.checksum().equals(expectedChecksum) || !values.storageFilename().equals(stored.storageFilename())) {
+                throw IngestException.conflict("replacement_mismatch", "the replacement of file " + fileId + " staged on "
+                        + id() + " is not the one expected (SHA-256 " + expectedChecksum + ")");
+            }
+            Path stagedData = copy.get().data();
+            Path kept = stored.sidecar(StorageElement.REPLACED_SUFFIX);
+            try {
+                if (Files.exists(stagedData)) {
+                    if (!Files.exists(kept)) {
+                        Files.createLink(kept, stored.data());
+                    }
+                    DurableFiles.moveAtomically(stagedData, stored.data());
+                }
+                DurableFiles.moveAtomically(copy.get().attributes(), stored.attributes());
+                DurableFiles.forceFolder(stored.folder());
+            } catch (IOException e) {
+                throw ioFailure("replacing file " + fileId, e);
+            }
+            index.put(fileId, new Stored(stored.folder(), stored.storageFilename(), values.fileSize()));
+            usedBytes.addAndGet(values.fileSize() - stored.size());
+            removeStagedLeftovers(fileId);
+            return values;
+        }
+    }
     }
 
     /**

@@ -16,6 +16,11 @@ import io.artstore.ingester.core.pipeline.TimedInputStream;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.in.AddedFile;
+import io.artstore.ingester.core.port.in.DeferredWork;
+import io.artstore.ingester.core.port.out.Task;
+import io.artstore.ingester.core.port.out.TaskQueue;
+import io.artstore.ingester.core.tasks.CompressFile;
+import io.artstore.ingester.core.tasks.SignFile;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.ContentEncryption;
@@ -67,6 +72,7 @@ public final class AddFileService implements AddFileUseCase {
     private final Optional<ContentEncryption> encryption;
     private final SecurityAlerts alerts;
     private final Tracing tracing;
+    private final Optional<TaskQueue> tasks;
 
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes) {
@@ -87,6 +93,13 @@ public final class AddFileService implements AddFileUseCase {
     public AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
             Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
             Optional<ContentEncryption> encryption, SecurityAlerts alerts, Tracing tracing) {
+        this(selector, saga, orchestrator, codecs, signer, clock, maxFileBytes, encryption, alerts, tracing, Optional.empty());
+    }
+
+    private AddFileService(StorageElementSelector selector, AddFileSaga saga, SagaOrchestrator orchestrator,
+            Map<CompressionAlgorithm, Codec> codecs, Optional<Signer> signer, Clock clock, long maxFileBytes,
+            Optional<ContentEncryption> encryption, SecurityAlerts alerts, Tracing tracing, Optional<TaskQueue> tasks) {
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.encryption = Objects.requireNonNull(encryption, "encryption");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
@@ -99,9 +112,25 @@ public final class AddFileService implements AddFileUseCase {
         this.maxFileBytes = maxFileBytes;
     }
 
+    /** The same service, queueing what uploads leave for later ({@code compress=async}, {@code sign=async}) on {@code queue}. */
+    public AddFileService queueingOn(TaskQueue queue) {
+        return new AddFileService(selector, saga, orchestrator, codecs, signer, clock, maxFileBytes, encryption, alerts,
+                tracing, Optional.of(queue));
+    }
+
     @Override
     public AddedFile add(AddFileCommand command, InputStream content) {
         Optional<Codec> codec = command.compression().map(this::codec);
+        DeferredWork deferred = command.deferred();
+        deferred.compression().ifPresent(this::codec);
+        if (!deferred.isEmpty() && tasks.isEmpty()) {
+            throw IngestException.invalid("async_unavailable",
+                    "this ingester runs no background tasks; send compress and sign as true or false");
+        }
+        if (deferred.sign() && signer.isEmpty()) {
+            throw IngestException.invalid("signing_unavailable",
+                    "this ingester has no signing key or service configured; send the upload without sign=async");
+        }
         if (command.declaredSize().isPresent() && command.declaredSize().getAsLong() > maxFileBytes) {
             throw new IngestException(Kind.TOO_LARGE, "file_too_large",
                     "the file is larger than the maximum of " + maxFileBytes + " bytes");
@@ -132,7 +161,7 @@ public final class AddFileService implements AddFileUseCase {
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
                     AddFileSaga.Data.start(FileId.random(), command.sign()));
             return switch (result.state()) {
-                case COMPLETED -> request.added(result.data(), sagaId);
+                case COMPLETED -> queueDeferred(request.added(result.data(), sagaId), command.deferred());
                 case COMPENSATED, FAILED_COMPENSATION -> throw failureOf(result);
                 case RUNNING, COMPENSATING -> throw new IngestException(Kind.UNAVAILABLE, "saga_pending",
                         "the add of file " + result.data().fileId() + " is being finished in the background (saga "
@@ -141,6 +170,24 @@ public final class AddFileService implements AddFileUseCase {
         } finally {
             request.release();
         }
+    }
+
+    /**
+     * Queues the work the upload left for later, once the file is stored: a task is durable when queued, so the answer
+     * that says the work is pending comes after it. Were the process to die in between, the file stays as uploaded
+     * (and the client, without an answer, sees the upload fail).
+     */
+    private AddedFile queueDeferred(AddedFile added, DeferredWork deferred) {
+        if (deferred.isEmpty()) {
+            return added;
+        }
+        String fileId = added.entry().fileId().toString();
+        deferred.compression().ifPresent(algorithm -> tasks.orElseThrow().submit(Task.of(CompressFile.TYPE,
+                Map.of(CompressFile.FILE_ID, fileId, CompressFile.ALGORITHM, algorithm.wireName()), clock.instant())));
+        if (deferred.sign()) {
+            tasks.orElseThrow().submit(Task.of(SignFile.TYPE, Map.of(SignFile.FILE_ID, fileId), clock.instant()));
+        }
+        return added.withDeferred(deferred);
     }
 
     /** The failure that turned the saga back, as the client should see it. */

@@ -249,6 +249,50 @@ public final class InMemoryStorageElement implements StorageElement {
         return staged.remove(fileId) != null;
     }
 
+    @Override
+    public FileAttributes stageReplacement(StoreRequest request, InputStream content) {
+        requireMode(mode.allowsDelete(), "replace files on");
+        Held stored;
+        synchronized (this) {
+            stored = files.get(request.fileId());
+        }
+        if (stored == null) {
+            throw IngestException.notFound("file_not_found", "storage element " + id + " holds no file " + request.fileId());
+        }
+        Held held = read(request, content);
+        if (!held.attributes().storageFilename().equals(stored.attributes().storageFilename())) {
+            throw IngestException.invalid("replacement_mismatch", "the replacement of file " + request.fileId()
+                    + " has another storage file name");
+        }
+        synchronized (this) {
+            return staged.computeIfAbsent(request.fileId(), key -> held).attributes();
+        }
+    }
+
+    @Override
+    public synchronized FileAttributes replaceWithStaged(FileId fileId, Sha256 expectedChecksum) {
+        requireMode(mode.allowsDelete(), "replace files on");
+        Held stored = files.get(fileId);
+        if (stored == null) {
+            throw IngestException.notFound("file_not_found", "storage element " + id + " holds no file " + fileId);
+        }
+        Held held = staged.get(fileId);
+        if (held == null) {
+            if (stored.attributes().checksum().equals(expectedChecksum)) {
+                return stored.attributes();
+            }
+            throw IngestException.notFound("replacement_not_staged", "no staged replacement of file " + fileId);
+        }
+        if (!held.attributes().checksum().equals(expectedChecksum)) {
+            throw IngestException.conflict("replacement_mismatch", "the staged replacement of file " + fileId
+                    + " is not the one expected");
+        }
+        sidecars.computeIfAbsent(fileId, key -> new HashMap<>()).putIfAbsent(REPLACED_SUFFIX, stored.bytes().clone());
+        files.put(fileId, held);
+        staged.remove(fileId);
+        return held.attributes();
+    }
+
     private void requireMode(boolean allowed, String action) {
         if (!allowed) {
             throw IngestException.conflict("wrong_mode", "storage element " + id + " is in mode '" + mode.wireName()

@@ -33,6 +33,12 @@ final class FileJson {
                 .put("signed_at", signature.signedAt().toString())
                 .put("file", added.signatureFile().orElseThrow())).orElse(NullNode.getInstance()));
         json.put("saga_id", added.sagaId().value());
+        // Work left to background tasks: the stored file is as uploaded until they have run.
+        added.deferred().compression().ifPresent(algorithm -> ((ObjectNode) json.get("compression"))
+                .put("requested", algorithm.wireName()).put("applied", "pending").put("algorithm", algorithm.wireName()));
+        if (added.deferred().sign()) {
+            json.set("signature", Json.object().put("status", "pending"));
+        }
         return json;
     }
 

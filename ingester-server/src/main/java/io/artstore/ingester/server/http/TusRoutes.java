@@ -109,7 +109,7 @@ public final class TusRoutes {
             AddFileCommand asOwner = new AddFileCommand(command.targetMode(), command.elementId(), command.originalFilename(),
                     command.contentType(), owner.asUploader(), command.description(), command.version(), command.metadata(),
                     command.ttlDays(), command.compression(), command.declaredSize(), command.expectedChecksum(),
-                    command.sizeHint(), command.sign());
+                    command.sizeHint(), command.sign()).withDeferred(command.deferred());
             return addFile.add(asOwner, content).entry().fileId();
         };
     }

@@ -16,6 +16,7 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.Uploader;
 import io.artstore.ingester.core.port.in.AddFileCommand;
+import io.artstore.ingester.core.port.in.DeferredWork;
 import io.artstore.ingester.server.config.CompressionSettings;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -54,6 +55,9 @@ final class UploadForm {
         return FIELDS.contains(name);
     }
 
+    /** The value of {@code compress} and {@code sign} that leaves the work to a background task. */
+    static final String ASYNC = "async";
+
     /** Blank values count as absent, as browsers send every input of a form. */
     void put(String name, String value) {
         if (!isField(name) || value.isBlank()) {
@@ -68,7 +72,9 @@ final class UploadForm {
 
     /** What can be refused before any byte of the body is read. */
     void checkBeforeBody(long maxFileBytes) {
-        bool("sign");
+        if (!signLater()) {
+            bool("sign");
+        }
         OptionalLong declared = declaredSize();
         if (declared.isPresent() && declared.getAsLong() > maxFileBytes) {
             throw new IngestException(Kind.TOO_LARGE, "file_too_large", "file_size " + declared.getAsLong()
@@ -130,7 +136,19 @@ final class UploadForm {
                 declaredSize().isPresent() ? declaredSize() : measuredSize,
                 value("checksum").map(text -> parse("checksum", text, Sha256::parse)),
                 sizeHint,
-                bool("sign").orElse(signByDefault));
+                !signLater() && bool("sign").orElse(signByDefault))
+                .withDeferred(new DeferredWork(compressLater() ? compressionAlgorithm().or(() ->
+                        Optional.of(compression.defaultAlgorithm())) : Optional.empty(), signLater()));
+    }
+
+    /** {@code sign=async}: signed by a background task once stored. */
+    private boolean signLater() {
+        return value("sign").filter(text -> text.trim().equalsIgnoreCase(ASYNC)).isPresent();
+    }
+
+    /** {@code compress=async}: compressed by a background task once stored, with {@code compression_algorithm} if sent. */
+    private boolean compressLater() {
+        return value("compress").filter(text -> text.trim().equalsIgnoreCase(ASYNC)).isPresent();
     }
 
     private Optional<String> description() {
@@ -145,6 +163,14 @@ final class UploadForm {
     }
 
     private Optional<CompressionAlgorithm> compression() {
+        if (compressLater()) {
+            if (value("compression_algorithm").filter(text -> text.equalsIgnoreCase("none")).isPresent()) {
+                throw IngestException.invalid("conflicting_compression",
+                        "compress is async but compression_algorithm is 'none'; send one of them");
+            }
+            compressionAlgorithm();
+            return Optional.empty();
+        }
         Optional<Boolean> compress = bool("compress");
         // ArtStore's ingester also knows the word "none": no compression, as when the field is absent.
         if (value("compression_algorithm").filter(text -> text.equalsIgnoreCase("none")).isPresent()) {
@@ -154,13 +180,7 @@ final class UploadForm {
             }
             return Optional.empty();
         }
-        Optional<CompressionAlgorithm> algorithm = value("compression_algorithm").map(text -> {
-            try {
-                return CompressionAlgorithm.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw IngestException.invalid("unsupported_compression", e.getMessage());
-            }
-        });
+        Optional<CompressionAlgorithm> algorithm = compressionAlgorithm();
         if (algorithm.isPresent()) {
             if (compress.isPresent() && !compress.get()) {
                 throw IngestException.invalid("conflicting_compression",
@@ -169,6 +189,17 @@ final class UploadForm {
             return algorithm;
         }
         return compress.orElse(compression.enabledByDefault()) ? Optional.of(compression.defaultAlgorithm()) : Optional.empty();
+    }
+
+    /** {@code compression_algorithm}, unless absent or {@code none}. */
+    private Optional<CompressionAlgorithm> compressionAlgorithm() {
+        return value("compression_algorithm").filter(text -> !text.equalsIgnoreCase("none")).map(text -> {
+            try {
+                return CompressionAlgorithm.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw IngestException.invalid("unsupported_compression", e.getMessage());
+            }
+        });
     }
 
     private OptionalInt ttlDays() {

@@ -56,7 +56,7 @@ public final class UploadAdmission {
         return new AddFileCommand(command.targetMode(), element, command.originalFilename(), command.contentType(),
                 Callers.of(ctx).asUploader(), command.description(), command.version(), command.metadata(), command.ttlDays(),
                 command.compression(), command.declaredSize(), command.expectedChecksum(), command.sizeHint(), command.sign(),
-                Optional.of(AccessControl.clientIp(ctx)).filter(ip -> !ip.isBlank()));
+                Optional.of(AccessControl.clientIp(ctx)).filter(ip -> !ip.isBlank())).withDeferred(command.deferred());
     }
 
     /** The file's bytes, cut off with 413 once they pass what the token allows. */

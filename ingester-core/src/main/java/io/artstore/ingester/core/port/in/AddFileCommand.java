@@ -25,6 +25,7 @@ import java.util.OptionalLong;
  * @param sizeHint an upper bound of the file's size when no size was declared (e.g. the request length)
  * @param sign whether to sign the original content and keep the signature beside the stored file
  * @param sourceAddress the client's IP address, for the file registry
+ * @param deferred compression and signing to be done by background tasks once the file is stored
  */
 public record AddFileCommand(
         Mode targetMode,
@@ -41,7 +42,8 @@ public record AddFileCommand(
         Optional<Sha256> expectedChecksum,
         OptionalLong sizeHint,
         boolean sign,
-        Optional<String> sourceAddress) {
+        Optional<String> sourceAddress,
+        DeferredWork deferred) {
 
     public static final int MAX_TTL_DAYS = 365;
 
@@ -59,6 +61,7 @@ public record AddFileCommand(
         Objects.requireNonNull(expectedChecksum, "expectedChecksum");
         Objects.requireNonNull(sizeHint, "sizeHint");
         Objects.requireNonNull(sourceAddress, "sourceAddress");
+        Objects.requireNonNull(deferred, "deferred");
         StorageFileName.checkOriginal(originalFilename);
         if (!targetMode.allowsAdd()) {
             throw IngestException.invalid("invalid_target_mode",
@@ -79,9 +82,28 @@ public record AddFileCommand(
             throw IngestException.invalid("invalid_metadata",
                     "metadata key '" + StoredContent.METADATA_KEY + "' is reserved for the ingester; choose another key");
         }
+        if (deferred.compression().isPresent() && !targetMode.allowsDelete()) {
+            // Compressing later replaces the stored bytes, and only 'edit' elements let a stored file go.
+            throw IngestException.invalid("async_compression_not_allowed", "compress=async rewrites the stored file"
+                    + " later, which only 'edit' storage elements allow; files for '" + targetMode.wireName()
+                    + "' are written once: send compress=true to compress while uploading");
+        }
+        if (deferred.compression().isPresent() && compression.isPresent() || deferred.sign() && sign) {
+            throw IngestException.invalid("conflicting_async", "a file is compressed (or signed) either while uploading"
+                    + " or afterwards (async), not both");
+        }
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         description = description.filter(text -> !text.isBlank());
         version = version.filter(text -> !text.isBlank());
+    }
+
+    /** A request with nothing left for background tasks. */
+    public AddFileCommand(Mode targetMode, Optional<StorageElementId> elementId, String originalFilename, String contentType,
+            Uploader uploader, Optional<String> description, Optional<String> version, Map<String, Object> metadata,
+            OptionalInt ttlDays, Optional<CompressionAlgorithm> compression, OptionalLong declaredSize,
+            Optional<Sha256> expectedChecksum, OptionalLong sizeHint, boolean sign, Optional<String> sourceAddress) {
+        this(targetMode, elementId, originalFilename, contentType, uploader, description, version, metadata, ttlDays,
+                compression, declaredSize, expectedChecksum, sizeHint, sign, sourceAddress, DeferredWork.NONE);
     }
 
     /** A request whose client address is not known. */
@@ -97,7 +119,13 @@ public record AddFileCommand(
     public AddFileCommand fromAddress(String address) {
         return new AddFileCommand(targetMode, elementId, originalFilename, contentType, uploader, description, version,
                 metadata, ttlDays, compression, declaredSize, expectedChecksum, sizeHint, sign,
-                Optional.of(address).filter(text -> !text.isBlank()));
+                Optional.of(address).filter(text -> !text.isBlank()), deferred);
+    }
+
+    /** The same request, with {@code work} left to background tasks. */
+    public AddFileCommand withDeferred(DeferredWork work) {
+        return new AddFileCommand(targetMode, elementId, originalFilename, contentType, uploader, description, version,
+                metadata, ttlDays, compression, declaredSize, expectedChecksum, sizeHint, sign, sourceAddress, work);
     }
 
     /** The best size known before the bytes arrive: declared, else the hint. */

@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param sagaId the saga that added it, to look up in the saga API
  * @param signature the signature kept beside the file, when the upload asked for one
+ * @param deferred what background tasks were queued to do to the file afterwards
  */
 public record AddedFile(
         CatalogEntry entry,
@@ -23,7 +24,8 @@ public record AddedFile(
         RetentionPolicy retention,
         Optional<Instant> ttlExpiresAt,
         SagaId sagaId,
-        Optional<DetachedSignature> signature) {
+        Optional<DetachedSignature> signature,
+        DeferredWork deferred) {
 
     public AddedFile {
         Objects.requireNonNull(entry, "entry");
@@ -33,6 +35,18 @@ public record AddedFile(
         Objects.requireNonNull(ttlExpiresAt, "ttlExpiresAt");
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(signature, "signature");
+        Objects.requireNonNull(deferred, "deferred");
+    }
+
+    /** A file with nothing left for background tasks. */
+    public AddedFile(CatalogEntry entry, StorageElementDescriptor element, StoredContent content, RetentionPolicy retention,
+            Optional<Instant> ttlExpiresAt, SagaId sagaId, Optional<DetachedSignature> signature) {
+        this(entry, element, content, retention, ttlExpiresAt, sagaId, signature, DeferredWork.NONE);
+    }
+
+    /** The same file, with {@code work} queued for background tasks. */
+    public AddedFile withDeferred(DeferredWork work) {
+        return new AddedFile(entry, element, content, retention, ttlExpiresAt, sagaId, signature, work);
     }
 
     /** The signature file's name beside the stored file, when there is one. */

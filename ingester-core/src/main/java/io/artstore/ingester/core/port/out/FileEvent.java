@@ -33,7 +33,11 @@ public record FileEvent(
         /** An earlier {@code FILE_ADDED} no longer holds: the add was undone. */
         FILE_ADD_RETRACTED,
         /** The file moved from an {@code edit} to an {@code rw} storage element, keeping its id. */
-        FILE_TRANSFERRED;
+        FILE_TRANSFERRED,
+        /** The file's stored bytes were compressed after the upload; the original bytes and id are unchanged. */
+        FILE_COMPRESSED,
+        /** The file was signed after the upload; its signature lies beside it. */
+        FILE_SIGNED;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -19,7 +19,9 @@ public interface Locks {
     /** What a lock is held for; named in the conflict a refused operation reports. */
     enum Operation {
         TRANSFER,
-        DELETE;
+        DELETE,
+        /** Compression or signing after the upload, which rewrites the file where it is. */
+        REWRITE;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package io.artstore.ingester.core.port.out;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import java.io.InputStream;
@@ -88,6 +89,45 @@ public interface StorageElement {
 
     /** Idempotent; true when this call removed it. */
     boolean deleteSidecar(FileId fileId, String suffix);
+
+    // --- Replacing a stored file's bytes in place (compression after the upload) ---
+
+    /**
+     * Beside the stored file while a replacement takes its place: the bytes replaced, until the caller has recorded
+     * the replacement elsewhere and {@link #deleteSidecar deletes} them.
+     */
+    String REPLACED_SUFFIX = ".replaced";
+
+    /**
+     * Stages a copy to {@link #replaceWithStaged replace} the stored file of the same id, with the same storage file
+     * name and folder ({@code createdAt} of the request is the stored file's); not visible until then; idempotent for
+     * the same id once staged; {@link #discardStaged} removes it without touching the stored file.
+     *
+     * @throws IngestException {@code CONFLICT} {@code replace_unsupported} where the element cannot replace stored
+     *     files (remote elements, whose SE refuses a second upload of an id, and modes that forbid deleting);
+     *     {@code NOT_FOUND} when no file of the id is stored
+     */
+    default FileAttributes stageReplacement(StoreRequest request, InputStream content) {
+        throw replaceUnsupported();
+    }
+
+    /**
+     * Makes the copy staged by {@link #stageReplacement} the stored file: a reader of this element sees the stored
+     * file before or after, never a mix of the two. The bytes replaced stay beside it as {@link #REPLACED_SUFFIX}.
+     * Idempotent and resumable: when nothing is staged and the stored file has {@code expectedChecksum}, an earlier
+     * call did it and its attributes are returned. A failure before the new bytes are visible leaves the stored file
+     * as it was.
+     *
+     * @throws IngestException {@code NOT_FOUND} when neither a staged replacement nor the expected stored file exists
+     */
+    default FileAttributes replaceWithStaged(FileId fileId, Sha256 expectedChecksum) {
+        throw replaceUnsupported();
+    }
+
+    private IngestException replaceUnsupported() {
+        return IngestException.conflict("replace_unsupported", "storage element " + id()
+                + " cannot replace a stored file's bytes; only local elements in mode 'edit' can");
+    }
 
     // --- Staging, for two-phase commit (native on local elements, emulated on remote ones) ---
 
