@@ -700,7 +700,6 @@ public final class LocalStorageElement implements StorageElement {
             return values;
         }
     }
-    }
 
     /**
      * Where a staged copy's files are: {@code name} is the data's file name, the attributes are {@code name.attr.json}

@@ -63,7 +63,7 @@ class LocalReplaceTest {
     }
 
     private Path stagedData(FileAttributes attributes) {
-        return base.resolve(".staging").resolve(attributes.fileId().toString()).resolve(attributes.storageFilename());
+        return base.resolve(".staging").resolve(attributes.fileId() + ".data");
     }
 
     private static byte[] read(StorageElement element, FileId fileId) throws IOException {
