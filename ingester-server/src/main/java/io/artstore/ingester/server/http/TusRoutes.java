@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.Caller;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.StorageElementId;
@@ -12,6 +13,7 @@ import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.out.AuditRecord;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.upload.Concatenation;
+import io.artstore.ingester.core.upload.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadSession;
 import io.artstore.ingester.core.upload.UploadState;
@@ -103,15 +105,26 @@ public final class TusRoutes {
     /** Stores a completed upload by the add saga, with the fields checked at its creation and its creator as uploader. */
     public static ResumableUploads.Completion completion(AddFileUseCase addFile, CompressionSettings compression,
             boolean signByDefault) {
-        return (session, content) -> {
-            AddFileCommand command = command(session.metadata(), session.length(), compression, signByDefault);
-            Caller owner = session.owner();
-            AddFileCommand asOwner = new AddFileCommand(command.targetMode(), command.elementId(), command.originalFilename(),
-                    command.contentType(), owner.asUploader(), command.description(), command.version(), command.metadata(),
-                    command.ttlDays(), command.compression(), command.declaredSize(), command.expectedChecksum(),
-                    command.sizeHint(), command.sign());
-            return addFile.add(asOwner, content).entry().fileId();
+        return new ResumableUploads.Completion() {
+            @Override
+            public FileId store(UploadSession session, InputStream content) {
+                return addFile.add(asOwner(session, compression, signByDefault), content).entry().fileId();
+            }
+
+            @Override
+            public FileId store(UploadSession session, StagedBytes content) {
+                return addFile.add(asOwner(session, compression, signByDefault), content).entry().fileId();
+            }
         };
+    }
+
+    private static AddFileCommand asOwner(UploadSession session, CompressionSettings compression, boolean signByDefault) {
+        AddFileCommand command = command(session.metadata(), session.length(), compression, signByDefault);
+        Caller owner = session.owner();
+        return new AddFileCommand(command.targetMode(), command.elementId(), command.originalFilename(),
+                command.contentType(), owner.asUploader(), command.description(), command.version(), command.metadata(),
+                command.ttlDays(), command.compression(), command.declaredSize(), command.expectedChecksum(),
+                command.sizeHint(), command.sign());
     }
 
     /** Honours {@code X-HTTP-Method-Override} on a POST, for clients and proxies that send only GET and POST. */

@@ -4,11 +4,13 @@ import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.CapacityReservations.Reservation;
 import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.core.upload.Concatenation;
+import io.artstore.ingester.core.upload.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadLock;
 import io.artstore.ingester.core.upload.UploadReservation;
@@ -18,7 +20,12 @@ import io.artstore.ingester.server.config.ResumableSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +66,7 @@ public final class ResumableUploads implements AutoCloseable {
     static final long GROWTH_STEP = 64L * 1024 * 1024;
     /** Without a per-request checksum, received bytes are acknowledged at least this often, so progress shows. */
     static final long CHECKPOINT_BYTES = 16L * 1024 * 1024;
-    private static final int BUFFER_BYTES = 256 * 1024;
+    private static final int BUFFER_BYTES = 1024 * 1024;
     /** How often a writing request re-reads its session to learn whether it was taken over on another instance. */
     private static final Duration FENCE_CHECK_INTERVAL = Duration.ofMillis(100);
     private static final int SWEEP_BATCH = 100;
@@ -70,7 +77,22 @@ public final class ResumableUploads implements AutoCloseable {
     @FunctionalInterface
     public interface Completion {
         FileId store(UploadSession session, InputStream content);
+
+        /**
+         * Stores an upload whose content is one staged file, whose checksum is known: an element on the same file
+         * system may take the file without a copy. The file is only read or linked.
+         */
+        default FileId store(UploadSession session, StagedBytes content) {
+            try (InputStream in = Files.newInputStream(content.file())) {
+                return store(session, in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + content.file(), e);
+            }
+        }
     }
+
+    /** The SHA-256 of an upload's first {@code offset} bytes, as this instance received and acknowledged them. */
+    private record WholeDigest(long offset, MessageDigest digest) {}
 
     /** What creating an upload needs. {@code hold} is released when the upload ends (e.g. space held on an element). */
     public record NewUpload(OptionalLong length, Map<String, String> metadata, Concatenation concatenation, Caller owner,
@@ -110,6 +132,11 @@ public final class ResumableUploads implements AutoCloseable {
     /** Release requests for the requests writing on this instance, by holder. */
     private final Map<String, AtomicBoolean> releaseAsked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    /**
+     * By upload, the digest of the bytes acknowledged by requests on this instance, so that completion need not read
+     * them back; absent when they were received elsewhere (completion then reads what it lacks).
+     */
+    private final Map<UploadId, WholeDigest> wholeDigests = new ConcurrentHashMap<>();
 
     /**
      * @param maxBytes the largest upload accepted ({@code Tus-Max-Size})
@@ -335,6 +362,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     private void releaseSpace(UploadId id) {
         countedFrom.remove(id);
+        wholeDigests.remove(id);
         Reservation reservation = held.remove(id);
         if (reservation != null) {
             reservation.close();
@@ -426,6 +454,8 @@ public final class ResumableUploads implements AutoCloseable {
             checkSize(end);
             ensureRoom(lock, start, end);
         }
+        MessageDigest whole = wholeDigestAt(id, start.offset());
+        long bodyEnd = chunk.contentLength().isPresent() ? start.offset() + chunk.contentLength().getAsLong() : -1;
         try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
             long sinceCheckpoint = 0;
             byte[] buffer = new byte[BUFFER_BYTES];
@@ -469,8 +499,14 @@ public final class ResumableUploads implements AutoCloseable {
                 for (MessageDigest digest : digests) {
                     digest.update(buffer, 0, n);
                 }
+                if (whole != null) {
+                    whole.update(buffer, 0, n);
+                }
                 sinceCheckpoint += n;
-                if (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0 || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES)) {
+                // At the body's last byte the acknowledgement after the loop does it all: one fdatasync, one write.
+                boolean bodyEnded = writer.position() == bodyEnd;
+                if (!bodyEnded && (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0
+                        || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES))) {
                     long acknowledged = checked ? session.offset() : writer.position();
                     if (!checked) {
                         writer.force();
@@ -479,6 +515,9 @@ public final class ResumableUploads implements AutoCloseable {
                     session = update(lock, current -> current.withOffset(acknowledged, rate,
                             current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()));
                     written(id, acknowledged);
+                    if (!checked) {
+                        keepWholeDigest(id, acknowledged, whole);
+                    }
                     lastRenewal = now;
                     lastFenceCheck = now;
                     sinceCheckpoint = 0;
@@ -509,6 +548,7 @@ public final class ResumableUploads implements AutoCloseable {
             session = update(lock, current -> current.advanced(acknowledged, rate, current.lock().released(),
                     clock.instant().plus(settings.expiresAfter()), clock.instant()));
             written(id, acknowledged);
+            keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
             if (cut) {
                 throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
@@ -521,6 +561,68 @@ public final class ResumableUploads implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the bytes of upload " + id + " in " + staging.folder(), e);
         }
+    }
+
+    /** A digest to continue at {@code offset}: the one kept here for it, a new one at 0, else none. */
+    private MessageDigest wholeDigestAt(UploadId id, long offset) {
+        WholeDigest kept = wholeDigests.get(id);
+        if (kept != null && kept.offset() == offset) {
+            return copyOf(kept.digest());
+        }
+        return offset == 0 ? sha256() : null;
+    }
+
+    /** Keeps a copy, as the request's digest goes on with bytes that are not acknowledged yet. */
+    private void keepWholeDigest(UploadId id, long offset, MessageDigest digest) {
+        if (digest == null) {
+            return;
+        }
+        MessageDigest copy = copyOf(digest);
+        if (copy != null) {
+            wholeDigests.put(id, new WholeDigest(offset, copy));
+        }
+    }
+
+    private static MessageDigest copyOf(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            return null; // completion reads the bytes back instead
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /**
+     * The SHA-256 of the upload's first {@code length} staged bytes: from the digest kept while they arrived, reading
+     * back only what it lacks (all of them when they arrived on another instance).
+     */
+    private Sha256 wholeChecksum(UploadId id, long length) throws IOException {
+        WholeDigest kept = wholeDigests.remove(id);
+        MessageDigest digest = kept != null && kept.offset() <= length ? kept.digest() : sha256();
+        long position = kept != null && kept.offset() <= length ? kept.offset() : 0;
+        if (position < length) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+            try (FileChannel channel = FileChannel.open(staging.file(id), StandardOpenOption.READ)) {
+                while (position < length) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+                    int n = channel.read(buffer, position);
+                    if (n < 0) {
+                        throw new IOException("the staged bytes of upload " + id + " end at " + position + ", before "
+                                + length);
+                    }
+                    digest.update(buffer.array(), 0, n);
+                    position += n;
+                }
+            }
+        }
+        return Sha256.of(digest.digest());
     }
 
     private UploadSession releaseOrThrow(Held lock, boolean cut, boolean handOver) {
@@ -631,8 +733,15 @@ public final class ResumableUploads implements AutoCloseable {
             closeQuietly(hold);
         }
         FileId file;
-        try (InputStream content = staging.read(parts, lengths)) {
-            file = completion.store(completing, content);
+        try {
+            if (parts.size() == 1) {
+                long length = lengths.get(0);
+                file = completion.store(completing, new StagedBytes(staging.file(id), length, wholeChecksum(id, length)));
+            } else {
+                try (InputStream content = staging.read(parts, lengths)) {
+                    file = completion.store(completing, content);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof IngestException ingest ? ingest.code() + ": " + ingest.getMessage() : e.toString();
             change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
