@@ -105,8 +105,8 @@ public final class AddFileService implements AddFileUseCase {
     }
 
     @Override
-    public AddedFile add(AddFileCommand command, InputStream content) {
-        return add(command, content, Optional.empty());
+    public AddedFile add(AddFileCommand command, InputStream content, FileId fileId, SagaId sagaId) {
+        return add(command, content, Optional.empty(), fileId, sagaId);
     }
 
     /**
@@ -115,15 +115,16 @@ public final class AddFileService implements AddFileUseCase {
      * one that cannot take it gets the bytes streamed from the file as any upload's.
      */
     @Override
-    public AddedFile add(AddFileCommand command, StagedBytes content) {
+    public AddedFile add(AddFileCommand command, StagedBytes content, FileId fileId, SagaId sagaId) {
         try (InputStream in = Files.newInputStream(content.file())) {
-            return add(command, in, Optional.of(content));
+            return add(command, in, Optional.of(content), fileId, sagaId);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + content.file(), e);
         }
     }
 
-    private AddedFile add(AddFileCommand command, InputStream content, Optional<StagedBytes> file) {
+    private AddedFile add(AddFileCommand command, InputStream content, Optional<StagedBytes> file, FileId fileId,
+            SagaId sagaId) {
         Optional<Codec> codec = command.compression().map(this::codec);
         if (command.declaredSize().isPresent() && command.declaredSize().getAsLong() > maxFileBytes) {
             throw new IngestException(Kind.TOO_LARGE, "file_too_large",
@@ -134,11 +135,10 @@ public final class AddFileService implements AddFileUseCase {
                     "this ingester has no signing key or service configured; send the upload without sign=true");
         }
         Request request = new Request(command, content, file, codec, clock.instant());
-        SagaId sagaId = SagaId.random();
         try (TraceSpan span = tracing.start("upload", Map.of("artstore.target_mode", command.targetMode().wireName(),
                 "artstore.saga_id", sagaId.toString()))) {
             try {
-                return add(request, sagaId);
+                return add(request, fileId, sagaId);
             } catch (RuntimeException e) {
                 span.failed(e);
                 throw e;
@@ -146,14 +146,14 @@ public final class AddFileService implements AddFileUseCase {
         }
     }
 
-    private AddedFile add(Request request, SagaId sagaId) {
+    private AddedFile add(Request request, FileId fileId, SagaId sagaId) {
         AddFileCommand command = request.command;
         try {
             // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
             // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
             request.reserve();
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
-                    AddFileSaga.Data.start(FileId.random(), command.sign()));
+                    AddFileSaga.Data.start(fileId, command.sign()));
             return switch (result.state()) {
                 case COMPLETED -> request.added(result.data(), sagaId);
                 case COMPENSATED, FAILED_COMPENSATION -> throw failureOf(result);

@@ -35,10 +35,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -67,6 +69,11 @@ public final class ResumableUploads implements AutoCloseable {
     /** Without a per-request checksum, received bytes are acknowledged at least this often, so progress shows. */
     static final long CHECKPOINT_BYTES = 16L * 1024 * 1024;
     private static final int BUFFER_BYTES = 1024 * 1024;
+    /**
+     * How often a request waiting for a lock re-reads the session when nothing changed it on this instance: the
+     * holder may run on another instance, whose changes are not signalled here.
+     */
+    static final Duration REMOTE_LOCK_POLL = Duration.ofMillis(100);
     /** How often a writing request re-reads its session to learn whether it was taken over on another instance. */
     private static final Duration FENCE_CHECK_INTERVAL = Duration.ofMillis(100);
     private static final int SWEEP_BATCH = 100;
@@ -76,18 +83,39 @@ public final class ResumableUploads implements AutoCloseable {
     /** Stores a completed upload's content as a file (the add saga); throws {@link IngestException} on refusal. */
     @FunctionalInterface
     public interface Completion {
-        FileId store(UploadSession session, InputStream content);
+
+        /** Where the add storing a file stands. */
+        enum Outcome {
+            /** No add of the file was ever begun. */
+            NOT_STARTED,
+            /** Its add is being run or recovered. */
+            RUNNING,
+            /** The file is stored. */
+            STORED,
+            /** Its add was undone; nothing of the file is stored. */
+            UNDONE,
+            /** Cannot be told. */
+            UNKNOWN
+        }
+
+        /** Stores the upload's content as the file {@code file}. */
+        FileId store(UploadSession session, InputStream content, FileId file);
 
         /**
          * Stores an upload whose content is one staged file, whose checksum is known: an element on the same file
          * system may take the file without a copy. The file is only read or linked.
          */
-        default FileId store(UploadSession session, StagedBytes content) {
+        default FileId store(UploadSession session, StagedBytes content, FileId file) {
             try (InputStream in = Files.newInputStream(content.file())) {
-                return store(session, in);
+                return store(session, in, file);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + content.file(), e);
             }
+        }
+
+        /** How the add of {@code file} ended, or that it did not yet, as known from any instance. */
+        default Outcome outcome(FileId file) {
+            return Outcome.UNKNOWN;
         }
     }
 
@@ -117,7 +145,7 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private final UploadSessions sessions;
+    private final SignallingUploadSessions sessions;
     private final StagingArea staging;
     private final CapacityReservations reservations;
     private final ResumableSettings settings;
@@ -132,6 +160,10 @@ public final class ResumableUploads implements AutoCloseable {
     /** Release requests for the requests writing on this instance, by holder. */
     private final Map<String, AtomicBoolean> releaseAsked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    /** Renews the completing sessions of this instance, and stores again uploads whose completer stopped. */
+    private final ScheduledExecutorService completions;
+    /** Uploads whose file this instance is storing now: never taken for abandoned here. */
+    private final Set<UploadId> completingHere = ConcurrentHashMap.newKeySet();
     /**
      * By upload, the digest of the bytes acknowledged by requests on this instance, so that completion need not read
      * them back; absent when they were received elsewhere (completion then reads what it lacks).
@@ -144,7 +176,7 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public ResumableUploads(UploadSessions sessions, StagingArea staging, CapacityReservations reservations,
             ResumableSettings settings, long maxBytes, String instanceId, Clock clock, Completion completion) {
-        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.sessions = new SignallingUploadSessions(Objects.requireNonNull(sessions, "sessions"));
         this.staging = Objects.requireNonNull(staging, "staging");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -154,6 +186,11 @@ public final class ResumableUploads implements AutoCloseable {
         this.completion = Objects.requireNonNull(completion, "completion");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "upload-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.completions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "upload-completions");
             thread.setDaemon(true);
             return thread;
         });
@@ -175,6 +212,7 @@ public final class ResumableUploads implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        completions.shutdownNow();
     }
 
     /** The largest upload accepted. */
@@ -275,7 +313,63 @@ public final class ResumableUploads implements AutoCloseable {
         if (!session.state().isFinished() && session.isExpiredAt(clock.instant())) {
             throw new IngestException(Kind.NOT_FOUND, "upload_expired", "upload " + id + " has expired; start it again");
         }
-        return session;
+        return settleIfAbandoned(session);
+    }
+
+    /**
+     * A completing upload whose completer stopped renewing it (its instance stopped mid-saga) is settled by how its add
+     * ended: completed when the file is stored, stored again from its staged bytes when the add was undone or never
+     * began, left completing while saga recovery still drives the add.
+     */
+    private UploadSession settleIfAbandoned(UploadSession session) {
+        Instant now = clock.instant();
+        if (session.state() != UploadState.COMPLETING || completingHere.contains(session.id())
+                || session.updated().plus(abandonedAfter()).isAfter(now)) {
+            return session;
+        }
+        Optional<FileId> file = session.fileId();
+        Completion.Outcome outcome = file.map(completion::outcome).orElse(Completion.Outcome.NOT_STARTED);
+        switch (outcome) {
+            case STORED -> {
+                UploadSession done = session.completed(file.orElseThrow(), now, now.plus(settings.expiresAfter()));
+                if (sessions.replace(done)) {
+                    LOG.info("upload {}: the instance storing it stopped; its add finished, file {}", session.id(), file.get());
+                    cleanUpStored(done);
+                    return done;
+                }
+                return sessions.find(session.id()).orElse(session);
+            }
+            case NOT_STARTED, UNDONE -> {
+                UploadSession again = session.completing(FileId.random(), now);
+                if (sessions.replace(again)) {
+                    LOG.info("upload {}: the instance storing it stopped and its add was {}; storing it again as file {}",
+                            session.id(), outcome == Completion.Outcome.UNDONE ? "undone" : "never begun",
+                            again.fileId().orElseThrow());
+                    completingHere.add(again.id());
+                    try {
+                        completions.execute(() -> {
+                            try {
+                                store(again);
+                            } catch (RuntimeException e) {
+                                LOG.warn("upload {}: storing it again failed: {}", again.id(), e.getMessage());
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        completingHere.remove(again.id()); // stopping: another instance or a restart settles it
+                    }
+                    return again;
+                }
+                return sessions.find(session.id()).orElse(session);
+            }
+            default -> {
+                return session; // recovery still drives the add: asked again at the next look
+            }
+        }
+    }
+
+    /** How long a completing session goes unrenewed before its completer is taken for stopped. */
+    private Duration abandonedAfter() {
+        return settings.lockLease().multipliedBy(3);
     }
 
     /**
@@ -298,6 +392,19 @@ public final class ResumableUploads implements AutoCloseable {
 
     public Instant now() {
         return clock.instant();
+    }
+
+    /** Changes made to sessions on this instance so far; read before a session, then given to {@link #awaitChange}. */
+    public long changes() {
+        return sessions.changes();
+    }
+
+    /**
+     * Waits until this instance changes a session after {@code seen} changes, or until {@code deadline} (system time):
+     * a progress stream wakes at a change made here, and re-reads at its own interval for changes made elsewhere.
+     */
+    public boolean awaitChange(long seen, Instant deadline) throws InterruptedException {
+        return sessions.awaitChange(seen, deadline);
     }
 
     private static boolean mayUse(UploadSession session, Caller caller) {
@@ -682,7 +789,7 @@ public final class ResumableUploads implements AutoCloseable {
             if (current.state() != UploadState.RECEIVING || !ready(current)) {
                 return Optional.empty();
             }
-            UploadSession completing = current.completing(clock.instant());
+            UploadSession completing = current.completing(FileId.random(), clock.instant());
             if (sessions.replace(completing)) {
                 return Optional.of(store(completing));
             }
@@ -732,17 +839,21 @@ public final class ResumableUploads implements AutoCloseable {
         if (hold != null) {
             closeQuietly(hold);
         }
-        FileId file;
+        FileId file = completing.fileId().orElseThrow(() -> new IllegalStateException("completing without a file id"));
+        completingHere.add(id);
+        ScheduledFuture<?> renewal = renewWhileCompleting(id, file);
         try {
             if (parts.size() == 1) {
                 long length = lengths.get(0);
-                file = completion.store(completing, new StagedBytes(staging.file(id), length, wholeChecksum(id, length)));
+                file = completion.store(completing, new StagedBytes(staging.file(id), length, wholeChecksum(id, length)), file);
             } else {
                 try (InputStream content = staging.read(parts, lengths)) {
-                    file = completion.store(completing, content);
+                    file = completion.store(completing, content, file);
                 }
             }
         } catch (IOException | RuntimeException e) {
+            renewal.cancel(false);
+            completingHere.remove(id);
             String reason = e instanceof IngestException ingest ? ingest.code() + ": " + ingest.getMessage() : e.toString();
             change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
             staging.delete(id);
@@ -752,11 +863,21 @@ public final class ResumableUploads implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
-        UploadSession done = change(id, current -> current.completed(file, clock.instant(), clock.instant().plus(settings.expiresAfter())));
-        staging.delete(id);
-        releaseSpace(id);
-        if (completing.concatenation().isFinal()) {
-            for (UploadId part : parts) {
+        renewal.cancel(false);
+        FileId stored = file;
+        UploadSession done = change(id, current -> current.completed(stored, clock.instant(), clock.instant().plus(settings.expiresAfter())));
+        completingHere.remove(id);
+        cleanUpStored(done);
+        LOG.info("upload {} completed as file {}", id, file);
+        return done;
+    }
+
+    /** Once the file is stored: the staged bytes, the space held, and a final upload's parts go. */
+    private void cleanUpStored(UploadSession done) {
+        staging.delete(done.id());
+        releaseSpace(done.id());
+        if (done.concatenation().isFinal()) {
+            for (UploadId part : done.concatenation().parts()) {
                 sessions.find(part).ifPresent(session -> {
                     if (sessions.remove(part, session.revision())) {
                         cleanUp(session);
@@ -764,8 +885,22 @@ public final class ResumableUploads implements AutoCloseable {
                 });
             }
         }
-        LOG.info("upload {} completed as file {}", id, file);
-        return done;
+    }
+
+    /**
+     * Renews the completing session while its file is stored, so that other instances (and this one after a restart)
+     * can tell a completion in progress from one whose instance stopped.
+     */
+    private ScheduledFuture<?> renewWhileCompleting(UploadId id, FileId file) {
+        long every = Math.max(1, settings.lockLease().toMillis() / 3);
+        return completions.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.find(id).filter(s -> s.state() == UploadState.COMPLETING && s.fileId().equals(Optional.of(file)))
+                        .ifPresent(s -> sessions.replace(s.withExpires(s.expires(), clock.instant())));
+            } catch (RuntimeException e) {
+                LOG.debug("upload {}: renewing its completion failed; trying again: {}", id, e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Applies {@code change} by compare-and-set until it holds, whatever else changed meanwhile. */
@@ -799,6 +934,7 @@ public final class ResumableUploads implements AutoCloseable {
         String holder = instanceId + "/" + UUID.randomUUID();
         Instant deadline = clock.instant().plus(settings.lockWait());
         while (true) {
+            long seen = sessions.changes();
             UploadSession session = find(id, caller);
             Instant now = clock.instant();
             UploadLock lock = session.lock();
@@ -821,7 +957,9 @@ public final class ResumableUploads implements AutoCloseable {
                 continue;
             }
             try {
-                Thread.sleep(20); // polling the shared session: the holder may run on another instance
+                // A holder here lets go by a session change, which wakes this wait; one elsewhere is seen by re-reading.
+                Duration wait = Duration.between(now, deadline);
+                sessions.awaitChange(seen, Instant.now().plus(wait.compareTo(REMOTE_LOCK_POLL) < 0 ? wait : REMOTE_LOCK_POLL));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IngestException(Kind.UNAVAILABLE, "interrupted", "the server is stopping");
