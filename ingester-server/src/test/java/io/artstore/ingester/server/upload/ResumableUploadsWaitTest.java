@@ -110,6 +110,7 @@ class ResumableUploadsWaitTest {
         CompletableFuture<UploadSession> head = CompletableFuture.supplyAsync(() -> uploads.head(upload.id(), OWNER));
         await("the HEAD asked the holder to let go", () -> stored.find(upload.id()).orElseThrow().lock().releaseRequested());
         int before = reads.get();
+        body.resume.countDown();
         UploadSession answered = head.get(20, TimeUnit.SECONDS);
 
         // The holder acknowledged what it had and let go; the HEAD then answered that offset.
@@ -140,9 +141,10 @@ class ResumableUploadsWaitTest {
         assertThat(waiter.get(20, TimeUnit.SECONDS)).isTrue();
     }
 
-    /** Gives {@code first} bytes, stalls for {@link #STALL_MILLIS}, gives {@code then} more, ends. */
+    /** Gives {@code first} bytes, stalls until resumed and {@link #STALL_MILLIS} more, gives {@code then} more, ends. */
     private static final class StallingBody extends InputStream {
         final CountDownLatch stalled = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
         private int first;
         private int then;
 
@@ -168,7 +170,8 @@ class ResumableUploadsWaitTest {
             }
             stalled.countDown();
             try {
-                // A slow client: its next bytes come this much later, so the HEAD waits at least as long.
+                // Held until the HEAD waits for the lock; then, a slow client, this much longer before its next bytes.
+                resume.await(20, TimeUnit.SECONDS);
                 new CountDownLatch(1).await(STALL_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
