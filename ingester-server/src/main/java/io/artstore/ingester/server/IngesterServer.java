@@ -469,7 +469,7 @@ public final class IngesterServer implements AutoCloseable {
             ResumableSettings resumableSettings = config.upload().resumable();
             this.resumable = new ResumableUploads(state.uploadSessions(), new StagingArea(resumableSettings.stagingDir()),
                     reservations, resumableSettings, config.upload().maxFileBytes(), instanceId, clock,
-                    TusRoutes.completion(addFile, config.compression(), config.signing().signByDefault()));
+                    TusRoutes.completion(addFile, config.compression(), config.signing().signByDefault(), sagaLog));
             TusRoutes tusRoutes = new TusRoutes(resumable, addFile, selector, config.upload().maxFileBytes(),
                     config.compression(), config.signing().signByDefault());
             report.withUploads(tusRoutes::statusSection);

@@ -225,13 +225,23 @@ public final class LocalStorageElement implements StorageElement {
      * metadata supplier runs only once the content has ended. Nothing is left when it fails.
      */
     private Prepared prepare(StoreRequest request, InputStream content) {
+        return prepare(request, data -> copy(content, data));
+    }
+
+    /** Puts the content at a new path in {@code .tmp} and tells its size and checksum. */
+    @FunctionalInterface
+    private interface Filler {
+        Digested fill(Path data) throws IOException;
+    }
+
+    private Prepared prepare(StoreRequest request, Filler content) {
         String storageFilename = StorageFileName.of(request.originalFilename(), request.uploader().username(),
                 request.createdAt(), request.fileId());
         Path data = DurableFiles.tempFileIn(temp, request.fileId() + "-data");
         Path attributes = DurableFiles.tempFileIn(temp, request.fileId() + "-attr");
         boolean prepared = false;
         try {
-            Digested digested = copy(content, data);
+            Digested digested = content.fill(data);
             if (digested.size() == 0) {
                 throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
             }
@@ -481,11 +491,48 @@ public final class LocalStorageElement implements StorageElement {
 
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
-        return stage(request, content, false);
+        return stage(request, data -> copy(content, data), false);
+    }
+
+    /**
+     * Stages the file by a hard link to {@code source}, through the same steps as {@link #stage}: the bytes are not
+     * copied, and the source keeps its own name (deleting it later leaves the staged copy whole). Empty, with nothing
+     * staged, when the source is on another file system or cannot be linked.
+     */
+    @Override
+    public Optional<FileAttributes> stageFile(StoreRequest request, Path source, long size, Sha256 checksum) {
+        try {
+            return Optional.of(stage(request, data -> link(source, size, checksum, data), false));
+        } catch (NotLinkable e) {
+            LOG.log(System.Logger.Level.DEBUG, "storage element {0} copies file {1}: {2}", id(), request.fileId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The source's bytes were forced to disk by whoever wrote them; the link's name is forced with its folder. */
+    private static Digested link(Path source, long size, Sha256 checksum, Path data) {
+        try {
+            if (size <= 0 || Files.size(source) != size) {
+                throw new NotLinkable(source + " does not hold exactly " + size + " bytes", null);
+            }
+            Files.createLink(data, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new NotLinkable("cannot link " + source + " into " + data.getParent() + ": " + e, e);
+        }
+        return new Digested(size, checksum);
+    }
+
+    /** {@link #stageFile} cannot link the source: the caller copies instead. */
+    private static final class NotLinkable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotLinkable(String message, Exception cause) {
+            super(message, cause);
+        }
     }
 
     /** @param replacing whether the copy is to replace the stored file of its id, which must then exist */
-    private FileAttributes stage(StoreRequest request, InputStream content, boolean replacing) {
+    private FileAttributes stage(StoreRequest request, Filler content, boolean replacing) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
         FileId fileId = request.fileId();
         Optional<FileAttributes> already = staged(fileId);
@@ -640,7 +687,7 @@ public final class LocalStorageElement implements StorageElement {
         if (stored == null) {
             throw notStored(fileId);
         }
-        FileAttributes staged = stage(request, content, true);
+        FileAttributes staged = stage(request, data -> copy(content, data), true);
         if (!staged.storageFilename().equals(stored.storageFilename())
                 || !base.resolve(staged.storagePath()).equals(stored.folder())) {
             discardStaged(fileId);

@@ -6,6 +6,7 @@ import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.RetentionPolicy;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.pipeline.ContentPipeline;
@@ -37,7 +38,11 @@ import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaResult;
+import io.artstore.ingester.core.upload.StagedBytes;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,7 +124,26 @@ public final class AddFileService implements AddFileUseCase {
     }
 
     @Override
-    public AddedFile add(AddFileCommand command, InputStream content) {
+    public AddedFile add(AddFileCommand command, InputStream content, FileId fileId, SagaId sagaId) {
+        return add(command, content, Optional.empty(), fileId, sagaId);
+    }
+
+    /**
+     * Where nothing transforms the bytes (no compression, signature or encryption), the element is offered the file
+     * itself ({@link io.artstore.ingester.core.port.out.StorageElement#stageFile}), with the checksum known already;
+     * one that cannot take it gets the bytes streamed from the file as any upload's.
+     */
+    @Override
+    public AddedFile add(AddFileCommand command, StagedBytes content, FileId fileId, SagaId sagaId) {
+        try (InputStream in = Files.newInputStream(content.file())) {
+            return add(command, in, Optional.of(content), fileId, sagaId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + content.file(), e);
+        }
+    }
+
+    private AddedFile add(AddFileCommand command, InputStream content, Optional<StagedBytes> file, FileId fileId,
+            SagaId sagaId) {
         Optional<Codec> codec = command.compression().map(this::codec);
         DeferredWork deferred = command.deferred();
         deferred.compression().ifPresent(this::codec);
@@ -139,12 +163,11 @@ public final class AddFileService implements AddFileUseCase {
             throw IngestException.invalid("signing_unavailable",
                     "this ingester has no signing key or service configured; send the upload without sign=true");
         }
-        Request request = new Request(command, content, codec, clock.instant());
-        SagaId sagaId = SagaId.random();
+        Request request = new Request(command, content, file, codec, clock.instant());
         try (TraceSpan span = tracing.start("upload", Map.of("artstore.target_mode", command.targetMode().wireName(),
                 "artstore.saga_id", sagaId.toString()))) {
             try {
-                return add(request, sagaId);
+                return add(request, fileId, sagaId);
             } catch (RuntimeException e) {
                 span.failed(e);
                 throw e;
@@ -152,14 +175,14 @@ public final class AddFileService implements AddFileUseCase {
         }
     }
 
-    private AddedFile add(Request request, SagaId sagaId) {
+    private AddedFile add(Request request, FileId fileId, SagaId sagaId) {
         AddFileCommand command = request.command;
         try {
             // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
             // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
             request.reserve();
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
-                    AddFileSaga.Data.start(FileId.random(), command.sign()));
+                    AddFileSaga.Data.start(fileId, command.sign()));
             return switch (result.state()) {
                 case COMPLETED -> queueDeferred(request.added(result.data(), sagaId), command.deferred());
                 case COMPENSATED, FAILED_COMPENSATION -> throw failureOf(result);
@@ -227,6 +250,7 @@ public final class AddFileService implements AddFileUseCase {
 
         private final AddFileCommand command;
         private final InputStream content;
+        private final Optional<StagedBytes> file;
         private final Optional<Codec> codec;
         private final Instant now;
         private final RetentionPolicy retention;
@@ -236,9 +260,10 @@ public final class AddFileService implements AddFileUseCase {
         private Optional<FileAttributes> staged = Optional.empty();
         private Optional<DetachedSignature> signature = Optional.empty();
 
-        Request(AddFileCommand command, InputStream content, Optional<Codec> codec, Instant now) {
+        Request(AddFileCommand command, InputStream content, Optional<StagedBytes> file, Optional<Codec> codec, Instant now) {
             this.command = command;
             this.content = content;
+            this.file = file;
             this.codec = codec;
             this.now = now;
             this.retention = RetentionPolicy.of(command.targetMode());
@@ -277,6 +302,12 @@ public final class AddFileService implements AddFileUseCase {
         @Override
         public AddFileSaga.Staged stage(AddFileSaga.Data data) {
             Placement target = placement.orElseThrow(() -> new IllegalStateException("staging before reserving space"));
+            if (file.isPresent() && codec.isEmpty() && !data.sign() && encryption.isEmpty()) {
+                Optional<AddFileSaga.Staged> taken = stageFile(target, data, file.get());
+                if (taken.isPresent()) {
+                    return taken.get();
+                }
+            }
             Optional<Signing> signing = data.sign() ? signer.map(s -> s.begin(data.fileId())) : Optional.empty();
             // Timers around the client's stream and the signature: the pipeline times digest, compression, encryption.
             TimedInputStream received = new TimedInputStream(content);
@@ -309,6 +340,56 @@ public final class AddFileService implements AddFileUseCase {
             stored = Optional.of(result);
             staged = Optional.of(attributes);
             return new AddFileSaga.Staged(attributes, signature);
+        }
+
+        /**
+         * Offers the element the file itself: the bytes stay where they are, the checksum is the one already known.
+         * The same refusals as the pipeline's come first; empty when the element cannot take the file so.
+         */
+        private Optional<AddFileSaga.Staged> stageFile(Placement target, AddFileSaga.Data data, StagedBytes bytes) {
+            long size = bytes.size();
+            Sha256 checksum = bytes.checksum();
+            if (size == 0) {
+                throw IngestException.invalid("empty_file", "the file is empty; storage elements keep only files of 1 byte or more");
+            }
+            if (size > maxFileBytes) {
+                throw new IngestException(Kind.TOO_LARGE, "file_too_large",
+                        "the file is larger than the maximum of " + maxFileBytes + " bytes");
+            }
+            if (command.declaredSize().isPresent() && size != command.declaredSize().getAsLong()) {
+                throw new IngestException(Kind.CONTENT_MISMATCH, "size_mismatch",
+                        "the file has " + size + " bytes but its declared file_size is " + command.declaredSize().getAsLong());
+            }
+            command.expectedChecksum().filter(expected -> !expected.equals(checksum)).ifPresent(expected -> {
+                throw new IngestException(Kind.CONTENT_MISMATCH, "checksum_mismatch",
+                        "the file's SHA-256 is " + checksum + " but the request's checksum is " + expected);
+            });
+            inspect(head(bytes), data.fileId());
+            target.stored(size);
+            StoredContent result = new StoredContent(size, checksum, size, checksum, Optional.empty());
+            StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
+                    command.uploader(), command.description(), command.version(), now,
+                    () -> metadata(result, Optional.empty(), Optional.empty(), Optional.empty()));
+            Optional<FileAttributes> attributes = target.element().stageFile(storeRequest, bytes.file(), size, checksum);
+            if (attributes.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!attributes.get().checksum().equals(checksum) || attributes.get().fileSize() != size) {
+                throw new IngestException(Kind.INTERNAL, "storage_checksum_mismatch", "storage element " + target.descriptor().id()
+                        + " staged " + attributes.get().fileSize() + " bytes with SHA-256 " + attributes.get().checksum()
+                        + " but the file has " + size + " bytes with SHA-256 " + checksum);
+            }
+            stored = Optional.of(result);
+            staged = attributes;
+            return Optional.of(new AddFileSaga.Staged(attributes.get(), Optional.empty()));
+        }
+
+        private static byte[] head(StagedBytes bytes) {
+            try (InputStream in = Files.newInputStream(bytes.file())) {
+                return in.readNBytes((int) Math.min(MagicBytes.HEAD_BYTES, bytes.size()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + bytes.file(), e);
+            }
         }
 
         /** The staged file as the registry lists it: the element's own name and folder, the original bytes' facts. */

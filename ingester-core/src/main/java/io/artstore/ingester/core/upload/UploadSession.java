@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * @param length the upload's total length, empty while deferred
  * @param offset the bytes received and durably staged; never more than the length
  * @param metadata the validated fields sent in {@code Upload-Metadata} (decoded), by field name
- * @param fileId the stored file, once completed
+ * @param fileId the stored file, once completed; while completing, the file being stored
  * @param owner who created the upload; only they may continue or end it
  * @param expires when the session is deleted: an unfinished upload with its staged bytes, a finished one once its
  *     outcome was kept long enough for clients to read it
@@ -126,15 +126,29 @@ public record UploadSession(
         return next(now, length, length.orElse(offset), UploadState.COMPLETING, fileId, expires, reservation, lock, bytesPerSecond, failure);
     }
 
+    /**
+     * Every byte is here and is being stored as {@code file}: named before the add begins, so that whoever finds the
+     * upload still completing after its instance stopped can learn how that add ended.
+     */
+    public UploadSession completing(FileId file, Instant now) {
+        return next(now, length, length.orElse(offset), UploadState.COMPLETING, Optional.of(file), expires, reservation, lock,
+                bytesPerSecond, failure);
+    }
+
     /** @param keepUntil when the finished session is deleted */
     public UploadSession completed(FileId file, Instant now, Instant keepUntil) {
         return next(now, length, offset, UploadState.COMPLETED, Optional.of(file), keepUntil, UploadReservation.none(),
                 lock.released(), 0, Optional.empty());
     }
 
+    /** The stored file, once completed (not the one being stored while completing). */
+    public Optional<FileId> storedFile() {
+        return state == UploadState.COMPLETED ? fileId : Optional.empty();
+    }
+
     /** @param keepUntil when the finished session is deleted */
     public UploadSession failed(String reason, Instant now, Instant keepUntil) {
-        return next(now, length, offset, UploadState.FAILED, fileId, keepUntil, UploadReservation.none(), lock.released(),
+        return next(now, length, offset, UploadState.FAILED, Optional.empty(), keepUntil, UploadReservation.none(), lock.released(),
                 0, Optional.of(reason));
     }
 }

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.domain.Caller;
+import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.in.AddFileCommand;
 import io.artstore.ingester.core.port.in.AddFileUseCase;
 import io.artstore.ingester.core.port.out.AuditRecord;
+import io.artstore.ingester.core.port.out.SagaLog;
+import io.artstore.ingester.core.saga.SagaId;
+import io.artstore.ingester.core.saga.SagaRecord;
+import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.upload.Concatenation;
+import io.artstore.ingester.core.upload.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadSession;
 import io.artstore.ingester.core.upload.UploadState;
@@ -80,7 +86,8 @@ public final class TusRoutes {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
     private static final Pattern DIGEST_MEMBER = Pattern.compile("\\s*([a-z0-9\\-]+)\\s*=\\s*:([A-Za-z0-9+/=]*):\\s*");
-    private static final Duration EVENT_POLL = Duration.ofMillis(250);
+    /** How often a progress stream re-reads its session for changes made on other instances (those here wake it). */
+    private static final Duration REMOTE_EVENT_POLL = Duration.ofSeconds(1);
     private static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
 
     private final ResumableUploads uploads;
@@ -100,18 +107,50 @@ public final class TusRoutes {
         this.signByDefault = signByDefault;
     }
 
-    /** Stores a completed upload by the add saga, with the fields checked at its creation and its creator as uploader. */
+    /**
+     * Stores a completed upload by the add saga, with the fields checked at its creation and its creator as uploader.
+     * The saga is named after the file ({@code upload-<file id>}), so that how it ended can be read from the saga log.
+     */
     public static ResumableUploads.Completion completion(AddFileUseCase addFile, CompressionSettings compression,
-            boolean signByDefault) {
-        return (session, content) -> {
-            AddFileCommand command = command(session.metadata(), session.length(), compression, signByDefault);
-            Caller owner = session.owner();
-            AddFileCommand asOwner = new AddFileCommand(command.targetMode(), command.elementId(), command.originalFilename(),
-                    command.contentType(), owner.asUploader(), command.description(), command.version(), command.metadata(),
-                    command.ttlDays(), command.compression(), command.declaredSize(), command.expectedChecksum(),
-                    command.sizeHint(), command.sign()).withDeferred(command.deferred());
-            return addFile.add(asOwner, content).entry().fileId();
+            boolean signByDefault, SagaLog sagaLog) {
+        return new ResumableUploads.Completion() {
+            @Override
+            public FileId store(UploadSession session, InputStream content, FileId file) {
+                return addFile.add(asOwner(session, compression, signByDefault), content, file, sagaOf(file)).entry().fileId();
+            }
+
+            @Override
+            public FileId store(UploadSession session, StagedBytes content, FileId file) {
+                return addFile.add(asOwner(session, compression, signByDefault), content, file, sagaOf(file)).entry().fileId();
+            }
+
+            @Override
+            public Outcome outcome(FileId file) {
+                List<SagaRecord> records = sagaLog.load(sagaOf(file));
+                if (records.isEmpty()) {
+                    return Outcome.NOT_STARTED;
+                }
+                return switch (SagaState.of(records)) {
+                    case COMPLETED -> Outcome.STORED;
+                    case COMPENSATED, FAILED_COMPENSATION -> Outcome.UNDONE;
+                    case RUNNING, COMPENSATING -> Outcome.RUNNING;
+                };
+            }
         };
+    }
+
+    /** The add saga that stores an upload's file. */
+    public static SagaId sagaOf(FileId file) {
+        return new SagaId("upload-" + file);
+    }
+
+    private static AddFileCommand asOwner(UploadSession session, CompressionSettings compression, boolean signByDefault) {
+        AddFileCommand command = command(session.metadata(), session.length(), compression, signByDefault);
+        Caller owner = session.owner();
+        return new AddFileCommand(command.targetMode(), command.elementId(), command.originalFilename(),
+                command.contentType(), owner.asUploader(), command.description(), command.version(), command.metadata(),
+                command.ttlDays(), command.compression(), command.declaredSize(), command.expectedChecksum(),
+                command.sizeHint(), command.sign()).withDeferred(command.deferred());
     }
 
     /** Honours {@code X-HTTP-Method-Override} on a POST, for clients and proxies that send only GET and POST. */
@@ -419,7 +458,7 @@ public final class TusRoutes {
         if (!session.state().isFinished()) {
             ctx.header("Upload-Expires", HTTP_DATE.format(session.expires()));
         }
-        session.fileId().ifPresent(file -> {
+        session.storedFile().ifPresent(file -> {
             ctx.header("X-ArtStore-File-Id", file.toString());
             ctx.header("Link", "<" + FILES + "/" + file + ">; rel=\"item\"");
             // A creation's Location is the upload's, as tus clients read it; PATCH and HEAD point at the file.
@@ -495,7 +534,7 @@ public final class TusRoutes {
         json.put("created", session.created().toString());
         json.put("updated", session.updated().toString());
         json.put("expires", session.expires().toString());
-        session.fileId().ifPresent(file -> json.put("file_id", file.toString()).put("file_url", FILES + "/" + file));
+        session.storedFile().ifPresent(file -> json.put("file_id", file.toString()).put("file_url", FILES + "/" + file));
         session.failure().ifPresent(reason -> json.put("failure", reason));
         return json;
     }
@@ -503,6 +542,7 @@ public final class TusRoutes {
     private void events(Context ctx) throws IOException {
         UploadId id = id(ctx);
         Caller caller = Callers.of(ctx);
+        long seen = uploads.changes();
         UploadSession session = uploads.find(id, caller);
         ctx.status(200);
         ctx.res().setContentType("text/event-stream");
@@ -526,7 +566,10 @@ public final class TusRoutes {
                     out.flush();
                     lastWrite = Instant.now();
                 }
-                Thread.sleep(EVENT_POLL.toMillis()); // the session changes on any instance: polled, not notified
+                Instant heartbeat = lastWrite.plus(EVENT_HEARTBEAT);
+                Instant poll = Instant.now().plus(REMOTE_EVENT_POLL);
+                uploads.awaitChange(seen, heartbeat.isBefore(poll) ? heartbeat : poll);
+                seen = uploads.changes();
                 try {
                     session = uploads.find(id, caller);
                 } catch (IngestException gone) {
@@ -590,7 +633,7 @@ public final class TusRoutes {
                 contentLength >= 0 ? OptionalLong.of(contentLength) : OptionalLong.empty(), digests);
         try (InputStream body = ctx.req().getInputStream()) {
             UploadSession session = uploads.receive(id, Callers.of(ctx), chunk, body);
-            session.fileId().ifPresent(file -> Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, file, Optional.empty(),
+            session.storedFile().ifPresent(file -> Auditor.of(ctx).succeeded(ctx, AuditRecord.UPLOAD, file, Optional.empty(),
                     Optional.of("resumable upload " + id)));
             return session;
         } catch (IngestException e) {

@@ -4,11 +4,13 @@ import io.artstore.ingester.core.domain.Caller;
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.CapacityReservations.Reservation;
 import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.core.upload.Concatenation;
+import io.artstore.ingester.core.upload.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadLock;
 import io.artstore.ingester.core.upload.UploadReservation;
@@ -18,7 +20,12 @@ import io.artstore.ingester.server.config.ResumableSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +35,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -59,7 +68,12 @@ public final class ResumableUploads implements AutoCloseable {
     static final long GROWTH_STEP = 64L * 1024 * 1024;
     /** Without a per-request checksum, received bytes are acknowledged at least this often, so progress shows. */
     static final long CHECKPOINT_BYTES = 16L * 1024 * 1024;
-    private static final int BUFFER_BYTES = 256 * 1024;
+    private static final int BUFFER_BYTES = 1024 * 1024;
+    /**
+     * How often a request waiting for a lock re-reads the session when nothing changed it on this instance: the
+     * holder may run on another instance, whose changes are not signalled here.
+     */
+    static final Duration REMOTE_LOCK_POLL = Duration.ofMillis(100);
     /** How often a writing request re-reads its session to learn whether it was taken over on another instance. */
     private static final Duration FENCE_CHECK_INTERVAL = Duration.ofMillis(100);
     private static final int SWEEP_BATCH = 100;
@@ -69,8 +83,44 @@ public final class ResumableUploads implements AutoCloseable {
     /** Stores a completed upload's content as a file (the add saga); throws {@link IngestException} on refusal. */
     @FunctionalInterface
     public interface Completion {
-        FileId store(UploadSession session, InputStream content);
+
+        /** Where the add storing a file stands. */
+        enum Outcome {
+            /** No add of the file was ever begun. */
+            NOT_STARTED,
+            /** Its add is being run or recovered. */
+            RUNNING,
+            /** The file is stored. */
+            STORED,
+            /** Its add was undone; nothing of the file is stored. */
+            UNDONE,
+            /** Cannot be told. */
+            UNKNOWN
+        }
+
+        /** Stores the upload's content as the file {@code file}. */
+        FileId store(UploadSession session, InputStream content, FileId file);
+
+        /**
+         * Stores an upload whose content is one staged file, whose checksum is known: an element on the same file
+         * system may take the file without a copy. The file is only read or linked.
+         */
+        default FileId store(UploadSession session, StagedBytes content, FileId file) {
+            try (InputStream in = Files.newInputStream(content.file())) {
+                return store(session, in, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + content.file(), e);
+            }
+        }
+
+        /** How the add of {@code file} ended, or that it did not yet, as known from any instance. */
+        default Outcome outcome(FileId file) {
+            return Outcome.UNKNOWN;
+        }
     }
+
+    /** The SHA-256 of an upload's first {@code offset} bytes, as this instance received and acknowledged them. */
+    private record WholeDigest(long offset, MessageDigest digest) {}
 
     /** What creating an upload needs. {@code hold} is released when the upload ends (e.g. space held on an element). */
     public record NewUpload(OptionalLong length, Map<String, String> metadata, Concatenation concatenation, Caller owner,
@@ -95,7 +145,7 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private final UploadSessions sessions;
+    private final SignallingUploadSessions sessions;
     private final StagingArea staging;
     private final CapacityReservations reservations;
     private final ResumableSettings settings;
@@ -110,6 +160,15 @@ public final class ResumableUploads implements AutoCloseable {
     /** Release requests for the requests writing on this instance, by holder. */
     private final Map<String, AtomicBoolean> releaseAsked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    /** Renews the completing sessions of this instance, and stores again uploads whose completer stopped. */
+    private final ScheduledExecutorService completions;
+    /** Uploads whose file this instance is storing now: never taken for abandoned here. */
+    private final Set<UploadId> completingHere = ConcurrentHashMap.newKeySet();
+    /**
+     * By upload, the digest of the bytes acknowledged by requests on this instance, so that completion need not read
+     * them back; absent when they were received elsewhere (completion then reads what it lacks).
+     */
+    private final Map<UploadId, WholeDigest> wholeDigests = new ConcurrentHashMap<>();
 
     /**
      * @param maxBytes the largest upload accepted ({@code Tus-Max-Size})
@@ -117,7 +176,7 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public ResumableUploads(UploadSessions sessions, StagingArea staging, CapacityReservations reservations,
             ResumableSettings settings, long maxBytes, String instanceId, Clock clock, Completion completion) {
-        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.sessions = new SignallingUploadSessions(Objects.requireNonNull(sessions, "sessions"));
         this.staging = Objects.requireNonNull(staging, "staging");
         this.reservations = Objects.requireNonNull(reservations, "reservations");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -127,6 +186,11 @@ public final class ResumableUploads implements AutoCloseable {
         this.completion = Objects.requireNonNull(completion, "completion");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "upload-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.completions = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "upload-completions");
             thread.setDaemon(true);
             return thread;
         });
@@ -148,6 +212,7 @@ public final class ResumableUploads implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        completions.shutdownNow();
     }
 
     /** The largest upload accepted. */
@@ -248,7 +313,63 @@ public final class ResumableUploads implements AutoCloseable {
         if (!session.state().isFinished() && session.isExpiredAt(clock.instant())) {
             throw new IngestException(Kind.NOT_FOUND, "upload_expired", "upload " + id + " has expired; start it again");
         }
-        return session;
+        return settleIfAbandoned(session);
+    }
+
+    /**
+     * A completing upload whose completer stopped renewing it (its instance stopped mid-saga) is settled by how its add
+     * ended: completed when the file is stored, stored again from its staged bytes when the add was undone or never
+     * began, left completing while saga recovery still drives the add.
+     */
+    private UploadSession settleIfAbandoned(UploadSession session) {
+        Instant now = clock.instant();
+        if (session.state() != UploadState.COMPLETING || completingHere.contains(session.id())
+                || session.updated().plus(abandonedAfter()).isAfter(now)) {
+            return session;
+        }
+        Optional<FileId> file = session.fileId();
+        Completion.Outcome outcome = file.map(completion::outcome).orElse(Completion.Outcome.NOT_STARTED);
+        switch (outcome) {
+            case STORED -> {
+                UploadSession done = session.completed(file.orElseThrow(), now, now.plus(settings.expiresAfter()));
+                if (sessions.replace(done)) {
+                    LOG.info("upload {}: the instance storing it stopped; its add finished, file {}", session.id(), file.get());
+                    cleanUpStored(done);
+                    return done;
+                }
+                return sessions.find(session.id()).orElse(session);
+            }
+            case NOT_STARTED, UNDONE -> {
+                UploadSession again = session.completing(FileId.random(), now);
+                if (sessions.replace(again)) {
+                    LOG.info("upload {}: the instance storing it stopped and its add was {}; storing it again as file {}",
+                            session.id(), outcome == Completion.Outcome.UNDONE ? "undone" : "never begun",
+                            again.fileId().orElseThrow());
+                    completingHere.add(again.id());
+                    try {
+                        completions.execute(() -> {
+                            try {
+                                store(again);
+                            } catch (RuntimeException e) {
+                                LOG.warn("upload {}: storing it again failed: {}", again.id(), e.getMessage());
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        completingHere.remove(again.id()); // stopping: another instance or a restart settles it
+                    }
+                    return again;
+                }
+                return sessions.find(session.id()).orElse(session);
+            }
+            default -> {
+                return session; // recovery still drives the add: asked again at the next look
+            }
+        }
+    }
+
+    /** How long a completing session goes unrenewed before its completer is taken for stopped. */
+    private Duration abandonedAfter() {
+        return settings.lockLease().multipliedBy(3);
     }
 
     /**
@@ -271,6 +392,19 @@ public final class ResumableUploads implements AutoCloseable {
 
     public Instant now() {
         return clock.instant();
+    }
+
+    /** Changes made to sessions on this instance so far; read before a session, then given to {@link #awaitChange}. */
+    public long changes() {
+        return sessions.changes();
+    }
+
+    /**
+     * Waits until this instance changes a session after {@code seen} changes, or until {@code deadline} (system time):
+     * a progress stream wakes at a change made here, and re-reads at its own interval for changes made elsewhere.
+     */
+    public boolean awaitChange(long seen, Instant deadline) throws InterruptedException {
+        return sessions.awaitChange(seen, deadline);
     }
 
     private static boolean mayUse(UploadSession session, Caller caller) {
@@ -335,6 +469,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     private void releaseSpace(UploadId id) {
         countedFrom.remove(id);
+        wholeDigests.remove(id);
         Reservation reservation = held.remove(id);
         if (reservation != null) {
             reservation.close();
@@ -426,6 +561,8 @@ public final class ResumableUploads implements AutoCloseable {
             checkSize(end);
             ensureRoom(lock, start, end);
         }
+        MessageDigest whole = wholeDigestAt(id, start.offset());
+        long bodyEnd = chunk.contentLength().isPresent() ? start.offset() + chunk.contentLength().getAsLong() : -1;
         try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
             long sinceCheckpoint = 0;
             byte[] buffer = new byte[BUFFER_BYTES];
@@ -469,8 +606,14 @@ public final class ResumableUploads implements AutoCloseable {
                 for (MessageDigest digest : digests) {
                     digest.update(buffer, 0, n);
                 }
+                if (whole != null) {
+                    whole.update(buffer, 0, n);
+                }
                 sinceCheckpoint += n;
-                if (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0 || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES)) {
+                // At the body's last byte the acknowledgement after the loop does it all: one fdatasync, one write.
+                boolean bodyEnded = writer.position() == bodyEnd;
+                if (!bodyEnded && (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0
+                        || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES))) {
                     long acknowledged = checked ? session.offset() : writer.position();
                     if (!checked) {
                         writer.force();
@@ -479,6 +622,9 @@ public final class ResumableUploads implements AutoCloseable {
                     session = update(lock, current -> current.withOffset(acknowledged, rate,
                             current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()));
                     written(id, acknowledged);
+                    if (!checked) {
+                        keepWholeDigest(id, acknowledged, whole);
+                    }
                     lastRenewal = now;
                     lastFenceCheck = now;
                     sinceCheckpoint = 0;
@@ -509,6 +655,7 @@ public final class ResumableUploads implements AutoCloseable {
             session = update(lock, current -> current.advanced(acknowledged, rate, current.lock().released(),
                     clock.instant().plus(settings.expiresAfter()), clock.instant()));
             written(id, acknowledged);
+            keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
             if (cut) {
                 throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
@@ -521,6 +668,68 @@ public final class ResumableUploads implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the bytes of upload " + id + " in " + staging.folder(), e);
         }
+    }
+
+    /** A digest to continue at {@code offset}: the one kept here for it, a new one at 0, else none. */
+    private MessageDigest wholeDigestAt(UploadId id, long offset) {
+        WholeDigest kept = wholeDigests.get(id);
+        if (kept != null && kept.offset() == offset) {
+            return copyOf(kept.digest());
+        }
+        return offset == 0 ? sha256() : null;
+    }
+
+    /** Keeps a copy, as the request's digest goes on with bytes that are not acknowledged yet. */
+    private void keepWholeDigest(UploadId id, long offset, MessageDigest digest) {
+        if (digest == null) {
+            return;
+        }
+        MessageDigest copy = copyOf(digest);
+        if (copy != null) {
+            wholeDigests.put(id, new WholeDigest(offset, copy));
+        }
+    }
+
+    private static MessageDigest copyOf(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            return null; // completion reads the bytes back instead
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /**
+     * The SHA-256 of the upload's first {@code length} staged bytes: from the digest kept while they arrived, reading
+     * back only what it lacks (all of them when they arrived on another instance).
+     */
+    private Sha256 wholeChecksum(UploadId id, long length) throws IOException {
+        WholeDigest kept = wholeDigests.remove(id);
+        MessageDigest digest = kept != null && kept.offset() <= length ? kept.digest() : sha256();
+        long position = kept != null && kept.offset() <= length ? kept.offset() : 0;
+        if (position < length) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+            try (FileChannel channel = FileChannel.open(staging.file(id), StandardOpenOption.READ)) {
+                while (position < length) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+                    int n = channel.read(buffer, position);
+                    if (n < 0) {
+                        throw new IOException("the staged bytes of upload " + id + " end at " + position + ", before "
+                                + length);
+                    }
+                    digest.update(buffer.array(), 0, n);
+                    position += n;
+                }
+            }
+        }
+        return Sha256.of(digest.digest());
     }
 
     private UploadSession releaseOrThrow(Held lock, boolean cut, boolean handOver) {
@@ -580,7 +789,7 @@ public final class ResumableUploads implements AutoCloseable {
             if (current.state() != UploadState.RECEIVING || !ready(current)) {
                 return Optional.empty();
             }
-            UploadSession completing = current.completing(clock.instant());
+            UploadSession completing = current.completing(FileId.random(), clock.instant());
             if (sessions.replace(completing)) {
                 return Optional.of(store(completing));
             }
@@ -630,10 +839,21 @@ public final class ResumableUploads implements AutoCloseable {
         if (hold != null) {
             closeQuietly(hold);
         }
-        FileId file;
-        try (InputStream content = staging.read(parts, lengths)) {
-            file = completion.store(completing, content);
+        FileId file = completing.fileId().orElseThrow(() -> new IllegalStateException("completing without a file id"));
+        completingHere.add(id);
+        ScheduledFuture<?> renewal = renewWhileCompleting(id, file);
+        try {
+            if (parts.size() == 1) {
+                long length = lengths.get(0);
+                file = completion.store(completing, new StagedBytes(staging.file(id), length, wholeChecksum(id, length)), file);
+            } else {
+                try (InputStream content = staging.read(parts, lengths)) {
+                    file = completion.store(completing, content, file);
+                }
+            }
         } catch (IOException | RuntimeException e) {
+            renewal.cancel(false);
+            completingHere.remove(id);
             String reason = e instanceof IngestException ingest ? ingest.code() + ": " + ingest.getMessage() : e.toString();
             change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
             staging.delete(id);
@@ -643,11 +863,21 @@ public final class ResumableUploads implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
-        UploadSession done = change(id, current -> current.completed(file, clock.instant(), clock.instant().plus(settings.expiresAfter())));
-        staging.delete(id);
-        releaseSpace(id);
-        if (completing.concatenation().isFinal()) {
-            for (UploadId part : parts) {
+        renewal.cancel(false);
+        FileId stored = file;
+        UploadSession done = change(id, current -> current.completed(stored, clock.instant(), clock.instant().plus(settings.expiresAfter())));
+        completingHere.remove(id);
+        cleanUpStored(done);
+        LOG.info("upload {} completed as file {}", id, file);
+        return done;
+    }
+
+    /** Once the file is stored: the staged bytes, the space held, and a final upload's parts go. */
+    private void cleanUpStored(UploadSession done) {
+        staging.delete(done.id());
+        releaseSpace(done.id());
+        if (done.concatenation().isFinal()) {
+            for (UploadId part : done.concatenation().parts()) {
                 sessions.find(part).ifPresent(session -> {
                     if (sessions.remove(part, session.revision())) {
                         cleanUp(session);
@@ -655,8 +885,22 @@ public final class ResumableUploads implements AutoCloseable {
                 });
             }
         }
-        LOG.info("upload {} completed as file {}", id, file);
-        return done;
+    }
+
+    /**
+     * Renews the completing session while its file is stored, so that other instances (and this one after a restart)
+     * can tell a completion in progress from one whose instance stopped.
+     */
+    private ScheduledFuture<?> renewWhileCompleting(UploadId id, FileId file) {
+        long every = Math.max(1, settings.lockLease().toMillis() / 3);
+        return completions.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.find(id).filter(s -> s.state() == UploadState.COMPLETING && s.fileId().equals(Optional.of(file)))
+                        .ifPresent(s -> sessions.replace(s.withExpires(s.expires(), clock.instant())));
+            } catch (RuntimeException e) {
+                LOG.debug("upload {}: renewing its completion failed; trying again: {}", id, e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Applies {@code change} by compare-and-set until it holds, whatever else changed meanwhile. */
@@ -690,6 +934,7 @@ public final class ResumableUploads implements AutoCloseable {
         String holder = instanceId + "/" + UUID.randomUUID();
         Instant deadline = clock.instant().plus(settings.lockWait());
         while (true) {
+            long seen = sessions.changes();
             UploadSession session = find(id, caller);
             Instant now = clock.instant();
             UploadLock lock = session.lock();
@@ -712,7 +957,9 @@ public final class ResumableUploads implements AutoCloseable {
                 continue;
             }
             try {
-                Thread.sleep(20); // polling the shared session: the holder may run on another instance
+                // A holder here lets go by a session change, which wakes this wait; one elsewhere is seen by re-reading.
+                Duration wait = Duration.between(now, deadline);
+                sessions.awaitChange(seen, Instant.now().plus(wait.compareTo(REMOTE_LOCK_POLL) < 0 ? wait : REMOTE_LOCK_POLL));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IngestException(Kind.UNAVAILABLE, "interrupted", "the server is stopping");

@@ -101,6 +101,44 @@ class TusProtocolTest {
     }
 
     @Test
+    void a_completed_upload_becomes_the_stored_file_without_its_bytes_being_copied() throws IOException {
+        byte[] content = Content.random(600_000);
+        String upload = tus.created(content.length, Tus.fields("filename", "linked.bin", "target_mode", "edit",
+                "checksum", Content.sha256(content)));
+        tus.patch(upload, 0, Arrays.copyOfRange(content, 0, 250_000));
+        Object stagedInode = Files.getAttribute(staged(upload), "unix:ino");
+
+        Reply last = tus.patch(upload, 250_000, Arrays.copyOfRange(content, 250_000, content.length));
+
+        assertThat(last.status()).as(last.toString()).isEqualTo(204);
+        JsonNode file = server.get("/api/v1/files/" + last.headers().firstValue("X-ArtStore-File-Id").orElseThrow()).json();
+        Path stored = server.storedFile(file);
+        assertThat(Files.getAttribute(stored, "unix:ino")).as("the stored file is the staged one").isEqualTo(stagedInode);
+        assertThat(Files.readAllBytes(stored)).isEqualTo(content);
+        assertThat(file.path("checksum").asText()).isEqualTo(Content.sha256(content));
+        assertThat(staged(upload)).doesNotExist();
+    }
+
+    @Test
+    void an_upload_whose_bytes_contradict_its_checksum_field_fails_and_stores_nothing() {
+        byte[] content = Content.random(400_000);
+        byte[] other = content.clone();
+        other[0] ^= 1;
+        String upload = tus.created(content.length, Tus.fields("filename", "wrong.bin", "target_mode", "edit",
+                "checksum", Content.sha256(other)));
+        tus.patch(upload, 0, Arrays.copyOfRange(content, 0, 100_000));
+
+        Reply last = tus.patch(upload, 100_000, Arrays.copyOfRange(content, 100_000, content.length));
+
+        assertThat(last.status()).as(last.toString()).isGreaterThanOrEqualTo(400);
+        assertThat(last.json().path("code").asText()).isEqualTo("checksum_mismatch");
+        JsonNode json = progress(upload);
+        assertThat(json.path("state").asText()).isEqualTo("failed");
+        assertThat(json.path("file_id").isMissingNode() || json.path("file_id").isNull()).as(json.toString()).isTrue();
+        assertThat(staged(upload)).doesNotExist();
+    }
+
+    @Test
     void the_last_patch_answers_json_to_a_client_that_asks_for_it() {
         byte[] content = Content.random(10_000);
         String upload = tus.created(content.length, edit("json.bin"));

@@ -2,11 +2,13 @@ package io.artstore.ingester.core.port.out;
 
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
+import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -146,6 +148,18 @@ public interface StorageElement {
      * @throws IngestException {@code NOT_FOUND} when no copy is staged under the id
      */
     void stageSidecar(FileId fileId, String suffix, byte[] content);
+
+    /**
+     * Stages, as {@link #stage} does, a file whose content is the whole of {@code source}, a durable file on this
+     * machine of {@code size} bytes whose SHA-256 is {@code checksum}, without copying its bytes: an element that keeps
+     * files on the same file system takes the file as it is (a local element links it into its staging area). The
+     * source stays where it is and is never changed; the caller must not change it either once this returns, and may
+     * delete it. Empty when this element cannot take the file so (the default: remote elements, another file
+     * system), having stored nothing: the caller then streams the bytes through {@link #stage}.
+     */
+    default Optional<FileAttributes> stageFile(StoreRequest request, Path source, long size, Sha256 checksum) {
+        return Optional.empty();
+    }
 
     /** The staged copy's attributes, or empty when nothing is staged under the id. */
     Optional<FileAttributes> staged(FileId fileId);
