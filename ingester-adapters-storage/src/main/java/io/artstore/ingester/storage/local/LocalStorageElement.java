@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
@@ -27,10 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,7 +71,6 @@ public final class LocalStorageElement implements StorageElement {
     /** The file through which a server locks the element's folder for itself; not a stored file. */
     public static final String LOCK_FILE = ".ingester.lock";
     static final String ATTRIBUTES_SUFFIX = ".attr.json";
-    private static final int BUFFER_BYTES = 64 * 1024;
     private static final int LOCK_STRIPES = 64;
     private static final Pattern SIDECAR_SUFFIX = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9_-]{0,15}(\\.[A-Za-z0-9_-]{1,16})?");
     private static final Pattern HOUR_FOLDER = Pattern.compile("\\d{4}/\\d{2}/\\d{2}/\\d{2}");
@@ -284,32 +278,10 @@ public final class LocalStorageElement implements StorageElement {
 
     private record Digested(long size, Sha256 checksum) {}
 
+    /** One hash pass at most, large writes, writeback started early: see {@link ContentWriter}. */
     private Digested copy(InputStream content, Path target) throws IOException {
-        MessageDigest digest = sha256();
-        byte[] buffer = new byte[BUFFER_BYTES];
-        long size = 0;
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            while (true) {
-                int n;
-                try {
-                    n = content.read(buffer);
-                } catch (IOException e) {
-                    throw new IngestException(Kind.INTERNAL, "content_unreadable",
-                            "the content of the file could not be read to its end: " + e.getMessage(), e);
-                }
-                if (n < 0) {
-                    break;
-                }
-                digest.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
-                }
-                size += n;
-            }
-            channel.force(true);
-        }
-        return new Digested(size, Sha256.of(digest.digest()));
+        ContentWriter.Written written = ContentWriter.write(content, target);
+        return new Digested(written.size(), written.checksum());
     }
 
     /** Renames data, then attributes, into the hour folder; undoes the renames when a step fails. */
@@ -978,14 +950,6 @@ public final class LocalStorageElement implements StorageElement {
             DurableFiles.deleteRecursively(path);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot remove {0}: {1}", path, e.getMessage());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }

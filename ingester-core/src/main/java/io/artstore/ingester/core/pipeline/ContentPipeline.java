@@ -7,6 +7,7 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.ContentEncryption;
+import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -55,11 +56,17 @@ public final class ContentPipeline {
     /** The original, compressed when that pays; the stored bytes unless encrypted. */
     private final StoredStream compressed;
     private final Optional<DigestingInputStream> encrypted;
-    /** Time spent reading the client's bytes (upstream of the digest), through the digest, compression, encryption. */
+    /**
+     * Time spent reading the client's bytes (upstream of the digest), through the digest (these two on the read-ahead
+     * thread), then compression and encryption on the reader's thread.
+     */
     private final TimedInputStream clientTimer;
     private final TimedInputStream digestTimer;
+    /** The reader's side of the read-ahead: time spent waiting for the original's bytes. */
+    private final TimedInputStream aheadTimer;
     private final TimedInputStream compressTimer;
     private final Optional<TimedInputStream> encryptTimer;
+    private final StoredBytes stored;
 
     private ContentPipeline(InputStream client, Optional<Codec> codec, Optional<ContentEncryption.FileEncryption> encryption,
             Limits limits, StoredBytesListener listener) {
@@ -78,12 +85,14 @@ public final class ContentPipeline {
             }
         });
         this.digestTimer = new TimedInputStream(original);
+        // Receiving, parsing and hashing the original on one core; compressing, encrypting and storing on another.
+        this.aheadTimer = new TimedInputStream(new ReadAheadInputStream(digestTimer));
         if (encryption.isEmpty()) {
-            this.compressed = new StoredStream(original, digestTimer, codec, listener);
+            this.compressed = new StoredStream(original, aheadTimer, codec, listener);
             this.compressTimer = new TimedInputStream(compressed);
             this.encrypted = Optional.empty();
         } else {
-            this.compressed = new StoredStream(original, digestTimer, codec, total -> { });
+            this.compressed = new StoredStream(original, aheadTimer, codec, total -> { });
             this.compressTimer = new TimedInputStream(compressed);
             this.encrypted = Optional.of(new DigestingInputStream(encryption.get().encrypting(compressTimer),
                     new DigestingInputStream.Hook() {
@@ -99,6 +108,7 @@ public final class ContentPipeline {
                     }));
         }
         this.encryptTimer = encrypted.map(TimedInputStream::new);
+        this.stored = new StoredBytes(encryptTimer.<InputStream>map(e -> e).orElse(compressTimer));
     }
 
     public static ContentPipeline of(
@@ -112,9 +122,13 @@ public final class ContentPipeline {
         return new ContentPipeline(client, codec, encryption, limits, listener);
     }
 
-    /** The bytes to store. */
+    /**
+     * The bytes to store. The stream is {@link DigestedContent}: its digest is the stored SHA-256 of {@link #result()},
+     * taken over the very arrays the reader's reads filled (the original's digest when nothing transforms the bytes),
+     * so that a storage element that writes them unchanged need not hash them again.
+     */
     public InputStream stored() {
-        return encryptTimer.<InputStream>map(e -> e).orElse(compressTimer);
+        return stored;
     }
 
     /**
@@ -125,11 +139,12 @@ public final class ContentPipeline {
     public Timings timings() {
         long client = clientTimer.nanos();
         long digested = digestTimer.nanos();
+        long waited = aheadTimer.nanos();
         long compressedNanos = compressTimer.nanos();
         long encryptedNanos = encryptTimer.map(TimedInputStream::nanos).orElse(compressedNanos);
         long now = System.nanoTime();
         TimedInputStream last = encryptTimer.orElse(compressTimer);
-        return new Timings(client, Math.max(0, digested - client), Math.max(0, compressedNanos - digested),
+        return new Timings(client, Math.max(0, digested - client), Math.max(0, compressedNanos - waited),
                 Math.max(0, encryptedNanos - compressedNanos), encryptedNanos, clientTimer.firstRead(now),
                 last.lastRead(now));
     }
@@ -182,6 +197,62 @@ public final class ContentPipeline {
             throw new IngestException(Kind.CONTENT_MISMATCH, "checksum_mismatch",
                     "the file's SHA-256 is " + digest + " but the request's checksum is " + expected);
         });
+    }
+
+    /** The last stage's bytes, counted as handed out; their digest is the pipeline's stored one. */
+    private final class StoredBytes extends InputStream implements DigestedContent {
+        private final InputStream in;
+        private long count;
+        private boolean ended;
+
+        StoredBytes(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return Streams.readOneByte(this);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            } else if (n < 0) {
+                ended = true;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skipping would leave bytes out of the stored digest");
+        }
+
+        @Override
+        public long count() {
+            return count;
+        }
+
+        /** Checked against this stream's own count, so that a stage that lost or added bytes cannot pass unseen. */
+        @Override
+        public Sha256 digest() {
+            if (!ended) {
+                throw new IllegalStateException("the stored bytes have not been read to their end");
+            }
+            StoredContent result = result();
+            if (result.storedSize() != count) {
+                throw new IllegalStateException("the pipeline counted " + result.storedSize() + " stored bytes but handed out "
+                        + count);
+            }
+            return result.storedChecksum();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** A client stream that fails is a client that went away or sent a broken body. */

@@ -129,7 +129,8 @@ final class StoredStream extends InputStream {
         if (body != null && body != original && body != source) {
             body.close();
         }
-        original.close();
+        // The source closes what is upstream of it, the original included (once a read-ahead let go of it).
+        source.close();
     }
 
     long count() {

@@ -11,6 +11,7 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.domain.Uploader;
+import io.artstore.ingester.core.pipeline.HashingInputStream;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.EventPublisher;
@@ -38,13 +39,9 @@ import io.artstore.ingester.core.transfer.TransferDecision;
 import io.artstore.ingester.core.transfer.TransferState;
 import io.artstore.ingester.core.transfer.TransferStateMachine;
 import io.artstore.ingester.core.transfer.TransferStatus;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -470,9 +467,14 @@ public final class TransferCoordinator {
             FileAttributes staged;
             AtomicLong copied = new AtomicLong();
             copying.put(begun.transactionId(), copied);
-            try (DigestInputStream digesting = new DigestInputStream(new CountingInputStream(content.get(), copied), sha256())) {
+            // Hashed once, as the target reads: a local target keeps these bytes unchanged and takes this digest.
+            try (HashingInputStream digesting = new HashingInputStream(content.get(), copied::set)) {
                 staged = target.stage(stagingRequest(begun, known), digesting);
-                sent = Sha256.of(digesting.getMessageDigest().digest());
+                if (!digesting.ended()) {
+                    return new Signal.Missing(Participant.SOURCE, "storage element " + begun.target() + " staged file "
+                            + begun.fileId() + " after reading only " + digesting.count() + " of its bytes from " + begun.source());
+                }
+                sent = digesting.digest();
             } catch (IOException e) {
                 throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
             } finally {
@@ -694,50 +696,6 @@ public final class TransferCoordinator {
 
     private static String describe(TransferDecision decision) {
         return decision.getClass().getSimpleName();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** Counts the bytes read through it, for the progress of a copy that other threads may ask about. */
-    private static final class CountingInputStream extends FilterInputStream {
-
-        private final AtomicLong count;
-
-        CountingInputStream(InputStream in, AtomicLong count) {
-            super(in);
-            this.count = count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count.incrementAndGet();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count.addAndGet(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count.addAndGet(skipped);
-            return skipped;
-        }
     }
 
     private static void closeQuietly(InputStream stream) {

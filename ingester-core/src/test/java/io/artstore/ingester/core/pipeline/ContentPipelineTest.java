@@ -130,6 +130,37 @@ class ContentPipelineTest {
         }
     }
 
+    /**
+     * A storage element that writes the stored stream's bytes unchanged answers with the stream's own digest instead
+     * of hashing them again: that digest must be the SHA-256 of exactly what the reader received, on every path
+     * (as it is, compressed, probed and found incompressible, a file within the probe) and for any read size.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 65_536, 300_000})
+    void the_stored_stream_knows_the_digest_of_the_bytes_its_reader_received(int readSize) throws Exception {
+        for (Optional<Codec> codec : List.<Optional<Codec>>of(Optional.empty(), Optional.of(new GzipCodec(1)))) {
+            for (byte[] data : List.of(randomBytes(200_001), text(200_001), text(1_000), randomBytes(1_000))) {
+                ContentPipeline pipeline = ContentPipeline.of(new TrickleInputStream(data, 3_333), codec, limits(), n -> {});
+                InputStream stored = pipeline.stored();
+                assertThat(stored).isInstanceOf(io.artstore.ingester.core.port.out.DigestedContent.class);
+                io.artstore.ingester.core.port.out.DigestedContent digested =
+                        (io.artstore.ingester.core.port.out.DigestedContent) stored;
+                java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+                byte[] buffer = new byte[readSize];
+                int n = stored.read(buffer, 0, readSize);
+                received.write(buffer, 0, n);
+                assertThatThrownBy(digested::digest).isInstanceOf(IllegalStateException.class);
+                while ((n = stored.read(buffer, 0, readSize)) >= 0) {
+                    received.write(buffer, 0, n);
+                }
+
+                assertThat(digested.count()).isEqualTo(received.size());
+                assertThat(digested.digest()).isEqualTo(sha256(received.toByteArray()));
+                assertThat(digested.digest()).isEqualTo(pipeline.result().storedChecksum());
+            }
+        }
+    }
+
     @Test
     void single_bytes_pass_through_the_same_checks_as_blocks() throws Exception {
         byte[] data = text(70_000);

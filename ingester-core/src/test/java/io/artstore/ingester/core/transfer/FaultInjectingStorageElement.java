@@ -33,6 +33,7 @@ public final class FaultInjectingStorageElement implements StorageElement {
     private final StorageElementId id;
     private volatile StorageElement element;
     private volatile boolean corruptStaging;
+    private volatile long stageReadsAtMost = Long.MAX_VALUE;
     private volatile Optional<Capacity> capacity = Optional.empty();
     private volatile Optional<Health> health = Optional.empty();
     private volatile Runnable beforeStage = () -> {};
@@ -78,6 +79,12 @@ public final class FaultInjectingStorageElement implements StorageElement {
     /** Staged copies get their first byte flipped, as a faulty disk or network would leave them. */
     public FaultInjectingStorageElement corruptStaging(boolean corrupt) {
         corruptStaging = corrupt;
+        return this;
+    }
+
+    /** Staging stops reading the content after this many bytes and stages what it read, as a broken element would. */
+    public FaultInjectingStorageElement stageReadsAtMost(long bytes) {
+        stageReadsAtMost = bytes;
         return this;
     }
 
@@ -182,7 +189,16 @@ public final class FaultInjectingStorageElement implements StorageElement {
     public FileAttributes stage(StoreRequest request, InputStream content) {
         return faults.around(name + ".stage", () -> {
             beforeStage.run();
-            return element.stage(request, corruptStaging ? flippingFirstByte(content) : content);
+            InputStream staged = corruptStaging ? flippingFirstByte(content) : content;
+            long limit = stageReadsAtMost;
+            if (limit == Long.MAX_VALUE) {
+                return element.stage(request, staged);
+            }
+            try {
+                return element.stage(request, new java.io.ByteArrayInputStream(staged.readNBytes((int) limit)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         });
     }
 

@@ -184,6 +184,21 @@ class TransferCoordinatorTest {
         assertThat(fixture.transferEvents(file.fileId())).isZero();
     }
 
+    /** The copy is hashed as the target reads it: a target that stops early cannot pass for a whole copy. */
+    @Test
+    void aborts_when_the_target_stops_reading_before_the_end() {
+        SeededFile file = fixture.seed("half-read.pdf");
+        fixture.rw.stageReadsAtMost(10);
+
+        TransactionId id = coordinator.begin(file.fileId(), Optional.empty());
+
+        TransferStatus status = coordinator.status(id);
+        assertThat(status.state()).isEqualTo(TransferState.ABORTED);
+        assertThat(status.error()).hasValueSatisfying(error -> assertThat(error).contains("after reading only 10"));
+        assertThat(fixture.assertConsistent(file)).isSameAs(fixture.edit);
+        assertThat(fixture.transferEvents(file.fileId())).isZero();
+    }
+
     @Test
     void ends_heuristic_when_the_target_copy_vanishes_after_the_commit_decision() {
         SeededFile file = fixture.seed("vanishing.pdf");

@@ -1,0 +1,28 @@
+package io.artstore.ingester.core.port.out;
+
+import io.artstore.ingester.core.domain.Sha256;
+
+/**
+ * A content stream handed to {@link StorageElement#store} or {@link StorageElement#stage} that already knows the SHA-256
+ * and the size of the bytes it hands out, so that an element which keeps those bytes unchanged need not hash them a
+ * second time.
+ *
+ * <p>The contract: once {@code read} has returned -1, {@link #digest()} is the SHA-256 and {@link #count()} the number
+ * of exactly the bytes that the stream's {@code read} calls returned, in the order returned. An element may answer
+ * with this digest instead of its own only when it reads from this very object (a stream wrapped around it may have
+ * changed the bytes and hides the interface, so the element hashes), writes every byte each read returned, unchanged,
+ * and checks that it wrote {@link #count()} bytes. Bytes the element transforms, and elements on the far side of a
+ * network, get a digest of their own as before.
+ */
+public interface DigestedContent {
+
+    /** The number of bytes handed out so far; all of them once the end was read. */
+    long count();
+
+    /**
+     * The SHA-256 of every byte handed out.
+     *
+     * @throws IllegalStateException before the end of the stream was read
+     */
+    Sha256 digest();
+}
