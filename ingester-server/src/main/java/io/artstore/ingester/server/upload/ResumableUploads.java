@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -872,11 +873,18 @@ public final class ResumableUploads implements AutoCloseable {
             }
             if (e instanceof IngestException ingest && passes(ingest)) {
                 // Nothing is lost: every byte stays staged, and the next HEAD or empty PATCH at the end stores it again.
-                boolean kept = changeIf(id, current -> current.state() == UploadState.COMPLETING
-                        && current.fileId().equals(completing.fileId()), current -> current.completionFailed(reason,
-                                clock.instant(), clock.instant().plus(settings.expiresAfter())));
-                LOG.warn("upload {}: storing it failed for now ({}); {}", id, reason, kept
-                        ? "its bytes stay staged for a retry" : "the upload changed meanwhile");
+                try {
+                    boolean kept = changeIf(id, current -> current.state() == UploadState.COMPLETING
+                            && current.fileId().equals(completing.fileId()), current -> current.completionFailed(reason,
+                                    clock.instant(), clock.instant().plus(settings.expiresAfter())));
+                    LOG.warn("upload {}: storing it failed for now ({}); {}", id, reason, kept
+                            ? "its bytes stay staged for a retry" : "the upload changed meanwhile");
+                } catch (RuntimeException unwritten) {
+                    // Left completing with a file id whose add was undone: settled, and stored again, as a stopped one.
+                    LOG.warn("upload {}: storing it failed for now ({}) and so did writing that down ({}); it is settled"
+                            + " from the saga log later", id, reason, unwritten.getMessage());
+                    settleLater(id);
+                }
                 throw ingest;
             }
             change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
@@ -927,7 +935,7 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /** Applies {@code change} by compare-and-set while {@code applies}; whether it was applied. */
-    private boolean changeIf(UploadId id, java.util.function.Predicate<UploadSession> applies, UnaryOperator<UploadSession> change) {
+    private boolean changeIf(UploadId id, Predicate<UploadSession> applies, UnaryOperator<UploadSession> change) {
         while (true) {
             Optional<UploadSession> current = sessions.find(id);
             if (current.isEmpty() || !applies.test(current.get())) {

@@ -122,6 +122,30 @@ class ResumableUploadsCompletionFailureTest {
     }
 
     @Test
+    void an_add_left_to_recovery_is_settled_by_its_instance_when_no_client_asks() throws Exception {
+        uploads.close();
+        FileUploadSessions sessions = FileUploadSessions.open(root.resolve("quick-sessions"));
+        ResumableSettings quick = new ResumableSettings(root.resolve("quick-staging"), 0, Duration.ofHours(1),
+                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofHours(1), List.of());
+        staging = new StagingArea(quick.stagingDir());
+        uploads = new ResumableUploads(sessions, staging, new InMemoryCapacityReservations(), quick, 1L << 30,
+                "instance-a", Clock.systemUTC(), completion);
+        completion.next.add(file -> {
+            throw pending(file);
+        });
+        UploadSession upload = create();
+        assertThatThrownBy(() -> sendAll(upload)).isInstanceOf(IngestException.class);
+        FileId file = completion.tried.get(0);
+
+        completion.outcomes.put(file, ResumableUploads.Completion.Outcome.STORED);
+
+        // Read from the store itself: reading through the uploads would settle it on the spot.
+        await("the upload settled without a request", () -> sessions.find(upload.id()).orElseThrow().state() == UploadState.COMPLETED);
+        assertThat(sessions.find(upload.id()).orElseThrow().storedFile()).contains(file);
+        assertThat(Files.exists(staging.file(upload.id()))).isFalse();
+    }
+
+    @Test
     void an_unreachable_element_keeps_every_staged_byte_and_a_head_stores_the_file_once() throws Exception {
         completion.next.add(file -> {
             throw new IngestException(Kind.UNAVAILABLE, "storage_unavailable", "no element of the mode answers");
