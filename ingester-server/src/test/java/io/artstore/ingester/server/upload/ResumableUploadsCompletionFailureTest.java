@@ -142,7 +142,8 @@ class ResumableUploadsCompletionFailureTest {
         // Read from the store itself: reading through the uploads would settle it on the spot.
         await("the upload settled without a request", () -> sessions.find(upload.id()).orElseThrow().state() == UploadState.COMPLETED);
         assertThat(sessions.find(upload.id()).orElseThrow().storedFile()).contains(file);
-        assertThat(Files.exists(staging.file(upload.id()))).isFalse();
+        // The staged bytes go right after the session says completed.
+        await("the staged bytes deleted once stored", () -> !Files.exists(staging.file(upload.id())));
     }
 
     @Test
