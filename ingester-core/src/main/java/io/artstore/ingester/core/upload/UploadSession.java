@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  * @param expires when the session is deleted: an unfinished upload with its staged bytes, a finished one once its
  *     outcome was kept long enough for clients to read it
  * @param bytesPerSecond the recent receiving rate, for progress reports
- * @param failure why the file could not be stored, when it failed
+ * @param failure why the file could not be stored, when it failed (for good, or, while receiving, at the last try)
  */
 public record UploadSession(
         UploadId id,
@@ -132,7 +132,18 @@ public record UploadSession(
      */
     public UploadSession completing(FileId file, Instant now) {
         return next(now, length, length.orElse(offset), UploadState.COMPLETING, Optional.of(file), expires, reservation, lock,
-                bytesPerSecond, failure);
+                bytesPerSecond, Optional.empty());
+    }
+
+    /**
+     * Storing the file failed for a reason that passes (an element unreachable or full, the state store down): every
+     * byte stays staged and the upload takes its completion again at the next request that asks for it.
+     *
+     * @param keepUntil when the upload is deleted with its staged bytes unless stored before
+     */
+    public UploadSession completionFailed(String reason, Instant now, Instant keepUntil) {
+        return next(now, length, offset, UploadState.RECEIVING, Optional.empty(), keepUntil, reservation, lock.released(), 0,
+                Optional.of(reason));
     }
 
     /** @param keepUntil when the finished session is deleted */

@@ -2,7 +2,10 @@ package io.artstore.ingester.core.upload;
 
 /** Where a resumable upload is in its life. */
 public enum UploadState {
-    /** Bytes are still expected (or, for a final concatenation, its parts are). */
+    /**
+     * Bytes are still expected (or, for a final concatenation, its parts are); or all are staged and the last try to
+     * store them failed for a reason that passes ({@link UploadSession#failure()} says which), to be tried again.
+     */
     RECEIVING,
     /** All bytes are staged; the file is being stored by the add saga. */
     COMPLETING,

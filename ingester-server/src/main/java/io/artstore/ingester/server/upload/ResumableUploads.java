@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ public final class ResumableUploads implements AutoCloseable {
     private static final int SWEEP_BATCH = 100;
     private static final int LIST_LIMIT = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(ResumableUploads.class);
+    /** The code of an add that neither finished nor was undone: saga recovery ends it. */
+    private static final String SAGA_PENDING = "saga_pending";
 
     /** Stores a completed upload's content as a file (the add saga); throws {@link IngestException} on refusal. */
     @FunctionalInterface
@@ -378,11 +381,13 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public UploadSession head(UploadId id, Caller caller) {
         UploadSession session = find(id, caller);
-        if (!session.lock().isHeld(clock.instant())) {
-            return session;
+        if (session.lock().isHeld(clock.instant())) {
+            Held lock = acquire(id, caller);
+            session = release(lock).orElseGet(() -> find(id, caller));
         }
-        Held lock = acquire(id, caller);
-        return release(lock).orElseGet(() -> find(id, caller));
+        // Every byte staged but the file not stored (its last try failed for a reason that passes): try again now.
+        UploadSession seen = session;
+        return completeIfReady(session).orElseGet(() -> sessions.find(id).orElse(seen));
     }
 
     /** Sessions for progress reports, most recently changed first; all callers' when {@code caller} is empty. */
@@ -711,9 +716,11 @@ public final class ResumableUploads implements AutoCloseable {
      * back only what it lacks (all of them when they arrived on another instance).
      */
     private Sha256 wholeChecksum(UploadId id, long length) throws IOException {
-        WholeDigest kept = wholeDigests.remove(id);
-        MessageDigest digest = kept != null && kept.offset() <= length ? kept.digest() : sha256();
-        long position = kept != null && kept.offset() <= length ? kept.offset() : 0;
+        // A copy: a completion that fails for now is tried again, with the same digest as its start.
+        WholeDigest kept = wholeDigests.get(id);
+        MessageDigest copy = kept != null && kept.offset() <= length ? copyOf(kept.digest()) : null;
+        MessageDigest digest = copy != null ? copy : sha256();
+        long position = copy != null ? kept.offset() : 0;
         if (position < length) {
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
             try (FileChannel channel = FileChannel.open(staging.file(id), StandardOpenOption.READ)) {
@@ -855,6 +862,31 @@ public final class ResumableUploads implements AutoCloseable {
             renewal.cancel(false);
             completingHere.remove(id);
             String reason = e instanceof IngestException ingest ? ingest.code() + ": " + ingest.getMessage() : e.toString();
+            if (e instanceof IngestException ingest && SAGA_PENDING.equals(ingest.code())) {
+                // The add may still finish: the upload stays completing with its file id, and is settled by the saga's
+                // outcome (stored, or stored again from the staged bytes) once no longer renewed.
+                LOG.warn("upload {}: the add of file {} is left to saga recovery; the upload waits for its outcome", id, file);
+                settleLater(id);
+                throw new IngestException(Kind.UNAVAILABLE, SAGA_PENDING, "upload " + id + " has all its bytes; the add"
+                        + " of its file " + file + " is being finished or undone in the background: ask GET or HEAD later"
+                        + " for the stored file (an undone add is stored again from the staged bytes)", e);
+            }
+            if (e instanceof IngestException ingest && passes(ingest)) {
+                // Nothing is lost: every byte stays staged, and the next HEAD or empty PATCH at the end stores it again.
+                try {
+                    boolean kept = changeIf(id, current -> current.state() == UploadState.COMPLETING
+                            && current.fileId().equals(completing.fileId()), current -> current.completionFailed(reason,
+                                    clock.instant(), clock.instant().plus(settings.expiresAfter())));
+                    LOG.warn("upload {}: storing it failed for now ({}); {}", id, reason, kept
+                            ? "its bytes stay staged for a retry" : "the upload changed meanwhile");
+                } catch (RuntimeException unwritten) {
+                    // Left completing with a file id whose add was undone: settled, and stored again, as a stopped one.
+                    LOG.warn("upload {}: storing it failed for now ({}) and so did writing that down ({}); it is settled"
+                            + " from the saga log later", id, reason, unwritten.getMessage());
+                    settleLater(id);
+                }
+                throw ingest;
+            }
             change(id, current -> current.failed(reason, clock.instant(), clock.instant().plus(settings.expiresAfter())));
             staging.delete(id);
             releaseSpace(id);
@@ -870,6 +902,49 @@ public final class ResumableUploads implements AutoCloseable {
         cleanUpStored(done);
         LOG.info("upload {} completed as file {}", id, file);
         return done;
+    }
+
+    /** Failures after which the same completion may succeed: an element unreachable, busy or full, a store down. */
+    private static boolean passes(IngestException e) {
+        return e.kind() == Kind.UNAVAILABLE || e.kind() == Kind.INSUFFICIENT_STORAGE;
+    }
+
+    /**
+     * Settles an upload whose add was left to saga recovery once it is no longer renewed, asking again while recovery
+     * drives it: the outcome is reached even when no client asks for the upload before it would expire.
+     */
+    private void settleLater(UploadId id) {
+        try {
+            completions.schedule(() -> {
+                try {
+                    Optional<UploadSession> session = sessions.find(id);
+                    if (session.isEmpty() || session.get().state() != UploadState.COMPLETING) {
+                        return;
+                    }
+                    if (settleIfAbandoned(session.get()).state() == UploadState.COMPLETING) {
+                        settleLater(id);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("upload {}: settling it failed; trying again: {}", id, e.getMessage());
+                    settleLater(id);
+                }
+            }, abandonedAfter().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException stopping) {
+            LOG.debug("upload {}: not settled here, the instance is stopping; a later request settles it", id);
+        }
+    }
+
+    /** Applies {@code change} by compare-and-set while {@code applies}; whether it was applied. */
+    private boolean changeIf(UploadId id, Predicate<UploadSession> applies, UnaryOperator<UploadSession> change) {
+        while (true) {
+            Optional<UploadSession> current = sessions.find(id);
+            if (current.isEmpty() || !applies.test(current.get())) {
+                return false;
+            }
+            if (sessions.replace(change.apply(current.get()))) {
+                return true;
+            }
+        }
     }
 
     /** Once the file is stored: the staged bytes, the space held, and a final upload's parts go. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.core.port.out.TransactionLog;
+import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.server.IngesterServer;
 import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
@@ -68,6 +69,7 @@ public final class TestServer implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private String yaml;
         private UnaryOperator<TransactionLog> transactionLog = UnaryOperator.identity();
+        private UnaryOperator<StorageElement> storageElement = UnaryOperator.identity();
         private Consumer<Path> seed = data -> { };
         private Fsync logFsync = Fsync.REAL;
         private Optional<Telemetry> telemetry = Optional.empty();
@@ -89,6 +91,12 @@ public final class TestServer implements AutoCloseable {
         /** Wraps the transfer log the server's transfers write to, e.g. with {@link PauseAfterCommitDecision}. */
         public Builder transactionLog(UnaryOperator<TransactionLog> decorator) {
             this.transactionLog = decorator;
+            return this;
+        }
+
+        /** Wraps every storage element the server writes to, e.g. to make one fail. */
+        public Builder storageElement(UnaryOperator<StorageElement> decorator) {
+            this.storageElement = decorator;
             return this;
         }
 
@@ -144,7 +152,7 @@ public final class TestServer implements AutoCloseable {
                     args = List.of("--config", file.toString());
                 }
                 return new TestServer(root, ConfigLoader.load(args, variables),
-                        new IngesterServer.Decorators(transactionLog, UnaryOperator.identity(), logFsync), telemetry);
+                        new IngesterServer.Decorators(transactionLog, storageElement, logFsync), telemetry);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
