@@ -38,7 +38,7 @@ import io.artstore.ingester.core.port.out.Tracing;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaResult;
-import io.artstore.ingester.core.upload.StagedBytes;
+import io.artstore.ingester.core.port.in.StagedBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

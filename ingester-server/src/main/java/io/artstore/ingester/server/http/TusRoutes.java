@@ -17,7 +17,7 @@ import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.service.StorageElementSelector;
 import io.artstore.ingester.core.upload.Concatenation;
-import io.artstore.ingester.core.upload.StagedBytes;
+import io.artstore.ingester.core.port.in.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadSession;
 import io.artstore.ingester.core.upload.UploadState;

@@ -10,7 +10,7 @@ import io.artstore.ingester.core.port.out.CapacityReservations;
 import io.artstore.ingester.core.port.out.CapacityReservations.Reservation;
 import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.core.upload.Concatenation;
-import io.artstore.ingester.core.upload.StagedBytes;
+import io.artstore.ingester.core.port.in.StagedBytes;
 import io.artstore.ingester.core.upload.UploadId;
 import io.artstore.ingester.core.upload.UploadLock;
 import io.artstore.ingester.core.upload.UploadReservation;

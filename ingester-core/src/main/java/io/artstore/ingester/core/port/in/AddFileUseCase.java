@@ -2,7 +2,6 @@ package io.artstore.ingester.core.port.in;
 
 import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.saga.SagaId;
-import io.artstore.ingester.core.upload.StagedBytes;
 import java.io.InputStream;
 
 public interface AddFileUseCase {

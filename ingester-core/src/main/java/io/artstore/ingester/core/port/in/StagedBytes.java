@@ -1,4 +1,4 @@
-package io.artstore.ingester.core.upload;
+package io.artstore.ingester.core.port.in;
 
 import io.artstore.ingester.core.domain.Sha256;
 import java.nio.file.Path;
