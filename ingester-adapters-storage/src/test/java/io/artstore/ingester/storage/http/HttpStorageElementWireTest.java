@@ -8,6 +8,7 @@ import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.core.testing.TrickleInputStream;
 import io.artstore.ingester.storage.http.fixture.StorageElementServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -204,7 +205,7 @@ class HttpStorageElementWireTest {
     @Test
     void streamed_content_goes_out_in_whole_blocks_whatever_the_stream_returns_per_read() throws IOException {
         byte[] bytes = randomBytes(3 * StreamingFilePart.BLOCK + 100);
-        StreamingFilePart part = StreamingFilePart.of(new TrickleStream(bytes, 8 * 1024), null);
+        StreamingFilePart part = StreamingFilePart.of(new TrickleInputStream(bytes, 8 * 1024), null);
         Writes writes = new Writes();
         BufferedSink sink = Okio.buffer(writes);
 
@@ -216,27 +217,6 @@ class HttpStorageElementWireTest {
                 (long) StreamingFilePart.BLOCK, 100L);
         assertThat(writes.received.readByteArray()).isEqualTo(bytes);
         assertThat(part.sentBytes()).isEqualTo(bytes.length);
-    }
-
-    /** Returns at most {@code step} bytes per read, as a socket's stream does. */
-    private static final class TrickleStream extends InputStream {
-        private final ByteArrayInputStream bytes;
-        private final int step;
-
-        TrickleStream(byte[] content, int step) {
-            this.bytes = new ByteArrayInputStream(content);
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return bytes.read();
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            return bytes.read(buffer, offset, Math.min(length, step));
-        }
     }
 
     /** The writes a chunked body's sink receives: each is one chunk on the wire. */
