@@ -684,9 +684,7 @@ public final class TransferCoordinator {
     }
 
     private IngestException fileLocked(FileId fileId) {
-        String holder = locks.holder(fileId).map(lock -> "a running " + lock.operation().wireName() + " operation")
-                .orElse("another operation");
-        return IngestException.conflict("file_locked", "file " + fileId + " is locked by " + holder
+        return IngestException.conflict("file_locked", "file " + fileId + " is locked by " + locks.describeHolder(fileId)
                 + "; retry once it has finished");
     }
 

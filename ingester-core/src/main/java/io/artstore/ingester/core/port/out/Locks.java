@@ -62,6 +62,17 @@ public interface Locks {
     /** The current grant on the file, if any. */
     Optional<Lock> holder(FileId fileId);
 
+    /** Who holds the file, as a refused operation names it in its conflict. */
+    default String describeHolder(FileId fileId) {
+        return holder(fileId).map(held -> "a running " + held.operation().wireName() + " operation")
+                .orElse("another operation");
+    }
+
+    /** Releases the file's lock if {@code owner} holds it now; idempotent, so a compensation may run again. */
+    default void releaseIfHeldBy(FileId fileId, String owner) {
+        holder(fileId).filter(held -> held.owner().equals(owner)).ifPresent(this::release);
+    }
+
     /** Every lock held now, e.g. for recovery to find those left behind by operations that died. */
     List<Lock> held();
 
