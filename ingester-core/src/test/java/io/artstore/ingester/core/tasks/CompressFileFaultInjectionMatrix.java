@@ -24,6 +24,7 @@ import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.testing.ClockSleeper;
+import io.artstore.ingester.core.saga.testing.FaultCase;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.StepFaults;
@@ -40,7 +41,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,18 +72,6 @@ public abstract class CompressFileFaultInjectionMatrix {
     private static final byte[] CONTENT = "a line of text that compresses well, again and again\n".repeat(500)
             .getBytes(StandardCharsets.UTF_8);
     private static final Map<CompressionAlgorithm, Codec> CODECS = Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1));
-
-    record Case(Optional<Integer> turnBackAt, int at, StepFaults.Kind kind) {
-        @Override
-        public String toString() {
-            return turnBackAt.map(first -> "after a permanent failure of call " + first + ", ").orElse("") + kind + " at call " + at;
-        }
-
-        void arm(StepFaults<?> faults) {
-            turnBackAt.ifPresent(first -> faults.arm(first, StepFaults.Kind.FAIL_BEFORE));
-            faults.arm(at, kind);
-        }
-    }
 
     /** Stores that outlive the processes using them. */
     private final class World {
@@ -169,33 +157,19 @@ public abstract class CompressFileFaultInjectionMatrix {
                 CompressFile.ALGORITHM, "gzip"), java.time.Instant.EPOCH);
     }
 
-    private Stream<Case> faults() {
+    private Stream<FaultCase> faults() {
         World clean = new World();
         Process process = clean.process();
         process.handler.run(task(clean.fileId));
         int cleanCalls = process.faults.calls().size();
-        List<Case> cases = new ArrayList<>();
-        for (int call = 0; call < cleanCalls; call++) {
-            for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                cases.add(new Case(Optional.empty(), call, kind));
-            }
-        }
         // A permanent failure of the staging or the pivot turns the saga back: faults in its compensations too.
-        for (int first : List.of(1, 2)) {
+        return FaultCase.matrix(cleanCalls, first -> {
             World world = new World();
             Process turning = world.process();
             turning.faults.arm(first, StepFaults.Kind.FAIL_BEFORE);
             world.survive(turning, task(world.fileId));
-            List<String> calls = turning.faults.calls();
-            for (int call = first + 1; call < calls.size(); call++) {
-                if (calls.get(call).startsWith("undo ")) {
-                    for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                        cases.add(new Case(Optional.of(first), call, kind));
-                    }
-                }
-            }
-        }
-        return cases.stream();
+            return turning.faults.calls();
+        }, List.of(1, 2));
     }
 
     @TestFactory
@@ -203,7 +177,7 @@ public abstract class CompressFileFaultInjectionMatrix {
         return faults().map(fault -> DynamicTest.dynamicTest(fault.toString(), () -> oneWholeVersionAfter(fault)));
     }
 
-    private void oneWholeVersionAfter(Case fault) {
+    private void oneWholeVersionAfter(FaultCase fault) {
         World world = new World();
         Process process = world.process();
         fault.arm(process.faults);
