@@ -93,11 +93,9 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_is_one_post_with_its_length_and_no_wait_for_100_continue_then_one_patch() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
 
@@ -112,11 +110,9 @@ class HttpStorageElementWireTest {
     /** A refusal before the body is read keeps the stream unread, so that the upload can be repeated. */
     @Test
     void content_longer_than_one_block_is_streamed_after_100_continue() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         StoreRequest request = aStoreRequest().build();
         byte[] bytes = randomBytes(StreamingFilePart.BLOCK);
 
@@ -128,8 +124,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_refused_with_503_is_sent_again_once_the_se_says_it_did_not_land() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         server.faults().failNext(1, 503);
         StoreRequest request = aStoreRequest().build();
@@ -148,11 +143,9 @@ class HttpStorageElementWireTest {
     /** The SE answers 500 once it has read the body (a full disk, a duplicate id): never sent again. */
     @Test
     void a_small_upload_answered_with_500_is_not_sent_again() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         server.faults().failWrites(true);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
@@ -167,8 +160,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_whose_answer_was_lost_is_found_and_not_stored_twice() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         server.faults().loseUploadAnswers(true);
         StoreRequest request = aStoreRequest().build();
@@ -185,8 +177,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void an_empty_file_is_refused_without_a_call() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         long before = server.apiRequests();
 
@@ -240,6 +231,18 @@ class HttpStorageElementWireTest {
 
         @Override
         public void close() {}
+    }
+
+    /** A fixture SE in edit mode over plain HTTP. */
+    private StorageElementServer startEditElement() {
+        fixtures = new SeFixtures(root, false);
+        return fixtures.start(Mode.EDIT);
+    }
+
+    /** An element on the SE whose client writes each request it sends into {@code requests}. */
+    private HttpStorageElement elementRecording(StorageElementServer server, Requests requests) {
+        return new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
+                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
     }
 
     /** Method, path, the Expect header and whether the body's length was known, of each request sent. */
