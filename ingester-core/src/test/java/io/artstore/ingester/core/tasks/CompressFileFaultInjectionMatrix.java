@@ -11,7 +11,6 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.pipeline.VerifyingInputStream;
 import io.artstore.ingester.core.port.in.TaskReport;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
@@ -28,6 +27,7 @@ import io.artstore.ingester.core.saga.testing.FaultCase;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.StepFaults;
+import io.artstore.ingester.core.testing.DecompressingOriginals;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import io.artstore.ingester.core.testing.FileSagas;
@@ -35,9 +35,6 @@ import io.artstore.ingester.core.testing.InMemoryFileCatalog;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -72,6 +69,7 @@ public abstract class CompressFileFaultInjectionMatrix {
     private static final byte[] CONTENT = "a line of text that compresses well, again and again\n".repeat(500)
             .getBytes(StandardCharsets.UTF_8);
     private static final Map<CompressionAlgorithm, Codec> CODECS = Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1));
+    static final DecompressingOriginals ORIGINALS = new DecompressingOriginals(CODECS);
 
     /** Stores that outlive the processes using them. */
     private final class World {
@@ -143,7 +141,7 @@ public abstract class CompressFileFaultInjectionMatrix {
 
         Process(World world) {
             CompressFileSaga saga = new CompressFileSaga(() -> List.of(world.host.current()), world.catalog, world.events, world.locks,
-                    CODECS, Optional.empty(), CompressFileFaultInjectionMatrix::readOriginalStream, world.clock)
+                    CODECS, Optional.empty(), ORIGINALS, world.clock)
                     .intercepted(faults);
             orchestrator = new SagaOrchestrator(world.sagaLog, List.of(saga.definition()), new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(FileSagas.INSTANCE, Duration.ofMinutes(1), Duration.ofDays(1)), world.clock,
@@ -252,24 +250,7 @@ public abstract class CompressFileFaultInjectionMatrix {
     }
 
     static byte[] readOriginal(StorageElement element, FileAttributes attributes) {
-        try (InputStream in = readOriginalStream(element, attributes)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static InputStream readOriginalStream(StorageElement element, FileAttributes attributes) {
-        StoredContent content = attributes.content();
-        InputStream stored = element.open(attributes.fileId()).orElseThrow(() ->
-                IngestException.notFound("file_not_found", "no file " + attributes.fileId()));
-        try {
-            InputStream plain = content.compression().isPresent()
-                    ? CODECS.get(content.compression().get()).decompressing(stored) : stored;
-            return new VerifyingInputStream(plain, content.originalSize(), content.originalChecksum());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ORIGINALS.readAll(element, attributes);
     }
 
     static Sha256 sha256(byte[] bytes) {
