@@ -181,9 +181,7 @@ public final class DeleteFileSaga {
     }
 
     private Data lock(Data data, StepAttempt attempt) {
-        locks.tryLock(data.fileId(), Locks.Operation.DELETE, lockOwner(attempt.sagaId())).orElseThrow(() ->
-                IngestException.conflict("file_locked", "file " + data.fileId() + " is locked by "
-                        + locks.describeHolder(data.fileId()) + "; retry once it has finished"));
+        locks.lockOrRefuse(data.fileId(), Locks.Operation.DELETE, lockOwner(attempt.sagaId()), "retry once it has finished");
         // The file was located before the lock was taken: a transfer that finished in between moved it. (No entry
         // means an earlier delete got there first; the steps after this one are idempotent.)
         Optional<CatalogEntry> entry = catalog.find(data.fileId());

@@ -185,9 +185,8 @@ public final class CompressFileSaga {
     // --- Steps ---
 
     private Data lock(Data data, StepAttempt attempt) {
-        locks.tryLock(data.fileId(), Locks.Operation.REWRITE, lockOwner(attempt.sagaId())).orElseThrow(() ->
-                IngestException.conflict("file_locked", "file " + data.fileId() + " is locked by "
-                        + locks.describeHolder(data.fileId()) + "; compress it once that has finished"));
+        locks.lockOrRefuse(data.fileId(), Locks.Operation.REWRITE, lockOwner(attempt.sagaId()),
+                "compress it once that has finished");
         return data;
     }
 

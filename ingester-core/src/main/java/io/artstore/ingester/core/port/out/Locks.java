@@ -62,8 +62,19 @@ public interface Locks {
     /** The current grant on the file, if any. */
     Optional<Lock> holder(FileId fileId);
 
+    /**
+     * Locks the file as {@link #tryLock} does, or refuses the operation.
+     *
+     * @param advice what the caller may do about it, ending the conflict's message
+     * @throws IngestException {@code CONFLICT} with code {@code file_locked}, naming the holder, when another holds it
+     */
+    default Lock lockOrRefuse(FileId fileId, Operation operation, String owner, String advice) {
+        return tryLock(fileId, operation, owner).orElseThrow(() -> IngestException.conflict("file_locked",
+                "file " + fileId + " is locked by " + describeHolder(fileId) + "; " + advice));
+    }
+
     /** Who holds the file, as a refused operation names it in its conflict. */
-    default String describeHolder(FileId fileId) {
+    private String describeHolder(FileId fileId) {
         return holder(fileId).map(held -> "a running " + held.operation().wireName() + " operation")
                 .orElse("another operation");
     }
