@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.FileId;
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.SignatureAlgorithm;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.pipeline.VerifyingInputStream;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.DetachedSignature;
 import io.artstore.ingester.core.port.out.FakeSigner;
@@ -31,6 +29,7 @@ import io.artstore.ingester.core.tasks.CompressFileSaga;
 import io.artstore.ingester.core.tasks.SignFile;
 import io.artstore.ingester.core.tasks.TaskRunner;
 import io.artstore.ingester.core.testing.Await;
+import io.artstore.ingester.core.testing.DecompressingOriginals;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
 import io.artstore.ingester.core.testing.FileSagas;
 import io.artstore.ingester.core.testing.InMemoryFileCatalog;
@@ -39,9 +38,6 @@ import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import io.artstore.ingester.kafka.fixture.KafkaBrokerExtension;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,6 +62,7 @@ class KafkaFileTasksIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final byte[] CONTENT = "a line of text that compresses well\n".repeat(2_000).getBytes(StandardCharsets.UTF_8);
     private static final Map<CompressionAlgorithm, Codec> CODECS = Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1));
+    private static final DecompressingOriginals ORIGINALS = new DecompressingOriginals(CODECS);
 
     private final KafkaTaskSettings settings = new KafkaTaskSettings(KAFKA.bootstrapServers(), Map.of(),
             "tasks-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), Duration.ofMillis(200));
@@ -93,31 +86,23 @@ class KafkaFileTasksIT {
     /** One instance's worker: its own orchestrator over the shared stores. */
     private TaskRunner runner(String instance) {
         CompressFileSaga saga = new CompressFileSaga(() -> elements, catalog, events, locks, CODECS, Optional.empty(),
-                KafkaFileTasksIT::original, clock);
+                ORIGINALS, clock);
         SagaOrchestrator orchestrator = new SagaOrchestrator(sagaLog, List.of(saga.definition()),
                 new SagaEngine(JitterSource.hashed()), new SagaOrchestrator.Settings(instance, Duration.ofMinutes(1),
                         Duration.ofDays(1)), clock, new ClockSleeper(clock), SagaListener.NONE);
         return new TaskRunner(List.of(new CompressFile(catalog, saga, orchestrator), new SignFile(() -> elements, catalog,
-                events, locks, new FakeSigner(SignatureAlgorithm.ECDSA_P256_SHA256, clock), KafkaFileTasksIT::original, clock)));
+                events, locks, new FakeSigner(SignatureAlgorithm.ECDSA_P256_SHA256, clock), ORIGINALS, clock)));
     }
 
     @Test
     void files_are_compressed_and_signed_once_through_the_topic_even_when_each_task_comes_twice() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(settings.topic(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
         FileSagas adding = new FileSagas(new FileSagas.Ports(() -> elements, new FakeCapacityReservations(), catalog,
                 events, locks, sagaLog), clock, Optional.empty());
         List<FileId> files = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             files.add(adding.add().add(anAddFileCommand().build(), new ByteArrayInputStream(CONTENT)).entry().fileId());
         }
-        KafkaTaskWorker first = KafkaTaskWorker.start(settings, runner("instance-1"), "task-worker-1");
-        opened.add(first);
-        KafkaTaskWorker second = KafkaTaskWorker.start(settings, runner("instance-2"), "task-worker-2");
-        opened.add(second);
-        Await.until(WAIT, "each worker holding a partition",
-                () -> first.assignment().size() == 1 && second.assignment().size() == 1);
+        TwoWorkers workers = TwoWorkers.start(settings, runner("instance-1"), runner("instance-2"), opened, WAIT);
         KafkaTaskQueue queue = new KafkaTaskQueue(settings);
         opened.add(queue);
 
@@ -134,11 +119,11 @@ class KafkaFileTasksIT {
         for (Task task : tasks) {
             queue.submit(task);
         }
-        Await.until(WAIT, "every delivery run and committed", () -> first.finished() + second.finished() == 2L * tasks.size());
+        Await.until(WAIT, "every delivery run and committed", () -> workers.finished() == 2L * tasks.size());
 
         assertThat(queue.depth().waiting()).isZero();
-        assertThat(first.finished()).isPositive();
-        assertThat(second.finished()).isPositive();
+        assertThat(workers.first().finished()).isPositive();
+        assertThat(workers.second().finished()).isPositive();
         assertThat(sagaLog.list(SagaState.COMPLETED).stream().filter(saga -> saga.sagaType().equals(CompressFileSaga.TYPE)))
                 .as("one compress saga per file").hasSize(files.size());
         assertThat(sagaLog.unfinished()).isEmpty();
@@ -149,25 +134,10 @@ class KafkaFileTasksIT {
             assertThat(edit.stat(fileId).orElseThrow().checksum()).isEqualTo(attributes.checksum());
             assertThat(edit.readSidecar(fileId, DetachedSignature.SIDECAR_SUFFIX)).isPresent();
             assertThat(edit.readSidecar(fileId, StorageElement.REPLACED_SUFFIX)).isEmpty();
-            try (InputStream in = original(edit, attributes)) {
-                assertThat(in.readAllBytes()).isEqualTo(CONTENT);
-            }
+            assertThat(ORIGINALS.readAll(edit, attributes)).isEqualTo(CONTENT);
             assertThat(events.published().stream().filter(event -> event.fileId().equals(fileId)).map(FileEvent::type))
                     .containsOnlyOnce(FileEvent.Type.FILE_COMPRESSED, FileEvent.Type.FILE_SIGNED);
             assertThat(locks.holder(fileId)).isEmpty();
-        }
-    }
-
-    private static InputStream original(StorageElement element, FileAttributes attributes) {
-        StoredContent content = attributes.content();
-        InputStream stored = element.open(attributes.fileId()).orElseThrow(() ->
-                IngestException.notFound("file_not_found", "no file " + attributes.fileId()));
-        try {
-            InputStream plain = content.compression().isPresent()
-                    ? CODECS.get(content.compression().get()).decompressing(stored) : stored;
-            return new VerifyingInputStream(plain, content.originalSize(), content.originalChecksum());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

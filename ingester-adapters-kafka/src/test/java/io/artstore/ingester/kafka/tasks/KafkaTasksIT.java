@@ -15,11 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,15 +60,7 @@ class KafkaTasksIT {
 
     @Test
     void tasks_are_shared_by_the_group_and_each_has_its_effect_once() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(settings.topic(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-        KafkaTaskWorker first = KafkaTaskWorker.start(settings, runner("worker-1"), "task-worker-1");
-        opened.add(first);
-        KafkaTaskWorker second = KafkaTaskWorker.start(settings, runner("worker-2"), "task-worker-2");
-        opened.add(second);
-        Await.until(WAIT, "each worker holding a partition",
-                () -> first.assignment().size() == 1 && second.assignment().size() == 1);
+        TwoWorkers workers = TwoWorkers.start(settings, runner("worker-1"), runner("worker-2"), opened, WAIT);
         KafkaTaskQueue queue = new KafkaTaskQueue(settings);
         opened.add(queue);
 
@@ -82,13 +70,13 @@ class KafkaTasksIT {
             tasks.add(task);
             queue.submit(task);
         }
-        Await.until(WAIT, "every task run and committed", () -> first.finished() + second.finished() == tasks.size());
+        Await.until(WAIT, "every task run and committed", () -> workers.finished() == tasks.size());
 
         assertThat(queue.depth().waiting()).isZero();
         assertThat(effectBy.keySet()).containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::id).toList());
         assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
         assertThat(effectBy.values()).contains("worker-1", "worker-2");
-        assertThat(first.finished()).isPositive();
-        assertThat(second.finished()).isPositive();
+        assertThat(workers.first().finished()).isPositive();
+        assertThat(workers.second().finished()).isPositive();
     }
 }

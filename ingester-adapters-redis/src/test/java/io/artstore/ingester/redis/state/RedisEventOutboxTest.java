@@ -32,6 +32,15 @@ class RedisEventOutboxTest extends EventOutboxContract {
         return new RedisEventOutbox(REDIS.state("instance-a"), capacity);
     }
 
+    @Override
+    protected void storeFirstEntry(String entry) {
+        RedisState state = REDIS.state("instance-a");
+        state.call(() -> {
+            state.redis().set(RedisEventOutbox.SEQ, "1");
+            return state.redis().rpush(RedisEventOutbox.EVENTS, "1 " + entry);
+        });
+    }
+
     @Test
     void oneInstanceRelaysAtATimeAndAnotherTakesOverWhenItsLeaseLapses() {
         RedisEventOutbox a = new RedisEventOutbox(REDIS.state("instance-a"), 100, Duration.ofMillis(300));
@@ -48,24 +57,6 @@ class RedisEventOutboxTest extends EventOutboxContract {
         b.acknowledge(b.oldest(1));
         assertThat(b.status().depth()).isEqualTo(1);
         assertThat(a.oldest(10)).as("b holds the lease now").isEmpty();
-    }
-
-    @Test
-    void offersAnEventStoredWithoutTheFilesAttributesThenNewOnes() {
-        RedisState state = REDIS.state("instance-a");
-        state.call(() -> {
-            state.redis().set(RedisEventOutbox.SEQ, "1");
-            return state.redis().rpush(RedisEventOutbox.EVENTS, "1 " + PREVIOUS_VERSION_ENTRY);
-        });
-
-        EventOutbox outbox = open(100);
-        OutboxEvent plain = event("e2", FileId.random(), FileEvent.Type.FILE_ADDED, T0);
-        outbox.append(new OutboxEvent("e2", plain.event().withAttributes(fullAttributes()), T0));
-
-        List<OutboxEvent> oldest = outbox.oldest(10);
-        assertThat(oldest).extracting(OutboxEvent::eventId).containsExactly("old-1", "e2");
-        assertThat(oldest.get(0).event().attributes()).isEmpty();
-        assertThat(oldest.get(1).event().attributes()).contains(fullAttributes());
     }
 
     @Test

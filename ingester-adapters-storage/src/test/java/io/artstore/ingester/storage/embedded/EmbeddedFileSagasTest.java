@@ -14,6 +14,7 @@ import io.artstore.ingester.core.port.out.FakeSigner;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.testing.FaultCase;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.StepFaults;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
@@ -51,18 +52,6 @@ class EmbeddedFileSagasTest {
 
     @TempDir
     Path data;
-
-    record Case(Optional<Integer> turnBackAt, int at, StepFaults.Kind kind) {
-        @Override
-        public String toString() {
-            return turnBackAt.map(first -> "after a permanent failure of call " + first + ", ").orElse("") + kind + " at call " + at;
-        }
-
-        void arm(StepFaults<?> faults) {
-            turnBackAt.ifPresent(first -> faults.arm(first, StepFaults.Kind.FAIL_BEFORE));
-            faults.arm(at, kind);
-        }
-    }
 
     /** One process over the data folder: its stores, opened from disk, and its services. */
     private final class Process implements AutoCloseable {
@@ -111,17 +100,17 @@ class EmbeddedFileSagasTest {
         }
     }
 
-    static Stream<Case> addFaults() {
+    static Stream<FaultCase> addFaults() {
         return cases(7, List.of(0, 1, 2), List.of(1, 2, 2));
     }
 
-    static Stream<Case> deleteFaults() {
+    static Stream<FaultCase> deleteFaults() {
         return cases(6, List.of(0, 1), List.of(1, 1));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("addFaults")
-    void an_add_over_the_embedded_stores_is_wholly_done_or_wholly_undone(Case fault) {
+    void an_add_over_the_embedded_stores_is_wholly_done_or_wholly_undone(FaultCase fault) {
         Process process = new Process(ManualClock.atSomeInstant());
         fault.arm(process.sagas.addFaults());
 
@@ -141,7 +130,7 @@ class EmbeddedFileSagasTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("deleteFaults")
-    void a_delete_over_the_embedded_stores_is_wholly_done_or_wholly_undone(Case fault) {
+    void a_delete_over_the_embedded_stores_is_wholly_done_or_wholly_undone(FaultCase fault) {
         Process process = new Process(ManualClock.atSomeInstant());
         FileId fileId = add(process.sagas);
         fault.arm(process.sagas.deleteFaults());
@@ -204,19 +193,12 @@ class EmbeddedFileSagasTest {
      * Every kind of fault at each of the clean run's calls; then, for each call that is made to fail for good,
      * every kind of fault at each of the compensations it sets off (their count given in the same order).
      */
-    private static Stream<Case> cases(int cleanCalls, List<Integer> turnBackAt, List<Integer> compensations) {
-        List<Case> cases = new ArrayList<>();
-        for (int call = 0; call < cleanCalls; call++) {
-            for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                cases.add(new Case(Optional.empty(), call, kind));
-            }
-        }
+    private static Stream<FaultCase> cases(int cleanCalls, List<Integer> turnBackAt, List<Integer> compensations) {
+        List<FaultCase> cases = FaultCase.everyKindAtEachCall(cleanCalls);
         for (int i = 0; i < turnBackAt.size(); i++) {
             int first = turnBackAt.get(i);
             for (int call = first + 1; call <= first + compensations.get(i); call++) {
-                for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                    cases.add(new Case(Optional.of(first), call, kind));
-                }
+                cases.addAll(FaultCase.everyKindAt(Optional.of(first), call));
             }
         }
         return cases.stream();

@@ -41,27 +41,17 @@ class FileEventOutboxTest extends EventOutboxContract {
         return current;
     }
 
+    @Override
+    protected void storeFirstEntry(String entry) throws IOException {
+        Files.writeString(dir.resolve(String.format("events-%020d.jsonl", 1)),
+                entry.replaceFirst("\\{", "{\"seq\":1,") + "\n", StandardCharsets.UTF_8);
+    }
+
     @AfterEach
     void close() {
         if (current != null) {
             current.close();
         }
-    }
-
-    @Test
-    void offersAnEventStoredWithoutTheFilesAttributesThenNewOnes() throws IOException {
-        Files.writeString(dir.resolve(String.format("events-%020d.jsonl", 1)),
-                PREVIOUS_VERSION_ENTRY.replaceFirst("\\{", "{\"seq\":1,") + "\n", StandardCharsets.UTF_8);
-
-        EventOutbox outbox = open(100);
-        OutboxEvent plain = event("e2", FileId.random(), FileEvent.Type.FILE_ADDED, T0);
-        outbox.append(new OutboxEvent("e2", plain.event().withAttributes(fullAttributes()), T0));
-
-        List<OutboxEvent> oldest = outbox.oldest(10);
-        assertThat(oldest).extracting(OutboxEvent::eventId).containsExactly("old-1", "e2");
-        assertThat(oldest.get(0).event().attributes()).isEmpty();
-        assertThat(oldest.get(0).event().sagaId()).contains("saga-old");
-        assertThat(oldest.get(1).event().attributes()).contains(fullAttributes());
     }
 
     @Test

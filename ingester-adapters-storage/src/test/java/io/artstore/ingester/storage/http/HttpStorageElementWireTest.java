@@ -8,6 +8,7 @@ import io.artstore.ingester.core.domain.FileAttributes;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.port.out.StoreRequest;
+import io.artstore.ingester.core.testing.TrickleInputStream;
 import io.artstore.ingester.storage.http.fixture.StorageElementServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -92,11 +93,9 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_is_one_post_with_its_length_and_no_wait_for_100_continue_then_one_patch() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
 
@@ -111,11 +110,9 @@ class HttpStorageElementWireTest {
     /** A refusal before the body is read keeps the stream unread, so that the upload can be repeated. */
     @Test
     void content_longer_than_one_block_is_streamed_after_100_continue() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         StoreRequest request = aStoreRequest().build();
         byte[] bytes = randomBytes(StreamingFilePart.BLOCK);
 
@@ -127,8 +124,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_refused_with_503_is_sent_again_once_the_se_says_it_did_not_land() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         server.faults().failNext(1, 503);
         StoreRequest request = aStoreRequest().build();
@@ -147,11 +143,9 @@ class HttpStorageElementWireTest {
     /** The SE answers 500 once it has read the body (a full disk, a duplicate id): never sent again. */
     @Test
     void a_small_upload_answered_with_500_is_not_sent_again() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         Requests requests = new Requests();
-        HttpStorageElement element = new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
-                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
+        HttpStorageElement element = elementRecording(server, requests);
         server.faults().failWrites(true);
         StoreRequest request = aStoreRequest().build();
         long before = server.apiRequests();
@@ -166,8 +160,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void a_small_upload_whose_answer_was_lost_is_found_and_not_stored_twice() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         server.faults().loseUploadAnswers(true);
         StoreRequest request = aStoreRequest().build();
@@ -184,8 +177,7 @@ class HttpStorageElementWireTest {
 
     @Test
     void an_empty_file_is_refused_without_a_call() {
-        fixtures = new SeFixtures(root, false);
-        StorageElementServer server = fixtures.start(Mode.EDIT);
+        StorageElementServer server = startEditElement();
         HttpStorageElement element = fixtures.element(server, Mode.EDIT);
         long before = server.apiRequests();
 
@@ -204,7 +196,7 @@ class HttpStorageElementWireTest {
     @Test
     void streamed_content_goes_out_in_whole_blocks_whatever_the_stream_returns_per_read() throws IOException {
         byte[] bytes = randomBytes(3 * StreamingFilePart.BLOCK + 100);
-        StreamingFilePart part = StreamingFilePart.of(new TrickleStream(bytes, 8 * 1024), null);
+        StreamingFilePart part = StreamingFilePart.of(new TrickleInputStream(bytes, 8 * 1024), null);
         Writes writes = new Writes();
         BufferedSink sink = Okio.buffer(writes);
 
@@ -216,27 +208,6 @@ class HttpStorageElementWireTest {
                 (long) StreamingFilePart.BLOCK, 100L);
         assertThat(writes.received.readByteArray()).isEqualTo(bytes);
         assertThat(part.sentBytes()).isEqualTo(bytes.length);
-    }
-
-    /** Returns at most {@code step} bytes per read, as a socket's stream does. */
-    private static final class TrickleStream extends InputStream {
-        private final ByteArrayInputStream bytes;
-        private final int step;
-
-        TrickleStream(byte[] content, int step) {
-            this.bytes = new ByteArrayInputStream(content);
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return bytes.read();
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            return bytes.read(buffer, offset, Math.min(length, step));
-        }
     }
 
     /** The writes a chunked body's sink receives: each is one chunk on the wire. */
@@ -260,6 +231,18 @@ class HttpStorageElementWireTest {
 
         @Override
         public void close() {}
+    }
+
+    /** A fixture SE in edit mode over plain HTTP. */
+    private StorageElementServer startEditElement() {
+        fixtures = new SeFixtures(root, false);
+        return fixtures.start(Mode.EDIT);
+    }
+
+    /** An element on the SE whose client writes each request it sends into {@code requests}. */
+    private HttpStorageElement elementRecording(StorageElementServer server, Requests requests) {
+        return new HttpStorageElement(fixtures.settings(server, Mode.EDIT, 0),
+                HttpStorageElement.newSharedClient().newBuilder().addNetworkInterceptor(requests).build());
     }
 
     /** Method, path, the Expect header and whether the body's length was known, of each request sent. */

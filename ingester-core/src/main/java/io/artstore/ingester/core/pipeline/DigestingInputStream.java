@@ -67,12 +67,17 @@ class DigestingInputStream extends FilterInputStream {
         return false;
     }
 
-    long count() {
+    /** Whether the end of the stream was read. */
+    public boolean ended() {
+        return result != null;
+    }
+
+    public long count() {
         return count;
     }
 
     /** The digest, once the end was reached. */
-    Sha256 digest() {
+    public Sha256 digest() {
         if (result == null) {
             throw new IllegalStateException("the stream has not been read to its end");
         }

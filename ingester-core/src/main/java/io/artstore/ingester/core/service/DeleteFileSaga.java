@@ -181,11 +181,7 @@ public final class DeleteFileSaga {
     }
 
     private Data lock(Data data, StepAttempt attempt) {
-        locks.tryLock(data.fileId(), Locks.Operation.DELETE, lockOwner(attempt.sagaId())).orElseThrow(() ->
-                IngestException.conflict("file_locked", "file " + data.fileId() + " is locked by "
-                        + locks.holder(data.fileId()).map(held -> "a running " + held.operation().wireName() + " operation")
-                                .orElse("another operation")
-                        + "; retry once it has finished"));
+        locks.lockOrRefuse(data.fileId(), Locks.Operation.DELETE, lockOwner(attempt.sagaId()), "retry once it has finished");
         // The file was located before the lock was taken: a transfer that finished in between moved it. (No entry
         // means an earlier delete got there first; the steps after this one are idempotent.)
         Optional<CatalogEntry> entry = catalog.find(data.fileId());
@@ -198,8 +194,7 @@ public final class DeleteFileSaga {
     }
 
     private Data unlock(Data data, StepAttempt attempt) {
-        String owner = lockOwner(attempt.sagaId());
-        locks.holder(data.fileId()).filter(held -> held.owner().equals(owner)).ifPresent(locks::release);
+        locks.releaseIfHeldBy(data.fileId(), lockOwner(attempt.sagaId()));
         return data;
     }
 

@@ -69,6 +69,8 @@ public final class TransferCoordinator {
     public static final String SIGNATURE_SUFFIX = ".sig";
     /** A transaction needs about fifteen actions; far more means the protocol is not progressing. */
     private static final int MAX_ACTIONS_PER_DRIVE = 100;
+    /** What a transfer refused because the file is locked tells its caller. */
+    private static final String RETRY_LATER = "retry once it has finished";
 
     private final FileLocator locator;
     private final StorageElements elements;
@@ -171,8 +173,7 @@ public final class TransferCoordinator {
         StorageElement source = element(location.entry().elementId());
         started.add(id);
         try {
-            Lock lock = locks.tryLock(fileId, Locks.Operation.TRANSFER, id.toString())
-                    .orElseThrow(() -> fileLocked(fileId));
+            Lock lock = locks.lockOrRefuse(fileId, Locks.Operation.TRANSFER, id.toString(), RETRY_LATER);
             try {
                 FileAttributes attributes = source.stat(fileId).orElseThrow(() -> fileNotFound(fileId));
                 Placement placement = selector.place(Mode.RW, targetId, OptionalLong.of(attributes.fileSize()));
@@ -649,7 +650,7 @@ public final class TransferCoordinator {
         if (current.isPresent() && current.get().owner().equals(owner)) {
             return;
         }
-        locks.tryLock(begun.fileId(), Locks.Operation.TRANSFER, owner).orElseThrow(() -> fileLocked(begun.fileId()));
+        locks.lockOrRefuse(begun.fileId(), Locks.Operation.TRANSFER, owner, RETRY_LATER);
     }
 
     private static Lock lockOf(Begun begun) {
@@ -681,13 +682,6 @@ public final class TransferCoordinator {
     private StorageElement element(StorageElementId id) {
         return elements.find(id).orElseThrow(() -> new IngestException(Kind.UNAVAILABLE, "storage_unavailable",
                 "storage element " + id + " is not known now"));
-    }
-
-    private IngestException fileLocked(FileId fileId) {
-        String holder = locks.holder(fileId).map(lock -> "a running " + lock.operation().wireName() + " operation")
-                .orElse("another operation");
-        return IngestException.conflict("file_locked", "file " + fileId + " is locked by " + holder
-                + "; retry once it has finished");
     }
 
     private static IngestException fileNotFound(FileId fileId) {

@@ -185,16 +185,13 @@ public final class CompressFileSaga {
     // --- Steps ---
 
     private Data lock(Data data, StepAttempt attempt) {
-        locks.tryLock(data.fileId(), Locks.Operation.REWRITE, lockOwner(attempt.sagaId())).orElseThrow(() ->
-                IngestException.conflict("file_locked", "file " + data.fileId() + " is locked by "
-                        + locks.holder(data.fileId()).map(held -> "a running " + held.operation().wireName() + " operation")
-                                .orElse("another operation") + "; compress it once that has finished"));
+        locks.lockOrRefuse(data.fileId(), Locks.Operation.REWRITE, lockOwner(attempt.sagaId()),
+                "compress it once that has finished");
         return data;
     }
 
     private Data unlock(Data data, StepAttempt attempt) {
-        String owner = lockOwner(attempt.sagaId());
-        locks.holder(data.fileId()).filter(held -> held.owner().equals(owner)).ifPresent(locks::release);
+        locks.releaseIfHeldBy(data.fileId(), lockOwner(attempt.sagaId()));
         return data;
     }
 

@@ -9,6 +9,7 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.port.out.Codec;
+import io.artstore.ingester.core.testing.TrickleInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -271,34 +272,6 @@ class ContentPipelineTest {
         ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(randomBytes(10)), Optional.empty(), limits(), n -> {});
 
         assertThatThrownBy(pipeline::result).isInstanceOf(IllegalStateException.class);
-    }
-
-    /** Hands out at most {@code step} bytes per read, as a network stream does. */
-    private static final class TrickleInputStream extends InputStream {
-        private final byte[] data;
-        private final int step;
-        private int position;
-
-        TrickleInputStream(byte[] data, int step) {
-            this.data = data;
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, step), data.length - position);
-            System.arraycopy(data, position, b, off, n);
-            position += n;
-            return n;
-        }
     }
 
     private static void assertFailure(ContentPipeline pipeline, Kind kind, String code) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.testing.TrickleInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class ReadAheadInputStreamTest {
     void the_reader_gets_the_same_bytes_in_the_same_order(int readSize) throws Exception {
         byte[] data = new byte[1_000_003];
         new Random(3).nextBytes(data);
-        ReadAheadInputStream ahead = new ReadAheadInputStream(new Trickle(data, 3_333), threads, 65_536, 3);
+        ReadAheadInputStream ahead = new ReadAheadInputStream(new TrickleInputStream(data, 3_333), threads, 65_536, 3);
 
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         byte[] buffer = new byte[readSize];
@@ -147,33 +148,5 @@ class ReadAheadInputStreamTest {
 
         assertThat(ahead.read(new byte[5], 0, 5)).isEqualTo(-1);
         ahead.close();
-    }
-
-    /** Hands out at most {@code step} bytes per read, as a network stream does. */
-    private static final class Trickle extends InputStream {
-        private final byte[] data;
-        private final int step;
-        private int position;
-
-        Trickle(byte[] data, int step) {
-            this.data = data;
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, step), data.length - position);
-            System.arraycopy(data, position, b, off, n);
-            position += n;
-            return n;
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.artstore.ingester.core.port.out.FakeSigner;
 import io.artstore.ingester.core.port.out.FileEvent;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.saga.SagaState;
+import io.artstore.ingester.core.saga.testing.FaultCase;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.StepFaults;
@@ -24,7 +25,6 @@ import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -39,19 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * file is wholly there or wholly absent, and no saga is left unfinished.
  */
 class FileSagaFaultInjectionTest {
-
-    /** One fault, or a first fault that turns the saga back and a second one in its compensations. */
-    record Case(Optional<Integer> turnBackAt, int at, StepFaults.Kind kind) {
-        @Override
-        public String toString() {
-            return turnBackAt.map(first -> "after a permanent failure of call " + first + ", ").orElse("") + kind + " at call " + at;
-        }
-
-        void arm(StepFaults<?> faults) {
-            turnBackAt.ifPresent(first -> faults.arm(first, StepFaults.Kind.FAIL_BEFORE));
-            faults.arm(at, kind);
-        }
-    }
 
     /** The stores of one test, which outlive the "processes" that use them. */
     private static final class World {
@@ -94,11 +81,11 @@ class FileSagaFaultInjectionTest {
 
     private static final byte[] CONTENT = "the file under test".getBytes(StandardCharsets.UTF_8);
 
-    static Stream<Case> addFaults() {
+    static Stream<FaultCase> addFaults() {
         World clean = new World();
         FileSagas process = clean.process();
         add(process);
-        return cases(process.addFaults().calls().size(), turnBackAt -> {
+        return FaultCase.matrix(process.addFaults().calls().size(), turnBackAt -> {
             World world = new World();
             FileSagas turning = world.process();
             turning.addFaults().arm(turnBackAt, StepFaults.Kind.FAIL_BEFORE);
@@ -107,12 +94,12 @@ class FileSagaFaultInjectionTest {
         }, List.of(0, 1, 2));
     }
 
-    static Stream<Case> deleteFaults() {
+    static Stream<FaultCase> deleteFaults() {
         World clean = new World();
         FileSagas process = clean.process();
         FileId fileId = add(process);
         process.delete().delete(fileId);
-        return cases(process.deleteFaults().calls().size(), turnBackAt -> {
+        return FaultCase.matrix(process.deleteFaults().calls().size(), turnBackAt -> {
             World world = new World();
             FileSagas turning = world.process();
             FileId added = add(turning);
@@ -124,7 +111,7 @@ class FileSagaFaultInjectionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("addFaults")
-    void an_add_is_wholly_done_or_wholly_undone_whatever_fails(Case fault) {
+    void an_add_is_wholly_done_or_wholly_undone_whatever_fails(FaultCase fault) {
         World world = new World();
         FileSagas process = world.process();
         fault.arm(process.addFaults());
@@ -140,7 +127,7 @@ class FileSagaFaultInjectionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("deleteFaults")
-    void a_delete_is_wholly_done_or_wholly_undone_whatever_fails(Case fault) {
+    void a_delete_is_wholly_done_or_wholly_undone_whatever_fails(FaultCase fault) {
         World world = new World();
         FileSagas process = world.process();
         FileId fileId = add(process);
@@ -180,30 +167,5 @@ class FileSagaFaultInjectionTest {
 
     private static FileId add(FileSagas process) {
         return process.add().add(anAddFileCommand().signed().build(), new ByteArrayInputStream(CONTENT)).entry().fileId();
-    }
-
-    /**
-     * Every kind of fault at every call of a clean run, then every kind at every compensation that a permanent
-     * failure of each of {@code turnBackAt} sets off.
-     */
-    private static Stream<Case> cases(int cleanCalls, java.util.function.IntFunction<List<String>> callsWhenTurnedBackAt,
-            List<Integer> turnBackAt) {
-        List<Case> cases = new ArrayList<>();
-        for (int call = 0; call < cleanCalls; call++) {
-            for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                cases.add(new Case(Optional.empty(), call, kind));
-            }
-        }
-        for (int first : turnBackAt) {
-            List<String> calls = callsWhenTurnedBackAt.apply(first);
-            for (int call = first + 1; call < calls.size(); call++) {
-                if (calls.get(call).startsWith("undo ")) {
-                    for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                        cases.add(new Case(Optional.of(first), call, kind));
-                    }
-                }
-            }
-        }
-        return cases.stream();
     }
 }

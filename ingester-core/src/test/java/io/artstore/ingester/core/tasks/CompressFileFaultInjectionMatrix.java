@@ -11,7 +11,6 @@ import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.pipeline.GzipCodec;
-import io.artstore.ingester.core.pipeline.VerifyingInputStream;
 import io.artstore.ingester.core.port.in.TaskReport;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.Codec;
@@ -24,9 +23,11 @@ import io.artstore.ingester.core.saga.SagaListener;
 import io.artstore.ingester.core.saga.SagaOrchestrator;
 import io.artstore.ingester.core.saga.SagaState;
 import io.artstore.ingester.core.saga.testing.ClockSleeper;
+import io.artstore.ingester.core.saga.testing.FaultCase;
 import io.artstore.ingester.core.saga.testing.InMemorySagaLog;
 import io.artstore.ingester.core.saga.testing.ManualClock;
 import io.artstore.ingester.core.saga.testing.StepFaults;
+import io.artstore.ingester.core.testing.DecompressingOriginals;
 import io.artstore.ingester.core.testing.FakeCapacityReservations;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import io.artstore.ingester.core.testing.FileSagas;
@@ -34,13 +35,9 @@ import io.artstore.ingester.core.testing.InMemoryFileCatalog;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
 import io.artstore.ingester.core.transfer.InMemoryLocks;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,18 +69,7 @@ public abstract class CompressFileFaultInjectionMatrix {
     private static final byte[] CONTENT = "a line of text that compresses well, again and again\n".repeat(500)
             .getBytes(StandardCharsets.UTF_8);
     private static final Map<CompressionAlgorithm, Codec> CODECS = Map.of(CompressionAlgorithm.GZIP, new GzipCodec(1));
-
-    record Case(Optional<Integer> turnBackAt, int at, StepFaults.Kind kind) {
-        @Override
-        public String toString() {
-            return turnBackAt.map(first -> "after a permanent failure of call " + first + ", ").orElse("") + kind + " at call " + at;
-        }
-
-        void arm(StepFaults<?> faults) {
-            turnBackAt.ifPresent(first -> faults.arm(first, StepFaults.Kind.FAIL_BEFORE));
-            faults.arm(at, kind);
-        }
-    }
+    static final DecompressingOriginals ORIGINALS = new DecompressingOriginals(CODECS);
 
     /** Stores that outlive the processes using them. */
     private final class World {
@@ -155,7 +141,7 @@ public abstract class CompressFileFaultInjectionMatrix {
 
         Process(World world) {
             CompressFileSaga saga = new CompressFileSaga(() -> List.of(world.host.current()), world.catalog, world.events, world.locks,
-                    CODECS, Optional.empty(), CompressFileFaultInjectionMatrix::readOriginalStream, world.clock)
+                    CODECS, Optional.empty(), ORIGINALS, world.clock)
                     .intercepted(faults);
             orchestrator = new SagaOrchestrator(world.sagaLog, List.of(saga.definition()), new SagaEngine(JitterSource.hashed()),
                     new SagaOrchestrator.Settings(FileSagas.INSTANCE, Duration.ofMinutes(1), Duration.ofDays(1)), world.clock,
@@ -169,33 +155,19 @@ public abstract class CompressFileFaultInjectionMatrix {
                 CompressFile.ALGORITHM, "gzip"), java.time.Instant.EPOCH);
     }
 
-    private Stream<Case> faults() {
+    private Stream<FaultCase> faults() {
         World clean = new World();
         Process process = clean.process();
         process.handler.run(task(clean.fileId));
         int cleanCalls = process.faults.calls().size();
-        List<Case> cases = new ArrayList<>();
-        for (int call = 0; call < cleanCalls; call++) {
-            for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                cases.add(new Case(Optional.empty(), call, kind));
-            }
-        }
         // A permanent failure of the staging or the pivot turns the saga back: faults in its compensations too.
-        for (int first : List.of(1, 2)) {
+        return FaultCase.matrix(cleanCalls, first -> {
             World world = new World();
             Process turning = world.process();
             turning.faults.arm(first, StepFaults.Kind.FAIL_BEFORE);
             world.survive(turning, task(world.fileId));
-            List<String> calls = turning.faults.calls();
-            for (int call = first + 1; call < calls.size(); call++) {
-                if (calls.get(call).startsWith("undo ")) {
-                    for (StepFaults.Kind kind : StepFaults.Kind.values()) {
-                        cases.add(new Case(Optional.of(first), call, kind));
-                    }
-                }
-            }
-        }
-        return cases.stream();
+            return turning.faults.calls();
+        }, List.of(1, 2));
     }
 
     @TestFactory
@@ -203,7 +175,7 @@ public abstract class CompressFileFaultInjectionMatrix {
         return faults().map(fault -> DynamicTest.dynamicTest(fault.toString(), () -> oneWholeVersionAfter(fault)));
     }
 
-    private void oneWholeVersionAfter(Case fault) {
+    private void oneWholeVersionAfter(FaultCase fault) {
         World world = new World();
         Process process = world.process();
         fault.arm(process.faults);
@@ -278,24 +250,7 @@ public abstract class CompressFileFaultInjectionMatrix {
     }
 
     static byte[] readOriginal(StorageElement element, FileAttributes attributes) {
-        try (InputStream in = readOriginalStream(element, attributes)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static InputStream readOriginalStream(StorageElement element, FileAttributes attributes) {
-        StoredContent content = attributes.content();
-        InputStream stored = element.open(attributes.fileId()).orElseThrow(() ->
-                IngestException.notFound("file_not_found", "no file " + attributes.fileId()));
-        try {
-            InputStream plain = content.compression().isPresent()
-                    ? CODECS.get(content.compression().get()).decompressing(stored) : stored;
-            return new VerifyingInputStream(plain, content.originalSize(), content.originalChecksum());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ORIGINALS.readAll(element, attributes);
     }
 
     static Sha256 sha256(byte[] bytes) {

@@ -50,7 +50,7 @@ class SignFileTest {
 
     private SignFile handler(FileCatalog catalogue) {
         return new SignFile(() -> elements, catalogue, events, locks, new FakeSigner(SignatureAlgorithm.ECDSA_P256_SHA256, clock),
-                CompressFileFaultInjectionMatrix::readOriginalStream, clock);
+                CompressFileFaultInjectionMatrix.ORIGINALS, clock);
     }
 
     private Task task() {
@@ -129,7 +129,7 @@ class SignFileTest {
     void a_crash_after_the_catalogue_and_before_the_event_publishes_it_once_on_the_next_delivery() {
         RecordingEventPublisher lost = new RecordingEventPublisher();
         new SignFile(() -> elements, catalog, lost, locks, new FakeSigner(SignatureAlgorithm.ECDSA_P256_SHA256, clock),
-                CompressFileFaultInjectionMatrix::readOriginalStream, clock).run(task());
+                CompressFileFaultInjectionMatrix.ORIGINALS, clock).run(task());
         assertThat(signedEvents()).isEmpty();
 
         assertThat(handler(catalog).run(task()).facts()).containsEntry("outcome", "signed");

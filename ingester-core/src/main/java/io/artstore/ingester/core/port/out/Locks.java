@@ -62,6 +62,28 @@ public interface Locks {
     /** The current grant on the file, if any. */
     Optional<Lock> holder(FileId fileId);
 
+    /**
+     * Locks the file as {@link #tryLock} does, or refuses the operation.
+     *
+     * @param advice what the caller may do about it, ending the conflict's message
+     * @throws IngestException {@code CONFLICT} with code {@code file_locked}, naming the holder, when another holds it
+     */
+    default Lock lockOrRefuse(FileId fileId, Operation operation, String owner, String advice) {
+        return tryLock(fileId, operation, owner).orElseThrow(() -> IngestException.conflict("file_locked",
+                "file " + fileId + " is locked by " + describeHolder(fileId) + "; " + advice));
+    }
+
+    /** Who holds the file, as a refused operation names it in its conflict. */
+    private String describeHolder(FileId fileId) {
+        return holder(fileId).map(held -> "a running " + held.operation().wireName() + " operation")
+                .orElse("another operation");
+    }
+
+    /** Releases the file's lock if {@code owner} holds it now; idempotent, so a compensation may run again. */
+    default void releaseIfHeldBy(FileId fileId, String owner) {
+        holder(fileId).filter(held -> held.owner().equals(owner)).ifPresent(this::release);
+    }
+
     /** Every lock held now, e.g. for recovery to find those left behind by operations that died. */
     List<Lock> held();
 

@@ -9,6 +9,7 @@ import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.RetentionPolicy;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,9 @@ public abstract class EventOutboxContract {
     /** The outbox opened last, as a new process finds it after the previous one stopped without warning. */
     protected abstract EventOutbox reopen();
 
+    /** Leaves {@code entry} where the outbox keeps its first event (sequence 1), before the outbox is opened. */
+    protected abstract void storeFirstEntry(String entry) throws IOException;
+
     public static OutboxEvent event(String eventId, FileId file, FileEvent.Type type, Instant at) {
         FileEvent event = new FileEvent(type, file, StorageElementId.of("edit-1"), Mode.EDIT, 42, CHECKSUM, at,
                 VectorClock.parse("node-a:3"), java.util.Optional.of("saga-" + eventId), java.util.Optional.empty(),
@@ -62,6 +66,21 @@ public abstract class EventOutboxContract {
                 Optional.of(new FileEventAttributes.Compression(CompressionAlgorithm.GZIP, 4096,
                         Sha256.parse("79c9a8c18e3449ee685b67c924353428065fe284b149bfa9013fa99ead5a6ba8"))),
                 Optional.of("ed25519"), RetentionPolicy.TEMPORARY, Optional.of(Instant.parse("2027-01-06T07:59:00.123456789Z")));
+    }
+
+    @Test
+    void offersAnEventStoredWithoutTheFilesAttributesThenNewOnes() throws IOException {
+        storeFirstEntry(PREVIOUS_VERSION_ENTRY);
+
+        EventOutbox outbox = open(100);
+        OutboxEvent plain = event("e2", FileId.random(), FileEvent.Type.FILE_ADDED, T0);
+        outbox.append(new OutboxEvent("e2", plain.event().withAttributes(fullAttributes()), T0));
+
+        List<OutboxEvent> oldest = outbox.oldest(10);
+        assertThat(oldest).extracting(OutboxEvent::eventId).containsExactly("old-1", "e2");
+        assertThat(oldest.get(0).event().attributes()).isEmpty();
+        assertThat(oldest.get(0).event().sagaId()).contains("saga-old");
+        assertThat(oldest.get(1).event().attributes()).contains(fullAttributes());
     }
 
     @Test
