@@ -41,10 +41,13 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,8 +102,12 @@ class KafkaFileTasksIT {
         FileSagas adding = new FileSagas(new FileSagas.Ports(() -> elements, new FakeCapacityReservations(), catalog,
                 events, locks, sagaLog), clock, Optional.empty());
         List<FileId> files = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            files.add(adding.add().add(anAddFileCommand().build(), new ByteArrayInputStream(CONTENT)).entry().fileId());
+        Set<Integer> partitions = new HashSet<>();
+        // Both workers must get work: keep adding files until their keys fall on both partitions of the topic.
+        while (files.size() < 6 || partitions.size() < 2) {
+            FileId fileId = adding.add().add(anAddFileCommand().build(), new ByteArrayInputStream(CONTENT)).entry().fileId();
+            files.add(fileId);
+            partitions.add(partitionOf(fileId));
         }
         TwoWorkers workers = TwoWorkers.start(settings, runner("instance-1"), runner("instance-2"), opened, WAIT);
         KafkaTaskQueue queue = new KafkaTaskQueue(settings);
@@ -139,5 +146,10 @@ class KafkaFileTasksIT {
                     .containsOnlyOnce(FileEvent.Type.FILE_COMPRESSED, FileEvent.Type.FILE_SIGNED);
             assertThat(locks.holder(fileId)).isEmpty();
         }
+    }
+
+    /** The partition of the two that Kafka's default partitioner gives a task keyed by this file. */
+    private static int partitionOf(FileId fileId) {
+        return Utils.toPositive(Utils.murmur2(fileId.toString().getBytes(StandardCharsets.UTF_8))) % 2;
     }
 }
