@@ -650,6 +650,11 @@ public final class LocalStorageElement implements StorageElement {
 
     // --- Replacing a stored file ---
 
+    @Override
+    public boolean replacesFiles() {
+        return settings.mode().allowsDelete();
+    }
+
     /** Staged as any copy, in the shared staging folder, with the stored file's own name and folder in its attributes. */
     @Override
     public FileAttributes stageReplacement(StoreRequest request, InputStream content) {

@@ -180,7 +180,12 @@ public final class AddFileService implements AddFileUseCase {
         try {
             // Placement refusals (no room, an unknown or wrong element, none reachable) come before the saga
             // begins: they change nothing, so they leave no saga record; the saga's first step reuses the placement.
-            request.reserve();
+            Placement placement = request.reserve();
+            if (command.deferred().compression().isPresent() && !placement.element().replacesFiles()) {
+                throw IngestException.invalid("async_compression_unsupported", "storage element "
+                        + placement.element().id() + " cannot replace a stored file, so it cannot compress one after"
+                        + " the upload; send compress=true to compress on the fly, or compress=false");
+            }
             SagaResult<AddFileSaga.Data> result = orchestrator.run(saga.definitionFor(request), sagaId,
                     AddFileSaga.Data.start(fileId, command.sign()));
             return switch (result.state()) {

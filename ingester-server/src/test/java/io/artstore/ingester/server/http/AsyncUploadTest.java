@@ -3,12 +3,15 @@ package io.artstore.ingester.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Multipart;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.Tus;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +107,37 @@ class AsyncUploadTest {
             assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
             assertThat(refused.code()).isEqualTo("async_compression_not_allowed");
         }
+    }
+
+    @Test
+    void compress_async_is_refused_before_anything_is_stored_by_an_element_that_cannot_replace_files() {
+        // As a remote element answers: its storage element API has no way to replace a stored file.
+        try (TestServer remoteLike = TestServer.builder().storageElement(AsyncUploadTest::notReplacing).start()) {
+            Reply reply = remoteLike.upload(Multipart.form().field("target_mode", "edit").field("compress", "async")
+                    .file("log.txt", Content.text(10_000)));
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+            assertThat(reply.code()).isEqualTo("async_compression_unsupported");
+            assertThat(remoteLike.files()).as("nothing stored, catalogued or spooled").isEmpty();
+            assertThat(remoteLike.outstandingBytes()).as("the space held on the element").isZero();
+            assertThat(remoteLike.upload(Multipart.form().field("target_mode", "edit").field("compress", "true")
+                    .file("log.txt", Content.text(10_000))).status()).as("compressed on the fly instead").isEqualTo(201);
+        }
+    }
+
+    /** The element, answering that it cannot replace a stored file. */
+    private static StorageElement notReplacing(StorageElement element) {
+        return (StorageElement) Proxy.newProxyInstance(StorageElement.class.getClassLoader(), new Class<?>[] {StorageElement.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("replacesFiles")) {
+                        return false;
+                    }
+                    try {
+                        return method.invoke(element, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

@@ -114,6 +114,14 @@ public interface StorageElement {
     }
 
     /**
+     * Whether {@link #stageReplacement} and {@link #replaceWithStaged} work here, so that a file stored now can be
+     * compressed later: an upload that asks for that is refused up front by an element that cannot.
+     */
+    default boolean replacesFiles() {
+        return false;
+    }
+
+    /**
      * Makes the copy staged by {@link #stageReplacement} the stored file: a reader of this element sees the stored
      * file before or after, never a mix of the two. The bytes replaced stay beside it as {@link #REPLACED_SUFFIX}.
      * Idempotent and resumable: when nothing is staged and the stored file has {@code expectedChecksum}, an earlier
