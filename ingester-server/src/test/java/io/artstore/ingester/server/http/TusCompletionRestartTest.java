@@ -9,16 +9,12 @@ import io.artstore.ingester.server.config.ConfigLoader;
 import io.artstore.ingester.server.config.IngesterConfig;
 import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Reply;
+import io.artstore.ingester.server.testing.TestServer;
 import io.artstore.ingester.server.testing.Tus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,13 +79,9 @@ class TusCompletionRestartTest {
         IngesterServer second = new IngesterServer(config).start();
         try {
             Tus tus = client(second);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            TestServer.await("the upload leaves completing", Duration.ofSeconds(60),
+                    () -> !progress(tus, upload).path("state").asText().equals("completing"));
             JsonNode json = progress(tus, upload);
-            while (json.path("state").asText().equals("completing")) {
-                assertThat(System.nanoTime() < deadline).as("still completing after 60 s: " + json).isTrue();
-                Thread.sleep(100);
-                json = progress(tus, upload);
-            }
             assertThat(json.path("state").asText()).as(json.toString()).isEqualTo("completed");
             String fileId = json.path("file_id").asText();
             assertThat(tus.head(upload).headers().firstValue("X-ArtStore-File-Id")).contains(fileId);
@@ -152,19 +144,6 @@ class TusCompletionRestartTest {
     }
 
     private static Tus client(IngesterServer server) {
-        HttpClient http = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + server.port());
-        return new Tus(request -> {
-            try {
-                HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(120)).build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                return new Reply(response.statusCode(), response.headers(), response.body());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, base::resolve);
+        return Tus.against(server, Duration.ofSeconds(120));
     }
 }

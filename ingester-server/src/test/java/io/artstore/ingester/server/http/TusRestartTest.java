@@ -9,12 +9,8 @@ import io.artstore.ingester.server.testing.Content;
 import io.artstore.ingester.server.testing.Reply;
 import io.artstore.ingester.server.testing.Tus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,20 +27,7 @@ class TusRestartTest {
     Path root;
 
     private static Tus client(IngesterServer server) {
-        HttpClient http = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + server.port());
-        return new Tus(request -> {
-            try {
-                HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                return new Reply(response.statusCode(), response.headers(), response.body());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, base::resolve);
+        return Tus.against(server, Duration.ofSeconds(30));
     }
 
     @Test

@@ -267,7 +267,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Polls until the condition holds; fails after the deadline. */
     public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        await(what, TIMEOUT, condition);
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}, for a condition that is known to take longer. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);

@@ -2,11 +2,17 @@ package io.artstore.ingester.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.artstore.ingester.server.IngesterServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -29,6 +35,24 @@ public final class Tus {
     public Tus(Function<HttpRequest.Builder, Reply> send, Function<String, URI> uri) {
         this.send = send;
         this.uri = uri;
+    }
+
+    /** A client of a server started on its own (not through {@link TestServer}), each request bounded by {@code timeout}. */
+    public static Tus against(IngesterServer server, Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        return new Tus(request -> {
+            try {
+                HttpResponse<String> response = http.send(request.timeout(timeout).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                return new Reply(response.statusCode(), response.headers(), response.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, base::resolve);
     }
 
     public static Map<String, String> fields(String... keysAndValues) {

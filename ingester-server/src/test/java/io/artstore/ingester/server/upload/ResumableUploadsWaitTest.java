@@ -3,7 +3,6 @@ package io.artstore.ingester.server.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.artstore.ingester.core.domain.Caller;
-import io.artstore.ingester.core.domain.FileId;
 import io.artstore.ingester.core.port.out.UploadSessions;
 import io.artstore.ingester.core.upload.Concatenation;
 import io.artstore.ingester.core.upload.UploadId;
@@ -11,6 +10,7 @@ import io.artstore.ingester.core.upload.UploadSession;
 import io.artstore.ingester.server.config.ResumableSettings;
 import io.artstore.ingester.storage.embedded.FileUploadSessions;
 import io.artstore.ingester.storage.embedded.InMemoryCapacityReservations;
+import io.artstore.ingester.server.testing.TestServer;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +107,7 @@ class ResumableUploadsWaitTest {
         assertThat(body.stalled.await(10, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<UploadSession> head = CompletableFuture.supplyAsync(() -> uploads.head(upload.id(), OWNER));
-        await("the HEAD asked the holder to let go", () -> stored.find(upload.id()).orElseThrow().lock().releaseRequested());
+        TestServer.await("the HEAD asked the holder to let go", () -> stored.find(upload.id()).orElseThrow().lock().releaseRequested());
         int before = reads.get();
         body.resume.countDown();
         UploadSession answered = head.get(20, TimeUnit.SECONDS);
@@ -179,14 +178,6 @@ class ResumableUploadsWaitTest {
             int n = Math.min(len, then);
             then -= n;
             return n;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as("waited 20 s for: " + what).isTrue();
-            Thread.sleep(10);
         }
     }
 }
