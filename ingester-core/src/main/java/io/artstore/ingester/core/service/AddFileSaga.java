@@ -58,6 +58,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * attempt, see {@link io.artstore.ingester.core.saga.StepDefinition}; publish-file-added asks the publisher whether
  * the event went out on every attempt): the saga's end, forced before the client is answered, covers them. Without a
  * registry, register-file does nothing and its start is covered by the pivot's, forced before the file is published.
+ * Neither is reserve-space's start forced: what it reserves does not outlive the process (recovery, without the
+ * request, releases nothing), so its start is covered by stage-content's, forced before anything reaches the element.
  *
  * <p>The pivot is making the file visible, not the event: files on {@code rw} elements cannot be deleted,
  * so a stored file is the point of no return whatever follows. Until then the copy is staged, invisible
@@ -244,8 +246,10 @@ public final class AddFileSaga {
         // (a remote SE reports no metadata). Recovery, which has none, asks the element.
         AtomicReference<FileAttributes> published = new AtomicReference<>();
         SagaDefinition.Builder<Data> builder = SagaDefinition.named(TYPE, FORMAT).version(version)
+                // The reservation lives in memory (or expires in a shared store): after a crash there is nothing to
+                // release, so its start need not be forced before it; it rides on stage-content's.
                 .step(RESERVE_SPACE).invoke((data, attempt) -> reserve(upload, data))
-                        .withCompensation((data, attempt) -> release(upload, data))
+                        .withCompensationOfNoEffect((data, attempt) -> release(upload, data))
                 .step(STAGE_CONTENT).invoke((data, attempt) -> stage(upload, data, attempt))
                         .withCompensation((data, attempt) -> discardStaged(data));
         if (version >= 2) {

@@ -156,7 +156,8 @@ class FileSagaScenariosTest {
                 SagaScenario<AddFileSaga.Data> crashed = add().losingPowerBeforeRecord(cut);
                 String at = "after a power cut at record " + cut;
                 if (crashed.records().isEmpty()) {
-                    assertThat(crashed.effects()).as(at + ", which left no saga").isEmpty();
+                    // Only the reservation may have been made, and a power cut ends it with the process.
+                    assertThat(crashed.effects()).as(at + ", which left no saga").isSubsetOf(RESERVE_SPACE);
                     continue;
                 }
                 assertThat(crashed.result().state()).as(at).isIn(COMPLETED, COMPENSATED);
@@ -171,7 +172,7 @@ class FileSagaScenariosTest {
         void only_the_starts_of_steps_idempotent_whatever_their_attempt_or_without_effect_wait_for_the_next_forced_record() {
             assertThat(saga.definition().steps()).filteredOn(StepDefinition::startDurableWithNext)
                     .extracting(StepDefinition::name)
-                    .containsExactly(REGISTER_FILE, WRITE_SIGNATURE, RECORD_IN_CATALOGUE, PUBLISH_FILE_ADDED, RELEASE_SPACE);
+                    .containsExactly(RESERVE_SPACE, REGISTER_FILE, WRITE_SIGNATURE, RECORD_IN_CATALOGUE, PUBLISH_FILE_ADDED, RELEASE_SPACE);
         }
 
         @Test
