@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The few file-system steps that make a write survive a crash: write to a temporary file, force it to disk,
@@ -99,6 +100,13 @@ public final class DurableFiles {
         }
     }
 
+    /** How many folder fsyncs ran in this process (a shared one counts once); for tests and diagnostics. */
+    public static long folderForces() {
+        return FOLDER_FORCES.sum();
+    }
+
+    private static final LongAdder FOLDER_FORCES = new LongAdder();
+
     /** The folders being forced now, so that the map holds only those and not every folder ever forced. */
     private static final ConcurrentHashMap<Path, FolderCommit> FOLDERS = new ConcurrentHashMap<>();
 
@@ -113,6 +121,7 @@ public final class DurableFiles {
                 try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
                     channel.force(true);
                 }
+                FOLDER_FORCES.increment();
             }, false);
         }
     }

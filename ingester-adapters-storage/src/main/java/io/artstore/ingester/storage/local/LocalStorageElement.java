@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * then attributes, because a file counts as stored only once its attributes exist. Staged copies (the add saga's
  * and two-phase commit's) live directly in {@code <base>/.staging/} as {@code <file_id>.data},
  * {@code <file_id>.attr.json} and {@code <file_id>.data<suffix>} for files staged beside them, and survive restarts:
- * one folder for all, so that concurrent stagings share the folder's fsync. Copies staged by earlier versions in a
+ * one folder for all, so that concurrent stagings share the folder's fsync. A copy staged for publishing next
+ * ({@link #stageForPublishing}) skips that fsync: its names become durable in the hour folder when it is published. Copies staged by earlier versions in a
  * folder of their own, {@code <base>/.staging/<file_id>/}, are still found, published and discarded.
  *
  * <p>On {@link #open} the element empties {@code .tmp} (what a crash left half-written), indexes every
@@ -463,7 +464,17 @@ public final class LocalStorageElement implements StorageElement {
 
     @Override
     public FileAttributes stage(StoreRequest request, InputStream content) {
-        return stage(request, data -> copy(content, data), false);
+        return stage(request, data -> copy(content, data), false, true);
+    }
+
+    /**
+     * As {@link #stage}, without the fsync of the staging folder: the data and attributes are forced as always, and
+     * {@link #publishStaged} forces their names in the hour folder. A crash before that may lose the staged names;
+     * publishing then finds no whole copy and fails with {@code NOT_FOUND}, and the caller undoes its work.
+     */
+    @Override
+    public FileAttributes stageForPublishing(StoreRequest request, InputStream content) {
+        return stage(request, data -> copy(content, data), false, false);
     }
 
     /**
@@ -473,8 +484,18 @@ public final class LocalStorageElement implements StorageElement {
      */
     @Override
     public Optional<FileAttributes> stageFile(StoreRequest request, Path source, long size, Sha256 checksum) {
+        return stageFile(request, source, size, checksum, true);
+    }
+
+    /** {@link #stageFile} without the fsync of the staging folder, as {@link #stageForPublishing}. */
+    @Override
+    public Optional<FileAttributes> stageFileForPublishing(StoreRequest request, Path source, long size, Sha256 checksum) {
+        return stageFile(request, source, size, checksum, false);
+    }
+
+    private Optional<FileAttributes> stageFile(StoreRequest request, Path source, long size, Sha256 checksum, boolean forceNames) {
         try {
-            return Optional.of(stage(request, data -> link(source, size, checksum, data), false));
+            return Optional.of(stage(request, data -> link(source, size, checksum, data), false, forceNames));
         } catch (NotLinkable e) {
             LOG.log(System.Logger.Level.DEBUG, "storage element {0} copies file {1}: {2}", id(), request.fileId(), e.getMessage());
             return Optional.empty();
@@ -503,8 +524,11 @@ public final class LocalStorageElement implements StorageElement {
         }
     }
 
-    /** @param replacing whether the copy is to replace the stored file of its id, which must then exist */
-    private FileAttributes stage(StoreRequest request, Filler content, boolean replacing) {
+    /**
+     * @param replacing whether the copy is to replace the stored file of its id, which must then exist
+     * @param forceNames whether the staged names are durable when this returns (the staging folder forced)
+     */
+    private FileAttributes stage(StoreRequest request, Filler content, boolean replacing, boolean forceNames) {
         requireMode(settings.mode().allowsAdd(), "stage files on");
         FileId fileId = request.fileId();
         Optional<FileAttributes> already = staged(fileId);
@@ -528,13 +552,15 @@ public final class LocalStorageElement implements StorageElement {
                         + " has no room within its quota of " + quota + " bytes for " + prepared.values().fileSize() + " more");
             }
             // Data first, then the attributes that make it count as staged; one fsync of the shared folder, shared
-            // with the stagings running at the same time, makes both names durable.
+            // with the stagings running at the same time, makes both names durable (unless the caller publishes next).
             StagedCopy copy = StagedCopy.shared(staging, fileId);
             synchronized (lockFor(fileId)) {
                 try {
                     DurableFiles.moveAtomically(prepared.data(), copy.data());
                     DurableFiles.moveAtomically(prepared.attributes(), copy.attributes());
-                    DurableFiles.forceFolder(staging);
+                    if (forceNames) {
+                        DurableFiles.forceFolder(staging);
+                    }
                     return prepared.values();
                 } catch (IOException | RuntimeException e) {
                     deleteQuietly(prepared.data());
@@ -598,7 +624,9 @@ public final class LocalStorageElement implements StorageElement {
                 if (Files.exists(stagedData)) {
                     DurableFiles.moveAtomically(stagedData, stored.data());
                 } else if (!Files.exists(stored.data())) {
-                    throw new IngestException(Kind.INTERNAL, "staged_copy_broken", "the staged copy of file " + fileId
+                    // Not whole: only a crash that lost the data's unforced name leaves this. Not found, so that the
+                    // add saga undoes itself rather than retrying for ever.
+                    throw new IngestException(Kind.NOT_FOUND, "staged_copy_broken", "the staged copy of file " + fileId
                             + " on storage element " + id() + " has attributes but no data; discard it and stage again");
                 }
                 DurableFiles.moveAtomically(stagedAttributes, stored.attributes());
@@ -664,7 +692,7 @@ public final class LocalStorageElement implements StorageElement {
         if (stored == null) {
             throw notStored(fileId);
         }
-        FileAttributes staged = stage(request, data -> copy(content, data), true);
+        FileAttributes staged = stage(request, data -> copy(content, data), true, true);
         if (!staged.storageFilename().equals(stored.storageFilename())
                 || !base.resolve(staged.storagePath()).equals(stored.folder())) {
             discardStaged(fileId);

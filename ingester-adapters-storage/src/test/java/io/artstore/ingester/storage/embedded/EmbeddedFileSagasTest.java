@@ -20,6 +20,7 @@ import io.artstore.ingester.core.saga.testing.StepFaults;
 import io.artstore.ingester.core.testing.Faults.SimulatedCrash;
 import io.artstore.ingester.core.testing.FileInvariant;
 import io.artstore.ingester.core.testing.FileSagas;
+import io.artstore.ingester.storage.fs.DurableFiles;
 import io.artstore.ingester.storage.local.LocalStorageElement;
 import io.artstore.ingester.storage.local.LocalStorageSettings;
 import java.io.ByteArrayInputStream;
@@ -34,6 +35,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -145,6 +147,28 @@ class EmbeddedFileSagasTest {
         assertThat(eventsOf(fileId)).isEqualTo(present ? List.of(FileEvent.Type.FILE_ADDED)
                 : List.of(FileEvent.Type.FILE_ADDED, FileEvent.Type.FILE_DELETED));
         survivor.close();
+    }
+
+    /**
+     * The staged copy's names are not forced on their own: the pivot publishes it next and forces its names in the
+     * hour folder; a copy a crash lost before that is not found, and the add is undone (the faults above).
+     */
+    @Test
+    void an_add_forces_the_hour_folder_and_the_catalogue_folder_but_not_the_staging_folder() {
+        Process process = new Process(ManualClock.atSomeInstant());
+        addUnsigned(process.sagas);
+
+        long before = DurableFiles.folderForces();
+        FileId added = addUnsigned(process.sagas);
+
+        assertThat(DurableFiles.folderForces() - before).as("folder fsyncs of an add into an existing hour folder").isEqualTo(2);
+        assertThat(process.invariant().holdsFor(added, false)).isTrue();
+        assertNoLeftovers();
+        process.close();
+    }
+
+    private static FileId addUnsigned(FileSagas sagas) {
+        return sagas.add().add(anAddFileCommand().build(), new ByteArrayInputStream(CONTENT)).entry().fileId();
     }
 
     private static FileId add(FileSagas sagas) {

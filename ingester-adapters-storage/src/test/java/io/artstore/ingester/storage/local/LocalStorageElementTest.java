@@ -342,6 +342,47 @@ class LocalStorageElementTest extends StorageElementContract {
     }
 
     @Test
+    void a_copy_staged_for_publishing_forces_no_folder_until_it_is_published() {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        element.store(aStoreRequest().build(), input("the hour folder exists now"));
+        StoreRequest request = aStoreRequest().build();
+
+        long before = DurableFiles.folderForces();
+        FileAttributes staged = element.stageForPublishing(request, input("published next"));
+        long afterStaging = DurableFiles.folderForces();
+        element.publishStaged(request.fileId());
+
+        assertThat(afterStaging - before).as("folder fsyncs of the staging").isZero();
+        assertThat(DurableFiles.folderForces() - afterStaging).as("folder fsyncs of the publishing: the hour folder").isEqualTo(1);
+        assertThat(element.stat(request.fileId())).contains(staged);
+    }
+
+    @Test
+    void a_durable_staging_forces_the_staging_folder() {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        long before = DurableFiles.folderForces();
+
+        element.stage(aStoreRequest().build(), input("voted on"));
+
+        assertThat(DurableFiles.folderForces() - before).isEqualTo(1);
+    }
+
+    /** What a crash can leave of a copy staged for publishing whose data name was not yet durable. */
+    @Test
+    void publishing_a_staged_copy_without_its_data_is_refused_as_not_found_so_that_the_add_is_undone() throws IOException {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        StoreRequest request = aStoreRequest().build();
+        element.stageForPublishing(request, input("lost in a crash"));
+        Files.delete(element.path().resolve(LocalStorageElement.STAGING_FOLDER).resolve(request.fileId() + ".data"));
+
+        LocalStorageElement reopened = reopen(element, Mode.RW);
+
+        assertIngestFailure(() -> reopened.publishStaged(request.fileId()), Kind.NOT_FOUND, "staged_copy_broken");
+        assertThat(reopened.discardStaged(request.fileId())).isTrue();
+        assertThat(reopened.stat(request.fileId())).isEmpty();
+    }
+
+    @Test
     void a_staged_copy_lies_in_the_shared_staging_folder_without_a_folder_of_its_own() {
         LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
         StoreRequest request = aStoreRequest().build();

@@ -328,7 +328,7 @@ public final class AddFileService implements AddFileUseCase {
                             DetachedSignature.SIDECAR_SUFFIX), fileKey));
             Instant storeStarted = clock.instant();
             long storeBegan = System.nanoTime();
-            FileAttributes attributes = target.element().stage(storeRequest, pipeline.stored());
+            FileAttributes attributes = target.element().stageForPublishing(storeRequest, pipeline.stored());
             long storeEnded = System.nanoTime();
             StoredContent result = pipeline.result();
             reportStages(target, pipeline.timings(), received, original, signing.isPresent(), result, storeStarted,
@@ -375,7 +375,7 @@ public final class AddFileService implements AddFileUseCase {
             StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
                     command.uploader(), command.description(), command.version(), now,
                     () -> metadata(result, Optional.empty(), Optional.empty(), Optional.empty()));
-            Optional<FileAttributes> attributes = target.element().stageFile(storeRequest, bytes.file(), size, checksum);
+            Optional<FileAttributes> attributes = target.element().stageFileForPublishing(storeRequest, bytes.file(), size, checksum);
             if (attributes.isEmpty()) {
                 return Optional.empty();
             }

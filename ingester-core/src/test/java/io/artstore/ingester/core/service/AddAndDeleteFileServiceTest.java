@@ -131,7 +131,7 @@ class AddAndDeleteFileServiceTest {
     void an_element_that_stores_other_bytes_than_were_sent_fails_the_add_and_keeps_nothing() {
         StorageElement corrupting = (StorageElement) Proxy.newProxyInstance(StorageElement.class.getClassLoader(),
                 new Class<?>[] {StorageElement.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("stage")) {
+                    if (method.getName().equals("stage") || method.getName().equals("stageForPublishing")) {
                         args[1] = new FilterInputStream((InputStream) args[1]) {
                             private boolean flipped;
 

@@ -42,7 +42,7 @@ class TusCompletionRestartTest {
     @Test
     void an_upload_whose_instance_stopped_before_the_pivot_is_stored_again_after_the_restart() throws Exception {
         CountDownLatch reached = new CountDownLatch(1);
-        run(element -> stopping(element, Set.of("stage", "stageFile"), false, reached), reached);
+        run(element -> stopping(element, Set.of("stage", "stageFile", "stageForPublishing", "stageFileForPublishing"), false, reached), reached);
     }
 
     @Test

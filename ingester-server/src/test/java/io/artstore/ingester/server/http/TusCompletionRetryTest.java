@@ -116,7 +116,7 @@ class TusCompletionRetryTest {
 
     /** The element, but its first stage calls refuse as an element that cannot be reached; publications counted. */
     private StorageElement refusingFirst(StorageElement element) {
-        Set<String> staging = Set.of("stage", "stageFile");
+        Set<String> staging = Set.of("stage", "stageFile", "stageForPublishing", "stageFileForPublishing");
         return (StorageElement) Proxy.newProxyInstance(StorageElement.class.getClassLoader(), new Class<?>[] {StorageElement.class},
                 (proxy, method, args) -> {
                     if (staging.contains(method.getName()) && refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

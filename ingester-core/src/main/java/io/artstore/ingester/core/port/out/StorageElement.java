@@ -169,6 +169,21 @@ public interface StorageElement {
         return Optional.empty();
     }
 
+    /**
+     * Stages as {@link #stage} does, for a caller that publishes the copy next and undoes its own work when
+     * {@link #publishStaged} then finds no whole copy (the add saga, whose pivot is that publishing): such a copy
+     * need not outlive a crash before it is published, so an element may leave its names unforced, and
+     * {@link #publishStaged} makes the stored file durable as always. The default stages as {@link #stage}.
+     */
+    default FileAttributes stageForPublishing(StoreRequest request, InputStream content) {
+        return stage(request, content);
+    }
+
+    /** {@link #stageFile}, for a caller as {@link #stageForPublishing} describes. */
+    default Optional<FileAttributes> stageFileForPublishing(StoreRequest request, Path source, long size, Sha256 checksum) {
+        return stageFile(request, source, size, checksum);
+    }
+
     /** The staged copy's attributes, or empty when nothing is staged under the id. */
     Optional<FileAttributes> staged(FileId fileId);
 
@@ -177,7 +192,7 @@ public interface StorageElement {
      * none is left behind once the copy is visible). Idempotent: when the file is already stored (an earlier call
      * succeeded) it returns its attributes.
      *
-     * @throws IngestException {@code NOT_FOUND} when neither a staged copy nor a stored file exists
+     * @throws IngestException {@code NOT_FOUND} when neither a whole staged copy nor a stored file exists
      */
     FileAttributes publishStaged(FileId fileId);
 
