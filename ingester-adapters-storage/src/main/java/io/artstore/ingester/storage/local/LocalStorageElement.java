@@ -51,8 +51,9 @@ import java.util.regex.Pattern;
  * and two-phase commit's) live directly in {@code <base>/.staging/} as {@code <file_id>.data},
  * {@code <file_id>.attr.json} and {@code <file_id>.data<suffix>} for files staged beside them, and survive restarts:
  * one folder for all, so that concurrent stagings share the folder's fsync. A copy staged for publishing next
- * ({@link #stageForPublishing}) skips that fsync: its names become durable in the hour folder when it is published. Copies staged by earlier versions in a
- * folder of their own, {@code <base>/.staging/<file_id>/}, are still found, published and discarded.
+ * ({@link #stageForPublishing}) skips that fsync: its names become durable in the hour folder when it is published.
+ * Copies staged by earlier versions in a folder of their own, {@code <base>/.staging/<file_id>/}, are still found,
+ * published and discarded.
  *
  * <p>On {@link #open} the element empties {@code .tmp} (what a crash left half-written), indexes every
  * {@code attr.json}, and removes <em>orphans</em>: files in the hour folders that carry a file id in their

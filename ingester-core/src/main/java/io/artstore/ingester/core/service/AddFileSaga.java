@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * attempt, see {@link io.artstore.ingester.core.saga.StepDefinition}; publish-file-added asks the publisher whether
  * the event went out on every attempt): the saga's end, forced before the client is answered, covers them. Without a
  * registry, register-file does nothing and its start is covered by the pivot's, forced before the file is published.
- * Neither is reserve-space's start forced: what it reserves does not outlive the process (recovery, without the
- * request, releases nothing), so its start is covered by stage-content's, forced before anything reaches the element.
+ * Neither is reserve-space's start forced: recovery, without the request, releases nothing (the reservation lives in
+ * memory, or expires in a shared store), so its start is covered by stage-content's, forced before the element is
+ * written to.
  *
  * <p>The pivot is making the file visible, not the event: files on {@code rw} elements cannot be deleted,
  * so a stored file is the point of no return whatever follows. Until then the copy is staged, invisible
