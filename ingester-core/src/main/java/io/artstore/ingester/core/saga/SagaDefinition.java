@@ -269,8 +269,9 @@ public final class SagaDefinition<D> {
         /**
          * A compensable step that, as this saga is set up, leaves nothing outside the log that recovery could undo (a
          * call to a collaborator the deployment does not have, or a claim that recovery never releases): its start is
-         * not forced before it acts but made durable with the saga's next record (see {@link StepDefinition}). Losing it in a crash loses a step that did nothing; recovery undoes the
-         * steps before it as it would have undone them had the crash come just before the step.
+         * not forced before it acts but made durable with the saga's next record (see {@link StepDefinition}). Losing
+         * it in a crash loses a step that left nothing to undo; recovery undoes the steps before it as it would have
+         * undone them had the crash come just before the step.
          */
         public Builder<D> withCompensationOfNoEffect(SagaStep<D> compensation) {
             return saga.add(new StepDefinition<>(name, StepKind.COMPENSABLE, action,
