@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -90,7 +91,8 @@ public final class HttpStorageElement implements StorageElement {
     private final Map<FileId, FileAttributes> uploaded = new ConcurrentHashMap<>();
     /** Sidecars this process began to stage beside a copy and has not yet published or discarded. */
     private final Set<FileId> stagingSidecars = ConcurrentHashMap.newKeySet();
-    private final Object probeLock = new Object();
+    /** Held by the one caller that probes; {@link #refuseIfFull} takes it too, to write its finding in order. */
+    private final ReentrantLock probeLock = new ReentrantLock();
     private final Tracing tracing;
     private volatile Probe lastProbe;
     /** The last failed TLS handshake; null once a call or probe got an answer again. */
@@ -200,7 +202,8 @@ public final class HttpStorageElement implements StorageElement {
     /**
      * Mode and priority as configured; health from the breaker and from {@code /health/ready} (the capacity
      * answer's own {@code health} is always "healthy" and is ignored); free space from {@code /api/v1/capacity}.
-     * Both are probed at most once per {@link HttpStorageSettings#capacityCacheTtl()}.
+     * Both are probed at most once per {@link HttpStorageSettings#capacityCacheTtl()}; while one caller probes
+     * again, the others are answered from the previous probe.
      */
     @Override
     public StorageElementDescriptor describe() {
@@ -223,14 +226,25 @@ public final class HttpStorageElement implements StorageElement {
                 settings.url().toString());
     }
 
+    /**
+     * The cached probe while it is fresh. Once it is stale, one caller probes again and the others go on with the
+     * last probe meanwhile: every upload describes the elements it may be placed on, and a probe takes two calls,
+     * which under load can take seconds; holding every upload up behind it stalled them all every
+     * {@link HttpStorageSettings#capacityCacheTtl()}. Only while nothing is known yet do callers wait for the probe.
+     */
     private Probe probe() {
         Probe last = lastProbe;
-        if (last != null && clock.instant().isBefore(last.takenAt().plus(settings.capacityCacheTtl()))) {
+        if (last != null && fresh(last)) {
             return last;
         }
-        synchronized (probeLock) {
+        if (last == null) {
+            probeLock.lock();
+        } else if (!probeLock.tryLock()) {
+            return last;
+        }
+        try {
             last = lastProbe;
-            if (last != null && clock.instant().isBefore(last.takenAt().plus(settings.capacityCacheTtl()))) {
+            if (last != null && fresh(last)) {
                 return last;
             }
             boolean ready = ready();
@@ -240,7 +254,13 @@ public final class HttpStorageElement implements StorageElement {
             Probe probe = new Probe(ready && capacity.isPresent(), capacity.orElse(Capacity.UNKNOWN), clock.instant());
             lastProbe = probe;
             return probe;
+        } finally {
+            probeLock.unlock();
         }
+    }
+
+    private boolean fresh(Probe probe) {
+        return clock.instant().isBefore(probe.takenAt().plus(settings.capacityCacheTtl()));
     }
 
     private boolean ready() {
@@ -615,9 +635,12 @@ public final class HttpStorageElement implements StorageElement {
             return;
         }
         Capacity seen = now.get();
-        synchronized (probeLock) {
+        probeLock.lock();
+        try {
             boolean ready = Optional.ofNullable(lastProbe).map(Probe::ready).orElse(true);
             lastProbe = new Probe(ready, new Capacity(seen.totalBytes(), seen.usedBytes(), 0), clock.instant());
+        } finally {
+            probeLock.unlock();
         }
         LOG.log(Level.WARNING, "storage element {0} refused an upload of {1} bytes with {2} bytes free; it counts as"
                 + " full until its next probe", settings.id(), sentBytes, seen.availableBytes());
