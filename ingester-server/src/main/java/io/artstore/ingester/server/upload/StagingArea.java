@@ -121,7 +121,7 @@ public final class StagingArea {
     }
 
     /** Writes one upload's bytes at their offset; {@link #force} makes them durable. */
-    static final class Writer implements AutoCloseable {
+    static final class Writer implements ChunkWriter.Target, AutoCloseable {
 
         private final FileChannel channel;
         private long position;
@@ -131,7 +131,8 @@ public final class StagingArea {
             this.position = position;
         }
 
-        void write(byte[] bytes, int length) throws IOException {
+        @Override
+        public void write(byte[] bytes, int length) throws IOException {
             ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
@@ -143,11 +144,13 @@ public final class StagingArea {
         }
 
         /** Data only: the file's length follows from the data written, and its name exists since creation. */
-        void force() throws IOException {
+        @Override
+        public void force() throws IOException {
             channel.force(false);
         }
 
-        void truncate(long offset) throws IOException {
+        @Override
+        public void truncate(long offset) throws IOException {
             channel.truncate(offset);
             position = offset;
         }
