@@ -70,6 +70,8 @@ public final class ResumableUploads implements AutoCloseable {
     /** Without a per-request checksum, received bytes are acknowledged at least this often, so progress shows. */
     static final long CHECKPOINT_BYTES = 16L * 1024 * 1024;
     private static final int BUFFER_BYTES = 1024 * 1024;
+    /** The least of a block handed on to be written before it is full, when the body has no more bytes ready. */
+    static final int PARTIAL_BLOCK_BYTES = 256 * 1024;
     /**
      * How often a request waiting for a lock re-reads the session when nothing changed it on this instance: the
      * holder may run on another instance, whose changes are not signalled here.
@@ -567,27 +569,54 @@ public final class ResumableUploads implements AutoCloseable {
             ensureRoom(lock, start, end);
         }
         MessageDigest whole = wholeDigestAt(id, start.offset());
+        List<MessageDigest> fed = new ArrayList<>(digests);
+        if (whole != null) {
+            fed.add(whole);
+        }
         long bodyEnd = chunk.contentLength().isPresent() ? start.offset() + chunk.contentLength().getAsLong() : -1;
-        try (StagingArea.Writer writer = staging.openAt(id, start.offset())) {
+        AtomicBoolean letGo = releaseAsked.get(lock.holder);
+        long forcing = 0;
+        long sessionWrites = 0;
+        // The writer stops before the file closes: try-with-resources closes in reverse order.
+        try (StagingArea.Writer file = staging.openAt(id, start.offset()); ChunkWriter writer = new ChunkWriter(file, fed)) {
+            long position = start.offset();
             long sinceCheckpoint = 0;
-            byte[] buffer = new byte[BUFFER_BYTES];
             boolean cut = false;
-            while (true) {
-                int n;
-                try {
-                    n = body.read(buffer, 0, buffer.length);
-                } catch (IOException e) {
-                    cut = true;
-                    LOG.debug("upload {}: the request ended early: {}", id, e.getMessage());
-                    break;
+            boolean ended = false;
+            while (!cut && !ended && !letGo.get()) {
+                // A block is filled from the body's reads (a few KiB each), but handed on at least every check interval,
+                // so that the lease is renewed and a take-over seen while bytes trickle in, and once it holds a large
+                // write's worth when no more bytes are ready.
+                byte[] block = writer.block();
+                int filled = 0;
+                long blockStarted = System.nanoTime();
+                while (filled < block.length) {
+                    int n;
+                    try {
+                        n = body.read(block, filled, block.length - filled);
+                    } catch (IOException e) {
+                        cut = true;
+                        LOG.debug("upload {}: the request ended early: {}", id, e.getMessage());
+                        break;
+                    }
+                    if (n < 0) {
+                        ended = true;
+                        break;
+                    }
+                    if (letGo.get()) {
+                        break; // asked to let go: what this read brought is not kept
+                    }
+                    filled += n;
+                    if (System.nanoTime() - blockStarted >= FENCE_CHECK_INTERVAL.toNanos()
+                            || filled >= PARTIAL_BLOCK_BYTES && availableIn(body) == 0) {
+                        break; // nothing more arrived yet: what did is written rather than held while the client pauses
+                    }
                 }
-                if (n < 0) {
-                    break;
-                }
-                if (n == 0) {
+                if (filled == 0) {
+                    writer.write(block, 0);
                     continue;
                 }
-                long end = writer.position() + n;
+                long end = position + filled;
                 if (session.length().isPresent() && end > session.length().getAsLong()) {
                     throw IngestException.invalid("upload_length_exceeded", "the body goes past the upload's length of "
                             + session.length().getAsLong() + " bytes");
@@ -598,37 +627,33 @@ public final class ResumableUploads implements AutoCloseable {
                     checkFence(lock);
                     lastFenceCheck = now;
                 }
-                if (releaseAsked.get(lock.holder).get()) {
-                    break;
-                }
                 try {
                     ensureRoom(lock, session, end);
                 } catch (IngestException e) {
                     writer.truncate(session.offset());
                     throw e;
                 }
-                writer.write(buffer, n);
-                for (MessageDigest digest : digests) {
-                    digest.update(buffer, 0, n);
-                }
-                if (whole != null) {
-                    whole.update(buffer, 0, n);
-                }
-                sinceCheckpoint += n;
+                writer.write(block, filled);
+                position = end;
+                sinceCheckpoint += filled;
                 // At the body's last byte the acknowledgement after the loop does it all: one fdatasync, one write.
-                boolean bodyEnded = writer.position() == bodyEnd;
+                boolean bodyEnded = position == bodyEnd;
                 if (!bodyEnded && (Duration.between(lastRenewal, now).compareTo(renewEvery) >= 0
                         || (!checked && sinceCheckpoint >= CHECKPOINT_BYTES))) {
-                    long acknowledged = checked ? session.offset() : writer.position();
+                    long acknowledged = checked ? session.offset() : position;
                     if (!checked) {
+                        long forceStarted = System.nanoTime();
                         writer.force();
+                        forcing += System.nanoTime() - forceStarted;
                     }
-                    double rate = rate(writer.position() - start.offset(), began);
+                    double rate = rate(position - start.offset(), began);
+                    long writeStarted = System.nanoTime();
                     session = update(lock, current -> current.withOffset(acknowledged, rate,
                             current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()));
+                    sessionWrites += System.nanoTime() - writeStarted;
                     written(id, acknowledged);
                     if (!checked) {
-                        keepWholeDigest(id, acknowledged, whole);
+                        keepWholeDigest(id, acknowledged, whole); // forced, so drained: the digest is of these bytes
                     }
                     lastRenewal = now;
                     lastFenceCheck = now;
@@ -638,8 +663,9 @@ public final class ResumableUploads implements AutoCloseable {
                     }
                 }
             }
-            boolean handOver = releaseAsked.get(lock.holder).get() || session.lock().releaseRequested();
-            if (!cut && !handOver) {
+            boolean handOver = letGo.get() || session.lock().releaseRequested();
+            if (!cut && !handOver && !digests.isEmpty()) {
+                writer.drain();
                 for (int i = 0; i < digests.size(); i++) {
                     try {
                         chunk.digests().get(i).check(digests.get(i));
@@ -654,14 +680,21 @@ public final class ResumableUploads implements AutoCloseable {
                 writer.truncate(session.offset());
                 return releaseOrThrow(lock, cut, handOver);
             }
+            long received = System.nanoTime();
             writer.force();
-            long acknowledged = writer.position();
+            long forced = System.nanoTime();
+            forcing += forced - received;
+            long acknowledged = position;
             double rate = rate(acknowledged - start.offset(), began);
             session = update(lock, current -> current.advanced(acknowledged, rate, current.lock().released(),
                     clock.instant().plus(settings.expiresAfter()), clock.instant()));
+            sessionWrites += System.nanoTime() - forced;
             written(id, acknowledged);
             keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
+            LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms", id,
+                    acknowledged - start.offset(), acknowledged, millis(System.nanoTime() - began),
+                    millis(received - began), millis(forcing), millis(sessionWrites));
             if (cut) {
                 throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
                         + " was complete; " + acknowledged + " bytes are kept: resume from Upload-Offset " + acknowledged);
@@ -673,6 +706,18 @@ public final class ResumableUploads implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the bytes of upload " + id + " in " + staging.folder(), e);
         }
+    }
+
+    private static int availableIn(InputStream body) {
+        try {
+            return body.available();
+        } catch (IOException e) {
+            return 0; // the next read reports it
+        }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** A digest to continue at {@code offset}: the one kept here for it, a new one at 0, else none. */

@@ -26,10 +26,23 @@ public final class StagingArea {
 
     private static final String SUFFIX = ".bin";
 
+    /** Told after each force of a staged file how many bytes it held when the force began: those are on disk. */
+    interface Forced {
+        Forced NONE = bytes -> { };
+
+        void forced(long bytes);
+    }
+
     private final Path folder;
+    private final Forced forced;
 
     public StagingArea(Path folder) {
+        this(folder, Forced.NONE);
+    }
+
+    StagingArea(Path folder, Forced forced) {
         this.folder = folder;
+        this.forced = forced;
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
@@ -52,7 +65,7 @@ public final class StagingArea {
             if (channel.size() > offset) {
                 channel.truncate(offset);
             }
-            return new Writer(channel, offset);
+            return new Writer(channel, offset, forced);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -121,17 +134,20 @@ public final class StagingArea {
     }
 
     /** Writes one upload's bytes at their offset; {@link #force} makes them durable. */
-    static final class Writer implements AutoCloseable {
+    static final class Writer implements ChunkWriter.Target, AutoCloseable {
 
         private final FileChannel channel;
+        private final Forced forced;
         private long position;
 
-        private Writer(FileChannel channel, long position) {
+        private Writer(FileChannel channel, long position, Forced forced) {
             this.channel = channel;
             this.position = position;
+            this.forced = forced;
         }
 
-        void write(byte[] bytes, int length) throws IOException {
+        @Override
+        public void write(byte[] bytes, int length) throws IOException {
             ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
@@ -143,11 +159,15 @@ public final class StagingArea {
         }
 
         /** Data only: the file's length follows from the data written, and its name exists since creation. */
-        void force() throws IOException {
+        @Override
+        public void force() throws IOException {
+            long bytes = channel.size();
             channel.force(false);
+            forced.forced(bytes);
         }
 
-        void truncate(long offset) throws IOException {
+        @Override
+        public void truncate(long offset) throws IOException {
             channel.truncate(offset);
             position = offset;
         }

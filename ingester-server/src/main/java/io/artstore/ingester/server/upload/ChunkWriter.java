@@ -1,0 +1,302 @@
+package io.artstore.ingester.server.upload;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes one request's body into an upload's staged file on a thread of its own, feeding the digests kept of it, so
+ * that the request's thread only receives while the bytes before are written and hashed.
+ *
+ * <ul>
+ * <li><b>Large writes.</b> The request's thread fills blocks of {@link #BLOCK_BYTES} (a servlet read returns what one
+ *     socket read brought, a few KiB) and hands them over; at most {@link #BLOCKS} blocks are in memory per request.
+ * <li><b>Early writeback.</b> Every {@code writebackEvery} bytes written, a background thread forces the file
+ *     ({@code fdatasync}) while the bytes go on arriving, so that the force before an acknowledgement has only the last
+ *     few MiB left to write. An early force protects nothing on its own (the one of {@link #force()} does); one that
+ *     fails fails the request, as the next force on the same file may no longer see the error.
+ * </ul>
+ *
+ * <p>{@link #force()} and {@link #drain()} return only once every byte handed over is written and in the digests:
+ * what the digests say is then exactly the bytes written, which is what may be acknowledged after the force.
+ * {@link #close()} returns only once the writing thread and any early force let go of the file.
+ */
+final class ChunkWriter implements AutoCloseable {
+
+    static final int BLOCK_BYTES = 1024 * 1024;
+    static final int BLOCKS = 4;
+    static final long WRITEBACK_EVERY_BYTES = 4L * 1024 * 1024;
+
+    private static final ExecutorService WRITERS = threads("upload-writer-", Integer.MAX_VALUE);
+    /** Two threads: each early force is one {@code fdatasync}; more in parallel would only queue in the disk. */
+    private static final ExecutorService WRITEBACK = threads("upload-writeback-", 2);
+
+    /** Where the bytes go: the staged file. */
+    interface Target {
+        void write(byte[] bytes, int length) throws IOException;
+
+        void force() throws IOException;
+
+        void truncate(long offset) throws IOException;
+    }
+
+    private record Block(byte[] bytes, int length) {}
+
+    private final Target target;
+    private final List<MessageDigest> digests;
+    private final int blockBytes;
+    private final int blocks;
+    private final long writebackEvery;
+    private final ArrayDeque<Block> pending = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private int allocated;
+    private long handedOver;
+    private long written;
+    private Throwable failure;
+    private boolean closed;
+    private boolean started;
+    /** Set by the writing thread only, read by the request's thread once it is idle (after {@link #drain()}). */
+    private volatile Future<?> earlyForce;
+    private long nextWritebackAt;
+
+    /** @param digests fed with every byte, in order, on the writing thread */
+    ChunkWriter(Target target, List<MessageDigest> digests) {
+        this(target, digests, BLOCK_BYTES, BLOCKS, WRITEBACK_EVERY_BYTES);
+    }
+
+    ChunkWriter(Target target, List<MessageDigest> digests, int blockBytes, int blocks, long writebackEvery) {
+        this.target = target;
+        this.digests = List.copyOf(digests);
+        this.blockBytes = blockBytes;
+        this.blocks = blocks;
+        this.writebackEvery = writebackEvery;
+        this.nextWritebackAt = writebackEvery;
+    }
+
+    /** An empty block to fill, waiting while every block is still being written. */
+    synchronized byte[] block() throws IOException {
+        while (free.isEmpty() && allocated >= blocks) {
+            failIfFailed();
+            await();
+        }
+        failIfFailed();
+        byte[] block = free.poll();
+        if (block != null) {
+            return block;
+        }
+        allocated++;
+        return new byte[blockBytes];
+    }
+
+    /** Hands over the first {@code length} bytes of a block from {@link #block()}, to be written after those before. */
+    synchronized void write(byte[] block, int length) throws IOException {
+        failIfFailed();
+        if (closed) {
+            throw new IOException("the staged file's writer is closed");
+        }
+        if (length == 0) {
+            free.add(block);
+            return;
+        }
+        pending.add(new Block(block, length));
+        handedOver += length;
+        if (!started) {
+            started = true;
+            WRITERS.execute(this::run);
+        }
+        notifyAll();
+    }
+
+    /** Waits until every byte handed over is written to the file (not forced) and in the digests. */
+    synchronized void drain() throws IOException {
+        while (written < handedOver) {
+            failIfFailed();
+            await();
+        }
+        failIfFailed();
+    }
+
+    /** Drains, then forces the file's data to disk: every byte handed over is durable when this returns. */
+    void force() throws IOException {
+        drain();
+        finishEarlyForce();
+        target.force();
+    }
+
+    /** Drains, then cuts the file at {@code offset}: bytes past it are dropped. */
+    void truncate(long offset) throws IOException {
+        drain();
+        finishEarlyForce();
+        target.truncate(offset);
+    }
+
+    /** Stops the writing thread, dropping bytes not yet written, and waits for it and any early force to let go. */
+    @Override
+    public void close() {
+        boolean wait;
+        synchronized (this) {
+            closed = true;
+            wait = started;
+            notifyAll();
+        }
+        boolean interrupted = false;
+        if (wait) {
+            while (true) {
+                try {
+                    stopped.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        Future<?> running = earlyForce;
+        if (running != null && !running.cancel(false)) {
+            while (true) {
+                try {
+                    running.get();
+                    break;
+                } catch (ExecutionException | CancellationException e) {
+                    break; // the request failed or ended already; its own outcome is the one reported
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The writing thread: writes and hashes blocks in order until closed or failed. */
+    private void run() {
+        try {
+            while (true) {
+                Block block;
+                synchronized (this) {
+                    while (pending.isEmpty() && !closed) {
+                        wait();
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    block = pending.peek();
+                }
+                target.write(block.bytes(), block.length());
+                for (MessageDigest digest : digests) {
+                    digest.update(block.bytes(), 0, block.length());
+                }
+                // Before the bytes count as written, so that a drained writer has no early force starting behind it.
+                startEarlyForce(written + block.length());
+                synchronized (this) {
+                    pending.poll();
+                    free.add(block.bytes());
+                    written += block.length();
+                    notifyAll();
+                }
+            }
+        } catch (Throwable e) {
+            synchronized (this) {
+                failure = e;
+                notifyAll();
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** At most one early force at a time; when one is still running at the next mark, none starts. */
+    private void startEarlyForce(long total) throws IOException {
+        if (total < nextWritebackAt) {
+            return;
+        }
+        Future<?> running = earlyForce;
+        if (running != null) {
+            if (!running.isDone()) {
+                return;
+            }
+            outcome(running);
+        }
+        nextWritebackAt = total + writebackEvery;
+        earlyForce = WRITEBACK.submit(() -> {
+            target.force();
+            return null;
+        });
+    }
+
+    /** Waits for the early force under way and reports its failure; one that has not begun is dropped. */
+    private void finishEarlyForce() throws IOException {
+        Future<?> running = earlyForce;
+        earlyForce = null;
+        if (running != null && !running.cancel(false)) {
+            outcome(running);
+        }
+    }
+
+    private static void outcome(Future<?> force) throws IOException {
+        try {
+            force.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while forcing the staged file");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("forcing the staged file to disk failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void failIfFailed() throws IOException {
+        if (failure == null) {
+            return;
+        }
+        if (failure instanceof IOException io) {
+            throw new IOException(io.getMessage(), io);
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IOException("writing the staged file failed: " + failure, failure);
+    }
+
+    /** Called with the monitor held. */
+    private void await() throws InterruptedIOException {
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing the staged file");
+        }
+    }
+
+    private static ExecutorService threads(String prefix, int max) {
+        AtomicInteger number = new AtomicInteger();
+        if (max == Integer.MAX_VALUE) {
+            return Executors.newCachedThreadPool(task -> daemon(task, prefix + number.incrementAndGet()));
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> daemon(task, prefix + number.incrementAndGet()));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,172 @@
+package io.artstore.ingester.server.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** The staged file's writer thread: order, digests, early writeback, and a force that covers every byte handed over. */
+class ChunkWriterTest {
+
+    /** Records what reaches the file, in order. */
+    private static class RecordingTarget implements ChunkWriter.Target {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void write(byte[] block, int length) throws IOException {
+            synchronized (bytes) {
+                bytes.write(block, 0, length);
+            }
+            events.add("write " + length);
+        }
+
+        @Override
+        public void force() throws IOException {
+            events.add("force " + size());
+        }
+
+        @Override
+        public void truncate(long offset) {
+            synchronized (bytes) {
+                byte[] kept = bytes.toByteArray();
+                bytes.reset();
+                bytes.write(kept, 0, (int) offset);
+            }
+            events.add("truncate " + offset);
+        }
+
+        int size() {
+            synchronized (bytes) {
+                return bytes.size();
+            }
+        }
+    }
+
+    @Test
+    void every_byte_is_written_in_order_and_hashed_and_the_force_comes_after_the_last_write() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] content = new byte[1_000_003];
+        new Random(7).nextBytes(content);
+        // Small blocks and writeback every 100,000 bytes: many blocks, many early forces.
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 64 * 1024, 3, 100_000)) {
+            int at = 0;
+            Random sizes = new Random(11);
+            while (at < content.length) {
+                byte[] block = writer.block();
+                int n = Math.min(content.length - at, 1 + sizes.nextInt(block.length));
+                System.arraycopy(content, at, block, 0, n);
+                writer.write(block, n);
+                at += n;
+            }
+            writer.force();
+            // Drained and forced: the digest and the file are of every byte handed over, nothing more, nothing less.
+            assertThat(target.bytes.toByteArray()).isEqualTo(content);
+            assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
+            List<String> events = List.copyOf(target.events);
+            assertThat(events.get(events.size() - 1)).isEqualTo("force " + content.length);
+            assertThat(events.stream().filter(e -> e.startsWith("force")).count()).as("early forces: " + events)
+                    .isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void a_force_waits_for_a_write_still_under_way() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget() {
+            @Override
+            public void write(byte[] block, int length) throws IOException {
+                writing.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.write(block, length);
+            }
+        };
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, Long.MAX_VALUE)) {
+            byte[] block = writer.block();
+            writer.write(block, 1000);
+            assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> force = CompletableFuture.runAsync(() -> {
+                try {
+                    writer.force();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // A force that did not wait would have reached the file by now, before the bytes.
+            assertThatThrownBy(() -> force.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            assertThat(target.events).isEmpty();
+            release.countDown();
+            force.get(20, TimeUnit.SECONDS);
+            assertThat(target.events).containsExactly("write 1000", "force 1000");
+        }
+    }
+
+    @Test
+    void a_failed_write_fails_the_force_and_a_waiting_block_request_instead_of_hanging() throws Exception {
+        RecordingTarget target = new RecordingTarget() {
+            @Override
+            public void write(byte[] block, int length) throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 1, Long.MAX_VALUE)) {
+            writer.write(writer.block(), 10);
+            // The only block is lost with the failed write: asking for another must fail, not wait forever.
+            assertThatThrownBy(writer::block).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+            assertThatThrownBy(writer::force).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+            assertThat(target.events).isEmpty();
+        }
+    }
+
+    @Test
+    void a_failed_early_force_fails_the_force_after_it_even_when_that_one_succeeds() throws Exception {
+        CountDownLatch earlyForceFailed = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget() {
+            @Override
+            public void force() throws IOException {
+                if (earlyForceFailed.getCount() > 0) {
+                    earlyForceFailed.countDown();
+                    throw new IOException("EIO on writeback");
+                }
+                super.force();
+            }
+        };
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, 1000)) {
+            writer.write(writer.block(), 1024);
+            assertThat(earlyForceFailed.await(20, TimeUnit.SECONDS)).isTrue();
+            // The file's next fdatasync may not see the error again: the bytes cannot be taken for durable.
+            assertThatThrownBy(writer::force).isInstanceOf(IOException.class).hasMessageContaining("EIO on writeback");
+        }
+    }
+
+    @Test
+    void a_truncate_drops_what_was_handed_over_past_the_offset_only_once_it_was_written() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 1024, 2, Long.MAX_VALUE)) {
+            for (int i = 0; i < 5; i++) {
+                writer.write(writer.block(), 1024);
+            }
+            writer.truncate(2048);
+            assertThat(target.size()).isEqualTo(2048);
+            assertThat(target.events).endsWith("truncate 2048");
+        }
+    }
+}
