@@ -33,14 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li><b>Early writeback.</b> Every {@link #WRITEBACK_EVERY_BYTES} written, a background thread forces the file
  *     ({@code fdatasync}) while the writer goes on, so that the disk works while the bytes arrive and the closing
  *     {@code fsync} has only the last block left to write. It protects nothing on its own (the closing force does), and
- *     files smaller than that size never get one. A failed early force fails the copy, since the closing force on the
+ *     files smaller than that size never get one. 16 MiB rather than more: the compressed output of a few hundred MiB
+ *     of text is a few tens of MiB, and its closing force would otherwise write all of it while the upload waits. A failed early force fails the copy, since the closing force on the
  *     same file may no longer see the error.
  * </ul>
  */
 final class ContentWriter {
 
     static final int BLOCK_BYTES = 256 * 1024;
-    static final long WRITEBACK_EVERY_BYTES = 64L * 1024 * 1024;
+    static final long WRITEBACK_EVERY_BYTES = 16L * 1024 * 1024;
 
     /** Two threads: each early force is one {@code fdatasync}; more in parallel would only queue in the disk. */
     private static final ThreadPoolExecutor WRITEBACK = writebackThreads();

@@ -10,19 +10,28 @@ import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
+import io.artstore.ingester.core.domain.CompressionAlgorithm;
+import io.artstore.ingester.core.pipeline.ContentPipeline;
+import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.pipeline.HashingInputStream;
+import io.artstore.ingester.core.pipeline.HashingReadAhead;
+import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -118,6 +127,106 @@ class ContentWriterTest {
         }
     }
 
+    /** The transfer's read-ahead: read and hashed on another thread, the element takes its digest of what it kept. */
+    @Test
+    void the_element_answers_with_the_checksum_of_what_it_kept_through_a_hashing_read_ahead() throws Exception {
+        byte[] data = random(2_500_000);
+        LocalStorageElement element = element();
+        StoreRequest request = aStoreRequest().build();
+
+        FileAttributes staged;
+        try (HashingReadAhead content = new HashingReadAhead(new ByteArrayInputStream(data), n -> { })) {
+            staged = element.stage(request, content);
+            assertThat(staged.checksum()).isEqualTo(content.digest());
+        }
+
+        assertThat(staged.checksum()).isEqualTo(sha256(data));
+        assertThat(staged.fileSize()).isEqualTo(data.length);
+        assertThat(element.publishStaged(request.fileId()).checksum()).isEqualTo(sha256(data));
+    }
+
+    /**
+     * A compressed upload: the original is hashed on one thread, compressed on another, and the compressed bytes hashed
+     * and written on the element's. The element keeps exactly the compressed bytes and answers with their digest.
+     */
+    @Test
+    void a_compressed_pipeline_is_stored_with_the_digest_of_the_compressed_bytes() throws Exception {
+        byte[] data = text(3_000_000);
+        LocalStorageElement element = element();
+        StoreRequest request = aStoreRequest().build();
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.of(new GzipCodec(1)), limits(),
+                n -> { });
+
+        FileAttributes stored;
+        try (InputStream content = pipeline.stored()) {
+            stored = element.store(request, content);
+        }
+
+        byte[] kept;
+        try (InputStream back = element.open(request.fileId()).orElseThrow()) {
+            kept = back.readAllBytes();
+        }
+        assertThat(pipeline.result().compressed()).isTrue();
+        assertThat(stored.checksum()).isEqualTo(sha256(kept)).isEqualTo(pipeline.result().storedChecksum());
+        assertThat(stored.fileSize()).isEqualTo(kept.length).isLessThan(data.length);
+        assertThat(pipeline.result().originalChecksum()).isEqualTo(sha256(data));
+        assertThat(new GzipCodec(1).decompressing(new ByteArrayInputStream(kept)).readAllBytes()).isEqualTo(data);
+    }
+
+    /** A codec that fails on its own thread half-way fails the store, and the element keeps nothing of it. */
+    @Test
+    void a_codec_failing_half_way_fails_the_store_and_leaves_nothing() throws Exception {
+        LocalStorageElement element = element();
+        StoreRequest request = aStoreRequest().build();
+        Codec failing = new Codec() {
+            private final Codec gzip = new GzipCodec(1);
+            private int streams;
+
+            @Override
+            public CompressionAlgorithm algorithm() {
+                return gzip.algorithm();
+            }
+
+            @Override
+            public OutputStream compressing(OutputStream sink) throws IOException {
+                OutputStream out = gzip.compressing(sink);
+                if (++streams == 1) {
+                    return out; // the probe
+                }
+                return new FilterOutputStream(out) {
+                    private long written;
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        written += len;
+                        if (written > 1_000_000) {
+                            throw new IOException("the codec broke");
+                        }
+                        out.write(b, off, len);
+                    }
+                };
+            }
+
+            @Override
+            public InputStream decompressing(InputStream source) throws IOException {
+                return gzip.decompressing(source);
+            }
+        };
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(text(3_000_000)), Optional.of(failing), limits(),
+                n -> { });
+
+        try (InputStream content = pipeline.stored()) {
+            assertThatThrownBy(() -> element.store(request, content)).isInstanceOfSatisfying(IngestException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.INTERNAL);
+                assertThat(e.code()).isEqualTo("content_unreadable");
+                assertThat(e.getMessage()).contains("the codec broke");
+            });
+        }
+
+        assertThat(element.stat(request.fileId())).isEmpty();
+        assertThat(filesUnder(element.path())).isEmpty();
+    }
+
     /** Past the early-writeback size the file is forced in the background while writing goes on; nothing is lost. */
     @Test
     void a_file_larger_than_the_writeback_step_is_written_whole() throws Exception {
@@ -130,6 +239,19 @@ class ContentWriterTest {
         assertThat(written.size()).isEqualTo(size);
         assertThat(written.checksum()).isEqualTo(sha256(data));
         assertThat(Files.readAllBytes(root.resolve("f"))).isEqualTo(data);
+    }
+
+    private static ContentPipeline.Limits limits() {
+        return new ContentPipeline.Limits(Long.MAX_VALUE, OptionalLong.empty(), Optional.empty());
+    }
+
+    private static byte[] text(int size) {
+        byte[] line = "Storage elements keep documents for years.\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = line[i % line.length];
+        }
+        return data;
     }
 
     private LocalStorageElement element() {

@@ -58,7 +58,7 @@ public final class ContentPipeline {
     private final Optional<DigestingInputStream> encrypted;
     /**
      * Time spent reading the client's bytes (upstream of the digest), through the digest (these two on the read-ahead
-     * thread), then compression and encryption on the reader's thread.
+     * thread), then compression (on a thread of its own) and encryption on the reader's thread.
      */
     private final TimedInputStream clientTimer;
     private final TimedInputStream digestTimer;
@@ -85,7 +85,8 @@ public final class ContentPipeline {
             }
         });
         this.digestTimer = new TimedInputStream(original);
-        // Receiving, parsing and hashing the original on one core; compressing, encrypting and storing on another.
+        // Receiving, parsing and hashing the original on one thread; compressing (when it pays) on a second; hashing the
+        // compressed bytes, encrypting and storing on the reader's.
         this.aheadTimer = new TimedInputStream(new ReadAheadInputStream(digestTimer));
         if (encryption.isEmpty()) {
             this.compressed = new StoredStream(original, aheadTimer, codec, listener);
@@ -144,7 +145,10 @@ public final class ContentPipeline {
         long encryptedNanos = encryptTimer.map(TimedInputStream::nanos).orElse(compressedNanos);
         long now = System.nanoTime();
         TimedInputStream last = encryptTimer.orElse(compressTimer);
-        return new Timings(client, Math.max(0, digested - client), Math.max(0, compressedNanos - waited),
+        // Compressing on its own thread, the codec's time is its own; otherwise it is what the stored stream spent on top
+        // of waiting for the original.
+        long compress = compressed.codecNanos().orElse(compressedNanos) - waited;
+        return new Timings(client, Math.max(0, digested - client), Math.max(0, compress),
                 Math.max(0, encryptedNanos - compressedNanos), encryptedNanos, clientTimer.firstRead(now),
                 last.lastRead(now));
     }

@@ -10,13 +10,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The bytes handed to the storage element: the original as it is, or compressed when a codec was asked for
  * and the first block shows that compressing pays.
  *
  * <p>Uncompressed, the stored bytes are the original bytes: they are counted here but not hashed again, the
- * original's digest is theirs. Only compressed output gets a digest of its own.
+ * original's digest is theirs. Only compressed output gets a digest of its own, taken on the reader's thread.
+ *
+ * <p>Past the probe, the codec runs on a thread of its own, a few blocks ahead of the reader, so that on two cores it
+ * never waits for the hashing and writing of what it compressed before (which run on the reader's thread).
  */
 final class StoredStream extends InputStream {
 
@@ -39,6 +43,9 @@ final class StoredStream extends InputStream {
     private final Optional<Codec> codec;
     private final ContentPipeline.StoredBytesListener listener;
     private InputStream body;
+    /** The codec's side, on its own thread; the time it spent there, waiting for the original included. */
+    private TimedInputStream compressing;
+    private long probeNanos;
     private MessageDigest digest;
     private Optional<CompressionAlgorithm> applied = Optional.empty();
     private long count;
@@ -71,7 +78,9 @@ final class StoredStream extends InputStream {
             return -1;
         }
         if (body == null) {
+            long began = System.nanoTime();
             body = codec.isPresent() ? probe(codec.get()) : source;
+            probeNanos = System.nanoTime() - began;
         }
         int n = body.read(b, off, len);
         if (n > 0) {
@@ -116,7 +125,10 @@ final class StoredStream extends InputStream {
         if (whole) {
             return new ByteArrayInputStream(compressed.bytes(), 0, compressed.size());
         }
-        return new CompressingInputStream(new PrefixedStream(block, filled, source), codec);
+        // The codec gets a thread of its own: while it compresses, this reader's thread hashes and stores what it
+        // compressed before, and the original's read-ahead thread receives and hashes what comes next.
+        compressing = new TimedInputStream(new CompressingInputStream(new PrefixedStream(block, filled, source), codec));
+        return new ReadAheadInputStream(compressing);
     }
 
     @Override
@@ -135,6 +147,14 @@ final class StoredStream extends InputStream {
 
     long count() {
         return count;
+    }
+
+    /**
+     * When the codec ran on a thread of its own: nanoseconds spent probing and compressing, reads of the original
+     * included. Read once the stream was closed or read to its end (the codec's thread has let go by then).
+     */
+    OptionalLong codecNanos() {
+        return compressing == null ? OptionalLong.empty() : OptionalLong.of(probeNanos + compressing.nanos());
     }
 
     /** The stored bytes' digest, once the end was reached. */

@@ -11,7 +11,7 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.StoredContent;
 import io.artstore.ingester.core.domain.Uploader;
-import io.artstore.ingester.core.pipeline.HashingInputStream;
+import io.artstore.ingester.core.pipeline.HashingReadAhead;
 import io.artstore.ingester.core.port.in.FileLocation;
 import io.artstore.ingester.core.port.out.CatalogEntry;
 import io.artstore.ingester.core.port.out.EventPublisher;
@@ -468,8 +468,9 @@ public final class TransferCoordinator {
             FileAttributes staged;
             AtomicLong copied = new AtomicLong();
             copying.put(begun.transactionId(), copied);
-            // Hashed once, as the target reads: a local target keeps these bytes unchanged and takes this digest.
-            try (HashingInputStream digesting = new HashingInputStream(content.get(), copied::set)) {
+            // Read and hashed once, a few blocks ahead of the target on a thread of its own, so that reading and hashing
+            // overlap the target's writes: a local target keeps these bytes unchanged and takes this digest.
+            try (HashingReadAhead digesting = new HashingReadAhead(content.get(), copied::set)) {
                 staged = target.stage(stagingRequest(begun, known), digesting);
                 if (!digesting.ended()) {
                     return new Signal.Missing(Participant.SOURCE, "storage element " + begun.target() + " staged file "

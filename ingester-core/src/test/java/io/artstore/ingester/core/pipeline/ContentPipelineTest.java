@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,6 +164,98 @@ class ContentPipelineTest {
                 assertThat(digested.digest()).isEqualTo(pipeline.result().storedChecksum());
             }
         }
+    }
+
+    /**
+     * The codec has a thread of its own: neither the reader's (which hashes and stores the compressed bytes) nor the
+     * one that receives and hashes the original. Both digests are still those of the bytes each side saw.
+     */
+    @Test
+    void the_codec_compresses_on_a_thread_of_its_own_and_both_digests_are_right() throws Exception {
+        byte[] data = text(3_000_000);
+        RecordingCodec codec = new RecordingCodec(new GzipCodec(1), Integer.MAX_VALUE);
+        Set<Thread> clientThreads = ConcurrentHashMap.newKeySet();
+        InputStream client = new java.io.FilterInputStream(new TrickleInputStream(data, 70_000)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                clientThreads.add(Thread.currentThread());
+                return super.read(b, off, len);
+            }
+        };
+        ContentPipeline pipeline = ContentPipeline.of(client, Optional.of(codec), limits(), n -> {});
+
+        byte[] stored;
+        try (InputStream in = pipeline.stored()) {
+            stored = in.readAllBytes();
+        }
+
+        StoredContent result = pipeline.result();
+        assertThat(result.compression()).contains(CompressionAlgorithm.GZIP);
+        assertThat(result.originalChecksum()).isEqualTo(sha256(data));
+        assertThat(result.storedChecksum()).isEqualTo(sha256(stored));
+        assertThat(((io.artstore.ingester.core.port.out.DigestedContent) pipeline.stored()).digest()).isEqualTo(sha256(stored));
+        assertThat(new GzipCodec(1).decompressing(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(data);
+        // the probe compresses its block on the reader's thread; the whole file is compressed elsewhere
+        assertThat(codec.streams()).hasSize(2);
+        Set<Thread> compressing = codec.streams().get(1);
+        assertThat(compressing).isNotEmpty().doesNotContain(Thread.currentThread());
+        assertThat(clientThreads).isNotEmpty().doesNotContain(Thread.currentThread());
+        assertThat(compressing).doesNotContainAnyElementsOf(clientThreads);
+        assertThat(pipeline.timings().compress()).isPositive();
+    }
+
+    @Test
+    void a_codec_that_fails_on_its_thread_fails_the_stored_stream_with_its_error() throws Exception {
+        RecordingCodec codec = new RecordingCodec(new GzipCodec(1), 3);
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(text(3_000_000)), Optional.of(codec),
+                limits(), n -> {});
+        InputStream stored = pipeline.stored();
+
+        assertThatThrownBy(() -> stored.transferTo(OutputStreamSink.INSTANCE)).isInstanceOf(IOException.class)
+                .hasMessage("the codec broke");
+        stored.close();
+        assertThatThrownBy(pipeline::result).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A failure of the original's checks, found on the read-ahead thread, passes through the codec's thread unchanged. */
+    @Test
+    void a_wrong_checksum_of_a_compressed_file_fails_the_stored_stream() throws Exception {
+        byte[] data = text(3_000_000);
+        Sha256 wrong = sha256("other".getBytes(StandardCharsets.UTF_8));
+        ContentPipeline pipeline = ContentPipeline.of(new TrickleInputStream(data, 70_000), Optional.of(new GzipCodec(1)),
+                new ContentPipeline.Limits(MAX, OptionalLong.empty(), Optional.of(wrong)), n -> {});
+
+        assertFailure(pipeline, Kind.CONTENT_MISMATCH, "checksum_mismatch");
+    }
+
+    /** Closing the stored stream half-way stops both threads: the client's stream is closed and read no more. */
+    @Test
+    void closing_a_compressed_stream_half_way_lets_go_of_the_client() throws Exception {
+        AtomicInteger readsAfterClose = new AtomicInteger();
+        AtomicBoolean closed = new AtomicBoolean();
+        InputStream client = new java.io.FilterInputStream(new TrickleInputStream(text(20_000_000), 70_000)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (closed.get()) {
+                    readsAfterClose.incrementAndGet();
+                }
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        ContentPipeline pipeline = ContentPipeline.of(client, Optional.of(new GzipCodec(1)), limits(), n -> {});
+        InputStream stored = pipeline.stored();
+        byte[] buffer = new byte[10_000];
+        assertThat(stored.read(buffer)).isPositive();
+
+        stored.close();
+
+        assertThat(closed).isTrue();
+        assertThat(readsAfterClose).hasValue(0);
     }
 
     @Test
@@ -303,6 +399,51 @@ class ContentPipelineTest {
 
     static Sha256 sha256(byte[] data) throws Exception {
         return Sha256.of(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    /** Remembers the threads each of its compressing streams wrote on; fails a stream at its {@code failAt}-th write. */
+    private static final class RecordingCodec implements Codec {
+        private final Codec codec;
+        private final int failAt;
+        private final List<Set<Thread>> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RecordingCodec(Codec codec, int failAt) {
+            this.codec = codec;
+            this.failAt = failAt;
+        }
+
+        List<Set<Thread>> streams() {
+            return streams;
+        }
+
+        @Override
+        public CompressionAlgorithm algorithm() {
+            return codec.algorithm();
+        }
+
+        @Override
+        public java.io.OutputStream compressing(java.io.OutputStream sink) throws IOException {
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            streams.add(threads);
+            java.io.OutputStream out = codec.compressing(sink);
+            return new java.io.FilterOutputStream(out) {
+                private int writes;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    threads.add(Thread.currentThread());
+                    if (++writes >= failAt) {
+                        throw new IOException("the codec broke");
+                    }
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public InputStream decompressing(InputStream source) throws IOException {
+            return codec.decompressing(source);
+        }
     }
 
     private enum OutputStreamSink {
