@@ -1,8 +1,10 @@
 package io.artstore.ingester.formats;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.artstore.ingester.core.clock.VectorClock;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
@@ -24,37 +26,48 @@ import java.util.TreeMap;
 public final class SagaRecordJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private SagaRecordJson() {
     }
 
+    /** Written field by field as it streams (no tree in between): every step of every saga writes a few of these. */
     public static byte[] write(SagaRecord record) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("saga_id", record.sagaId().value());
-        json.put("saga_type", record.sagaType());
-        if (record.definitionVersion() != 1) {
-            json.put("definition_version", record.definitionVersion());
-        }
-        json.put("sequence", record.sequence());
-        json.put("kind", record.kind().name());
-        json.put("step", record.step());
-        json.put("attempt", record.attempt());
-        json.put("at", record.at().toString());
-        json.put("owner", record.owner());
-        json.put("lease_until", record.leaseUntil().toString());
-        ObjectNode data = json.putObject("data");
-        new TreeMap<>(record.data()).forEach(data::put);
-        record.failure().ifPresent(failure -> json.putObject("failure")
-                .put("type", failure.type().name())
-                .put("message", failure.message()));
-        if (record.clock().size() > 0) {
-            json.put("vector_clock", record.clock().toText());
-        }
-        try {
-            return MAPPER.writeValueAsBytes(json);
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("saga_id", record.sagaId().value());
+            json.writeStringField("saga_type", record.sagaType());
+            if (record.definitionVersion() != 1) {
+                json.writeNumberField("definition_version", record.definitionVersion());
+            }
+            json.writeNumberField("sequence", record.sequence());
+            json.writeStringField("kind", record.kind().name());
+            json.writeNumberField("step", record.step());
+            json.writeNumberField("attempt", record.attempt());
+            json.writeStringField("at", record.at().toString());
+            json.writeStringField("owner", record.owner());
+            json.writeStringField("lease_until", record.leaseUntil().toString());
+            json.writeObjectFieldStart("data");
+            for (Map.Entry<String, String> field : new TreeMap<>(record.data()).entrySet()) {
+                json.writeStringField(field.getKey(), field.getValue());
+            }
+            json.writeEndObject();
+            if (record.failure().isPresent()) {
+                StepFailure failure = record.failure().get();
+                json.writeObjectFieldStart("failure");
+                json.writeStringField("type", failure.type().name());
+                json.writeStringField("message", failure.message());
+                json.writeEndObject();
+            }
+            if (record.clock().size() > 0) {
+                json.writeStringField("vector_clock", record.clock().toText());
+            }
+            json.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("could not write saga record " + record.sequence() + " of " + record.sagaId(), e);
         }
+        return out.toByteArray();
     }
 
     /** @throws IllegalArgumentException when the body is not a saga record */

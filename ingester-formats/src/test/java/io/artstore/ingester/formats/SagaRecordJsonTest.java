@@ -49,6 +49,29 @@ class SagaRecordJsonTest {
         assertThat(SagaRecordJson.write(read)).as("written back as it was").isEqualTo(earlier);
     }
 
+    /** The bytes are the format: every field, in its order, escaped as JSON, data sorted by key. */
+    @Test
+    void every_field_is_written_in_its_order() {
+        java.util.Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("zeta", "last \"quoted\" \u00e9");
+        data.put("alpha", "first\nline");
+        SagaRecord record = new SagaRecord(new SagaId("add-7"), "add-file", 3, 4, SagaRecord.Kind.STEP_FAILED, 2, 1,
+                java.time.Instant.parse("2026-12-07T10:00:00.123456Z"), "ingester-1",
+                java.time.Instant.parse("2026-12-07T10:01:00Z"), data,
+                java.util.Optional.of(new io.artstore.ingester.core.saga.StepFailure(
+                        io.artstore.ingester.core.saga.StepFailure.Type.TRANSIENT, "disk \\ gone")),
+                VectorClock.parse("ingester-1:4"));
+
+        byte[] body = SagaRecordJson.write(record);
+
+        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("{\"saga_id\":\"add-7\",\"saga_type\":\"add-file\","
+                + "\"definition_version\":3,\"sequence\":4,\"kind\":\"STEP_FAILED\",\"step\":2,\"attempt\":1,"
+                + "\"at\":\"2026-12-07T10:00:00.123456Z\",\"owner\":\"ingester-1\",\"lease_until\":\"2026-12-07T10:01:00Z\","
+                + "\"data\":{\"alpha\":\"first\\nline\",\"zeta\":\"last \\\"quoted\\\" \u00e9\"},"
+                + "\"failure\":{\"type\":\"TRANSIENT\",\"message\":\"disk \\\\ gone\"},\"vector_clock\":\"ingester-1:4\"}");
+        assertThat(SagaRecordJson.read(body)).isEqualTo(record);
+    }
+
     @Test
     void a_later_definition_version_is_written_and_read_back() {
         SagaRecord plain = SagaRecords.record(SagaId.random(), 0, SagaRecord.Kind.SAGA_STARTED, "ingester-1", SagaRecords.T0);

@@ -106,7 +106,18 @@ public final class LocalStorageElement implements StorageElement {
     private final AtomicLong usedBytes = new AtomicLong();
     private final Set<FileId> storing = ConcurrentHashMap.newKeySet();
     private final Set<FileId> stagingNow = ConcurrentHashMap.newKeySet();
+    /**
+     * The suffixes of the files staged beside each copy in the shared staging folder, so that publishing a copy need
+     * not list that folder (it holds every upload in flight). Read from the folder at open; a suffix is added before
+     * its file is written, so this knows at least every sidecar on disk.
+     */
+    private final ConcurrentMap<FileId, Set<String>> sharedSidecars = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /**
+     * The file store of {@link #base}, found once: finding it resolves the path and reads the mount table, on every
+     * placement otherwise. Its space figures are read afresh on each call ({@code statfs} of the folder).
+     */
+    private volatile FileStore store;
 
     private LocalStorageElement(LocalStorageSettings settings, Clock clock, Path base) {
         this.settings = settings;
@@ -134,6 +145,7 @@ public final class LocalStorageElement implements StorageElement {
             DurableFiles.createFolders(element.temp);
             DurableFiles.emptyFolder(element.temp);
             DurableFiles.createFolders(element.staging);
+            element.readSharedSidecars();
             element.rebuildIndex();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open storage element " + settings.id() + " at " + base + ": " + e.getMessage(), e);
@@ -156,13 +168,23 @@ public final class LocalStorageElement implements StorageElement {
         boolean usable = Files.isDirectory(base) && Files.isWritable(base);
         Capacity capacity;
         try {
-            capacity = capacity(Files.getFileStore(base));
+            capacity = capacity(fileStore());
         } catch (IOException e) {
+            store = null;
             capacity = Capacity.UNKNOWN;
             usable = false;
         }
         return new StorageElementDescriptor(settings.id(), settings.mode(), settings.priority(),
                 usable ? Health.HEALTHY : Health.UNAVAILABLE, capacity, base.toString());
+    }
+
+    private FileStore fileStore() throws IOException {
+        FileStore known = store;
+        if (known == null) {
+            known = Files.getFileStore(base);
+            store = known;
+        }
+        return known;
     }
 
     /**
@@ -589,6 +611,9 @@ public final class LocalStorageElement implements StorageElement {
         synchronized (lockFor(fileId)) {
             StagedCopy copy = stagedCopy(fileId).orElseThrow(() -> IngestException.notFound("file_not_staged",
                     "storage element " + id() + " holds no staged copy " + fileId));
+            if (copy.folder().equals(staging)) {
+                sharedSidecars.computeIfAbsent(fileId, id -> ConcurrentHashMap.newKeySet()).add(suffix);
+            }
             try {
                 DurableFiles.replace(copy.sidecar(suffix), content, temp);
             } catch (IOException e) {
@@ -618,7 +643,7 @@ public final class LocalStorageElement implements StorageElement {
             Path stagedData = copy.data();
             try {
                 DurableFiles.createFolders(stored.folder());
-                for (Path sidecar : copy.sidecars()) {
+                for (Path sidecar : sidecarsOf(fileId, copy)) {
                     String suffix = sidecar.getFileName().toString().substring(copy.name().length());
                     DurableFiles.moveAtomically(sidecar, stored.sidecar(suffix));
                 }
@@ -639,7 +664,44 @@ public final class LocalStorageElement implements StorageElement {
                 throw ioFailure("publishing staged file " + fileId, e);
             }
             removeStagedLeftovers(fileId);
+            sharedSidecars.remove(fileId);
             return values;
+        }
+    }
+
+    /** The files staged beside a copy: known for the shared staging folder, listed in an earlier version's folder. */
+    private List<Path> sidecarsOf(FileId fileId, StagedCopy copy) throws IOException {
+        if (!copy.folder().equals(staging)) {
+            return copy.sidecars();
+        }
+        List<Path> sidecars = new ArrayList<>();
+        for (String suffix : sharedSidecars.getOrDefault(fileId, Set.of())) {
+            Path sidecar = copy.sidecar(suffix);
+            if (Files.exists(sidecar)) {
+                sidecars.add(sidecar);
+            }
+        }
+        return sidecars;
+    }
+
+    /** Which files lie beside the copies in the shared staging folder, as a crash or an earlier run left them. */
+    private void readSharedSidecars() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                int dataEnd = name.indexOf(StagedCopy.DATA_SUFFIX + ".");
+                if (dataEnd <= 0 || name.endsWith(StagedCopy.DATA_SUFFIX + ATTRIBUTES_SUFFIX)) {
+                    continue;
+                }
+                FileId fileId;
+                try {
+                    fileId = FileId.parse(name.substring(0, dataEnd));
+                } catch (IllegalArgumentException notOurs) {
+                    continue;
+                }
+                String suffix = name.substring(dataEnd + StagedCopy.DATA_SUFFIX.length());
+                sharedSidecars.computeIfAbsent(fileId, id -> ConcurrentHashMap.newKeySet()).add(suffix);
+            }
         }
     }
 
@@ -665,16 +727,20 @@ public final class LocalStorageElement implements StorageElement {
             } catch (IOException e) {
                 throw ioFailure("discarding staged file " + fileId, e);
             }
+            sharedSidecars.remove(fileId);
             return wasStaged;
         }
     }
 
     /** What publishing left in the staging folder: the folder of an earlier version's copy; nothing otherwise. */
     private void removeStagedLeftovers(FileId fileId) {
+        // Usually nothing is left: look before removing, which costs an exception per missing path otherwise.
         StagedCopy shared = StagedCopy.shared(staging, fileId);
-        deleteQuietly(shared.attributes());
-        deleteQuietly(shared.data());
-        deleteQuietly(stagingFolder(fileId));
+        for (Path leftover : List.of(shared.attributes(), shared.data(), stagingFolder(fileId))) {
+            if (Files.exists(leftover)) {
+                deleteQuietly(leftover);
+            }
+        }
     }
 
     // --- Replacing a stored file ---
@@ -808,6 +874,10 @@ public final class LocalStorageElement implements StorageElement {
             return Optional.of(shared);
         }
         Path folder = stagingFolder(fileId);
+        if (!Files.exists(folder)) {
+            // Earlier versions' layout, rarely there: an existence check is cheaper than the listing's exception.
+            return Optional.empty();
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder,
                 entry -> entry.getFileName().toString().endsWith(ATTRIBUTES_SUFFIX))) {
             for (Path entry : entries) {

@@ -396,6 +396,38 @@ class LocalStorageElementTest extends StorageElementContract {
                         request.fileId() + ".data.sig");
     }
 
+    /** Publishing finds a copy's sidecars without listing the shared folder: what it knows must survive a restart. */
+    @Test
+    void sidecars_staged_beside_shared_copies_are_published_with_their_copy_also_after_a_restart() {
+        LocalStorageElement element = open(Mode.RW, OptionalLong.empty());
+        StoreRequest before = aStoreRequest().build();
+        StoreRequest after = aStoreRequest().build();
+        StoreRequest other = aStoreRequest().build();
+        element.stage(before, input("published before the restart"));
+        element.stage(after, input("published after the restart"));
+        element.stage(other, input("still staged"));
+        element.stageSidecar(before.fileId(), ".sig", "signature 1".getBytes(StandardCharsets.UTF_8));
+        element.stageSidecar(after.fileId(), ".sig", "signature 2".getBytes(StandardCharsets.UTF_8));
+        element.stageSidecar(after.fileId(), ".meta.json", "{}".getBytes(StandardCharsets.UTF_8));
+        element.stageSidecar(other.fileId(), ".sig", "signature 3".getBytes(StandardCharsets.UTF_8));
+
+        element.publishStaged(before.fileId());
+        LocalStorageElement reopened = reopen(element, Mode.RW);
+        reopened.publishStaged(after.fileId());
+
+        assertThat(reopened.readSidecar(before.fileId(), ".sig")).hasValueSatisfying(sig ->
+                assertThat(new String(sig, StandardCharsets.UTF_8)).isEqualTo("signature 1"));
+        assertThat(reopened.readSidecar(after.fileId(), ".sig")).hasValueSatisfying(sig ->
+                assertThat(new String(sig, StandardCharsets.UTF_8)).isEqualTo("signature 2"));
+        assertThat(reopened.readSidecar(after.fileId(), ".meta.json")).isPresent();
+        Path staging = element.path().resolve(LocalStorageElement.STAGING_FOLDER);
+        assertThat(list(staging)).extracting(path -> path.getFileName().toString())
+                .containsExactlyInAnyOrder(other.fileId() + ".data", other.fileId() + ".data.attr.json",
+                        other.fileId() + ".data.sig");
+        assertThat(reopened.discardStaged(other.fileId())).isTrue();
+        assertThat(list(staging)).isEmpty();
+    }
+
     /** Copies staged by earlier versions, each in a folder of its own, are found, published and discarded. */
     @Test
     void a_copy_staged_in_a_folder_of_its_own_by_an_earlier_version_is_published_or_discarded() throws IOException {

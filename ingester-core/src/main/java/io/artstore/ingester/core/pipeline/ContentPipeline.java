@@ -33,14 +33,28 @@ public final class ContentPipeline {
      * @param maxBytes the largest original a client may send
      * @param declaredSize what the client said the original's size is, if it did
      * @param expectedChecksum what the client said the original's SHA-256 is, if it did
+     * @param sizeBound at most how many bytes the original can have, if known (e.g. the request's length): an original
+     *     that fits one block is read without the read-ahead thread, which would only add a hand-over and a block
      */
-    public record Limits(long maxBytes, OptionalLong declaredSize, Optional<Sha256> expectedChecksum) {
+    public record Limits(long maxBytes, OptionalLong declaredSize, Optional<Sha256> expectedChecksum, OptionalLong sizeBound) {
         public Limits {
             Objects.requireNonNull(declaredSize, "declaredSize");
             Objects.requireNonNull(expectedChecksum, "expectedChecksum");
+            Objects.requireNonNull(sizeBound, "sizeBound");
             if (maxBytes <= 0) {
                 throw new IllegalArgumentException("maxBytes must be > 0");
             }
+        }
+
+        /** Limits without a bound of the size beyond the declared one. */
+        public Limits(long maxBytes, OptionalLong declaredSize, Optional<Sha256> expectedChecksum) {
+            this(maxBytes, declaredSize, expectedChecksum, OptionalLong.empty());
+        }
+
+        /** Whether the original cannot be larger than one read-ahead block (a larger one fails its checks). */
+        boolean fitsOneBlock() {
+            long bound = Math.min(declaredSize.orElse(Long.MAX_VALUE), Math.min(maxBytes, sizeBound.orElse(Long.MAX_VALUE)));
+            return bound <= ReadAheadInputStream.BLOCK_BYTES;
         }
     }
 
@@ -87,7 +101,7 @@ public final class ContentPipeline {
         this.digestTimer = new TimedInputStream(original);
         // Receiving, parsing and hashing the original on one thread; compressing (when it pays) on a second; hashing the
         // compressed bytes, encrypting and storing on the reader's.
-        this.aheadTimer = new TimedInputStream(new ReadAheadInputStream(digestTimer));
+        this.aheadTimer = new TimedInputStream(limits.fitsOneBlock() ? digestTimer : new ReadAheadInputStream(digestTimer));
         if (encryption.isEmpty()) {
             this.compressed = new StoredStream(original, aheadTimer, codec, listener);
             this.compressTimer = new TimedInputStream(compressed);

@@ -321,7 +321,8 @@ public final class AddFileService implements AddFileUseCase {
                     signing.<InputStream>map(s -> new SigningInputStream(sniffed, s)).orElse(sniffed));
             Optional<ContentEncryption.FileEncryption> fileKey = encryption.map(ContentEncryption::begin);
             ContentPipeline pipeline = ContentPipeline.of(original, codec, fileKey,
-                    new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum()), target);
+                    new ContentPipeline.Limits(maxFileBytes, command.declaredSize(), command.expectedChecksum(),
+                            command.sizeHint()), target);
             StoreRequest storeRequest = new StoreRequest(data.fileId(), command.originalFilename(), command.contentType(),
                     command.uploader(), command.description(), command.version(), now,
                     () -> metadata(pipeline.result(), signing, target.element().sidecarFileId(data.fileId(),
