@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,39 +60,14 @@ class ResumableUploadsStreamingTest {
     @BeforeEach
     void setUp() {
         FileUploadSessions stored = FileUploadSessions.open(root.resolve("sessions"));
-        UploadSessions recording = new UploadSessions() {
-            @Override
-            public boolean create(UploadSession session) {
-                return stored.create(session);
-            }
-
-            @Override
-            public Optional<UploadSession> find(UploadId id) {
-                return stored.find(id);
-            }
-
+        UploadSessions recording = new ForwardingUploadSessions(stored) {
             @Override
             public boolean replace(UploadSession next) {
                 long before = stored.find(next.id()).map(UploadSession::offset).orElse(0L);
                 if (next.offset() > before) {
                     events.add("ack " + next.offset());
                 }
-                return stored.replace(next);
-            }
-
-            @Override
-            public boolean remove(UploadId id, long revision) {
-                return stored.remove(id, revision);
-            }
-
-            @Override
-            public List<UploadSession> expiredAt(Instant now, int limit) {
-                return stored.expiredAt(now, limit);
-            }
-
-            @Override
-            public List<UploadSession> list(int limit) {
-                return stored.list(limit);
+                return super.replace(next);
             }
         };
         ResumableSettings settings = new ResumableSettings(root.resolve("staging"), 0, Duration.ofHours(1),

@@ -46,36 +46,11 @@ class ResumableUploadsWaitTest {
     @BeforeEach
     void setUp() {
         stored = FileUploadSessions.open(root.resolve("sessions"));
-        UploadSessions counting = new UploadSessions() {
-            @Override
-            public boolean create(UploadSession session) {
-                return stored.create(session);
-            }
-
+        UploadSessions counting = new ForwardingUploadSessions(stored) {
             @Override
             public Optional<UploadSession> find(UploadId id) {
                 reads.incrementAndGet();
-                return stored.find(id);
-            }
-
-            @Override
-            public boolean replace(UploadSession next) {
-                return stored.replace(next);
-            }
-
-            @Override
-            public boolean remove(UploadId id, long revision) {
-                return stored.remove(id, revision);
-            }
-
-            @Override
-            public List<UploadSession> expiredAt(Instant now, int limit) {
-                return stored.expiredAt(now, limit);
-            }
-
-            @Override
-            public List<UploadSession> list(int limit) {
-                return stored.list(limit);
+                return super.find(id);
             }
         };
         // A long lock wait: a HEAD that answers early was woken by the holder letting go, not by taking over.
