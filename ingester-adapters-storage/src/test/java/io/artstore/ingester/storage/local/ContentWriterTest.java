@@ -14,7 +14,6 @@ import io.artstore.ingester.core.domain.CompressionAlgorithm;
 import io.artstore.ingester.core.pipeline.ContentPipeline;
 import io.artstore.ingester.core.pipeline.GzipCodec;
 import io.artstore.ingester.core.pipeline.HashingInputStream;
-import io.artstore.ingester.core.pipeline.HashingReadAhead;
 import io.artstore.ingester.core.port.out.Codec;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import io.artstore.ingester.core.port.out.StoreRequest;
@@ -125,24 +124,6 @@ class ContentWriterTest {
         try (InputStream back = element.open(request.fileId()).orElseThrow()) {
             assertThat(back.readAllBytes()).isEqualTo(data);
         }
-    }
-
-    /** The transfer's read-ahead: read and hashed on another thread, the element takes its digest of what it kept. */
-    @Test
-    void the_element_answers_with_the_checksum_of_what_it_kept_through_a_hashing_read_ahead() throws Exception {
-        byte[] data = random(2_500_000);
-        LocalStorageElement element = element();
-        StoreRequest request = aStoreRequest().build();
-
-        FileAttributes staged;
-        try (HashingReadAhead content = new HashingReadAhead(new ByteArrayInputStream(data), n -> { })) {
-            staged = element.stage(request, content);
-            assertThat(staged.checksum()).isEqualTo(content.digest());
-        }
-
-        assertThat(staged.checksum()).isEqualTo(sha256(data));
-        assertThat(staged.fileSize()).isEqualTo(data.length);
-        assertThat(element.publishStaged(request.fileId()).checksum()).isEqualTo(sha256(data));
     }
 
     /**
