@@ -15,10 +15,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -125,7 +127,7 @@ final class ContentWriter {
         private final FileChannel channel;
         private final long every;
         private long nextAt;
-        private Future<?> running;
+        private EarlyForce running;
 
         EarlyWriteback(FileChannel channel, long every) {
             this.channel = channel;
@@ -138,31 +140,28 @@ final class ContentWriter {
                 return;
             }
             if (running != null) {
-                if (!running.isDone()) {
+                if (!running.future().isDone()) {
                     return;
                 }
-                outcome(running);
+                outcome(running.future());
             }
             nextAt = total + every;
-            running = WRITEBACK.submit(() -> {
-                channel.force(false);
-                return null;
-            });
+            running = EarlyForce.submit(WRITEBACK, () -> channel.force(false));
         }
 
         /** Waits for the force under way, if any, and reports its failure; one that has not begun is dropped. */
         void finish() throws IOException {
-            if (running != null && !running.cancel(false)) {
-                outcome(running);
+            if (running != null && !running.dropIfNotBegun()) {
+                outcome(running.future());
             }
             running = null;
         }
 
         /** On a failed copy: the channel is about to close, so a force still queued must not begin. */
         void abandon() {
-            if (running != null && !running.cancel(false)) {
+            if (running != null && !running.dropIfNotBegun()) {
                 try {
-                    running.get();
+                    running.future().get();
                 } catch (ExecutionException | CancellationException e) {
                     // The copy failed already; its own error is the one to report.
                 } catch (InterruptedException e) {
@@ -212,5 +211,31 @@ final class ContentWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    }
+
+    /**
+     * An early force handed to the pool. It forces only if it claims itself before the writer drops it: a queued
+     * {@link Future} can be cancelled, but so can one already running, and then its outcome would be lost.
+     */
+    private record EarlyForce(Future<?> future, AtomicBoolean claimed) {
+
+        static EarlyForce submit(ExecutorService pool, Forcing force) {
+            AtomicBoolean claimed = new AtomicBoolean();
+            return new EarlyForce(pool.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    force.run();
+                }
+                return null;
+            }), claimed);
+        }
+
+        /** True when it had not begun and now never will; false when it began, and its outcome is to be waited for. */
+        boolean dropIfNotBegun() {
+            return claimed.compareAndSet(false, true);
+        }
+    }
+
+    private interface Forcing {
+        void run() throws IOException;
     }
 }

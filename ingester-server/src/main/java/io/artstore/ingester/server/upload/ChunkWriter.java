@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -69,7 +70,7 @@ final class ChunkWriter implements AutoCloseable {
     private boolean closed;
     private boolean started;
     /** Set by the writing thread only, read by the request's thread once it is idle (after {@link #drain()}). */
-    private volatile Future<?> earlyForce;
+    private volatile EarlyForce earlyForce;
     private long nextWritebackAt;
 
     /** @param digests fed with every byte, in order, on the writing thread */
@@ -163,11 +164,11 @@ final class ChunkWriter implements AutoCloseable {
                 }
             }
         }
-        Future<?> running = earlyForce;
-        if (running != null && !running.cancel(false)) {
+        EarlyForce running = earlyForce;
+        if (running != null && !running.dropIfNotBegun()) {
             while (true) {
                 try {
-                    running.get();
+                    running.future().get();
                     break;
                 } catch (ExecutionException | CancellationException e) {
                     break; // the request failed or ended already; its own outcome is the one reported
@@ -223,26 +224,23 @@ final class ChunkWriter implements AutoCloseable {
         if (total < nextWritebackAt) {
             return;
         }
-        Future<?> running = earlyForce;
+        EarlyForce running = earlyForce;
         if (running != null) {
-            if (!running.isDone()) {
+            if (!running.future().isDone()) {
                 return;
             }
-            outcome(running);
+            outcome(running.future());
         }
         nextWritebackAt = total + writebackEvery;
-        earlyForce = WRITEBACK.submit(() -> {
-            target.force();
-            return null;
-        });
+        earlyForce = EarlyForce.submit(WRITEBACK, target::force);
     }
 
     /** Waits for the early force under way and reports its failure; one that has not begun is dropped. */
     private void finishEarlyForce() throws IOException {
-        Future<?> running = earlyForce;
+        EarlyForce running = earlyForce;
         earlyForce = null;
-        if (running != null && !running.cancel(false)) {
-            outcome(running);
+        if (running != null && !running.dropIfNotBegun()) {
+            outcome(running.future());
         }
     }
 
@@ -298,5 +296,31 @@ final class ChunkWriter implements AutoCloseable {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    /**
+     * An early force handed to the pool. It forces only if it claims itself before the writer drops it: a queued
+     * {@link Future} can be cancelled, but so can one already running, and then its outcome would be lost.
+     */
+    private record EarlyForce(Future<?> future, AtomicBoolean claimed) {
+
+        static EarlyForce submit(ExecutorService pool, Forcing force) {
+            AtomicBoolean claimed = new AtomicBoolean();
+            return new EarlyForce(pool.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    force.run();
+                }
+                return null;
+            }), claimed);
+        }
+
+        /** True when it had not begun and now never will; false when it began, and its outcome is to be waited for. */
+        boolean dropIfNotBegun() {
+            return claimed.compareAndSet(false, true);
+        }
+    }
+
+    private interface Forcing {
+        void run() throws IOException;
     }
 }

@@ -156,6 +156,43 @@ class ChunkWriterTest {
         }
     }
 
+    /** An early force already under way when the request forces: its failure must reach the request, not be dropped. */
+    @Test
+    void a_force_waits_for_a_failing_early_force_under_way_and_reports_its_failure() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget() {
+            @Override
+            public void force() throws IOException {
+                if (entered.getCount() > 0) {
+                    entered.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException("EIO on writeback");
+                }
+                super.force();
+            }
+        };
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, 1000)) {
+            writer.write(writer.block(), 1024);
+            assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> forced = CompletableFuture.runAsync(() -> {
+                try {
+                    writer.force();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // It must not return while the early force runs: what that one writes is not durable until it ends.
+            assertThatThrownBy(() -> forced.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+            release.countDown();
+            assertThatThrownBy(() -> forced.get(20, TimeUnit.SECONDS)).hasRootCauseMessage("EIO on writeback");
+        }
+    }
+
     @Test
     void a_truncate_drops_what_was_handed_over_past_the_offset_only_once_it_was_written() throws Exception {
         RecordingTarget target = new RecordingTarget();
