@@ -38,7 +38,12 @@ final class ChunkWriter implements AutoCloseable {
 
     static final int BLOCK_BYTES = 1024 * 1024;
     static final int BLOCKS = 4;
-    static final long WRITEBACK_EVERY_BYTES = 4L * 1024 * 1024;
+    /**
+     * Small, unlike a whole upload's 16 MiB: every PATCH ends in a force the client waits for, and what that force still
+     * has to write is at most this much plus the early force under way (1 GiB in 16 MiB PATCHes, idle machine: 424–612
+     * ms of those waits in all at 1 MiB, 638–764 ms at 4 MiB). Early forces never overlap, so a slow disk gets fewer.
+     */
+    static final long WRITEBACK_EVERY_BYTES = 1024 * 1024;
 
     private static final ExecutorService WRITERS = threads("upload-writer-", Integer.MAX_VALUE);
     /** Two threads: each early force is one {@code fdatasync}; more in parallel would only queue in the disk. */
