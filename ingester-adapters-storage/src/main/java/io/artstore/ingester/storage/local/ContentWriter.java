@@ -1,8 +1,9 @@
 package io.artstore.ingester.storage.local;
 
-import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.IngestException.Kind;
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.pipeline.EarlyForce;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -211,31 +211,5 @@ final class ContentWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
-
-    /**
-     * An early force handed to the pool. It forces only if it claims itself before the writer drops it: a queued
-     * {@link Future} can be cancelled, but so can one already running, and then its outcome would be lost.
-     */
-    private record EarlyForce(Future<?> future, AtomicBoolean claimed) {
-
-        static EarlyForce submit(ExecutorService pool, Forcing force) {
-            AtomicBoolean claimed = new AtomicBoolean();
-            return new EarlyForce(pool.submit(() -> {
-                if (claimed.compareAndSet(false, true)) {
-                    force.run();
-                }
-                return null;
-            }), claimed);
-        }
-
-        /** True when it had not begun and now never will; false when it began, and its outcome is to be waited for. */
-        boolean dropIfNotBegun() {
-            return claimed.compareAndSet(false, true);
-        }
-    }
-
-    private interface Forcing {
-        void run() throws IOException;
     }
 }

@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.upload;
 
+import io.artstore.ingester.core.pipeline.EarlyForce;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
@@ -14,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -301,31 +301,5 @@ final class ChunkWriter implements AutoCloseable {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
-    }
-
-    /**
-     * An early force handed to the pool. It forces only if it claims itself before the writer drops it: a queued
-     * {@link Future} can be cancelled, but so can one already running, and then its outcome would be lost.
-     */
-    private record EarlyForce(Future<?> future, AtomicBoolean claimed) {
-
-        static EarlyForce submit(ExecutorService pool, Forcing force) {
-            AtomicBoolean claimed = new AtomicBoolean();
-            return new EarlyForce(pool.submit(() -> {
-                if (claimed.compareAndSet(false, true)) {
-                    force.run();
-                }
-                return null;
-            }), claimed);
-        }
-
-        /** True when it had not begun and now never will; false when it began, and its outcome is to be waited for. */
-        boolean dropIfNotBegun() {
-            return claimed.compareAndSet(false, true);
-        }
-    }
-
-    private interface Forcing {
-        void run() throws IOException;
     }
 }
