@@ -16,12 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a content stream into a new file and forces it to disk: the element's data path.
@@ -44,9 +39,6 @@ final class ContentWriter {
 
     static final int BLOCK_BYTES = 256 * 1024;
     static final long WRITEBACK_EVERY_BYTES = 16L * 1024 * 1024;
-
-    /** Two threads: each early force is one {@code fdatasync}; more in parallel would only queue in the disk. */
-    private static final ThreadPoolExecutor WRITEBACK = writebackThreads();
 
     record Written(long size, Sha256 checksum) {}
 
@@ -146,7 +138,7 @@ final class ContentWriter {
                 outcome(running.future());
             }
             nextAt = total + every;
-            running = EarlyForce.submit(WRITEBACK, () -> channel.force(false));
+            running = EarlyForce.submit(() -> channel.force(false));
         }
 
         /** Waits for the force under way, if any, and reports its failure; one that has not begun is dropped. */
@@ -192,17 +184,6 @@ final class ContentWriter {
                 }
             }
         }
-    }
-
-    private static ThreadPoolExecutor writebackThreads() {
-        AtomicInteger number = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "local-element-writeback-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     private static MessageDigest sha256() {

@@ -12,9 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,9 +42,7 @@ final class ChunkWriter implements AutoCloseable {
      */
     static final long WRITEBACK_EVERY_BYTES = 1024 * 1024;
 
-    private static final ExecutorService WRITERS = threads("upload-writer-", Integer.MAX_VALUE);
-    /** Two threads: each early force is one {@code fdatasync}; more in parallel would only queue in the disk. */
-    private static final ExecutorService WRITEBACK = threads("upload-writeback-", 2);
+    private static final ExecutorService WRITERS = writerThreads();
 
     /** Where the bytes go: the staged file. */
     interface Target {
@@ -237,7 +232,7 @@ final class ChunkWriter implements AutoCloseable {
             outcome(running.future());
         }
         nextWritebackAt = total + writebackEvery;
-        earlyForce = EarlyForce.submit(WRITEBACK, target::force);
+        earlyForce = EarlyForce.submit(target::force);
     }
 
     /** Waits for the early force under way and reports its failure; one that has not begun is dropped. */
@@ -286,20 +281,12 @@ final class ChunkWriter implements AutoCloseable {
         }
     }
 
-    private static ExecutorService threads(String prefix, int max) {
+    private static ExecutorService writerThreads() {
         AtomicInteger number = new AtomicInteger();
-        if (max == Integer.MAX_VALUE) {
-            return Executors.newCachedThreadPool(task -> daemon(task, prefix + number.incrementAndGet()));
-        }
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> daemon(task, prefix + number.incrementAndGet()));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    private static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
+        return Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "upload-writer-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }
