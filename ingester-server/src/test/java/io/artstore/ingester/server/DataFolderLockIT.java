@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.server.testing.GeneratedContent;
 import io.artstore.ingester.server.testing.ServerProcess;
+import io.artstore.ingester.server.testing.StreamedUpload;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,6 @@ class DataFolderLockIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BOUNDARY = "folder-lock-boundary-41c2";
 
     @TempDir
     Path folder;
@@ -45,23 +44,10 @@ class DataFolderLockIT {
                   node_id: lock-test-node
                 """.formatted(data));
         GeneratedContent content = new GeneratedContent(8L * 1024 * 1024, 7L);
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"held.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-
         try (ServerProcess first = ServerProcess.start(config, Map.of(), "128m")) {
-            HttpURLConnection upload = (HttpURLConnection) first.uri("/api/v1/files/upload").toURL().openConnection();
-            upload.setRequestMethod("POST");
-            upload.setDoOutput(true);
-            upload.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-            upload.setFixedLengthStreamingMode(head.length + content.size() + tail.length);
-            upload.setReadTimeout((int) TIMEOUT.toMillis());
-            OutputStream body = upload.getOutputStream();
-            body.write(head);
+            StreamedUpload upload = StreamedUpload.open(first.uri("/api/v1/files/upload"), "edit", "held.bin", content, TIMEOUT);
             long half = content.size() / 2;
-            long sent = send(content, body, half);
-            body.flush();
+            upload.sendUpTo(half);
             awaitInFlightBytes(data, half / 2);
             Map<Path, Long> inFlight = inFlightFiles(data);
 
@@ -76,11 +62,9 @@ class DataFolderLockIT {
             inFlight.forEach((file, size) -> assertThat(sizeOf(file)).as(file.toString()).isGreaterThanOrEqualTo(size));
             assertThat(first.isAlive()).isTrue();
 
-            send(content, body, content.size() - sent);
-            body.write(tail);
-            body.close();
-            String answer = new String(ServerProcess.body(upload), StandardCharsets.UTF_8);
-            assertThat(upload.getResponseCode()).as(answer).isEqualTo(201);
+            HttpURLConnection answered = upload.finish();
+            String answer = new String(ServerProcess.body(answered), StandardCharsets.UTF_8);
+            assertThat(answered.getResponseCode()).as(answer).isEqualTo(201);
             JsonNode located = get(first, "/api/v1/files/" + JSON.readTree(answer).path("file_id").asText());
             assertThat(located.path("checksum").asText()).isEqualTo(content.sha256());
             assertThat(located.path("file_size").asLong()).isEqualTo(content.size());
@@ -90,21 +74,6 @@ class DataFolderLockIT {
         try (ServerProcess again = ServerProcess.start(config, Map.of(), "128m")) {
             assertThat(again.isAlive()).as("the lock is released once the first stopped").isTrue();
         }
-    }
-
-    private static long send(GeneratedContent content, OutputStream body, long bytes) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = bytes;
-        while (left > 0) {
-            byte[] chunk = left >= buffer.length ? buffer : new byte[(int) left];
-            int n = content.next(chunk);
-            if (n < 0) {
-                break;
-            }
-            body.write(chunk, 0, n);
-            left -= n;
-        }
-        return bytes - left;
     }
 
     /** Every file of the upload spool and of the storage elements' {@code .tmp} and {@code .staging}, with its size. */

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
 import io.artstore.ingester.server.testing.GeneratedContent;
+import io.artstore.ingester.server.testing.StreamedUpload;
 import io.artstore.ingester.server.testing.ServerProcess;
 import io.artstore.ingester.storage.embedded.FileSagaLog;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +56,8 @@ class SagaCrashRecoveryIT {
         CountDownLatch release = new CountDownLatch(1);
         Thread uploader;
         try (ServerProcess server = ServerProcess.start(config, Map.of(), "128m")) {
-            uploader = new Thread(() -> uploadHalfThenWait(server, new GeneratedContent(512L * 1024 * 1024, 7L), release));
+            uploader = new Thread(() -> StreamedUpload.sendFirstThenHold(server.uri("/api/v1/files/upload"),
+                    new GeneratedContent(512L * 1024 * 1024, 7L), 64L * 1024 * 1024, release));
             uploader.setDaemon(true);
             uploader.start();
             await("the upload's saga is running", () -> sagas(server, "running").size() == 1);
@@ -169,35 +169,6 @@ class SagaCrashRecoveryIT {
                 admin:
                   enabled_without_auth: on
                 """.formatted(folder.resolve("data")));
-    }
-
-    /** Sends the fields and the first 64 MiB of the file, then holds the connection open until released. */
-    private static void uploadHalfThenWait(ServerProcess server, GeneratedContent content, CountDownLatch release) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            HttpURLConnection connection = (HttpURLConnection) server.uri("/api/v1/files/upload").toURL().openConnection();
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-            connection.setFixedLengthStreamingMode(head.length + content.size() + 64);
-            OutputStream out = connection.getOutputStream();
-            out.write(head);
-            byte[] buffer = new byte[256 * 1024];
-            long sent = 0;
-            while (sent < 64L * 1024 * 1024) {
-                int n = content.next(buffer);
-                out.write(buffer, 0, n);
-                sent += n;
-            }
-            out.flush();
-            release.await(2, TimeUnit.MINUTES);
-        } catch (IOException e) {
-            // The server was killed under the upload: expected.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private String uploadSigned(ServerProcess server) {

@@ -10,13 +10,14 @@ import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.ServerProcess;
+import io.artstore.ingester.server.testing.StreamedUpload;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,7 +38,6 @@ class RemoteConcurrencyIT {
 
     private static final int UPLOADS = 64;
     private static final long LARGEST = 256L * 1024 * 1024;
-    private static final String BOUNDARY = "remote-concurrency-boundary-5c1e";
 
     @TempDir
     Path root;
@@ -116,27 +116,8 @@ class RemoteConcurrencyIT {
     /** Fields first, so that the file streams through to the SE; the content is made and hashed as it goes. */
     private static Sent upload(ServerProcess server, Element element, long size, long seed) throws IOException {
         GeneratedContent content = new GeneratedContent(size, seed);
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\n"
-                + element.mode().wireName() + "\r\n--" + BOUNDARY
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload-" + seed + ".bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/api/v1/files/upload").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-        connection.setFixedLengthStreamingMode(head.length + size + tail.length);
-        connection.setConnectTimeout(30_000);
-        connection.setReadTimeout(600_000);
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(head);
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = content.next(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
-            out.write(tail);
-        }
+        HttpURLConnection connection = StreamedUpload.open(server.uri("/api/v1/files/upload"), element.mode().wireName(),
+                "upload-" + seed + ".bin", content, Duration.ofMinutes(10)).finish();
         int status = connection.getResponseCode();
         InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
         String body;

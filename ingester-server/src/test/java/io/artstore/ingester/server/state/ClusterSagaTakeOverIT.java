@@ -6,16 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.artstore.ingester.core.domain.Mode;
 import io.artstore.ingester.server.testing.ClusterScript;
 import io.artstore.ingester.server.testing.GeneratedContent;
+import io.artstore.ingester.server.testing.StreamedUpload;
 import io.artstore.ingester.server.testing.RemoteElements;
 import io.artstore.ingester.server.testing.RemoteElements.Element;
 import io.artstore.ingester.server.testing.RemoteElements.Transport;
 import io.artstore.ingester.server.testing.TestServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterSagaTakeOverIT {
 
-    private static final String BOUNDARY = "cluster-take-over-7e21";
 
     private final ClusterClient client = new ClusterClient(Duration.ofSeconds(10));
 
@@ -68,8 +63,8 @@ class ClusterSagaTakeOverIT {
             URI balancer = cluster.balancer();
             CountDownLatch release = new CountDownLatch(1);
             try {
-                Thread uploader = new Thread(() -> uploadPartThenWait(balancer, new GeneratedContent(256L * 1024 * 1024, 11L),
-                        release));
+                Thread uploader = new Thread(() -> StreamedUpload.sendFirstThenHold(balancer.resolve("/api/v1/files/upload"),
+                        new GeneratedContent(256L * 1024 * 1024, 11L), 8L * 1024 * 1024, release));
                 uploader.setDaemon(true);
                 uploader.start();
                 AtomicReference<JsonNode> running = new AtomicReference<>();
@@ -116,35 +111,6 @@ class ClusterSagaTakeOverIT {
                 release.countDown();
                 ClusterScript.run(clusterDir, config, Map.of(), "stop");
             }
-        }
-    }
-
-    /** Sends the fields and the first 8 MiB of the file through the balancer, then holds the connection open. */
-    private static void uploadPartThenWait(URI balancer, GeneratedContent content, CountDownLatch release) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            HttpURLConnection connection = (HttpURLConnection) balancer.resolve("/api/v1/files/upload").toURL().openConnection();
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-            connection.setFixedLengthStreamingMode(head.length + content.size() + 64);
-            OutputStream out = connection.getOutputStream();
-            out.write(head);
-            byte[] buffer = new byte[256 * 1024];
-            long sent = 0;
-            while (sent < 8L * 1024 * 1024) {
-                int n = content.next(buffer);
-                out.write(buffer, 0, n);
-                sent += n;
-            }
-            out.flush();
-            release.await(2, TimeUnit.MINUTES);
-        } catch (IOException e) {
-            // The instance was killed under the upload: expected.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

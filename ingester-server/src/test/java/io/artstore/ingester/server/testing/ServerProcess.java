@@ -3,12 +3,10 @@ package io.artstore.ingester.server.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,27 +120,7 @@ public final class ServerProcess implements AutoCloseable {
      * storage element; the length is computed, never buffered. The caller reads the answer.
      */
     public HttpURLConnection sendUpload(String fileName, GeneratedContent content, Duration readTimeout) throws IOException {
-        String boundary = "generated-upload-boundary-7f3a";
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"target_mode\"\r\n\r\nedit\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = (HttpURLConnection) uri("/api/v1/files/upload").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + boundary);
-        connection.setFixedLengthStreamingMode(head.length + content.size() + tail.length);
-        connection.setReadTimeout((int) readTimeout.toMillis());
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(head);
-            byte[] buffer = new byte[256 * 1024];
-            int n;
-            while ((n = content.next(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
-            out.write(tail);
-        }
-        return connection;
+        return StreamedUpload.open(uri("/api/v1/files/upload"), "edit", fileName, content, readTimeout).finish();
     }
 
     /** The answer's body, whether it is an error or not. */
