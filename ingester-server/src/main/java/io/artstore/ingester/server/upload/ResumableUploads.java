@@ -693,9 +693,10 @@ public final class ResumableUploads implements AutoCloseable {
             written(id, acknowledged);
             keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
-            LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms", id,
-                    acknowledged - start.offset(), acknowledged, millis(System.nanoTime() - began),
-                    millis(received - began), millis(forcing), millis(sessionWrites));
+            LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms"
+                    + " (taking the lock before: {} ms)", id, acknowledged - start.offset(), acknowledged,
+                    millis(System.nanoTime() - began), millis(received - began), millis(forcing), millis(sessionWrites),
+                    millis(lock.takingNanos));
             if (cut) {
                 throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
                         + " was complete; " + acknowledged + " bytes are kept: resume from Upload-Offset " + acknowledged);
@@ -1041,17 +1042,21 @@ public final class ResumableUploads implements AutoCloseable {
     static final class Held {
         final String holder;
         final long token;
+        /** How long taking the lock took, for the timing a PATCH logs. */
+        final long takingNanos;
         UploadSession session;
         boolean released;
 
-        Held(String holder, long token, UploadSession session) {
+        Held(String holder, long token, UploadSession session, long takingNanos) {
             this.holder = holder;
             this.token = token;
             this.session = session;
+            this.takingNanos = takingNanos;
         }
     }
 
     private Held acquire(UploadId id, Caller caller) {
+        long began = System.nanoTime();
         String holder = instanceId + "/" + UUID.randomUUID();
         Instant deadline = clock.instant().plus(settings.lockWait());
         while (true) {
@@ -1068,7 +1073,7 @@ public final class ResumableUploads implements AutoCloseable {
                                 lock.holder().orElse("?"), settings.lockWait().toMillis());
                     }
                     releaseAsked.put(holder, new AtomicBoolean());
-                    return new Held(holder, next.lock().fencingToken(), next);
+                    return new Held(holder, next.lock().fencingToken(), next, System.nanoTime() - began);
                 }
                 continue;
             }
