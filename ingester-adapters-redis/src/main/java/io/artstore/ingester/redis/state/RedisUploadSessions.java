@@ -15,8 +15,15 @@ import java.util.Optional;
  * script's keys share a slot: {@code artstore:ingester:{uploads}:session:<id>}, a hash of {@code rev} and {@code doc}
  * (the session's JSON text); {@code …:expires}, a sorted set of the ids by expiry (ms); {@code …:updated}, a sorted
  * set of the ids by last change (ms). Every change is one script that compares the revision, so compare-and-set holds
- * across instances; it is written durably ({@link RedisState}): an offset or lock lost at a failover would let a
- * client resume from bytes that were acknowledged to it as stored, or two requests write at once.
+ * across instances; it is written durably ({@link RedisState}): an offset lost at a failover would let a client
+ * resume from bytes that were acknowledged to it as stored. A change of the lock alone ({@link #replaceLease}) is not
+ * {@code WAIT}ed for: a failover that loses it promotes a replica whose session is at the revision before, whose lock
+ * names another holder or none. The request that took the lock then holds a token the store no longer has: its next
+ * fence check (at most every 100 ms while bytes arrive) or acknowledgement reads the session from the new master and
+ * stops it with nothing acknowledged. It writes bytes after the master is gone for at most that check interval, and a
+ * failover takes longer (Sentinel's {@code down-after-milliseconds}, 1 s in our scripts, plus an election), so no
+ * request that took the lock on the new master writes the staged file at the same time. Tokens are compared with the
+ * holder's id (fresh per request), so a token handed out twice after such a loss never matches the old holder.
  */
 public final class RedisUploadSessions implements UploadSessions {
 
@@ -93,6 +100,14 @@ public final class RedisUploadSessions implements UploadSessions {
     @Override
     public boolean replace(UploadSession next) {
         Object replaced = state.evalDurably(REPLACE, keys(next.id()), List.of(next.id().value(),
+                Long.toString(next.revision() - 1), Long.toString(next.revision()), UploadSessionCodec.encode(next),
+                Long.toString(next.expires().toEpochMilli()), Long.toString(next.updated().toEpochMilli())));
+        return Long.valueOf(1).equals(replaced);
+    }
+
+    @Override
+    public boolean replaceLease(UploadSession next) {
+        Object replaced = state.eval(REPLACE, keys(next.id()), List.of(next.id().value(),
                 Long.toString(next.revision() - 1), Long.toString(next.revision()), UploadSessionCodec.encode(next),
                 Long.toString(next.expires().toEpochMilli()), Long.toString(next.updated().toEpochMilli())));
         return Long.valueOf(1).equals(replaced);

@@ -7,6 +7,7 @@ import io.artstore.ingester.core.upload.UploadSessionCodec;
 import io.artstore.ingester.storage.fs.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -18,23 +19,45 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 
 /**
- * Upload sessions in a folder, one JSON file per upload ({@code <id>.json}), each change written to a temporary
- * file, forced and renamed over the old one, so a crash leaves either revision whole. Compare-and-set holds a lock
- * within this process and an OS file lock on {@code .lock}, so processes sharing the folder also take turns.
- * Reads need no lock: a rename is atomic.
+ * Upload sessions in a folder, one file per upload ({@code <id>.session}) of two fixed-size slots, each holding one
+ * revision of the session (its JSON text) with the revision, whether it was forced, and a CRC-32C. The session is the
+ * valid slot of the highest revision.
+ *
+ * <p>A change overwrites, in place, the slot that does not hold the latest forced revision: a durable change then
+ * {@code fdatasync}s the file (one synchronous write: the file's size and name do not change, so neither its
+ * metadata nor the folder needs forcing), a lease change ({@link #replaceLease}) does not. A crash mid-write leaves
+ * the written slot torn, which its CRC tells, and the other slot whole at the last forced revision: a torn or lost
+ * lease change falls back to the revision before it, never further back than the last durable one. A session whose
+ * text outgrows its slots is rewritten whole with larger ones (temporary file, fsync, rename, folder fsync). Files of
+ * the older layout ({@code <id>.json}, one JSON text) are read, and replaced by a slot file at their first change.
+ *
+ * <p>Every read and change holds a lock within this process and an OS file lock on {@code .lock}, so that processes
+ * sharing the folder take turns and no read sees a slot being written.
  */
 public final class FileUploadSessions implements UploadSessions {
 
-    private static final String SUFFIX = ".json";
+    static final String SUFFIX = ".session";
+    private static final String LEGACY_SUFFIX = ".json";
+    /** Slots are whole pages, so that a torn write of one never touches the other. */
+    private static final int PAGE = 4096;
+    private static final int MAGIC = 0x41555331; // "AUS1"
+    /** magic, revision, flags, text length, CRC-32C. */
+    private static final int HEADER = 4 + 8 + 1 + 4 + 4;
+    private static final byte FORCED = 1;
 
     private final Path folder;
     private final Path temporary;
     private final ReentrantLock writing = new ReentrantLock();
+    private final LongAdder forces = new LongAdder();
 
     private FileUploadSessions(Path folder) {
         this.folder = folder;
@@ -51,35 +74,63 @@ public final class FileUploadSessions implements UploadSessions {
         return sessions;
     }
 
+    /** How many times a session file was forced in place by this store; for tests. */
+    long forces() {
+        return forces.sum();
+    }
+
     @Override
     public boolean create(UploadSession session) {
         byte[] text = UploadSessionCodec.encode(session).getBytes(StandardCharsets.UTF_8);
-        try {
-            return DurableFiles.createDurably(file(session.id()), text, temporary);
-        } catch (IOException e) {
-            throw failure("create", session.id(), e);
-        }
+        return underLock(session.id(), () -> {
+            if (Files.exists(legacyFile(session.id()))) {
+                return false;
+            }
+            return DurableFiles.createDurably(file(session.id()), fileWith(session.revision(), text), temporary);
+        });
     }
 
     @Override
     public Optional<UploadSession> find(UploadId id) {
-        try {
-            return Optional.of(read(file(id)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw failure("read", id, e);
-        }
+        Optional<Stored> stored = underLock(id, () -> read(id));
+        return stored.map(Stored::session);
     }
 
     @Override
     public boolean replace(UploadSession next) {
+        return write(next, true);
+    }
+
+    @Override
+    public boolean replaceLease(UploadSession next) {
+        return write(next, false);
+    }
+
+    private boolean write(UploadSession next, boolean durable) {
         return underLock(next.id(), () -> {
-            Optional<UploadSession> stored = find(next.id());
-            if (stored.isEmpty() || stored.get().revision() != next.revision() - 1) {
+            Optional<Stored> stored = read(next.id());
+            if (stored.isEmpty() || stored.get().session().revision() != next.revision() - 1) {
                 return false;
             }
-            DurableFiles.replace(file(next.id()), UploadSessionCodec.encode(next).getBytes(StandardCharsets.UTF_8), temporary);
+            byte[] text = UploadSessionCodec.encode(next).getBytes(StandardCharsets.UTF_8);
+            Stored current = stored.get();
+            if (current.slotSize() < HEADER + text.length) {
+                // Outgrown, or of the older layout: a new file, as durable as a create.
+                DurableFiles.replace(file(next.id()), fileWith(next.revision(), text), temporary);
+                Files.deleteIfExists(legacyFile(next.id())); // the slot file wins over it should it come back
+                return true;
+            }
+            ByteBuffer slot = ByteBuffer.wrap(slot(next.revision(), durable, text));
+            try (FileChannel channel = FileChannel.open(file(next.id()), StandardOpenOption.WRITE)) {
+                long at = (long) current.writableSlot() * current.slotSize();
+                while (slot.hasRemaining()) {
+                    at += channel.write(slot, at);
+                }
+                if (durable) {
+                    channel.force(false);
+                    forces.increment();
+                }
+            }
             return true;
         });
     }
@@ -87,11 +138,12 @@ public final class FileUploadSessions implements UploadSessions {
     @Override
     public boolean remove(UploadId id, long revision) {
         return underLock(id, () -> {
-            Optional<UploadSession> stored = find(id);
-            if (stored.isEmpty() || stored.get().revision() != revision) {
+            Optional<Stored> stored = read(id);
+            if (stored.isEmpty() || stored.get().session().revision() != revision) {
                 return false;
             }
-            Files.delete(file(id));
+            Files.deleteIfExists(file(id));
+            Files.deleteIfExists(legacyFile(id));
             DurableFiles.forceFolder(folder);
             return true;
         });
@@ -115,43 +167,114 @@ public final class FileUploadSessions implements UploadSessions {
     }
 
     private List<UploadSession> all() {
-        List<UploadSession> sessions = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
+        Set<String> ids = new HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*{" + SUFFIX + "," + LEGACY_SUFFIX + "}")) {
             for (Path file : files) {
-                try {
-                    sessions.add(read(file));
-                } catch (NoSuchFileException removedMeanwhile) {
-                    // gone between listing and reading: not a session any more
-                }
+                String name = file.getFileName().toString();
+                ids.add(name.substring(0, name.lastIndexOf('.')));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the upload sessions in " + folder.toAbsolutePath(), e);
         }
+        List<UploadSession> sessions = new ArrayList<>();
+        for (String id : ids) {
+            if (UploadId.isValid(id)) {
+                find(new UploadId(id)).ifPresent(sessions::add); // absent: removed between listing and reading
+            }
+        }
         return sessions;
     }
 
-    private interface Change {
-        boolean apply() throws IOException;
+    /** A stored session: the slot it was read from, the slot the next change may overwrite, and the slots' size. */
+    private record Stored(UploadSession session, int writableSlot, int slotSize) {}
+
+    private Optional<Stored> read(UploadId id) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file(id));
+        } catch (NoSuchFileException e) {
+            return readLegacy(id);
+        }
+        int slotSize = bytes.length / 2;
+        long bestRevision = -1;
+        int best = -1;
+        long forcedRevision = -1;
+        int forced = -1;
+        String bestText = null;
+        for (int i = 0; i < 2; i++) {
+            ByteBuffer slot = ByteBuffer.wrap(bytes, i * slotSize, slotSize).slice();
+            Optional<String> text = validText(slot);
+            if (text.isEmpty()) {
+                continue;
+            }
+            long revision = slot.getLong(4);
+            if (revision > bestRevision) {
+                bestRevision = revision;
+                best = i;
+                bestText = text.get();
+            }
+            if ((slot.get(12) & FORCED) != 0 && revision > forcedRevision) {
+                forcedRevision = revision;
+                forced = i;
+            }
+        }
+        if (best < 0) {
+            throw new IOException("corrupt upload session " + file(id) + ": no slot holds a whole revision");
+        }
+        // Never overwrite the latest forced revision: it is what a crash during the next write falls back to.
+        int keep = forced >= 0 ? forced : best;
+        return Optional.of(new Stored(decode(bestText, file(id)), 1 - keep, slotSize));
     }
 
-    private boolean underLock(UploadId id, Change change) {
-        writing.lock();
-        try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock held = lockFile.lock();
-            try {
-                return change.apply();
-            } finally {
-                held.release();
-            }
-        } catch (IOException e) {
-            throw failure("change", id, e);
-        } finally {
-            writing.unlock();
+    private Optional<Stored> readLegacy(UploadId id) throws IOException {
+        try {
+            String text = Files.readString(legacyFile(id), StandardCharsets.UTF_8);
+            return Optional.of(new Stored(decode(text, legacyFile(id)), 0, 0)); // slot size 0: rewritten at its change
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 
-    private static UploadSession read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+    private static Optional<String> validText(ByteBuffer slot) {
+        if (slot.capacity() < HEADER || slot.getInt(0) != MAGIC) {
+            return Optional.empty();
+        }
+        int length = slot.getInt(13);
+        if (length < 0 || length > slot.capacity() - HEADER) {
+            return Optional.empty();
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(slot.duplicate().position(0).limit(17));
+        crc.update(slot.duplicate().position(HEADER).limit(HEADER + length));
+        if ((int) crc.getValue() != slot.getInt(17)) {
+            return Optional.empty();
+        }
+        byte[] text = new byte[length];
+        slot.get(HEADER, text);
+        return Optional.of(new String(text, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] slot(long revision, boolean forced, byte[] text) {
+        ByteBuffer slot = ByteBuffer.allocate(HEADER + text.length);
+        slot.putInt(MAGIC).putLong(revision).put(forced ? FORCED : 0).putInt(text.length);
+        CRC32C crc = new CRC32C();
+        crc.update(slot.array(), 0, 17);
+        crc.update(text);
+        slot.putInt((int) crc.getValue()).put(text);
+        return slot.array();
+    }
+
+    /** A whole file: the session, forced, in the first slot; the second empty; room for the text to grow. */
+    private static byte[] fileWith(long revision, byte[] text) {
+        int needed = HEADER + text.length;
+        int slotSize = Math.max(PAGE, (needed + needed / 2 + PAGE - 1) / PAGE * PAGE);
+        byte[] file = new byte[2 * slotSize];
+        byte[] first = slot(revision, true, text);
+        System.arraycopy(first, 0, file, 0, first.length);
+        return file;
+    }
+
+    private static UploadSession decode(String text, Path file) throws IOException {
         try {
             return UploadSessionCodec.decode(text);
         } catch (IllegalArgumentException e) {
@@ -159,11 +282,31 @@ public final class FileUploadSessions implements UploadSessions {
         }
     }
 
+    private interface Step<T> {
+        T apply() throws IOException;
+    }
+
+    private <T> T underLock(UploadId id, Step<T> step) {
+        writing.lock();
+        try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock held = lockFile.lock();
+            try {
+                return step.apply();
+            } finally {
+                held.release();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the upload session " + id + " in " + folder.toAbsolutePath(), e);
+        } finally {
+            writing.unlock();
+        }
+    }
+
     private Path file(UploadId id) {
         return folder.resolve(id.value() + SUFFIX);
     }
 
-    private UncheckedIOException failure(String what, UploadId id, IOException e) {
-        return new UncheckedIOException("cannot " + what + " the upload session " + id + " in " + folder.toAbsolutePath(), e);
+    private Path legacyFile(UploadId id) {
+        return folder.resolve(id.value() + LEGACY_SUFFIX);
     }
 }

@@ -648,8 +648,9 @@ public final class ResumableUploads implements AutoCloseable {
                     }
                     double rate = rate(position - start.offset(), began);
                     long writeStarted = System.nanoTime();
+                    // With a checksum the offset stays: only the lease is renewed, which need not be durable.
                     session = update(lock, current -> current.withOffset(acknowledged, rate,
-                            current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()));
+                            current.lock().renewedUntil(clock.instant().plus(settings.lockLease())), clock.instant()), !checked);
                     sessionWrites += System.nanoTime() - writeStarted;
                     written(id, acknowledged);
                     if (!checked) {
@@ -692,9 +693,10 @@ public final class ResumableUploads implements AutoCloseable {
             written(id, acknowledged);
             keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
-            LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms", id,
-                    acknowledged - start.offset(), acknowledged, millis(System.nanoTime() - began),
-                    millis(received - began), millis(forcing), millis(sessionWrites));
+            LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms"
+                    + " (taking the lock before: {} ms)", id, acknowledged - start.offset(), acknowledged,
+                    millis(System.nanoTime() - began), millis(received - began), millis(forcing), millis(sessionWrites),
+                    millis(lock.takingNanos));
             if (cut) {
                 throw new IngestException(Kind.CLIENT_ABORTED, "upload_interrupted", "the request ended before its body"
                         + " was complete; " + acknowledged + " bytes are kept: resume from Upload-Offset " + acknowledged);
@@ -1040,17 +1042,21 @@ public final class ResumableUploads implements AutoCloseable {
     static final class Held {
         final String holder;
         final long token;
+        /** How long taking the lock took, for the timing a PATCH logs. */
+        final long takingNanos;
         UploadSession session;
         boolean released;
 
-        Held(String holder, long token, UploadSession session) {
+        Held(String holder, long token, UploadSession session, long takingNanos) {
             this.holder = holder;
             this.token = token;
             this.session = session;
+            this.takingNanos = takingNanos;
         }
     }
 
     private Held acquire(UploadId id, Caller caller) {
+        long began = System.nanoTime();
         String holder = instanceId + "/" + UUID.randomUUID();
         Instant deadline = clock.instant().plus(settings.lockWait());
         while (true) {
@@ -1061,19 +1067,19 @@ public final class ResumableUploads implements AutoCloseable {
             boolean held = lock.isHeld(now);
             if (!held || !now.isBefore(deadline)) {
                 UploadSession next = session.withLock(lock.takenBy(holder, now.plus(settings.lockLease())), now);
-                if (sessions.replace(next)) {
+                if (sessions.replaceLease(next)) { // a lease: see UploadSessions.replaceLease
                     if (held) {
                         LOG.info("upload {}: request {} took over from {}, which did not let go within {} ms", id, holder,
                                 lock.holder().orElse("?"), settings.lockWait().toMillis());
                     }
                     releaseAsked.put(holder, new AtomicBoolean());
-                    return new Held(holder, next.lock().fencingToken(), next);
+                    return new Held(holder, next.lock().fencingToken(), next, System.nanoTime() - began);
                 }
                 continue;
             }
             lock.holder().map(releaseAsked::get).ifPresent(flag -> flag.set(true));
             if (!lock.releaseRequested()) {
-                sessions.replace(session.withLock(lock.withReleaseRequested(), now));
+                sessions.replaceLease(session.withLock(lock.withReleaseRequested(), now));
                 continue;
             }
             try {
@@ -1087,15 +1093,23 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    /** Changes the session under this request's lock; fails when another request took it over. */
+    /** Changes the session under this request's lock, durably; fails when another request took it over. */
     private UploadSession update(Held lock, UnaryOperator<UploadSession> change) {
+        return update(lock, change, true);
+    }
+
+    /**
+     * Changes the session under this request's lock; fails when another request took it over. Not {@code durable}:
+     * for a change of the lock (and the progress rate) alone, which need not survive a crash of the store.
+     */
+    private UploadSession update(Held lock, UnaryOperator<UploadSession> change, boolean durable) {
         while (true) {
             UploadSession current = sessions.find(lock.session.id()).orElseThrow(() -> notFound(lock.session.id()));
             if (!current.lock().isHeldBy(lock.holder, lock.token)) {
                 throw takenOver(current.id());
             }
             UploadSession next = change.apply(current);
-            if (sessions.replace(next)) {
+            if (durable ? sessions.replace(next) : sessions.replaceLease(next)) {
                 lock.session = next;
                 return next;
             }
@@ -1120,7 +1134,7 @@ public final class ResumableUploads implements AutoCloseable {
         }
         lock.released = true;
         try {
-            return Optional.of(update(lock, current -> current.withLock(current.lock().released(), clock.instant())));
+            return Optional.of(update(lock, current -> current.withLock(current.lock().released(), clock.instant()), false));
         } catch (IngestException e) {
             return Optional.empty(); // taken over or gone: nothing of ours to release
         }

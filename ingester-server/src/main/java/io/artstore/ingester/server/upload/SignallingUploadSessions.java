@@ -96,6 +96,15 @@ public final class SignallingUploadSessions implements UploadSessions {
     }
 
     @Override
+    public boolean replaceLease(UploadSession next) {
+        boolean replaced = sessions.replaceLease(next);
+        if (replaced) {
+            signal();
+        }
+        return replaced;
+    }
+
+    @Override
     public boolean remove(UploadId id, long revision) {
         boolean removed = sessions.remove(id, revision);
         if (removed) {

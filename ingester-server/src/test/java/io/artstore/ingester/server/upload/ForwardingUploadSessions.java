@@ -32,6 +32,11 @@ class ForwardingUploadSessions implements UploadSessions {
     }
 
     @Override
+    public boolean replaceLease(UploadSession next) {
+        return sessions.replaceLease(next);
+    }
+
+    @Override
     public boolean remove(UploadId id, long revision) {
         return sessions.remove(id, revision);
     }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,9 @@ class ResumableUploadsStreamingTest {
 
     /** Forces and acknowledgements, in the order they happened. */
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    /** Session writes made durably, and lease changes, which need not be. */
+    private final AtomicInteger durableWrites = new AtomicInteger();
+    private final AtomicInteger leaseWrites = new AtomicInteger();
     private final AtomicReference<StagedBytes> completed = new AtomicReference<>();
     /** The staged file as the completion found it (it is deleted once the file is stored). */
     private final AtomicReference<byte[]> completedBytes = new AtomicReference<>();
@@ -67,7 +71,16 @@ class ResumableUploadsStreamingTest {
                 if (next.offset() > before) {
                     events.add("ack " + next.offset());
                 }
+                durableWrites.incrementAndGet();
                 return super.replace(next);
+            }
+
+            @Override
+            public boolean replaceLease(UploadSession next) {
+                long before = stored.find(next.id()).map(UploadSession::offset).orElse(0L);
+                assertThat(next.offset()).as("a lease change moves no offset").isEqualTo(before);
+                leaseWrites.incrementAndGet();
+                return super.replaceLease(next);
             }
         };
         ResumableSettings settings = new ResumableSettings(root.resolve("staging"), 0, Duration.ofHours(1),
@@ -160,6 +173,24 @@ class ResumableUploadsStreamingTest {
             }
         }
         assertThat(acks).as("two checkpoints and two ends of a body: " + seen).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void a_patch_takes_its_lock_as_a_lease_and_writes_the_session_durably_once_to_acknowledge() throws Exception {
+        byte[] content = new byte[6 * 1024 * 1024];
+        new Random(5).nextBytes(content);
+        UploadSession upload = uploads.create(new ResumableUploads.NewUpload(OptionalLong.of(2L * content.length), Map.of(),
+                Concatenation.none(), OWNER, Optional.empty()));
+        int durable = durableWrites.get();
+        int leases = leaseWrites.get();
+
+        UploadSession after = patch(upload.id(), content, 0, content.length, null);
+
+        assertThat(after.offset()).isEqualTo(content.length);
+        assertThat(durableWrites.get() - durable).as("the acknowledgement").isEqualTo(1);
+        assertThat(leaseWrites.get() - leases).as("taking the lock").isEqualTo(1);
+        assertThat(events).containsSubsequence("forced " + content.length, "ack " + content.length);
+        assertThat(after.lock().isHeld(Clock.systemUTC().instant())).as("let go with the acknowledgement").isFalse();
     }
 
     private UploadSession patch(UploadId id, byte[] content, long offset, int length, ChunkDigest digest) {

@@ -98,6 +98,44 @@ public abstract class UploadSessionsContract {
     }
 
     @Test
+    void a_lease_change_is_a_compare_and_set_seen_by_every_view() throws Exception {
+        UploadSession created = session(NOW.plus(Duration.ofHours(1)));
+        sessions.create(created);
+        UploadSession locked = created.withLock(created.lock().takenBy("i1/r1", NOW.plusSeconds(5)), NOW);
+        UploadSession rival = created.withLock(created.lock().takenBy("i2/r9", NOW.plusSeconds(5)), NOW);
+
+        assertThat(sessions.replaceLease(locked)).isTrue();
+        assertThat(anotherView(sessions).replaceLease(rival)).as("made from a revision that is gone").isFalse();
+        assertThat(anotherView(sessions).find(created.id())).contains(locked);
+
+        UploadSession asked = locked.withLock(locked.lock().withReleaseRequested(), NOW.plusSeconds(1));
+        assertThat(anotherView(sessions).replaceLease(asked)).isTrue();
+        UploadSession advanced = asked.withOffset(400, 1, asked.lock().released(), NOW.plusSeconds(2));
+        assertThat(sessions.replaceLease(locked.withLock(locked.lock().released(), NOW))).as("stale").isFalse();
+        assertThat(sessions.replace(advanced)).isTrue();
+        assertThat(anotherView(sessions).find(created.id())).contains(advanced);
+        assertThat(sessions.replaceLease(asked.withLock(asked.lock().released(), NOW))).as("the stored revision").isFalse();
+        UploadSession never = session(NOW.plusSeconds(60));
+        assertThat(sessions.replaceLease(never.withExpires(NOW.plusSeconds(90), NOW))).as("missing").isFalse();
+        assertThat(sessions.find(never.id())).isEmpty();
+    }
+
+    @Test
+    void many_lease_changes_between_durable_ones_keep_the_latest() throws Exception {
+        UploadSession current = session(NOW.plus(Duration.ofHours(1)));
+        sessions.create(current);
+        for (int i = 1; i <= 20; i++) {
+            UploadSession leased = current.withLock(current.lock().takenBy("i1/r" + i, NOW.plusSeconds(i)), NOW);
+            assertThat(sessions.replaceLease(leased)).isTrue();
+            current = i % 3 == 0 ? leased.withOffset(i, 1, leased.lock().released(), NOW) : leased;
+            if (current != leased) {
+                assertThat(sessions.replace(current)).isTrue();
+            }
+            assertThat(anotherView(sessions).find(current.id())).contains(current);
+        }
+    }
+
+    @Test
     void replace_of_a_missing_session_fails() {
         UploadSession never = session(NOW.plus(Duration.ofHours(1)));
 
