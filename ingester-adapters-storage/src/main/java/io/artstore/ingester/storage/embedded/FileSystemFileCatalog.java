@@ -51,6 +51,7 @@ public final class FileSystemFileCatalog implements FileCatalog, AutoCloseable {
     /** Dead records tolerated before a rewrite, however few entries are live. */
     static final long COMPACT_AFTER_DEAD = 10_000;
 
+    private static final System.Logger LOG = System.getLogger(FileSystemFileCatalog.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String LEGACY_SUFFIX = ".json";
     private static final String LEGACY_TEMP_FOLDER = ".tmp";
@@ -119,6 +120,10 @@ public final class FileSystemFileCatalog implements FileCatalog, AutoCloseable {
                         "a record that is not a catalogue record: " + e.getMessage());
             }
             records++;
+        }
+        if (log.cutBytes() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "Catalogue log {0}: cut off a torn last record of {1} bytes, left by a"
+                    + " crash while it was written", log.path(), log.cutBytes());
         }
         moveLegacyEntries();
         if (shouldCompact()) {
