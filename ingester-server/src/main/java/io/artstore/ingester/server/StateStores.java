@@ -77,7 +77,8 @@ record StateStores(FileCatalog catalog, CapacityReservations reservations, Locks
             JsonLinesEventPublisher events, Fsync logFsync, Clock clock) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            FileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
+            FileSystemFileCatalog catalog = FileSystemFileCatalog.open(config.storage().catalogDir());
+            opened.add(catalog);
             Locks locks = FileSystemLocks.open(config.storage().locksDir());
             FileTransactionLog transactionLog = FileTransactionLog.open(config.storage().transactionsDir(), logOptions);
             opened.add(transactionLog);

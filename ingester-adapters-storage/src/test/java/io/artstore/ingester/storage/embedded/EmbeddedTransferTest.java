@@ -89,6 +89,7 @@ class EmbeddedTransferTest {
         public void close() throws IOException {
             events.close();
             log.close();
+            catalog.close();
         }
     }
 

@@ -46,7 +46,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +114,7 @@ class HttpCrashPointsTest {
         public void close() throws IOException {
             events.close();
             log.close();
+            catalog.close();
         }
     }
 
@@ -248,6 +248,7 @@ class HttpCrashPointsTest {
         public void close() {
             sagaLog.close();
             events.close();
+            catalog.close();
         }
     }
 
@@ -270,9 +271,7 @@ class HttpCrashPointsTest {
             assertThat(second.sagaLog.unfinished()).isEmpty();
             assertThat(second.sagaLog.list(SagaState.FAILED_COMPENSATION)).isEmpty();
             assertThat(SeFixtures.storedFiles(editServer.dataFolder())).as("no copy left on the edit SE").isEmpty();
-            try (Stream<Path> entries = Files.list(root.resolve("data").resolve("catalog"))) {
-                assertThat(entries.filter(Files::isRegularFile).toList()).as("nothing catalogued").isEmpty();
-            }
+            assertThat(second.catalog.size()).as("nothing catalogued").isZero();
         }
     }
 }

@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,15 +43,14 @@ class TaskRoutesTest {
         });
         try (TestServer server = builder.start()) {
             String fileId = stored[0].toString();
-            Path entry = server.dataDir().resolve("catalog").resolve(fileId + ".json");
-            assertThat(entry).doesNotExist();
+            assertThat(server.catalogueMentions(fileId)).isFalse();
 
             Reply queued = server.post("/api/v1/admin/tasks", "application/json",
                     "{\"type\":\"rebuild_catalogue\",\"arguments\":{}}".getBytes(StandardCharsets.UTF_8));
 
             assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
             assertThat(queued.json().path("task_id").asText()).isNotBlank();
-            TestServer.await("the rebuilt catalogue entry", () -> Files.exists(entry));
+            TestServer.await("the rebuilt catalogue entry", () -> server.catalogueMentions(fileId));
             TestServer.await("an empty queue", () -> server.get("/api/v1/admin/tasks").json().path("waiting").asLong() == 0);
             Reply depth = server.get("/api/v1/admin/tasks");
             assertThat(depth.json().path("queue").asText()).isEqualTo("file");
@@ -78,8 +76,7 @@ class TaskRoutesTest {
                 stored.add(new ObjectMapper().readTree(answer.body()).path("file_id").asText());
             }
             try (TestServer server = TestServer.builder().adminApi().yaml(remote.yaml("")).start()) {
-                Path catalog = server.dataDir().resolve("catalog");
-                assertThat(stored).allSatisfy(id -> assertThat(catalog.resolve(id + ".json")).doesNotExist());
+                assertThat(stored).allSatisfy(id -> assertThat(server.catalogueMentions(id)).isFalse());
 
                 Reply queued = server.post("/api/v1/admin/tasks", "application/json",
                         "{\"type\":\"rebuild_catalogue\",\"arguments\":{\"storage_element_id\":\"remote-edit\"}}"
@@ -87,7 +84,7 @@ class TaskRoutesTest {
 
                 assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
                 TestServer.await("the rebuilt catalogue entries",
-                        () -> stored.stream().allMatch(id -> Files.exists(catalog.resolve(id + ".json"))));
+                        () -> stored.stream().allMatch(server::catalogueMentions));
                 Reply file = server.get("/api/v1/files/" + stored.get(2));
                 assertThat(file.json().path("storage_element_id").asText()).isEqualTo("remote-edit");
                 assertThat(file.json().path("original_filename").asText()).isEqualTo("scan-2.tif");

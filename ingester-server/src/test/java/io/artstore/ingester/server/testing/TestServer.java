@@ -245,6 +245,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Every regular file of the storage elements (but their lock files), the catalogue and the upload spool. */
+    /**
+     * Whether the embedded catalogue's log holds a record of the file: the log is read as bytes (the server keeps
+     * it open), so an entry is seen as soon as it is written.
+     */
+    public boolean catalogueMentions(String fileId) {
+        Path log = dataDir.resolve("catalog").resolve("catalog.log");
+        try {
+            return Files.exists(log) && new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("\"file_id\":\"" + fileId + "\"");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public List<Path> files() {
         List<Path> files = new ArrayList<>();
         for (String folder : List.of("storage", "catalog", "spool")) {

@@ -10,6 +10,9 @@ import java.util.Optional;
  * whatever is there; a lookup that found the file on an element only fills a gap with {@link #putIfAbsent}, since
  * an element (a remote SE reports no metadata) may know less than an entry written meanwhile. Whatever the order,
  * the authoritative entry stays.
+ *
+ * <p>"Atomically" below holds against every writer of the catalogue: the embedded catalogue is owned by one process
+ * (it refuses a second on its folder), a shared one decides in its store (one script in Redis).
  */
 public interface FileCatalog {
 
