@@ -9,6 +9,9 @@ import java.io.OutputStream;
 /**
  * Turns a codec's push-style compressing stream into a pull-style one, so the storage element can read the
  * compressed bytes. Memory stays bounded: one input chunk and what the codec emits for it.
+ *
+ * <p>A source that lends its blocks ({@link BlockLending}, the read-ahead of the original) feeds the codec straight
+ * from them: the codec's thread then copies no input byte before compressing it.
  */
 final class CompressingInputStream extends InputStream {
 
@@ -29,12 +32,23 @@ final class CompressingInputStream extends InputStream {
     private final InputStream source;
     private final Buffer compressed = new Buffer();
     private final OutputStream compressor;
-    private final byte[] chunk = new byte[CHUNK];
+    /** Only for a source that does not lend its blocks. */
+    private byte[] chunk;
+    /** Bytes already read from the source (the probe's block), compressed first; let go once they were. */
+    private byte[] prefix;
+    private final int prefixLength;
     private int position;
     private boolean finished;
 
     CompressingInputStream(InputStream source, Codec codec) throws IOException {
+        this(new byte[0], 0, source, codec);
+    }
+
+    /** Compresses {@code prefix[0..prefixLength)}, then the rest of {@code source}. */
+    CompressingInputStream(byte[] prefix, int prefixLength, InputStream source, Codec codec) throws IOException {
         this.source = source;
+        this.prefix = prefixLength > 0 ? prefix : null;
+        this.prefixLength = prefixLength;
         this.compressor = codec.compressing(compressed);
     }
 
@@ -54,17 +68,35 @@ final class CompressingInputStream extends InputStream {
             }
             compressed.reset();
             position = 0;
-            int n = source.read(chunk);
+            if (prefix != null) {
+                compressor.write(prefix, 0, prefixLength);
+                prefix = null;
+                continue;
+            }
+            int n = feed();
             if (n < 0) {
                 compressor.close();
                 finished = true;
-            } else if (n > 0) {
-                compressor.write(chunk, 0, n);
             }
         }
         int n = Math.min(len, compressed.size() - position);
         System.arraycopy(compressed.bytes(), position, b, off, n);
         position += n;
+        return n;
+    }
+
+    /** Hands the codec the source's next bytes, from the source's own block when it lends it. */
+    private int feed() throws IOException {
+        if (source instanceof BlockLending lending) {
+            return lending.lendTo(compressor::write);
+        }
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
+        int n = source.read(chunk);
+        if (n > 0) {
+            compressor.write(chunk, 0, n);
+        }
         return n;
     }
 

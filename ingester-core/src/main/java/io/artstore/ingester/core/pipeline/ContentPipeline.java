@@ -102,7 +102,8 @@ public final class ContentPipeline {
         // Receiving, parsing and hashing the original on one thread; compressing (when it pays) on a second; hashing the
         // compressed bytes, encrypting and storing on the reader's. A body of one block at most is read on the reader's
         // thread alone: a hand-off would cost more than it overlaps.
-        this.aheadTimer = new TimedInputStream(limits.fitsOneBlock() ? digestTimer : new ReadAheadInputStream(digestTimer));
+        this.aheadTimer = new TimedInputStream(limits.fitsOneBlock() ? digestTimer
+                : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS));
         if (encryption.isEmpty()) {
             this.compressed = new StoredStream(original, aheadTimer, codec, listener);
             this.compressTimer = new TimedInputStream(compressed);

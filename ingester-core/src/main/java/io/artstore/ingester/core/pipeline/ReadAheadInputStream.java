@@ -23,10 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #close()} returns only once that thread has let go of it, so the source is never touched after the close.
  * At most {@code blocks} blocks are in memory per stream.
  */
-final class ReadAheadInputStream extends InputStream {
+final class ReadAheadInputStream extends InputStream implements BlockLending {
 
     static final int BLOCK_BYTES = 256 * 1024;
     static final int BLOCKS = 4;
+    /**
+     * In front of a codec: 4 MiB that the receiving thread may run ahead, so that a few milliseconds in which it gets no
+     * core (two cores shared with the writer, the JIT and the client) do not leave the codec without input. Blocks are
+     * made only as the reader falls behind.
+     */
+    static final int CODEC_BLOCKS = 16;
 
     private static final ExecutorService THREADS = readAheadThreads();
 
@@ -55,7 +61,11 @@ final class ReadAheadInputStream extends InputStream {
     private Item last;
 
     ReadAheadInputStream(InputStream source) {
-        this(source, THREADS, BLOCK_BYTES, BLOCKS);
+        this(source, BLOCKS);
+    }
+
+    ReadAheadInputStream(InputStream source, int blocks) {
+        this(source, THREADS, BLOCK_BYTES, blocks);
     }
 
     ReadAheadInputStream(InputStream source, Executor executor, int blockBytes, int blocks) {
@@ -78,15 +88,36 @@ final class ReadAheadInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (!advance()) {
+            return finished(last);
+        }
+        int n = Math.min(len, current.length() - position);
+        System.arraycopy(current.bytes(), position, b, off, n);
+        position += n;
+        return n;
+    }
+
+    /** Lends the rest of the current block, straight from the block the read-ahead thread filled. */
+    @Override
+    public int lendTo(Sink sink) throws IOException {
+        if (!advance()) {
+            return finished(last);
+        }
+        int n = current.length() - position;
+        int from = position;
+        position = current.length();
+        sink.accept(current.bytes(), from, n);
+        return n;
+    }
+
+    /** Makes sure a block with bytes left is current, taking the next one when needed; false at the end or failure. */
+    private boolean advance() throws IOException {
         while (true) {
             if (last != null) {
-                return finished(last);
+                return false;
             }
             if (current != null && position < current.length()) {
-                int n = Math.min(len, current.length() - position);
-                System.arraycopy(current.bytes(), position, b, off, n);
-                position += n;
-                return n;
+                return true;
             }
             if (current != null) {
                 empty.offer(current.bytes());

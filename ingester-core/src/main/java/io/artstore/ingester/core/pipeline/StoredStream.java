@@ -127,7 +127,7 @@ final class StoredStream extends InputStream {
         }
         // The codec gets a thread of its own: while it compresses, this reader's thread hashes and stores what it
         // compressed before, and the original's read-ahead thread receives and hashes what comes next.
-        compressing = new TimedInputStream(new CompressingInputStream(new PrefixedStream(block, filled, source), codec));
+        compressing = new TimedInputStream(new CompressingInputStream(block, filled, source, codec));
         return new ReadAheadInputStream(compressing);
     }
 

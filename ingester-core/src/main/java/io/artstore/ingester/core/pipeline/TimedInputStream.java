@@ -9,12 +9,14 @@ import java.io.InputStream;
  * the last read happened. The time a stage of a chain of streams spends on its own is its timer's total less the
  * total of the timer just upstream of it.
  */
-public final class TimedInputStream extends FilterInputStream {
+public final class TimedInputStream extends FilterInputStream implements BlockLending {
 
     private long nanos;
     private long bytes;
     private long firstRead = Long.MIN_VALUE;
     private long lastRead = Long.MIN_VALUE;
+    /** Where bytes are read into to be lent when the stream timed does not lend its own. */
+    private byte[] scratch;
 
     public TimedInputStream(InputStream in) {
         super(in);
@@ -40,6 +42,46 @@ public final class TimedInputStream extends FilterInputStream {
         } finally {
             lastRead = System.nanoTime();
             nanos += lastRead - began;
+        }
+    }
+
+    /**
+     * Lends what the stream timed lends, or what it reads into a buffer of this stream's. The sink's own time is not
+     * counted: the timer measures the stream upstream, as {@code read} does.
+     */
+    @Override
+    public int lendTo(Sink sink) throws IOException {
+        if (!(in instanceof BlockLending lending)) {
+            if (scratch == null) {
+                scratch = new byte[ReadAheadInputStream.BLOCK_BYTES];
+            }
+            int n = read(scratch, 0, scratch.length);
+            if (n > 0) {
+                sink.accept(scratch, 0, n);
+            }
+            return n;
+        }
+        long began = System.nanoTime();
+        if (firstRead == Long.MIN_VALUE) {
+            firstRead = began;
+        }
+        long[] sinkNanos = {0};
+        try {
+            int n = lending.lendTo((b, offset, length) -> {
+                long sinkBegan = System.nanoTime();
+                try {
+                    sink.accept(b, offset, length);
+                } finally {
+                    sinkNanos[0] += System.nanoTime() - sinkBegan;
+                }
+            });
+            if (n > 0) {
+                bytes += n;
+            }
+            return n;
+        } finally {
+            lastRead = System.nanoTime();
+            nanos += lastRead - began - sinkNanos[0];
         }
     }
 

@@ -204,6 +204,68 @@ class ContentPipelineTest {
         assertThat(pipeline.timings().compress()).isPositive();
     }
 
+    /**
+     * Past the probe, the codec compresses the very arrays the original was received into (the read-ahead's blocks):
+     * its thread copies no input byte before compressing it.
+     */
+    @Test
+    void the_codec_compresses_the_read_ahead_blocks_without_copying_them() throws Exception {
+        byte[] data = text(3_000_000);
+        Set<byte[]> receivedInto = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        InputStream client = new java.io.FilterInputStream(new TrickleInputStream(data, 70_000)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                receivedInto.add(b);
+                return super.read(b, off, len);
+            }
+        };
+        List<List<byte[]>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Codec gzip = new GzipCodec(1);
+        Codec recording = new Codec() {
+            @Override
+            public CompressionAlgorithm algorithm() {
+                return gzip.algorithm();
+            }
+
+            @Override
+            public java.io.OutputStream compressing(java.io.OutputStream sink) throws IOException {
+                List<byte[]> arrays = new java.util.concurrent.CopyOnWriteArrayList<>();
+                writes.add(arrays);
+                int stream = written.size();
+                written.add(0L);
+                java.io.OutputStream out = gzip.compressing(sink);
+                return new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        arrays.add(b);
+                        written.set(stream, written.get(stream) + len);
+                        out.write(b, off, len);
+                    }
+                };
+            }
+
+            @Override
+            public InputStream decompressing(InputStream source) throws IOException {
+                return gzip.decompressing(source);
+            }
+        };
+        ContentPipeline pipeline = ContentPipeline.of(client, Optional.of(recording), limits(), n -> {});
+
+        byte[] stored;
+        try (InputStream in = pipeline.stored()) {
+            stored = in.readAllBytes();
+        }
+
+        assertThat(gzip.decompressing(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(data);
+        assertThat(pipeline.result().storedChecksum()).isEqualTo(sha256(stored));
+        // stream 0 is the probe's; stream 1 compresses the probe's block first, then the rest as it was received
+        assertThat(writes).hasSize(2);
+        assertThat(written.get(1)).isEqualTo(data.length);
+        List<byte[]> rest = writes.get(1).subList(1, writes.get(1).size());
+        assertThat(rest).isNotEmpty().allSatisfy(array -> assertThat(receivedInto).contains(array));
+    }
+
     @Test
     void a_codec_that_fails_on_its_thread_fails_the_stored_stream_with_its_error() throws Exception {
         RecordingCodec codec = new RecordingCodec(new GzipCodec(1), 3);

@@ -9,7 +9,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +52,81 @@ class ReadAheadInputStreamTest {
 
         assertThat(got.toByteArray()).isEqualTo(data);
         assertThat(ahead.read()).isEqualTo(-1);
+    }
+
+    /** Lending hands out the blocks the read-ahead thread filled, mixed freely with reads, in the same order. */
+    @Test
+    void lent_blocks_and_reads_together_give_the_same_bytes_in_the_same_order() throws Exception {
+        byte[] data = new byte[1_000_003];
+        new Random(5).nextBytes(data);
+        Set<byte[]> filled = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+        InputStream source = new java.io.FilterInputStream(new TrickleInputStream(data, 3_333)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                filled.add(b);
+                return super.read(b, off, len);
+            }
+        };
+        ReadAheadInputStream ahead = new ReadAheadInputStream(source, threads, 65_536, 3);
+
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        List<byte[]> lent = new ArrayList<>();
+        byte[] buffer = new byte[10_000];
+        for (int i = 0; ; i++) {
+            int n;
+            if (i % 3 == 0) {
+                n = ahead.read(buffer, 0, buffer.length);
+                if (n > 0) {
+                    got.write(buffer, 0, n);
+                }
+            } else {
+                n = ahead.lendTo((bytes, offset, length) -> {
+                    lent.add(bytes);
+                    got.write(bytes, offset, length);
+                });
+            }
+            if (n < 0) {
+                break;
+            }
+        }
+
+        assertThat(got.toByteArray()).isEqualTo(data);
+        assertThat(lent).isNotEmpty().allSatisfy(array -> assertThat(filled).contains(array));
+        assertThat(ahead.lendTo((bytes, offset, length) -> got.write(bytes, offset, length))).isEqualTo(-1);
+    }
+
+    @Test
+    void a_lending_reader_gets_the_sources_failure_after_the_blocks_before_it() throws Exception {
+        IngestException tooLarge = IngestException.invalid("file_too_large", "too large");
+        InputStream failing = new InputStream() {
+            private int handedOut;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (handedOut >= 25) {
+                    throw tooLarge;
+                }
+                int n = Math.min(len, 5);
+                handedOut += n;
+                return n;
+            }
+        };
+        ReadAheadInputStream ahead = new ReadAheadInputStream(failing, threads, 10, 2);
+
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> {
+            while (ahead.lendTo((bytes, offset, length) -> got.write(bytes, offset, length)) >= 0) {
+                // lent until the failure
+            }
+        }).isSameAs(tooLarge);
+        // the two whole blocks, as a reader gets them; the failure cut the third block short
+        assertThat(got.size()).isEqualTo(20);
+        assertThatThrownBy(() -> ahead.lendTo((bytes, offset, length) -> got.write(bytes, offset, length))).isSameAs(tooLarge);
     }
 
     @Test
