@@ -11,6 +11,7 @@ import io.artstore.ingester.formats.SagaRecordJson;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -69,11 +70,18 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern LOG_FILE = Pattern.compile("saga-(" + INSTANCE_ID.pattern() + ")\\.log");
     private static final String LOCK_FILE = "saga.lock";
-    private static final Map<Path, ReentrantLock> FOLDER_LOCKS = new ConcurrentHashMap<>();
+    private static final Map<Path, FolderLock> FOLDER_LOCKS = new ConcurrentHashMap<>();
+    /**
+     * How many operations in a row this process may run under one hold of {@code saga.lock} while its own threads
+     * queue for the folder, before it lets other processes in.
+     */
+    static final int HANDOVERS = 32;
 
     private final Path folder;
-    private final ReentrantLock folderLock;
+    private final FolderLock folderLock;
     private final FileChannel lockChannel;
+    /** The generation of the folder's listing in {@code saga.lock} when this log last listed it; -1 before. */
+    private long listedGeneration = -1;
     private final FramedLogFile own;
     private final LogOptions options;
     private final Map<Path, FramedLogFile> others = new HashMap<>();
@@ -110,7 +118,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    private FileSagaLog(Path folder, ReentrantLock folderLock, FileChannel lockChannel, FramedLogFile own, LogOptions options) {
+    private FileSagaLog(Path folder, FolderLock folderLock, FileChannel lockChannel, FramedLogFile own, LogOptions options) {
         this.folder = folder;
         this.folderLock = folderLock;
         this.lockChannel = lockChannel;
@@ -156,15 +164,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         try {
             Files.createDirectories(folder);
             realFolder = folder.toRealPath();
-            lockChannel = FileChannel.open(realFolder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel = FileChannel.open(realFolder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw unavailable(folder, e);
         }
-        ReentrantLock folderLock = FOLDER_LOCKS.computeIfAbsent(realFolder, path -> new ReentrantLock());
+        FolderLock folderLock = FOLDER_LOCKS.computeIfAbsent(realFolder, path -> new FolderLock());
         Path ownPath = realFolder.resolve("saga-" + instanceId + ".log");
         List<FramedLogFile> opened = new ArrayList<>();
         try {
-            return underFolderLock(folderLock, lockChannel, () -> {
+            // No hand-over from here: a failed open closes its channel, which would end any hold of the file lock.
+            return underFolderLock(folderLock, lockChannel, false, () -> {
                 boolean created = !Files.exists(ownPath);
                 FramedLogFile own = FramedLogFile.openOwn(ownPath, FORMAT, faults, fsync).orElseThrow(() -> new IngestException(
                         IngestException.Kind.CONFLICT, "saga_log_in_use", "saga log " + ownPath
@@ -173,6 +183,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 if (created) {
                     syncFolder(realFolder);
                 }
+                // Whether it created its file or not, the other instances list the folder again.
+                bumpGeneration(lockChannel);
                 FileSagaLog log = new FileSagaLog(realFolder, folderLock, lockChannel, own, options);
                 opened.clear();
                 try {
@@ -194,7 +206,18 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             });
         } catch (IOException | RuntimeException e) {
             opened.forEach(file -> closeQuietly(file, e));
-            closeQuietly(lockChannel, e);
+            folderLock.lock.lock();
+            try {
+                // Closing the channel would end another log's hold of the file lock unseen: let go of it first.
+                folderLock.releaseHeld();
+            } catch (IOException release) {
+                e.addSuppressed(release);
+            }
+            try {
+                closeQuietly(lockChannel, e);
+            } finally {
+                folderLock.lock.unlock();
+            }
             throw e instanceof IOException io ? failure(realFolder, io) : (RuntimeException) e;
         }
     }
@@ -268,13 +291,19 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
 
     @Override
     public void close() {
-        folderLock.lock();
+        folderLock.lock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
             IOException failure = new IOException("could not close saga log in " + folder);
+            try {
+                // Closing a channel lets go of every lock the process holds on the file, whichever channel took it.
+                folderLock.releaseHeld();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
             try {
                 // Successes whose saga wrote nothing after them are forced here rather than lost.
                 own.sync();
@@ -287,7 +316,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 throw unavailable(folder, failure);
             }
         } finally {
-            folderLock.unlock();
+            folderLock.lock.unlock();
         }
     }
 
@@ -323,7 +352,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             throw new IllegalStateException("saga log in " + folder + " is closed");
         }
         try {
-            return underFolderLock(folderLock, lockChannel, () -> {
+            return underFolderLock(folderLock, lockChannel, true, () -> {
                 refresh(List.of());
                 return operation.run();
             });
@@ -332,18 +361,83 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    private static <T> T underFolderLock(ReentrantLock folderLock, FileChannel lockChannel, LockedOperation<T> operation)
-            throws IOException {
-        folderLock.lock();
+    private static <T> T underFolderLock(FolderLock folderLock, FileChannel lockChannel, boolean mayHandOver,
+            LockedOperation<T> operation) throws IOException {
+        folderLock.lock.lock();
         try {
-            FileLock acrossProcesses = lockChannel.lock();
+            folderLock.acquire(lockChannel);
+            boolean failed = true;
             try {
-                return operation.run();
+                T result = operation.run();
+                failed = false;
+                return result;
             } finally {
-                acrossProcesses.release();
+                folderLock.handOverOrRelease(failed || !mayHandOver);
             }
         } finally {
-            folderLock.unlock();
+            folderLock.lock.unlock();
+        }
+    }
+
+    /**
+     * The folder's lock within this process, and its hold of {@code saga.lock} across processes. A file lock
+     * belongs to the process, not to a thread, so when the process's own threads queue for the folder the hold
+     * passes to the next of them instead of being let go and taken again (two {@code fcntl} calls per
+     * operation); after {@link #HANDOVERS} operations in a row it is let go so that other processes get their
+     * turn. Every field is guarded by {@link #lock}.
+     */
+    static final class FolderLock {
+        final ReentrantLock lock = new ReentrantLock();
+        private FileLock held;
+        private int handedOver;
+
+        void acquire(FileChannel lockChannel) throws IOException {
+            if (held == null || !held.isValid()) {
+                held = lockChannel.lock();
+                handedOver = 0;
+            }
+        }
+
+        void handOverOrRelease(boolean release) throws IOException {
+            if (!release && lock.hasQueuedThreads() && ++handedOver < HANDOVERS) {
+                return;
+            }
+            releaseHeld();
+        }
+
+        void releaseHeld() throws IOException {
+            FileLock releasing = held;
+            held = null;
+            if (releasing != null && releasing.isValid()) {
+                releasing.release();
+            }
+        }
+
+        /** Whether {@code saga.lock} is held now (tests). */
+        boolean holding() {
+            return held != null && held.isValid();
+        }
+    }
+
+    /** Reads the folder's listing generation from {@code saga.lock}; 0 while nothing wrote one. Under the lock. */
+    private static long readGeneration(FileChannel lockChannel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES);
+        while (bytes.hasRemaining()) {
+            if (lockChannel.read(bytes, bytes.position()) < 0) {
+                return 0;
+            }
+        }
+        return bytes.getLong(0);
+    }
+
+    /**
+     * Tells every instance that the folder's files changed (a file added or replaced): they list it again. Under
+     * the lock. It need not be durable: after a crash or a restart every log lists the folder when it opens.
+     */
+    private static void bumpGeneration(FileChannel lockChannel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).putLong(0, readGeneration(lockChannel) + 1);
+        while (bytes.hasRemaining()) {
+            lockChannel.write(bytes, bytes.position());
         }
     }
 
@@ -353,11 +447,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      * record comes from.
      */
     private void refresh(List<Sourced> ownRecords) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                Matcher name = LOG_FILE.matcher(path.getFileName().toString());
-                if (name.matches() && !path.equals(own.path()) && !others.containsKey(path)) {
-                    others.put(path, FramedLogFile.openOther(path, FORMAT));
+        // Files are added and replaced only under the lock, each time with a new generation: while it stays the
+        // same, the files known are the folder's files, and only their new records need reading.
+        long generation = readGeneration(lockChannel);
+        boolean changed = generation != listedGeneration;
+        if (changed) {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path path : (Iterable<Path>) files::iterator) {
+                    Matcher name = LOG_FILE.matcher(path.getFileName().toString());
+                    if (name.matches() && !path.equals(own.path()) && !others.containsKey(path)) {
+                        others.put(path, FramedLogFile.openOther(path, FORMAT));
+                    }
                 }
             }
         }
@@ -366,7 +466,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         for (Iterator<Map.Entry<Path, FramedLogFile>> entries = others.entrySet().iterator(); entries.hasNext(); ) {
             Map.Entry<Path, FramedLogFile> entry = entries.next();
             FramedLogFile file = entry.getValue();
-            if (file.replacedOnDisk()) {
+            if (changed && file.replacedOnDisk()) {
                 file.close();
                 entries.remove();
                 replaced.add(entry.getKey());
@@ -374,6 +474,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
             added.addAll(parse(file, file.readNew(false, options.salvage()), false));
         }
+        listedGeneration = generation;
         for (Path path : replaced) {
             added.addAll(reread(path));
         }
@@ -506,6 +607,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
         });
         own.replaceWith(ownBodies(folding, tombstones));
+        bumpGeneration(lockChannel);
         sagas.keySet().removeAll(folding);
         foldable -= folding.size();
         folded.clear();
@@ -520,6 +622,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         LOG.log(Level.WARNING, "Saga log {0}: salvaged; dropped the damaged byte ranges {1}; the damaged file is kept as {2}",
                 own.path(), own.skipped(), copy);
         own.replaceWith(ownBodies(Set.of(), ownTombstones));
+        bumpGeneration(lockChannel);
     }
 
     private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
