@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -99,6 +100,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         final List<SagaRecord> records = new ArrayList<>();
         /** The sequences of the records in the own file. */
         final BitSet own = new BitSet();
+        /** Where each of those records' frames starts in the own file, by sequence: compaction copies the frames. */
+        long[] ownOffsets = new long[0];
         /** The other files holding some of its records. */
         final Set<Path> elsewhere = new HashSet<>(2);
 
@@ -289,6 +292,16 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         return locked(() -> sagas.values().stream().mapToLong(held -> held.records.size()).sum());
     }
 
+    /** Whether this process holds {@code saga.lock} between operations, kept for a queued thread (tests). */
+    boolean folderLockHeld() {
+        folderLock.lock.lock();
+        try {
+            return folderLock.holding();
+        } finally {
+            folderLock.lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         folderLock.lock.lock();
@@ -336,8 +349,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
 
     /** The one write path: frame and append, then index; the caller forces it once it lets the folder lock go. */
     private void write(SagaRecord record) throws IOException {
-        own.write(SagaRecordJson.write(record));
-        add(record, null, own.path().getFileName().toString());
+        long offset = own.write(SagaRecordJson.write(record));
+        add(record, null, offset, own.path().getFileName().toString());
         try {
             compactIfDue();
         } catch (IOException e) {
@@ -413,7 +426,6 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
         }
 
-        /** Whether {@code saga.lock} is held now (tests). */
         boolean holding() {
             return held != null && held.isValid();
         }
@@ -502,7 +514,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         records.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
                 .thenComparingLong(sourced -> sourced.record().sequence()));
         for (Sourced sourced : records) {
-            add(sourced.record(), sourced.from(), sourced.file());
+            add(sourced.record(), sourced.from(), sourced.offset(), sourced.file());
         }
         // A folded saga no file holds records of any more needs no remembering.
         folded.entrySet().removeIf(entry -> entry.getValue().isEmpty() && !ownTombstones.contains(entry.getKey()));
@@ -548,10 +560,10 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      * A record or a tombstone (the other is null), the other file it was read from (null for the own file), and
      * that file's name for messages.
      */
-    private record Sourced(SagaRecord record, SagaId tombstone, Path from, String file) {
+    private record Sourced(SagaRecord record, SagaId tombstone, Path from, long offset, String file) {
     }
 
-    private void add(SagaRecord record, Path from, String source) throws IOException {
+    private void add(SagaRecord record, Path from, long offset, String source) throws IOException {
         Held held = sagas.computeIfAbsent(record.sagaId(), id -> new Held());
         List<SagaRecord> log = held.records;
         if (record.sequence() < log.size()) {
@@ -574,7 +586,12 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         boolean wasFoldable = !log.isEmpty() && held.foldable();
         log.add(record);
         if (from == null) {
-            held.own.set((int) record.sequence());
+            int sequence = (int) record.sequence();
+            held.own.set(sequence);
+            if (held.ownOffsets.length <= sequence) {
+                held.ownOffsets = Arrays.copyOf(held.ownOffsets, Math.max(sequence + 1, held.ownOffsets.length * 2));
+            }
+            held.ownOffsets[sequence] = offset;
         } else {
             held.elsewhere.add(from);
         }
@@ -606,7 +623,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 tombstones.add(sagaId);
             }
         });
-        own.replaceWith(ownBodies(folding, tombstones));
+        replaceOwn(folding, tombstones);
         bumpGeneration(lockChannel);
         sagas.keySet().removeAll(folding);
         foldable -= folding.size();
@@ -621,21 +638,41 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path copy = own.keepDamagedCopy(Clock.systemUTC().instant());
         LOG.log(Level.WARNING, "Saga log {0}: salvaged; dropped the damaged byte ranges {1}; the damaged file is kept as {2}",
                 own.path(), own.skipped(), copy);
-        own.replaceWith(ownBodies(Set.of(), ownTombstones));
+        replaceOwn(Set.of(), ownTombstones);
         bumpGeneration(lockChannel);
     }
 
-    private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
+    /**
+     * Rewrites the own file with {@code tombstones} and the records of every saga held but {@code folding}; the
+     * records' frames are copied from the old file as they are, in file order, not encoded again.
+     */
+    private void replaceOwn(Set<SagaId> folding, Set<SagaId> tombstones) throws IOException {
         List<byte[]> bodies = new ArrayList<>();
         tombstones.forEach(sagaId -> bodies.add(SagaTombstoneJson.write(sagaId)));
+        List<Held> keptSagas = new ArrayList<>();
+        List<Integer> keptSequences = new ArrayList<>();
         for (Map.Entry<SagaId, Held> entry : sagas.entrySet()) {
             if (folding.contains(entry.getKey())) {
                 continue;
             }
             Held held = entry.getValue();
-            held.own.stream().forEach(sequence -> bodies.add(SagaRecordJson.write(held.records.get(sequence))));
+            held.own.stream().forEach(sequence -> {
+                keptSagas.add(held);
+                keptSequences.add(sequence);
+            });
         }
-        return bodies;
+        Integer[] order = new Integer[keptSagas.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingLong(i -> keptSagas.get(i).ownOffsets[keptSequences.get(i)]));
+        long[] offsets = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            offsets[i] = keptSagas.get(order[i]).ownOffsets[keptSequences.get(order[i])];
+        }
+        own.replaceWith(bodies, offsets, moved -> {
+            for (int i = 0; i < order.length; i++) {
+                keptSagas.get(order[i]).ownOffsets[keptSequences.get(order[i])] = moved[i];
+            }
+        });
     }
 
     private static SagaRecord latest(Held held) {
@@ -648,14 +685,14 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path from = ownFile ? null : file.path();
         for (FramedLogFile.Frame frame : frames) {
             try {
-                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, name));
+                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, frame.offset(), name));
             } catch (IllegalArgumentException e) {
                 Optional<SagaId> tombstone = SagaTombstoneJson.read(frame.body());
                 if (tombstone.isEmpty()) {
                     throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(),
                             "a frame with a good CRC holds no saga record (" + e.getMessage() + ")");
                 }
-                records.add(new Sourced(null, tombstone.get(), from, name));
+                records.add(new Sourced(null, tombstone.get(), from, frame.offset(), name));
             }
         }
         return records;
