@@ -51,6 +51,8 @@ import java.util.stream.Stream;
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so
  * that the check of who owns a saga and the append that relies on it are one step for all instances.
+ * {@code saga.lock} also holds the folder's generation, moved whenever a log file is added or replaced, so that the
+ * folder is listed only when it changed (see {@link #refresh}).
  * Records are read into memory at open and as other instances add them; at open every file is read before
  * any record is indexed, since after a take-over a file starts mid-saga.
  *
