@@ -11,6 +11,7 @@ import io.artstore.ingester.formats.SagaRecordJson;
 import io.artstore.ingester.storage.fs.Fsync;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -49,6 +51,8 @@ import java.util.stream.Stream;
  * <p>An instance appends only to its own file and reads the others' to see sagas it may take over. Every
  * operation holds a lock on the folder ({@code saga.lock}, plus a lock per folder within this process), so
  * that the check of who owns a saga and the append that relies on it are one step for all instances.
+ * {@code saga.lock} also holds the folder's generation, moved whenever a log file is added or replaced, so that the
+ * folder is listed only when it changed (see {@link #refresh}).
  * Records are read into memory at open and as other instances add them; at open every file is read before
  * any record is indexed, since after a take-over a file starts mid-saga.
  *
@@ -69,11 +73,18 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern LOG_FILE = Pattern.compile("saga-(" + INSTANCE_ID.pattern() + ")\\.log");
     private static final String LOCK_FILE = "saga.lock";
-    private static final Map<Path, ReentrantLock> FOLDER_LOCKS = new ConcurrentHashMap<>();
+    private static final Map<Path, FolderLock> FOLDER_LOCKS = new ConcurrentHashMap<>();
+    /**
+     * How many operations in a row this process may run under one hold of {@code saga.lock} while its own threads
+     * queue for the folder, before it lets other processes in.
+     */
+    static final int HANDOVERS = 32;
 
     private final Path folder;
-    private final ReentrantLock folderLock;
+    private final FolderLock folderLock;
     private final FileChannel lockChannel;
+    /** The generation of the folder's listing in {@code saga.lock} when this log last listed it; -1 before. */
+    private long listedGeneration = -1;
     private final FramedLogFile own;
     private final LogOptions options;
     private final Map<Path, FramedLogFile> others = new HashMap<>();
@@ -91,6 +102,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         final List<SagaRecord> records = new ArrayList<>();
         /** The sequences of the records in the own file. */
         final BitSet own = new BitSet();
+        /** Where each of those records' frames starts in the own file, by sequence: compaction copies the frames. */
+        long[] ownOffsets = new long[0];
         /** The other files holding some of its records. */
         final Set<Path> elsewhere = new HashSet<>(2);
 
@@ -110,7 +123,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    private FileSagaLog(Path folder, ReentrantLock folderLock, FileChannel lockChannel, FramedLogFile own, LogOptions options) {
+    private FileSagaLog(Path folder, FolderLock folderLock, FileChannel lockChannel, FramedLogFile own, LogOptions options) {
         this.folder = folder;
         this.folderLock = folderLock;
         this.lockChannel = lockChannel;
@@ -156,15 +169,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         try {
             Files.createDirectories(folder);
             realFolder = folder.toRealPath();
-            lockChannel = FileChannel.open(realFolder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel = FileChannel.open(realFolder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw unavailable(folder, e);
         }
-        ReentrantLock folderLock = FOLDER_LOCKS.computeIfAbsent(realFolder, path -> new ReentrantLock());
+        FolderLock folderLock = FOLDER_LOCKS.computeIfAbsent(realFolder, path -> new FolderLock());
         Path ownPath = realFolder.resolve("saga-" + instanceId + ".log");
         List<FramedLogFile> opened = new ArrayList<>();
         try {
-            return underFolderLock(folderLock, lockChannel, () -> {
+            // No hand-over from here: a failed open closes its channel, which would end any hold of the file lock.
+            return underFolderLock(folderLock, lockChannel, false, () -> {
                 boolean created = !Files.exists(ownPath);
                 FramedLogFile own = FramedLogFile.openOwn(ownPath, FORMAT, faults, fsync).orElseThrow(() -> new IngestException(
                         IngestException.Kind.CONFLICT, "saga_log_in_use", "saga log " + ownPath
@@ -173,6 +188,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 if (created) {
                     syncFolder(realFolder);
                 }
+                // Whether it created its file or not, the other instances list the folder again.
+                bumpGeneration(lockChannel);
                 FileSagaLog log = new FileSagaLog(realFolder, folderLock, lockChannel, own, options);
                 opened.clear();
                 try {
@@ -194,7 +211,18 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             });
         } catch (IOException | RuntimeException e) {
             opened.forEach(file -> closeQuietly(file, e));
-            closeQuietly(lockChannel, e);
+            folderLock.lock.lock();
+            try {
+                // Closing the channel would end another log's hold of the file lock unseen: let go of it first.
+                folderLock.releaseHeld();
+            } catch (IOException release) {
+                e.addSuppressed(release);
+            }
+            try {
+                closeQuietly(lockChannel, e);
+            } finally {
+                folderLock.lock.unlock();
+            }
             throw e instanceof IOException io ? failure(realFolder, io) : (RuntimeException) e;
         }
     }
@@ -266,15 +294,31 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         return locked(() -> sagas.values().stream().mapToLong(held -> held.records.size()).sum());
     }
 
+    /** Whether this process holds {@code saga.lock} between operations, kept for a queued thread (tests). */
+    boolean folderLockHeld() {
+        folderLock.lock.lock();
+        try {
+            return folderLock.holding();
+        } finally {
+            folderLock.lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
-        folderLock.lock();
+        folderLock.lock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
             IOException failure = new IOException("could not close saga log in " + folder);
+            try {
+                // Closing a channel lets go of every lock the process holds on the file, whichever channel took it.
+                folderLock.releaseHeld();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
             try {
                 // Successes whose saga wrote nothing after them are forced here rather than lost.
                 own.sync();
@@ -287,7 +331,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 throw unavailable(folder, failure);
             }
         } finally {
-            folderLock.unlock();
+            folderLock.lock.unlock();
         }
     }
 
@@ -307,8 +351,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
 
     /** The one write path: frame and append, then index; the caller forces it once it lets the folder lock go. */
     private void write(SagaRecord record) throws IOException {
-        own.write(SagaRecordJson.write(record));
-        add(record, null, own.path().getFileName().toString());
+        long offset = own.write(SagaRecordJson.write(record));
+        add(record, null, offset, own.path().getFileName().toString());
         try {
             compactIfDue();
         } catch (IOException e) {
@@ -323,7 +367,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             throw new IllegalStateException("saga log in " + folder + " is closed");
         }
         try {
-            return underFolderLock(folderLock, lockChannel, () -> {
+            return underFolderLock(folderLock, lockChannel, true, () -> {
                 refresh(List.of());
                 return operation.run();
             });
@@ -332,18 +376,82 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         }
     }
 
-    private static <T> T underFolderLock(ReentrantLock folderLock, FileChannel lockChannel, LockedOperation<T> operation)
-            throws IOException {
-        folderLock.lock();
+    private static <T> T underFolderLock(FolderLock folderLock, FileChannel lockChannel, boolean mayHandOver,
+            LockedOperation<T> operation) throws IOException {
+        folderLock.lock.lock();
         try {
-            FileLock acrossProcesses = lockChannel.lock();
+            folderLock.acquire(lockChannel);
+            boolean failed = true;
             try {
-                return operation.run();
+                T result = operation.run();
+                failed = false;
+                return result;
             } finally {
-                acrossProcesses.release();
+                folderLock.handOverOrRelease(failed || !mayHandOver);
             }
         } finally {
-            folderLock.unlock();
+            folderLock.lock.unlock();
+        }
+    }
+
+    /**
+     * The folder's lock within this process, and its hold of {@code saga.lock} across processes. A file lock
+     * belongs to the process, not to a thread, so when the process's own threads queue for the folder the hold
+     * passes to the next of them instead of being let go and taken again (two {@code fcntl} calls per
+     * operation); after {@link #HANDOVERS} operations in a row it is let go so that other processes get their
+     * turn. Every field is guarded by {@link #lock}.
+     */
+    static final class FolderLock {
+        final ReentrantLock lock = new ReentrantLock();
+        private FileLock held;
+        private int handedOver;
+
+        void acquire(FileChannel lockChannel) throws IOException {
+            if (held == null || !held.isValid()) {
+                held = lockChannel.lock();
+                handedOver = 0;
+            }
+        }
+
+        void handOverOrRelease(boolean release) throws IOException {
+            if (!release && lock.hasQueuedThreads() && ++handedOver < HANDOVERS) {
+                return;
+            }
+            releaseHeld();
+        }
+
+        void releaseHeld() throws IOException {
+            FileLock releasing = held;
+            held = null;
+            if (releasing != null && releasing.isValid()) {
+                releasing.release();
+            }
+        }
+
+        boolean holding() {
+            return held != null && held.isValid();
+        }
+    }
+
+    /** Reads the folder's listing generation from {@code saga.lock}; 0 while nothing wrote one. Under the lock. */
+    private static long readGeneration(FileChannel lockChannel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES);
+        while (bytes.hasRemaining()) {
+            if (lockChannel.read(bytes, bytes.position()) < 0) {
+                return 0;
+            }
+        }
+        return bytes.getLong(0);
+    }
+
+    /**
+     * Tells every instance that the folder's files changed (a file added or replaced): they list it again. Under
+     * the lock. It need not be durable: after a crash or a restart every log lists the folder when it opens.
+     */
+    private static void bumpGeneration(FileChannel lockChannel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).putLong(0, readGeneration(lockChannel) + 1);
+        while (bytes.hasRemaining()) {
+            lockChannel.write(bytes, bytes.position());
         }
     }
 
@@ -353,11 +461,17 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      * record comes from.
      */
     private void refresh(List<Sourced> ownRecords) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                Matcher name = LOG_FILE.matcher(path.getFileName().toString());
-                if (name.matches() && !path.equals(own.path()) && !others.containsKey(path)) {
-                    others.put(path, FramedLogFile.openOther(path, FORMAT));
+        // Files are added and replaced only under the lock, each time with a new generation: while it stays the
+        // same, the files known are the folder's files, and only their new records need reading.
+        long generation = readGeneration(lockChannel);
+        boolean changed = generation != listedGeneration;
+        if (changed) {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path path : (Iterable<Path>) files::iterator) {
+                    Matcher name = LOG_FILE.matcher(path.getFileName().toString());
+                    if (name.matches() && !path.equals(own.path()) && !others.containsKey(path)) {
+                        others.put(path, FramedLogFile.openOther(path, FORMAT));
+                    }
                 }
             }
         }
@@ -366,7 +480,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         for (Iterator<Map.Entry<Path, FramedLogFile>> entries = others.entrySet().iterator(); entries.hasNext(); ) {
             Map.Entry<Path, FramedLogFile> entry = entries.next();
             FramedLogFile file = entry.getValue();
-            if (file.replacedOnDisk()) {
+            if (changed && file.replacedOnDisk()) {
                 file.close();
                 entries.remove();
                 replaced.add(entry.getKey());
@@ -374,6 +488,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
             }
             added.addAll(parse(file, file.readNew(false, options.salvage()), false));
         }
+        listedGeneration = generation;
         for (Path path : replaced) {
             added.addAll(reread(path));
         }
@@ -401,7 +516,7 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         records.sort(Comparator.comparing((Sourced sourced) -> sourced.record().sagaId().value())
                 .thenComparingLong(sourced -> sourced.record().sequence()));
         for (Sourced sourced : records) {
-            add(sourced.record(), sourced.from(), sourced.file());
+            add(sourced.record(), sourced.from(), sourced.offset(), sourced.file());
         }
         // A folded saga no file holds records of any more needs no remembering.
         folded.entrySet().removeIf(entry -> entry.getValue().isEmpty() && !ownTombstones.contains(entry.getKey()));
@@ -447,10 +562,10 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
      * A record or a tombstone (the other is null), the other file it was read from (null for the own file), and
      * that file's name for messages.
      */
-    private record Sourced(SagaRecord record, SagaId tombstone, Path from, String file) {
+    private record Sourced(SagaRecord record, SagaId tombstone, Path from, long offset, String file) {
     }
 
-    private void add(SagaRecord record, Path from, String source) throws IOException {
+    private void add(SagaRecord record, Path from, long offset, String source) throws IOException {
         Held held = sagas.computeIfAbsent(record.sagaId(), id -> new Held());
         List<SagaRecord> log = held.records;
         if (record.sequence() < log.size()) {
@@ -473,7 +588,12 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         boolean wasFoldable = !log.isEmpty() && held.foldable();
         log.add(record);
         if (from == null) {
-            held.own.set((int) record.sequence());
+            int sequence = (int) record.sequence();
+            held.own.set(sequence);
+            if (held.ownOffsets.length <= sequence) {
+                held.ownOffsets = Arrays.copyOf(held.ownOffsets, Math.max(sequence + 1, held.ownOffsets.length * 2));
+            }
+            held.ownOffsets[sequence] = offset;
         } else {
             held.elsewhere.add(from);
         }
@@ -505,7 +625,8 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
                 tombstones.add(sagaId);
             }
         });
-        own.replaceWith(ownBodies(folding, tombstones));
+        replaceOwn(folding, tombstones);
+        bumpGeneration(lockChannel);
         sagas.keySet().removeAll(folding);
         foldable -= folding.size();
         folded.clear();
@@ -519,20 +640,41 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path copy = own.keepDamagedCopy(Clock.systemUTC().instant());
         LOG.log(Level.WARNING, "Saga log {0}: salvaged; dropped the damaged byte ranges {1}; the damaged file is kept as {2}",
                 own.path(), own.skipped(), copy);
-        own.replaceWith(ownBodies(Set.of(), ownTombstones));
+        replaceOwn(Set.of(), ownTombstones);
+        bumpGeneration(lockChannel);
     }
 
-    private List<byte[]> ownBodies(Set<SagaId> folding, Set<SagaId> tombstones) {
+    /**
+     * Rewrites the own file with {@code tombstones} and the records of every saga held but {@code folding}; the
+     * records' frames are copied from the old file as they are, in file order, not encoded again.
+     */
+    private void replaceOwn(Set<SagaId> folding, Set<SagaId> tombstones) throws IOException {
         List<byte[]> bodies = new ArrayList<>();
         tombstones.forEach(sagaId -> bodies.add(SagaTombstoneJson.write(sagaId)));
+        List<Held> keptSagas = new ArrayList<>();
+        List<Integer> keptSequences = new ArrayList<>();
         for (Map.Entry<SagaId, Held> entry : sagas.entrySet()) {
             if (folding.contains(entry.getKey())) {
                 continue;
             }
             Held held = entry.getValue();
-            held.own.stream().forEach(sequence -> bodies.add(SagaRecordJson.write(held.records.get(sequence))));
+            held.own.stream().forEach(sequence -> {
+                keptSagas.add(held);
+                keptSequences.add(sequence);
+            });
         }
-        return bodies;
+        Integer[] order = new Integer[keptSagas.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingLong(i -> keptSagas.get(i).ownOffsets[keptSequences.get(i)]));
+        long[] offsets = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            offsets[i] = keptSagas.get(order[i]).ownOffsets[keptSequences.get(order[i])];
+        }
+        own.replaceWith(bodies, offsets, moved -> {
+            for (int i = 0; i < order.length; i++) {
+                keptSagas.get(order[i]).ownOffsets[keptSequences.get(order[i])] = moved[i];
+            }
+        });
     }
 
     private static SagaRecord latest(Held held) {
@@ -545,14 +687,14 @@ public final class FileSagaLog implements SagaLog, AutoCloseable {
         Path from = ownFile ? null : file.path();
         for (FramedLogFile.Frame frame : frames) {
             try {
-                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, name));
+                records.add(new Sourced(SagaRecordJson.read(frame.body()), null, from, frame.offset(), name));
             } catch (IllegalArgumentException e) {
                 Optional<SagaId> tombstone = SagaTombstoneJson.read(frame.body());
                 if (tombstone.isEmpty()) {
                     throw new CorruptLogException(FORMAT.name(), file.path(), frame.offset(),
                             "a frame with a good CRC holds no saga record (" + e.getMessage() + ")");
                 }
-                records.add(new Sourced(null, tombstone.get(), from, name));
+                records.add(new Sourced(null, tombstone.get(), from, frame.offset(), name));
             }
         }
         return records;

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -292,9 +293,9 @@ final class FramedLogFile implements Closeable {
     /**
      * Adds one frame after the last, not yet forced; the caller then calls {@link #sync} before it acknowledges
      * anything that depends on the frame. Callers serialise their writes. When writing fails, cuts the file back
-     * to where it was so that no torn frame sits between good ones.
+     * to where it was so that no torn frame sits between good ones. Returns where the frame starts.
      */
-    void write(byte[] body) throws IOException {
+    long write(byte[] body) throws IOException {
         if (body.length < 1 || body.length > format.maxBody()) {
             throw new IllegalArgumentException("a " + format.name() + " record of " + body.length
                     + " bytes is outside the limits of 1 to " + format.maxBody());
@@ -314,7 +315,9 @@ final class FramedLogFile implements Closeable {
             }
             throw failure;
         }
+        long start = end;
         end = position;
+        return start;
     }
 
     /**
@@ -338,23 +341,31 @@ final class FramedLogFile implements Closeable {
      * The new file is locked for this process before the old one is let go.
      */
     void replaceWith(List<byte[]> bodies) throws IOException {
+        replaceWith(bodies, new long[0], moved -> { });
+    }
+
+    /**
+     * {@link #replaceWith(List)} with {@code bodies} framed first, then the frames of this file that start at
+     * {@code kept} (ascending), copied as they are rather than encoded again. {@code moved} is told where each kept
+     * frame starts in the new file, in the order given, as soon as the new file has taken the old one's place (a
+     * failure after that, forcing the folder, leaves the new file in use).
+     */
+    void replaceWith(List<byte[]> bodies, long[] kept, Consumer<long[]> movedTo) throws IOException {
         Path copy = compactingCopy(path);
         Files.deleteIfExists(copy);
         long copyEnd;
+        long[] moved = new long[kept.length];
         try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long written = 0;
             buffer.put(format.magic());
             for (byte[] body : bodies) {
-                byte[] frame = format.frame(body);
-                if (buffer.remaining() < frame.length) {
-                    writeAll(out, buffer.flip());
-                    buffer.clear();
-                }
-                if (frame.length > buffer.capacity()) {
-                    writeAll(out, ByteBuffer.wrap(frame));
-                } else {
-                    buffer.put(frame);
-                }
+                written = put(out, buffer, written, ByteBuffer.wrap(format.frame(body)));
+            }
+            FrameReader frames = new FrameReader();
+            for (int i = 0; i < kept.length; i++) {
+                moved[i] = written + buffer.position();
+                written = put(out, buffer, written, frames.frameAt(kept[i]));
             }
             writeAll(out, buffer.flip());
             out.force(true);
@@ -380,6 +391,7 @@ final class FramedLogFile implements Closeable {
             FileChannel old = channel;
             channel = replacement;
             end = copyEnd;
+            movedTo.accept(moved);
             old.close();
         }
         faults.at(CrashPoint.COMPACTED_RENAMED, path);
@@ -425,6 +437,60 @@ final class FramedLogFile implements Closeable {
 
     private static Path compactingCopy(Path path) {
         return path.resolveSibling(path.getFileName() + COMPACTING_SUFFIX);
+    }
+
+    /** Adds {@code frame} to {@code buffer}, writing the buffer out first when full; returns the bytes written out. */
+    private static long put(FileChannel out, ByteBuffer buffer, long written, ByteBuffer frame) throws IOException {
+        if (buffer.remaining() < frame.remaining()) {
+            written += buffer.position();
+            writeAll(out, buffer.flip());
+            buffer.clear();
+        }
+        if (frame.remaining() > buffer.capacity()) {
+            written += frame.remaining();
+            writeAll(out, frame);
+        } else {
+            buffer.put(frame);
+        }
+        return written;
+    }
+
+    /** Reads frames of this file by offset through a window of 1 MiB, for frames that lie in ascending order. */
+    private final class FrameReader {
+        private final ByteBuffer window = ByteBuffer.allocate(1 << 20);
+        private long windowStart;
+        private int windowLength;
+
+        /** The whole frame (header and body) at {@code offset}, a view valid until the next call. */
+        ByteBuffer frameAt(long offset) throws IOException {
+            if (offset < format.magic().length || offset + FRAME_HEADER > end) {
+                throw new IOException(path + " has no frame at " + offset);
+            }
+            fill(offset, FRAME_HEADER);
+            int length = window.getInt((int) (offset - windowStart));
+            if (length < 1 || length > format.maxBody() || offset + FRAME_HEADER + length > end) {
+                throw new IOException(path + " has no whole frame at " + offset);
+            }
+            fill(offset, FRAME_HEADER + length);
+            int from = (int) (offset - windowStart);
+            return window.slice(from, FRAME_HEADER + length);
+        }
+
+        private void fill(long offset, int length) throws IOException {
+            if (offset >= windowStart && offset + length <= windowStart + windowLength) {
+                return;
+            }
+            int reading = (int) Math.min(window.capacity(), end - offset);
+            window.clear().limit(reading);
+            while (window.hasRemaining()) {
+                if (channel.read(window, offset + window.position()) < 0) {
+                    throw new IOException(path + " ended at " + (offset + window.position()) + " while reading");
+                }
+            }
+            window.clear();
+            windowStart = offset;
+            windowLength = reading;
+        }
     }
 
     private static void writeAll(FileChannel out, ByteBuffer buffer) throws IOException {
