@@ -172,7 +172,9 @@ class ContentPipelineTest {
      */
     @Test
     void the_codec_compresses_on_a_thread_of_its_own_and_both_digests_are_right() throws Exception {
-        byte[] data = text(3_000_000);
+        // More than the read-ahead holds ahead of the codec, so that receiving is still under way when compressing
+        // starts: read-ahead threads are pooled, and one that finished receiving could otherwise run the codec next.
+        byte[] data = text(3 * ReadAheadInputStream.CODEC_BLOCKS * ReadAheadInputStream.BLOCK_BYTES);
         RecordingCodec codec = new RecordingCodec(new GzipCodec(1), Integer.MAX_VALUE);
         Set<Thread> clientThreads = ConcurrentHashMap.newKeySet();
         InputStream client = new java.io.FilterInputStream(new TrickleInputStream(data, 70_000)) {
