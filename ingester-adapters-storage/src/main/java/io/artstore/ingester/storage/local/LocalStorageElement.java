@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -536,6 +537,20 @@ public final class LocalStorageElement implements StorageElement {
             throw new NotLinkable("cannot link " + source + " into " + data.getParent() + ": " + e, e);
         }
         return new Digested(size, checksum);
+    }
+
+    @Override
+    public Optional<Path> localFile(FileId fileId) {
+        return Optional.ofNullable(index.get(fileId)).map(Stored::data);
+    }
+
+    /** Copied by the kernel and read back while it copies: see {@link ContentWriter#copy}. */
+    @Override
+    public Optional<FileAttributes> stageCopy(StoreRequest request, Path source, LongConsumer progress) {
+        return Optional.of(stage(request, data -> {
+            ContentWriter.Written written = ContentWriter.copy(source, data, progress);
+            return new Digested(written.size(), written.checksum());
+        }, false, true));
     }
 
     /** {@link #stageFile} cannot link the source: the caller copies instead. */
