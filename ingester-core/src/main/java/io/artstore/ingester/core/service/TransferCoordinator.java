@@ -727,12 +727,4 @@ public final class TransferCoordinator {
     private static String describe(TransferDecision decision) {
         return decision.getClass().getSimpleName();
     }
-
-    private static void closeQuietly(InputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // Nothing was read from it.
-        }
-    }
 }
