@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,8 +28,8 @@ import java.util.function.UnaryOperator;
  * exactly that point. Points:
  * <ul>
  *   <li>{@code after-commit-decision}: a transfer has logged its commit decision, phase two has not begun;
- *   <li>{@code mid-copy}: a transfer's copy to the storage element {@code crash.element} has read
- *       {@code crash.after_bytes} bytes of the source;
+ *   <li>{@code mid-copy}: a transfer's copy to the storage element {@code crash.element} has read (or, between
+ *       local elements, copied) {@code crash.after_bytes} bytes of the source;
  *   <li>{@code after-publish}: a file was published on the storage element {@code crash.element} (an add saga's
  *       pivot), nothing after it has run.
  * </ul>
@@ -128,6 +129,22 @@ public final class CrashPointMain {
                     return n;
                 }
             });
+        }
+
+        /** The copy between local elements, halted at the first step that reaches the given count. */
+        @Override
+        public Optional<FileAttributes> stageCopy(StoreRequest request, Path source, LongConsumer progress) {
+            return delegate.stageCopy(request, source, copied -> {
+                progress.accept(copied);
+                if (copied >= afterBytes) {
+                    halt(reached, copied + " bytes of " + request.fileId() + " copied");
+                }
+            });
+        }
+
+        @Override
+        public Optional<Path> localFile(FileId fileId) {
+            return delegate.localFile(fileId);
         }
 
         @Override

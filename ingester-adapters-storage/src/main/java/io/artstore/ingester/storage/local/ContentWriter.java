@@ -14,9 +14,15 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a content stream into a new file and forces it to disk: the element's data path.
@@ -103,6 +109,157 @@ final class ContentWriter {
                     + digested.get().count() + " bytes but " + size + " were written");
         }
         return new Written(size, digested.get().digest());
+    }
+
+    /**
+     * Creates {@code target} (which must not exist) as a copy of the whole of {@code source}, forced to disk, and tells
+     * the SHA-256 of the bytes read back from {@code target}: what the copy holds, not what was meant to be written.
+     * The kernel copies ({@link FileChannel#transferTo}: no byte passes through the JVM), in {@link #COPY_CHUNK_BYTES}
+     * steps with the early writeback of {@link #write}; a second thread reads back and hashes each step once it is
+     * copied, so that hashing runs beside the copy instead of after it. Never a link: the copy must outlive the source's
+     * disk.
+     *
+     * @param progress told the count of bytes copied after each step
+     */
+    static Written copy(Path source, Path target, LongConsumer progress) throws IOException {
+        return copy(source, target, progress, WRITEBACK_EVERY_BYTES);
+    }
+
+    /** @param writebackEvery bytes written between two early forces */
+    static Written copy(Path source, Path target, LongConsumer progress, long writebackEvery) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                FileChannel back = FileChannel.open(target, StandardOpenOption.READ)) {
+            ReadBack readBack = new ReadBack(back);
+            Future<Sha256> digest = READ_BACK.submit(readBack);
+            EarlyWriteback writeback = new EarlyWriteback(out, writebackEvery);
+            long size = 0;
+            try {
+                while (true) {
+                    long n = in.transferTo(size, COPY_CHUNK_BYTES, out);
+                    if (n <= 0) {
+                        if (size >= in.size()) {
+                            break;
+                        }
+                        throw new IOException("copying " + source + " stopped at byte " + size + " of " + in.size());
+                    }
+                    size += n;
+                    readBack.copied(size);
+                    progress.accept(size);
+                    writeback.written(size);
+                }
+                writeback.finish();
+                readBack.ended();
+            } finally {
+                writeback.abandon();
+                readBack.abandon();
+            }
+            out.force(true);
+            return new Written(size, ReadBack.outcome(digest));
+        }
+    }
+
+    /** Bytes the kernel copies in one step of {@link #copy}: each step is then read back and hashed. */
+    static final long COPY_CHUNK_BYTES = 8L * 1024 * 1024;
+
+    /** Threads that read back and hash what {@link #copy} copied; one per copy running. */
+    private static final ExecutorService READ_BACK = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger number = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "copy-read-back-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+
+    /**
+     * Hashes the copy from its start as far as the copier says it has copied, by reads from the copy's page cache (the
+     * pages just written), until the copier says it has ended or gives up.
+     */
+    private static final class ReadBack implements Callable<Sha256> {
+        private static final int READ_BYTES = 1024 * 1024;
+        private final FileChannel channel;
+        private long copied;
+        private boolean ended;
+        private boolean abandoned;
+
+        ReadBack(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        synchronized void copied(long total) {
+            copied = total;
+            notifyAll();
+        }
+
+        synchronized void ended() {
+            ended = true;
+            notifyAll();
+        }
+
+        /** After a failed copy: stop at the next step. After {@link #ended} it changes nothing. */
+        synchronized void abandon() {
+            if (!ended) {
+                abandoned = true;
+                notifyAll();
+            }
+        }
+
+        @Override
+        public Sha256 call() throws IOException, InterruptedException {
+            MessageDigest digest = sha256();
+            ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+            long hashed = 0;
+            while (true) {
+                long upTo;
+                synchronized (this) {
+                    while (copied == hashed && !ended && !abandoned) {
+                        wait();
+                    }
+                    if (abandoned) {
+                        throw new IOException("the copy was abandoned");
+                    }
+                    if (copied == hashed) {
+                        break;
+                    }
+                    upTo = copied;
+                }
+                while (hashed < upTo) {
+                    buffer.clear().limit((int) Math.min(READ_BYTES, upTo - hashed));
+                    int n = channel.read(buffer, hashed);
+                    if (n < 0) {
+                        throw new IOException("the copy ended at byte " + hashed + " when reading it back");
+                    }
+                    digest.update(buffer.array(), 0, n);
+                    hashed += n;
+                }
+            }
+            return Sha256.of(digest.digest());
+        }
+
+        static Sha256 outcome(Future<Sha256> digest) throws IOException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return digest.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("reading the copy back failed: " + e.getCause(), e.getCause());
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private static int read(InputStream content, byte[] block, int from) {

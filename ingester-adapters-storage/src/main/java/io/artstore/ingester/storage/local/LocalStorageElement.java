@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +39,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -396,13 +403,52 @@ public final class LocalStorageElement implements StorageElement {
                 for (Path sidecar : sidecarsOf(stored)) {
                     Files.deleteIfExists(sidecar);
                 }
+                Optional<FileChannel> held = holdOpen(stored.data());
                 Files.deleteIfExists(stored.data());
                 DurableFiles.forceFolder(stored.folder());
+                held.ifPresent(LocalStorageElement::closeLater);
             } catch (IOException e) {
                 throw ioFailure("deleting file " + fileId, e);
             }
             return true;
         }
+    }
+
+    /**
+     * The data file opened for nothing but its release: the kernel frees a file's pages and blocks when its last name and
+     * its last open handle are gone, which for a large cached file takes a while (about a second per GiB under load
+     * here). Deleting the name with the file still open removes only the name; {@link #closeLater} frees the rest off
+     * the caller's path, which a transfer's commit then need not wait for.
+     */
+    private static Optional<FileChannel> holdOpen(Path data) {
+        try {
+            return Optional.of(FileChannel.open(data, StandardOpenOption.READ));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void closeLater(FileChannel held) {
+        RELEASE.execute(() -> {
+            try {
+                held.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Cannot release a deleted file: {0}", e.getMessage());
+            }
+        });
+    }
+
+    /** Releases the files {@link #delete} removed, one at a time: see {@link #holdOpen}. */
+    private static final ExecutorService RELEASE = releaseThread();
+
+    private static ExecutorService releaseThread() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "deleted-file-release");
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private List<Path> sidecarsOf(Stored stored) throws IOException {
@@ -536,6 +582,20 @@ public final class LocalStorageElement implements StorageElement {
             throw new NotLinkable("cannot link " + source + " into " + data.getParent() + ": " + e, e);
         }
         return new Digested(size, checksum);
+    }
+
+    @Override
+    public Optional<Path> localFile(FileId fileId) {
+        return Optional.ofNullable(index.get(fileId)).map(Stored::data);
+    }
+
+    /** Copied by the kernel and read back while it copies: see {@link ContentWriter#copy}. */
+    @Override
+    public Optional<FileAttributes> stageCopy(StoreRequest request, Path source, LongConsumer progress) {
+        return Optional.of(stage(request, data -> {
+            ContentWriter.Written written = ContentWriter.copy(source, data, progress);
+            return new Digested(written.size(), written.checksum());
+        }, false, true));
     }
 
     /** {@link #stageFile} cannot link the source: the caller copies instead. */

@@ -114,6 +114,32 @@ class EmbeddedTransferTest {
         assertThat(Files.readString(data.resolve("events.jsonl"))).contains("file_transferred");
     }
 
+    /**
+     * The elements copy the file between themselves; a copy whose bytes are not the file's (here the source's bytes
+     * changed under their attributes) is refused, discarded, and the file stays where it was.
+     */
+    @Test
+    void a_copy_whose_bytes_are_not_the_files_is_aborted_and_the_file_stays_on_its_element() throws IOException {
+        stores = new Stores();
+        FileAttributes original = seed();
+        Path source = stores.edit.localFile(original.fileId()).orElseThrow();
+        byte[] damaged = Files.readAllBytes(source);
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(source, damaged);
+
+        TransactionId id = stores.coordinator.begin(original.fileId(), Optional.empty());
+
+        TransferStatus status = stores.coordinator.status(id);
+        assertThat(status.state()).isEqualTo(TransferState.ABORTED);
+        assertThat(status.error()).hasValueSatisfying(reason -> assertThat(reason).contains("reads back as")
+                .contains(original.checksum().toString()));
+        assertThat(stores.edit.stat(original.fileId())).isPresent();
+        assertThat(stores.rw.stat(original.fileId())).isEmpty();
+        assertThat(stores.rw.staged(original.fileId())).isEmpty();
+        assertThat(stores.catalog.find(original.fileId()).orElseThrow().elementId()).isEqualTo(stores.edit.id());
+        assertThat(stores.locks.held()).isEmpty();
+    }
+
     @Test
     void a_transfer_whose_commit_was_decided_before_a_restart_is_finished_by_recovery() throws IOException {
         stores = new Stores();

@@ -457,35 +457,36 @@ public final class TransferCoordinator {
         StorageElement target = element(begun.target());
         try {
             Optional<FileAttributes> attributes = source.stat(begun.fileId());
-            Optional<InputStream> content = source.open(begun.fileId());
-            if (attributes.isEmpty() || content.isEmpty()) {
-                content.ifPresent(TransferCoordinator::closeQuietly);
+            if (attributes.isEmpty()) {
                 return new Signal.Missing(Participant.SOURCE,
                         "storage element " + begun.source() + " no longer holds file " + begun.fileId());
             }
             FileAttributes known = catalogued(begun.fileId(), begun.source()).orElse(attributes.get());
-            Sha256 sent;
-            FileAttributes staged;
             AtomicLong copied = new AtomicLong();
             copying.put(begun.transactionId(), copied);
-            // Hashed once, as the target reads: a local target keeps these bytes unchanged and takes this digest. Not
-            // read ahead on a thread of its own: measured, the hand-over cost more than the overlap gained (the disk
-            // bounds the copy, and reading a cached source and hashing it keep up with it).
-            try (HashingInputStream digesting = new HashingInputStream(content.get(), copied::set)) {
-                staged = target.stage(stagingRequest(begun, known), digesting);
-                if (!digesting.ended()) {
-                    return new Signal.Missing(Participant.SOURCE, "storage element " + begun.target() + " staged file "
-                            + begun.fileId() + " after reading only " + digesting.count() + " of its bytes from " + begun.source());
+            FileAttributes staged;
+            try {
+                // Both elements on this machine: the target copies the file itself and reports the checksum of the
+                // bytes it reads back from its copy, which must be the file's as a streamed copy's must.
+                Optional<FileAttributes> copy = source.localFile(begun.fileId())
+                        .flatMap(file -> target.stageCopy(stagingRequest(begun, known), file, copied::set));
+                if (copy.isPresent()) {
+                    staged = copy.get();
+                    if (!staged.checksum().equals(begun.expectedChecksum()) || staged.fileSize() != begun.expectedSize()) {
+                        return new Signal.Missing(Participant.TARGET, "the copy staged on " + begun.target() + " from "
+                                + begun.source() + " reads back as " + staged.fileSize() + " bytes with SHA-256 "
+                                + staged.checksum() + ", not " + begun.expectedSize() + " bytes with SHA-256 "
+                                + begun.expectedChecksum());
+                    }
+                } else {
+                    Signal streamed = stream(begun, source, target, known, copied);
+                    if (streamed != Signal.PROCEED) {
+                        return streamed;
+                    }
+                    staged = targetCopies.get(begun.transactionId());
                 }
-                sent = digesting.digest();
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
             } finally {
                 copying.remove(begun.transactionId());
-            }
-            if (!sent.equals(begun.expectedChecksum())) {
-                return new Signal.Missing(Participant.SOURCE, "the bytes read from " + begun.source()
-                        + " hash to " + sent + ", not " + begun.expectedChecksum());
             }
             targetCopies.put(begun.transactionId(), staged);
         } finally {
@@ -495,6 +496,39 @@ public final class TransferCoordinator {
             }
         }
         return completed(begun, Step.TARGET_STAGED);
+    }
+
+    /**
+     * Streams the source's bytes into the target's staging. Hashed once, as the target reads: a local target keeps these
+     * bytes unchanged and takes this digest. Not read ahead on a thread of its own: measured, the hand-over cost more
+     * than the overlap gained (the disk bounds the copy, and reading a cached source and hashing it keep up with it).
+     * On success the staged copy is in {@link #targetCopies}.
+     */
+    private Signal stream(Begun begun, StorageElement source, StorageElement target, FileAttributes known,
+            AtomicLong copied) {
+        Optional<InputStream> content = source.open(begun.fileId());
+        if (content.isEmpty()) {
+            return new Signal.Missing(Participant.SOURCE,
+                    "storage element " + begun.source() + " no longer holds file " + begun.fileId());
+        }
+        Sha256 sent;
+        FileAttributes staged;
+        try (HashingInputStream digesting = new HashingInputStream(content.get(), copied::set)) {
+            staged = target.stage(stagingRequest(begun, known), digesting);
+            if (!digesting.ended()) {
+                return new Signal.Missing(Participant.SOURCE, "storage element " + begun.target() + " staged file "
+                        + begun.fileId() + " after reading only " + digesting.count() + " of its bytes from " + begun.source());
+            }
+            sent = digesting.digest();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading file " + begun.fileId() + " from " + begun.source(), e);
+        }
+        if (!sent.equals(begun.expectedChecksum())) {
+            return new Signal.Missing(Participant.SOURCE, "the bytes read from " + begun.source()
+                    + " hash to " + sent + ", not " + begun.expectedChecksum());
+        }
+        targetCopies.put(begun.transactionId(), staged);
+        return Signal.PROCEED;
     }
 
     /**
@@ -692,13 +726,5 @@ public final class TransferCoordinator {
 
     private static String describe(TransferDecision decision) {
         return decision.getClass().getSimpleName();
-    }
-
-    private static void closeQuietly(InputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // Nothing was read from it.
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * One storage element, local or remote. Implementations are thread-safe. Failures are reported as
@@ -166,6 +167,28 @@ public interface StorageElement {
      * system), having stored nothing: the caller then streams the bytes through {@link #stage}.
      */
     default Optional<FileAttributes> stageFile(StoreRequest request, Path source, long size, Sha256 checksum) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where this element keeps the stored file's bytes on this machine, for another element on the same machine to
+     * {@link #stageCopy copy} them; empty when it does not hold the file, or keeps no files on this machine (remote
+     * elements, the default).
+     */
+    default Optional<Path> localFile(FileId fileId) {
+        return Optional.empty();
+    }
+
+    /**
+     * Stages, as {@link #stage} does, a copy of the whole of {@code source}, a file on this machine that nobody changes
+     * meanwhile (another element's {@link #localFile}): the bytes are copied, never linked, since the copy must outlive
+     * the source's disk. The returned checksum and size are those of the bytes read back from the copy, for the caller
+     * to compare with what it expects. Empty, having stored nothing, when this element cannot copy a file so (the
+     * default: remote elements): the caller then streams the bytes through {@link #stage}.
+     *
+     * @param progress told the count of bytes copied so far, as the copy goes
+     */
+    default Optional<FileAttributes> stageCopy(StoreRequest request, Path source, LongConsumer progress) {
         return Optional.empty();
     }
 
