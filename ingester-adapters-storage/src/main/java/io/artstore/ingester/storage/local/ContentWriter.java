@@ -155,7 +155,7 @@ final class ContentWriter {
                 readBack.abandon();
             }
             out.force(true);
-            return new Written(size, ReadBack.outcome(digest));
+            return new Written(size, outcome(digest, "reading the copy back failed"));
         }
     }
 
@@ -238,26 +238,30 @@ final class ContentWriter {
             }
             return Sha256.of(digest.digest());
         }
+    }
 
-        static Sha256 outcome(Future<Sha256> digest) throws IOException {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return digest.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
+    /**
+     * Waits for a background task of this writer, however often the waiting thread is interrupted (the task holds the
+     * file; it must end before the file may close), and hands on its failure.
+     */
+    private static <T> T outcome(Future<T> task, String failure) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("reading the copy back failed: " + e.getCause(), e.getCause());
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(failure + ": " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -292,7 +296,7 @@ final class ContentWriter {
                 if (!running.future().isDone()) {
                     return;
                 }
-                outcome(running.future());
+                outcome(running.future(), "forcing the file to disk failed");
             }
             nextAt = total + every;
             running = EarlyForce.submit(() -> channel.force(false));
@@ -301,7 +305,7 @@ final class ContentWriter {
         /** Waits for the force under way, if any, and reports its failure; one that has not begun is dropped. */
         void finish() throws IOException {
             if (running != null && !running.dropIfNotBegun()) {
-                outcome(running.future());
+                outcome(running.future(), "forcing the file to disk failed");
             }
             running = null;
         }
@@ -314,29 +318,6 @@ final class ContentWriter {
                 } catch (ExecutionException | CancellationException e) {
                     // The copy failed already; its own error is the one to report.
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        private static void outcome(Future<?> force) throws IOException {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        force.get();
-                        return;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("forcing the file to disk failed: " + e.getCause(), e.getCause());
-            } finally {
-                if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }

@@ -98,24 +98,7 @@ class ReadAheadInputStreamTest {
     @Test
     void a_lending_reader_gets_the_sources_failure_after_the_blocks_before_it() throws Exception {
         IngestException tooLarge = IngestException.invalid("file_too_large", "too large");
-        InputStream failing = new InputStream() {
-            private int handedOut;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (handedOut >= 25) {
-                    throw tooLarge;
-                }
-                int n = Math.min(len, 5);
-                handedOut += n;
-                return n;
-            }
-        };
+        InputStream failing = failingAfter(25, tooLarge);
         ReadAheadInputStream ahead = new ReadAheadInputStream(failing, threads, 10, 2);
 
         ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -132,24 +115,7 @@ class ReadAheadInputStreamTest {
     @Test
     void the_sources_failure_comes_after_the_bytes_before_it_and_stays() throws Exception {
         IngestException tooLarge = IngestException.invalid("file_too_large", "too large");
-        InputStream failing = new InputStream() {
-            private int handedOut;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (handedOut >= 25) {
-                    throw tooLarge;
-                }
-                int n = Math.min(len, 5);
-                handedOut += n;
-                return n;
-            }
-        };
+        InputStream failing = failingAfter(25, tooLarge);
         ReadAheadInputStream ahead = new ReadAheadInputStream(failing, threads, 10, 2);
 
         byte[] buffer = new byte[100];
@@ -228,5 +194,27 @@ class ReadAheadInputStreamTest {
 
         assertThat(ahead.read(new byte[5], 0, 5)).isEqualTo(-1);
         ahead.close();
+    }
+
+    /** A source that hands out 5 bytes a read (whatever their values), then throws {@code failure} past {@code bytes}. */
+    private static InputStream failingAfter(int bytes, RuntimeException failure) {
+        return new InputStream() {
+            private int handedOut;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (handedOut >= bytes) {
+                    throw failure;
+                }
+                int n = Math.min(len, 5);
+                handedOut += n;
+                return n;
+            }
+        };
     }
 }
