@@ -1,7 +1,7 @@
 // CPU of the embedded saga log per saga, without HTTP or storage. Run from source against a server jar:
 //   java -cp artstore-ingester.jar bench/SagaLogRate.java [SAGAS_PER_ROUND] [ROUNDS]
 // Runs sagas of eight steps (18 records each, as many as an upload's add saga writes) on 16 threads over a
-// FileSagaLog in a new temporary folder, with real forces and the default retention (so compaction runs), and
+// FileSagaLog in a new temporary folder (deleted at the end), with real forces and the default retention (so compaction runs), and
 // prints the process's CPU microseconds per saga and the sagas per second of each round. Point -cp at two builds'
 // jars to compare their saga logs; the first rounds include the JIT's work.
 
@@ -61,6 +61,10 @@ public class SagaLogRate {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("SAGALOG round=%d cpu_us_per_saga=%.1f sagas_per_s=%.0f%n", round,
                         (os.getProcessCpuTime() - cpu) / 1e3 / perRound, perRound / seconds);
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
         }
     }
