@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  */
 public final class TestServer implements AutoCloseable {
 
+    /** The magic the embedded catalogue's log starts with, before any record. */
+    private static final String CATALOGUE_LOG_HEADER = "ARTCAT01";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
@@ -244,13 +246,12 @@ public final class TestServer implements AutoCloseable {
                 .resolve(file.path("storage_filename").asText());
     }
 
-    /** Every regular file of the storage elements (but their lock files), the catalogue and the upload spool. */
     /**
      * Whether the embedded catalogue's log holds a record of the file: the log is read as bytes (the server keeps
      * it open), so an entry is seen as soon as it is written.
      */
     public boolean catalogueMentions(String fileId) {
-        Path log = dataDir.resolve("catalog").resolve("catalog.log");
+        Path log = catalogueLog();
         try {
             return Files.exists(log) && new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1)
                     .contains("\"file_id\":\"" + fileId + "\"");
@@ -259,6 +260,10 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Every regular file of the storage elements (but their lock files), the catalogue and the upload spool. The
+     * catalogue's log counts once it holds a record: the catalogue creates it, with its header alone, when it opens.
+     */
     public List<Path> files() {
         List<Path> files = new ArrayList<>();
         for (String folder : List.of("storage", "catalog", "spool")) {
@@ -266,13 +271,25 @@ public final class TestServer implements AutoCloseable {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
                     walk.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals(
-                            LocalStorageElement.LOCK_FILE)).forEach(files::add);
+                            LocalStorageElement.LOCK_FILE)).filter(file -> !isEmptyCatalogueLog(file)).forEach(files::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
         }
         return files;
+    }
+
+    private Path catalogueLog() {
+        return dataDir.resolve("catalog").resolve("catalog.log");
+    }
+
+    private boolean isEmptyCatalogueLog(Path file) {
+        try {
+            return file.equals(catalogueLog()) && Files.size(file) <= CATALOGUE_LOG_HEADER.length();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public List<Path> spoolFiles() {
