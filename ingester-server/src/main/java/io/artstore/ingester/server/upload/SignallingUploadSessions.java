@@ -62,6 +62,14 @@ public final class SignallingUploadSessions implements UploadSessions {
         }
     }
 
+    /** Wakes the waiters when a change was made; returns whether it was. */
+    private boolean signalled(boolean made) {
+        if (made) {
+            signal();
+        }
+        return made;
+    }
+
     private void signal() {
         lock.lock();
         try {
@@ -74,11 +82,7 @@ public final class SignallingUploadSessions implements UploadSessions {
 
     @Override
     public boolean create(UploadSession session) {
-        boolean created = sessions.create(session);
-        if (created) {
-            signal();
-        }
-        return created;
+        return signalled(sessions.create(session));
     }
 
     @Override
@@ -88,29 +92,17 @@ public final class SignallingUploadSessions implements UploadSessions {
 
     @Override
     public boolean replace(UploadSession next) {
-        boolean replaced = sessions.replace(next);
-        if (replaced) {
-            signal();
-        }
-        return replaced;
+        return signalled(sessions.replace(next));
     }
 
     @Override
     public boolean replaceLease(UploadSession next) {
-        boolean replaced = sessions.replaceLease(next);
-        if (replaced) {
-            signal();
-        }
-        return replaced;
+        return signalled(sessions.replaceLease(next));
     }
 
     @Override
     public boolean remove(UploadId id, long revision) {
-        boolean removed = sessions.remove(id, revision);
-        if (removed) {
-            signal();
-        }
-        return removed;
+        return signalled(sessions.remove(id, revision));
     }
 
     @Override
