@@ -3,7 +3,7 @@ package io.artstore.ingester.storage.local;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
-import io.artstore.ingester.core.pipeline.EarlyForce;
+import io.artstore.ingester.core.pipeline.EarlyWriteback;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +68,7 @@ final class ContentWriter {
         ByteBuffer wrapped = ByteBuffer.wrap(block);
         long size = 0;
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            EarlyWriteback writeback = new EarlyWriteback(channel, writebackEvery);
+            EarlyWriteback writeback = new EarlyWriteback(() -> channel.force(false), writebackEvery);
             try {
                 boolean ended = false;
                 while (!ended) {
@@ -132,7 +131,7 @@ final class ContentWriter {
                 FileChannel back = FileChannel.open(target, StandardOpenOption.READ)) {
             ReadBack readBack = new ReadBack(back);
             Future<Sha256> digest = READ_BACK.submit(readBack);
-            EarlyWriteback writeback = new EarlyWriteback(out, writebackEvery);
+            EarlyWriteback writeback = new EarlyWriteback(() -> out.force(false), writebackEvery);
             long size = 0;
             try {
                 while (true) {
@@ -272,55 +271,6 @@ final class ContentWriter {
         } catch (IOException e) {
             throw new IngestException(Kind.INTERNAL, "content_unreadable",
                     "the content of the file could not be read to its end: " + e.getMessage(), e);
-        }
-    }
-
-    /** At most one early force per file at a time; the writer never waits for one except at the end. */
-    private static final class EarlyWriteback {
-        private final FileChannel channel;
-        private final long every;
-        private long nextAt;
-        private EarlyForce running;
-
-        EarlyWriteback(FileChannel channel, long every) {
-            this.channel = channel;
-            this.every = every;
-            this.nextAt = every;
-        }
-
-        void written(long total) throws IOException {
-            if (total < nextAt) {
-                return;
-            }
-            if (running != null) {
-                if (!running.future().isDone()) {
-                    return;
-                }
-                outcome(running.future(), "forcing the file to disk failed");
-            }
-            nextAt = total + every;
-            running = EarlyForce.submit(() -> channel.force(false));
-        }
-
-        /** Waits for the force under way, if any, and reports its failure; one that has not begun is dropped. */
-        void finish() throws IOException {
-            if (running != null && !running.dropIfNotBegun()) {
-                outcome(running.future(), "forcing the file to disk failed");
-            }
-            running = null;
-        }
-
-        /** On a failed copy: the channel is about to close, so a force still queued must not begin. */
-        void abandon() {
-            if (running != null && !running.dropIfNotBegun()) {
-                try {
-                    running.future().get();
-                } catch (ExecutionException | CancellationException e) {
-                    // The copy failed already; its own error is the one to report.
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 

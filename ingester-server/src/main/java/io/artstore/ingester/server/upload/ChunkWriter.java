@@ -1,17 +1,14 @@
 package io.artstore.ingester.server.upload;
 
-import io.artstore.ingester.core.pipeline.EarlyForce;
+import io.artstore.ingester.core.pipeline.EarlyWriteback;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,7 +56,7 @@ final class ChunkWriter implements AutoCloseable {
     private final List<MessageDigest> digests;
     private final int blockBytes;
     private final int blocks;
-    private final long writebackEvery;
+    private final EarlyWriteback writeback;
     private final ArrayDeque<Block> pending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -69,9 +66,6 @@ final class ChunkWriter implements AutoCloseable {
     private Throwable failure;
     private boolean closed;
     private boolean started;
-    /** Set by the writing thread only, read by the request's thread once it is idle (after {@link #drain()}). */
-    private volatile EarlyForce earlyForce;
-    private long nextWritebackAt;
 
     /** @param digests fed with every byte, in order, on the writing thread */
     ChunkWriter(Target target, List<MessageDigest> digests) {
@@ -83,8 +77,7 @@ final class ChunkWriter implements AutoCloseable {
         this.digests = List.copyOf(digests);
         this.blockBytes = blockBytes;
         this.blocks = blocks;
-        this.writebackEvery = writebackEvery;
-        this.nextWritebackAt = writebackEvery;
+        this.writeback = new EarlyWriteback(target::force, writebackEvery);
     }
 
     /** An empty block to fill, waiting while every block is still being written. */
@@ -133,14 +126,14 @@ final class ChunkWriter implements AutoCloseable {
     /** Drains, then forces the file's data to disk: every byte handed over is durable when this returns. */
     void force() throws IOException {
         drain();
-        finishEarlyForce();
+        writeback.finish();
         target.force();
     }
 
     /** Drains, then cuts the file at {@code offset}: bytes past it are dropped. */
     void truncate(long offset) throws IOException {
         drain();
-        finishEarlyForce();
+        writeback.finish();
         target.truncate(offset);
     }
 
@@ -164,19 +157,7 @@ final class ChunkWriter implements AutoCloseable {
                 }
             }
         }
-        EarlyForce running = earlyForce;
-        if (running != null && !running.dropIfNotBegun()) {
-            while (true) {
-                try {
-                    running.future().get();
-                    break;
-                } catch (ExecutionException | CancellationException e) {
-                    break; // the request failed or ended already; its own outcome is the one reported
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
+        writeback.abandon(); // the request failed or ended already; its own outcome is the one reported
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -201,7 +182,7 @@ final class ChunkWriter implements AutoCloseable {
                     digest.update(block.bytes(), 0, block.length());
                 }
                 // Before the bytes count as written, so that a drained writer has no early force starting behind it.
-                startEarlyForce(written + block.length());
+                writeback.written(written + block.length());
                 synchronized (this) {
                     pending.poll();
                     free.add(block.bytes());
@@ -216,45 +197,6 @@ final class ChunkWriter implements AutoCloseable {
             }
         } finally {
             stopped.countDown();
-        }
-    }
-
-    /** At most one early force at a time; when one is still running at the next mark, none starts. */
-    private void startEarlyForce(long total) throws IOException {
-        if (total < nextWritebackAt) {
-            return;
-        }
-        EarlyForce running = earlyForce;
-        if (running != null) {
-            if (!running.future().isDone()) {
-                return;
-            }
-            outcome(running.future());
-        }
-        nextWritebackAt = total + writebackEvery;
-        earlyForce = EarlyForce.submit(target::force);
-    }
-
-    /** Waits for the early force under way and reports its failure; one that has not begun is dropped. */
-    private void finishEarlyForce() throws IOException {
-        EarlyForce running = earlyForce;
-        earlyForce = null;
-        if (running != null && !running.dropIfNotBegun()) {
-            outcome(running.future());
-        }
-    }
-
-    private static void outcome(Future<?> force) throws IOException {
-        try {
-            force.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while forcing the staged file");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("forcing the staged file to disk failed: " + e.getCause(), e.getCause());
         }
     }
 
