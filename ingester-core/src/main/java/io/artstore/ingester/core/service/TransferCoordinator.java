@@ -464,31 +464,18 @@ public final class TransferCoordinator {
             FileAttributes known = catalogued(begun.fileId(), begun.source()).orElse(attributes.get());
             AtomicLong copied = new AtomicLong();
             copying.put(begun.transactionId(), copied);
-            FileAttributes staged;
             try {
                 // Both elements on this machine: the target copies the file itself and reports the checksum of the
                 // bytes it reads back from its copy, which must be the file's as a streamed copy's must.
                 Optional<FileAttributes> copy = source.localFile(begun.fileId())
                         .flatMap(file -> target.stageCopy(stagingRequest(begun, known), file, copied::set));
-                if (copy.isPresent()) {
-                    staged = copy.get();
-                    if (!staged.checksum().equals(begun.expectedChecksum()) || staged.fileSize() != begun.expectedSize()) {
-                        return new Signal.Missing(Participant.TARGET, "the copy staged on " + begun.target() + " from "
-                                + begun.source() + " reads back as " + staged.fileSize() + " bytes with SHA-256 "
-                                + staged.checksum() + ", not " + begun.expectedSize() + " bytes with SHA-256 "
-                                + begun.expectedChecksum());
-                    }
-                } else {
-                    Signal streamed = stream(begun, source, target, known, copied);
-                    if (streamed != Signal.PROCEED) {
-                        return streamed;
-                    }
-                    staged = targetCopies.get(begun.transactionId());
+                Signal staged = copy.isPresent() ? readBack(begun, copy.get()) : stream(begun, source, target, known, copied);
+                if (staged != Signal.PROCEED) {
+                    return staged;
                 }
             } finally {
                 copying.remove(begun.transactionId());
             }
-            targetCopies.put(begun.transactionId(), staged);
         } finally {
             Placement placement = placements.remove(begun.transactionId());
             if (placement != null) {
@@ -496,6 +483,18 @@ public final class TransferCoordinator {
             }
         }
         return completed(begun, Step.TARGET_STAGED);
+    }
+
+    /** Checks a copy the target made itself against the file; on success it is in {@link #targetCopies}. */
+    private Signal readBack(Begun begun, FileAttributes staged) {
+        if (!staged.checksum().equals(begun.expectedChecksum()) || staged.fileSize() != begun.expectedSize()) {
+            return new Signal.Missing(Participant.TARGET, "the copy staged on " + begun.target() + " from "
+                    + begun.source() + " reads back as " + staged.fileSize() + " bytes with SHA-256 "
+                    + staged.checksum() + ", not " + begun.expectedSize() + " bytes with SHA-256 "
+                    + begun.expectedChecksum());
+        }
+        targetCopies.put(begun.transactionId(), staged);
+        return Signal.PROCEED;
     }
 
     /**
