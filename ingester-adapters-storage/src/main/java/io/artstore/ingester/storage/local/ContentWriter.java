@@ -3,6 +3,7 @@ package io.artstore.ingester.storage.local;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.pipeline.DaemonThreads;
 import io.artstore.ingester.core.pipeline.EarlyWriteback;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
@@ -17,10 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -162,16 +160,7 @@ final class ContentWriter {
     static final long COPY_CHUNK_BYTES = 8L * 1024 * 1024;
 
     /** Threads that read back and hash what {@link #copy} copied; one per copy running. */
-    private static final ExecutorService READ_BACK = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger number = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "copy-read-back-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
-    });
+    private static final ExecutorService READ_BACK = DaemonThreads.cached("copy-read-back");
 
     /**
      * Hashes the copy from its start as far as the copier says it has copied, by reads from the copy's page cache (the

@@ -10,6 +10,7 @@ import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.domain.StorageElementDescriptor;
 import io.artstore.ingester.core.domain.StorageElementId;
 import io.artstore.ingester.core.domain.StorageFileName;
+import io.artstore.ingester.core.pipeline.DaemonThreads;
 import io.artstore.ingester.core.port.out.StorageElement;
 import io.artstore.ingester.core.port.out.StoreRequest;
 import io.artstore.ingester.formats.AttributesJson;
@@ -40,9 +41,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
@@ -439,17 +437,7 @@ public final class LocalStorageElement implements StorageElement {
     }
 
     /** Releases the files {@link #delete} removed, one at a time: see {@link #holdOpen}. */
-    private static final ExecutorService RELEASE = releaseThread();
-
-    private static ExecutorService releaseThread() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "deleted-file-release");
-            thread.setDaemon(true);
-            return thread;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
+    private static final ExecutorService RELEASE = DaemonThreads.bounded("deleted-file-release", 1);
 
     private List<Path> sidecarsOf(Stored stored) throws IOException {
         String prefix = stored.storageFilename() + ".";

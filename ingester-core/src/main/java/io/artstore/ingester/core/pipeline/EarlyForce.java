@@ -3,11 +3,7 @@ package io.artstore.ingester.core.pipeline;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An early {@code fdatasync} of a file being written, handed to a pool so that the disk writes while the bytes go on
@@ -26,7 +22,7 @@ public record EarlyForce(Future<?> future, AtomicBoolean claimed) {
      * Two threads for every writer in the process: each early force is one {@code fdatasync}, and more at once would only
      * queue in the disk.
      */
-    private static final ExecutorService WRITEBACK = writebackThreads();
+    private static final ExecutorService WRITEBACK = DaemonThreads.bounded("early-writeback", 2);
 
     /** Starts {@code force} on the process's writeback threads. */
     public static EarlyForce submit(Forcing force) {
@@ -46,16 +42,5 @@ public record EarlyForce(Future<?> future, AtomicBoolean claimed) {
     /** True when it had not begun and now never will; false when it began, and its outcome is to be waited for. */
     public boolean dropIfNotBegun() {
         return claimed.compareAndSet(false, true);
-    }
-
-    private static ExecutorService writebackThreads() {
-        AtomicInteger number = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "early-writeback-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

@@ -9,9 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads its source on a thread of its own, a few blocks ahead of its reader, so that what the source does per byte
@@ -34,7 +32,7 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
      */
     static final int CODEC_BLOCKS = 16;
 
-    private static final ExecutorService THREADS = readAheadThreads();
+    private static final ExecutorService THREADS = DaemonThreads.cached("upload-read-ahead");
 
     /** A filled block, the end, or the source's failure. */
     private record Item(byte[] bytes, int length, Throwable failure) {
@@ -241,14 +239,5 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
         }
         current = null;
         source.close();
-    }
-
-    private static ExecutorService readAheadThreads() {
-        AtomicInteger number = new AtomicInteger();
-        return Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "upload-read-ahead-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 }

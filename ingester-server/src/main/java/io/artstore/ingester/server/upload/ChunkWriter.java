@@ -1,5 +1,6 @@
 package io.artstore.ingester.server.upload;
 
+import io.artstore.ingester.core.pipeline.DaemonThreads;
 import io.artstore.ingester.core.pipeline.EarlyWriteback;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -8,8 +9,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes one request's body into an upload's staged file on a thread of its own, feeding the digests kept of it, so
@@ -39,7 +38,7 @@ final class ChunkWriter implements AutoCloseable {
      */
     static final long WRITEBACK_EVERY_BYTES = 1024 * 1024;
 
-    private static final ExecutorService WRITERS = writerThreads();
+    private static final ExecutorService WRITERS = DaemonThreads.cached("upload-writer");
 
     /** Where the bytes go: the staged file. */
     interface Target {
@@ -221,14 +220,5 @@ final class ChunkWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing the staged file");
         }
-    }
-
-    private static ExecutorService writerThreads() {
-        AtomicInteger number = new AtomicInteger();
-        return Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "upload-writer-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 }
