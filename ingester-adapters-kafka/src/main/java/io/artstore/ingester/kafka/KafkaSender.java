@@ -24,28 +24,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One idempotent producer shared by the ingester's topics. {@link #sendAll} returns only when the broker has
- * acknowledged every record of a batch ({@code acks=all}), which is when a relay may forget them; while the broker
- * is away it waits (the client retries without end, see {@link KafkaSettings#producerProperties()}), until
+ * acknowledged every record of a batch ({@code acks=all}), which is when a relay may forget them. The client retries
+ * without end (see {@link KafkaSettings#producerProperties()}), but a batch waits for it at most
+ * {@link #ACKNOWLEDGEMENT_WAIT}: past that it fails, the producer is replaced and the relay sends the batch again, so
+ * that a client which stopped making progress after the broker came back cannot hold the events back for good.
  * {@link #close()} fails what is still pending.
  */
 public final class KafkaSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSender.class);
     private static final ByteBuffer NO_KEY = ByteBuffer.allocate(0);
-    private static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(30);
+    static final Duration ACKNOWLEDGEMENT_WAIT = Duration.ofSeconds(30);
 
     private final KafkaSettings settings;
     private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Duration acknowledgementWait;
     private volatile Producer<byte[], byte[]> producer;
     private volatile boolean closed;
 
     public KafkaSender(KafkaSettings settings) {
-        this(settings, () -> new KafkaProducer<>(settings.producerProperties()));
+        this(settings, () -> new KafkaProducer<>(settings.producerProperties()), ACKNOWLEDGEMENT_WAIT);
     }
 
-    KafkaSender(KafkaSettings settings, Supplier<Producer<byte[], byte[]>> producers) {
+    KafkaSender(KafkaSettings settings, Supplier<Producer<byte[], byte[]>> producers, Duration acknowledgementWait) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.producers = Objects.requireNonNull(producers, "producers");
+        this.acknowledgementWait = Objects.requireNonNull(acknowledgementWait, "acknowledgementWait");
         this.producer = producers.get();
     }
 
@@ -73,6 +77,7 @@ public final class KafkaSender implements AutoCloseable {
                 if (!keysInFlight.add(key)) {
                     failure = awaitAll(sent);
                     if (failure != null) {
+                        sent.clear(); // waited for already
                         break;
                     }
                     sent.clear();
@@ -94,17 +99,23 @@ public final class KafkaSender implements AutoCloseable {
         }
     }
 
-    /** Waits for every record sent; the first failure, or null when the broker acknowledged them all. */
-    private static KafkaSendException awaitAll(List<Future<RecordMetadata>> sent) {
+    /**
+     * Waits for every record sent, up to the acknowledgement wait in all; the first failure, or null when the broker
+     * acknowledged them all.
+     */
+    private KafkaSendException awaitAll(List<Future<RecordMetadata>> sent) {
         KafkaSendException failure = null;
-        long waitingSince = System.nanoTime();
+        long deadline = System.nanoTime() + acknowledgementWait.toNanos();
         for (Future<RecordMetadata> future : sent) {
             try {
-                awaitLogging(future, sent.size(), waitingSince);
+                future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 if (failure == null) {
                     failure = new KafkaSendException("the broker did not acknowledge a record: " + e.getCause(), e.getCause());
                 }
+            } catch (TimeoutException e) {
+                return new KafkaSendException(sent.size() + " records not acknowledged within " + acknowledgementWait.toSeconds()
+                        + " s; they go again through a new producer", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaSendException("interrupted while waiting for the broker", e);
@@ -124,20 +135,6 @@ public final class KafkaSender implements AutoCloseable {
         producer = producers.get();
         failed.close(Duration.ZERO);
         LOG.info("a new Kafka producer replaces one whose record failed");
-    }
-
-    /** Waits for the broker's acknowledgement, saying every so often that it still waits. */
-    private static void awaitLogging(Future<RecordMetadata> future, int records, long since)
-            throws ExecutionException, InterruptedException {
-        while (true) {
-            try {
-                future.get(STILL_WAITING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (TimeoutException e) {
-                LOG.warn("{} records wait for the broker's acknowledgement since {} s; the client keeps trying", records,
-                        Duration.ofNanos(System.nanoTime() - since).toSeconds());
-            }
-        }
     }
 
     /** Sends one record without waiting; {@code onFailure} hears of a record the broker did not take. */

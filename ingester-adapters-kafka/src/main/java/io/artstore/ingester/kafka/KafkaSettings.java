@@ -88,7 +88,8 @@ public record KafkaSettings(String bootstrapServers, String securityProtocol, Op
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // Never give a record up: a batch that expired while a later batch of the same partition still went
         // through would put a file's later event first. While the broker is away the client retries, the relay
-        // waits and the events wait in the outbox; closing the sender ends the wait.
+        // waits and the events wait in the outbox; closing the sender ends the wait, and so does the sender's own
+        // bound on how long a batch waits (a new producer then sends the batch again).
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

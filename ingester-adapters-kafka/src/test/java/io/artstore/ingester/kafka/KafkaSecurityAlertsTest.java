@@ -44,7 +44,7 @@ class KafkaSecurityAlertsTest {
                 return super.send(record, callback);
             }
         };
-        KafkaSender sender = new KafkaSender(KafkaSettings.plaintext("127.0.0.1:9", "test"), () -> producer);
+        KafkaSender sender = new KafkaSender(KafkaSettings.plaintext("127.0.0.1:9", "test"), () -> producer, KafkaSender.ACKNOWLEDGEMENT_WAIT);
         try (KafkaSecurityAlerts alerts = new KafkaSecurityAlerts(sender, "alerts", "ingester-1")) {
             CompletableFuture<Void> raised = CompletableFuture.runAsync(() -> alerts.raise(ALERT));
             try {

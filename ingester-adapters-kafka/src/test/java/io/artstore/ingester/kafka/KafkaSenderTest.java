@@ -19,12 +19,16 @@ class KafkaSenderTest {
     private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
 
     private KafkaSender sender(boolean autoComplete) {
+        return sender(autoComplete, Duration.ofMinutes(1));
+    }
+
+    private KafkaSender sender(boolean autoComplete, Duration acknowledgementWait) {
         return new KafkaSender(KafkaSettings.plaintext("127.0.0.1:9", "test"), () -> {
             MockProducer<byte[], byte[]> producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(),
                     new ByteArraySerializer());
             producers.add(producer);
             return producer;
-        });
+        }, acknowledgementWait);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String value) {
@@ -97,5 +101,23 @@ class KafkaSenderTest {
 
         assertThatThrownBy(attempt::join).hasCauseInstanceOf(KafkaSendException.class);
         assertThat(producer.history()).extracting(r -> new String(r.value())).containsExactly("added");
+    }
+
+    @Test
+    void aBatchTheClientNeverAcknowledgesFailsAfterTheWaitAndGoesAgainThroughANewProducer() {
+        KafkaSender sender = sender(false, Duration.ofMillis(300));
+        CompletableFuture<Void> attempt = CompletableFuture.runAsync(() -> sender.sendAll(List.of("a", "b"), KafkaSenderTest::record));
+
+        assertThatThrownBy(attempt::join).hasCauseInstanceOf(KafkaSendException.class)
+                .hasMessageContaining("not acknowledged within");
+        assertThat(producers.get(0).history()).hasSize(2);
+        assertThat(producers.get(0).closed()).as("the stuck producer is let go").isTrue();
+
+        CompletableFuture<Void> again = CompletableFuture.runAsync(() -> sender.sendAll(List.of("a", "b"), KafkaSenderTest::record));
+        Await.until(Duration.ofSeconds(5), "the batch handed to the new producer", () -> producers.get(1).history().size() == 2);
+        producers.get(1).completeNext();
+        producers.get(1).completeNext();
+        again.join();
+        assertThat(producers).hasSize(2);
     }
 }

@@ -14,6 +14,7 @@ import io.artstore.ingester.server.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,12 @@ class KafkaOutageIT {
 
         assertThat(expected).hasSize(500);
         int events = expected.values().stream().mapToInt(List::size).sum();
-        Await.until(Duration.ofSeconds(120), "the outbox emptied", () -> server.server().outboxStatus().orElseThrow().depth() == 0);
+        try {
+            Await.until(Duration.ofSeconds(120), "the outbox emptied", () -> server.server().outboxStatus().orElseThrow().depth() == 0);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + server.server().outboxStatus().orElseThrow().depth()
+                    + " events wait; the relay: " + stackOf("kafka-file-events"), e);
+        }
         List<Kcat.Message> messages = new ArrayList<>();
         Await.until(Duration.ofSeconds(60), events + " distinct events on " + topic, () -> {
             messages.clear();
@@ -162,6 +168,13 @@ class KafkaOutageIT {
             assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
             types.add("file_deleted");
         }
+    }
+
+    /** Where a thread is, to tell a relay that waits for the broker from one that is stuck. */
+    private static String stackOf(String threadName) {
+        return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().getName().equals(threadName))
+                .map(e -> Arrays.stream(e.getValue()).map(String::valueOf).collect(Collectors.joining("\n  at ", "\n  at ", "")))
+                .findFirst().orElse("no thread " + threadName);
     }
 
     /** {@code count} operations from four clients at once. */
