@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Writes one request's body into an upload's staged file on a thread of its own, feeding the digests kept of it, so
@@ -39,6 +41,7 @@ final class ChunkWriter implements AutoCloseable {
     static final long WRITEBACK_EVERY_BYTES = 1024 * 1024;
 
     private static final ExecutorService WRITERS = DaemonThreads.cached("upload-writer");
+    private static final ExecutorService HASHERS = DaemonThreads.cached("upload-hasher");
 
     /** Where the bytes go: the staged file. */
     interface Target {
@@ -66,7 +69,7 @@ final class ChunkWriter implements AutoCloseable {
     private boolean closed;
     private boolean started;
 
-    /** @param digests fed with every byte, in order, on the writing thread */
+    /** @param digests fed with every byte, in order, while the block that holds it is written */
     ChunkWriter(Target target, List<MessageDigest> digests) {
         this(target, digests, BLOCK_BYTES, BLOCKS, WRITEBACK_EVERY_BYTES);
     }
@@ -176,9 +179,18 @@ final class ChunkWriter implements AutoCloseable {
                     }
                     block = pending.peek();
                 }
-                target.write(block.bytes(), block.length());
-                for (MessageDigest digest : digests) {
-                    digest.update(block.bytes(), 0, block.length());
+                // The block is hashed while it is written: a write that waits for the disk leaves the CPU to the digests.
+                Future<?> hashing = digests.isEmpty() ? null : HASHERS.submit(() -> {
+                    for (MessageDigest digest : digests) {
+                        digest.update(block.bytes(), 0, block.length());
+                    }
+                });
+                try {
+                    target.write(block.bytes(), block.length());
+                } finally {
+                    if (hashing != null) {
+                        awaitHashing(hashing);
+                    }
                 }
                 // Before the bytes count as written, so that a drained writer has no early force starting behind it.
                 writeback.written(written + block.length());
@@ -196,6 +208,27 @@ final class ChunkWriter implements AutoCloseable {
             }
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** The next block's bytes must not reach a digest before these: the hashing ends before the block counts. */
+    private static void awaitHashing(Future<?> hashing) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    hashing.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IOException("hashing the staged bytes failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -83,6 +83,59 @@ class ChunkWriterTest {
     }
 
     @Test
+    void a_block_is_hashed_while_it_is_written() throws Exception {
+        // The write waits until the digest has seen its block: done one after the other, it would wait in vain.
+        CountDownLatch hashed = new CountDownLatch(1);
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        MessageDigest digest = new MessageDigest("SHA-256") {
+            @Override
+            protected void engineUpdate(byte input) {
+                sha256.update(input);
+            }
+
+            @Override
+            protected void engineUpdate(byte[] input, int offset, int len) {
+                sha256.update(input, offset, len);
+                hashed.countDown();
+            }
+
+            @Override
+            protected byte[] engineDigest() {
+                return sha256.digest();
+            }
+
+            @Override
+            protected void engineReset() {
+                sha256.reset();
+            }
+        };
+        RecordingTarget target = new RecordingTarget() {
+            @Override
+            public void write(byte[] block, int length) throws IOException {
+                try {
+                    if (!hashed.await(5, TimeUnit.SECONDS)) {
+                        throw new IOException("the block was not hashed while it was written");
+                    }
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                super.write(block, length);
+            }
+        };
+        byte[] content = new byte[1000];
+        new Random(3).nextBytes(content);
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 4096, 2, Long.MAX_VALUE)) {
+            byte[] block = writer.block();
+            System.arraycopy(content, 0, block, 0, content.length);
+            writer.write(block, content.length);
+            writer.force();
+        }
+
+        assertThat(target.bytes.toByteArray()).isEqualTo(content);
+        assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    @Test
     void a_force_waits_for_a_write_still_under_way() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
