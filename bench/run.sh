@@ -59,6 +59,9 @@ SUMMARY=()     # lines of the final table
 FAILURES=()    # every non-201 answer, printed loudly at the end
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# Written inputs are flushed before anything is timed: the kernel would otherwise write them back (after 30 s) during
+# the timed uploads, on the same disk.
+settle() { sync; }
 row() { SUMMARY+=("$(printf '%-44s %s' "$1" "$2")"); }
 fail() { FAILURES+=("$*"); log "NOT 201: $*"; }
 now() { date +%s.%N; }
@@ -220,6 +223,7 @@ scenario_large() {
     bytes=$((LARGE_MB * 1024 * 1024))
     log "writing a random file of $LARGE_MB MiB"
     head -c "$bytes" /dev/urandom > "$f"
+    settle
     mkdir -p "$WORK/dd"
     for i in $(seq 1 "$ROUNDS"); do
         out="$(curl -s -o "$WORK/upload-$i.json" -w '%{http_code} %{time_total}' \
@@ -275,7 +279,7 @@ tus_with_curl() {
         args+=(-s -o /dev/null -w '%{http_code}\n' -X PATCH -H 'Tus-Resumable: 1.0.0' -H 'Expect:'
             -H 'Content-Type: application/offset+octet-stream' -H "Upload-Offset: $offset" -T "$part"
             "$BASE_URL/api/v1/uploads/$id")
-        offset=$((offset + $(stat -c %s "$part")))
+        offset=$((offset + chunk)) # every part but the last is one chunk long; no process per part inside the timing
     done
     codes="$(curl "${args[@]}")"
     bad="$(grep -cv '^204$' <<< "$codes" || true)"
@@ -292,6 +296,7 @@ scenario_tus() {
     head -c "$bytes" /dev/urandom > "$f"
     rm -rf "$parts"; mkdir -p "$parts"
     split -b "$((TUS_CHUNK_MB * 1024 * 1024))" -d -a 5 "$f" "$parts/part-"
+    settle
     for i in $(seq 1 "$ROUNDS"); do
         out="$(curl -s -o "$WORK/tus-multipart-$i.json" -w '%{http_code} %{time_total}' \
             -F target_mode=edit -F "file=@$f" "$UPLOAD_URL")"
@@ -331,6 +336,14 @@ scenario_tus() {
     row "tus multipart upload of the same file" "$up MB/s"
     row "tus ratio curl tus/multipart (target >= 0.8)" "$(calc "$tc / $up")"
     row "tus ratio tus-js-client/multipart" "$(calc "$tus / $up")"
+    # The disk's own ceiling for that ratio: both write patterns replayed without HTTP (bench/WritePatternRate.java).
+    local patterns ceiling line
+    patterns="$(java "$ROOT/bench/WritePatternRate.java" "$WORK" "$LARGE_MB" 5 "$TUS_CHUNK_MB")"
+    while IFS= read -r line; do log "write patterns $line"; done <<< "$patterns"
+    ceiling="$(sed -n 's/^WRITE_PATTERN_RATIO //p' <<< "$patterns")"
+    [ -n "$ceiling" ] || fail "tus: bench/WritePatternRate.java printed no ratio"
+    row "tus disk ceiling: write patterns alone, tus/multipart (median of 5)" "${ceiling:-0}"
+    row "tus ratio curl tus/multipart over the disk ceiling" "$(calc "$tc / $up / ${ceiling:-1}")"
 }
 
 # ---- scenario "small": 1 MiB files at many connections, wrk ----
@@ -426,6 +439,7 @@ scenario_codec() {
     bytes=$((TEXT_MB * 1024 * 1024))
     log "writing $TEXT_MB MiB of text (bench/CodecRate.java corpus)"
     java -cp "$JAR" "$ROOT/bench/CodecRate.java" corpus "$f" "$bytes"
+    settle
     for algo in gzip brotli; do
         level="$GZIP_LEVEL"; [ "$algo" = gzip ] || level="$BROTLI_QUALITY"
         line="$(java -cp "$JAR" "$ROOT/bench/CodecRate.java" rate "$algo" "$level" "$f" | grep '^CODEC ')"
@@ -462,6 +476,7 @@ scenario_transfer() {
     bytes=$((TRANSFER_MB * 1024 * 1024))
     log "writing a random file of $TRANSFER_MB MiB and uploading it to edit"
     head -c "$bytes" /dev/urandom > "$f"
+    settle
     code="$(curl -s -o "$WORK/transfer-upload.json" -w '%{http_code}' -F target_mode=edit -F "file=@$f" "$UPLOAD_URL")"
     [ "$code" = 201 ] || { fail "transfer: the upload answered $code: $(head -c 300 "$WORK/transfer-upload.json")"; return 0; }
     id="$(sed -n 's/.*"file_id":"\([^"]*\)".*/\1/p' "$WORK/transfer-upload.json")"
@@ -497,6 +512,7 @@ scenario_heap() {
     bytes=$((HEAP_GB * 1024 * 1024 * 1024))
     log "writing a random file of $HEAP_GB GiB"
     sum="$(head -c "$bytes" /dev/urandom | tee "$f" | sha256sum | cut -c1-64)"
+    settle
     launch_ingester heap-ingester "$WORK/heap-ingester-data" "-Xmx$HEAP_XMX"
     pid="$LAUNCHED_PID"; url="http://127.0.0.1:$LAUNCHED_PORT/api/v1/files/upload"
     # VmRSS every 0.5 s while the upload runs
