@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
@@ -152,7 +151,7 @@ final class ContentWriter {
                 readBack.abandon();
             }
             out.force(true);
-            return new Written(size, outcome(digest, "reading the copy back failed"));
+            return new Written(size, DaemonThreads.outcome(digest, "reading the copy back failed"));
         }
     }
 
@@ -225,32 +224,6 @@ final class ContentWriter {
                 }
             }
             return Sha256.of(digest.digest());
-        }
-    }
-
-    /**
-     * Waits for a background task of this writer, however often the waiting thread is interrupted (the task holds the
-     * file; it must end before the file may close), and hands on its failure.
-     */
-    private static <T> T outcome(Future<T> task, String failure) throws IOException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(failure + ": " + e.getCause(), e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

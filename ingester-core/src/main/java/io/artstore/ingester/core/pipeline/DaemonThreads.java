@@ -1,7 +1,10 @@
 package io.artstore.ingester.core.pipeline;
 
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,6 +32,34 @@ public final class DaemonThreads {
                 new LinkedBlockingQueue<>(), named(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * Waits for a task handed to such a thread, however often the waiting thread is interrupted (the task may hold a
+     * file that must not close before it ends; the interrupt is kept for later), and hands on its failure.
+     *
+     * @param failure what failed, for a failure that is not an {@link IOException} already
+     */
+    public static <T> T outcome(Future<T> task, String failure) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(failure + ": " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static ThreadFactory named(String name) {

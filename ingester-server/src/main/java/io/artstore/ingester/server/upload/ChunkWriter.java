@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -188,8 +187,9 @@ final class ChunkWriter implements AutoCloseable {
                 try {
                     target.write(block.bytes(), block.length());
                 } finally {
+                    // The next block's bytes must not reach a digest before these: the hashing ends before the block counts.
                     if (hashing != null) {
-                        awaitHashing(hashing);
+                        DaemonThreads.outcome(hashing, "hashing the staged bytes failed");
                     }
                 }
                 // Before the bytes count as written, so that a drained writer has no early force starting behind it.
@@ -208,27 +208,6 @@ final class ChunkWriter implements AutoCloseable {
             }
         } finally {
             stopped.countDown();
-        }
-    }
-
-    /** The next block's bytes must not reach a digest before these: the hashing ends before the block counts. */
-    private static void awaitHashing(Future<?> hashing) throws IOException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    hashing.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new IOException("hashing the staged bytes failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
