@@ -336,14 +336,14 @@ scenario_tus() {
     row "tus multipart upload of the same file" "$up MB/s"
     row "tus ratio curl tus/multipart (target >= 0.8)" "$(calc "$tc / $up")"
     row "tus ratio tus-js-client/multipart" "$(calc "$tus / $up")"
-    # The disk's own ceiling for that ratio: both write patterns replayed without HTTP (bench/WritePatternRate.java).
-    local patterns ceiling line
+    # What the disk alone allows both write patterns, without HTTP (bench/WritePatternRate.java).
+    local patterns line disk_mp disk_tus disk_ratio
     patterns="$(java "$ROOT/bench/WritePatternRate.java" "$WORK" "$LARGE_MB" 5 "$TUS_CHUNK_MB")"
     while IFS= read -r line; do log "write patterns $line"; done <<< "$patterns"
-    ceiling="$(sed -n 's/^WRITE_PATTERN_RATIO //p' <<< "$patterns")"
-    [ -n "$ceiling" ] || fail "tus: bench/WritePatternRate.java printed no ratio"
-    row "tus disk ceiling: write patterns alone, tus/multipart (median of 5)" "${ceiling:-0}"
-    row "tus ratio curl tus/multipart over the disk ceiling" "$(calc "$tc / $up / ${ceiling:-1}")"
+    read -r disk_mp disk_tus disk_ratio <<< "$(sed -n 's/^WRITE_PATTERN multipart \([0-9.]*\) tus \([0-9.]*\) ratio \([0-9.]*\)$/\1 \2 \3/p' <<< "$patterns")"
+    [ -n "$disk_ratio" ] || { fail "tus: bench/WritePatternRate.java printed no medians"; disk_mp=1; disk_tus=1; disk_ratio=0; }
+    row "tus disk alone, medians of 5 (WritePatternRate)" "multipart pattern $disk_mp MB/s, tus pattern $disk_tus MB/s, ratio $disk_ratio"
+    row "tus server over its disk pattern" "multipart $(calc "$up / $disk_mp"), tus with curl $(calc "$tc / $disk_tus")"
 }
 
 # ---- scenario "small": 1 MiB files at many connections, wrk ----
