@@ -19,7 +19,6 @@ import io.artstore.ingester.core.upload.UploadState;
 import io.artstore.ingester.server.config.ResumableSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -125,6 +124,9 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
+    /** The SHA-256 of an upload's first {@code offset} bytes, as this instance received and acknowledged them. */
+    private record WholeDigest(long offset, MessageDigest digest) {}
+
     /** What creating an upload needs. {@code hold} is released when the upload ends (e.g. space held on an element). */
     public record NewUpload(OptionalLong length, Map<String, String> metadata, Concatenation concatenation, Caller owner,
             Optional<AutoCloseable> hold) {
@@ -168,10 +170,10 @@ public final class ResumableUploads implements AutoCloseable {
     /** Uploads whose file this instance is storing now: never taken for abandoned here. */
     private final Set<UploadId> completingHere = ConcurrentHashMap.newKeySet();
     /**
-     * By upload, the SHA-256 of its acknowledged bytes, taken in the background once a request on this instance wrote
-     * some, so that completion need not read them back; absent when none did (completion then reads them all).
+     * By upload, the digest of the bytes acknowledged by requests on this instance, so that completion need not read
+     * them back; absent when they were received elsewhere (completion then reads what it lacks).
      */
-    private final Map<UploadId, StagedDigest> wholeDigests = new ConcurrentHashMap<>();
+    private final Map<UploadId, WholeDigest> wholeDigests = new ConcurrentHashMap<>();
 
     /**
      * @param maxBytes the largest upload accepted ({@code Tus-Max-Size})
@@ -474,10 +476,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     private void releaseSpace(UploadId id) {
         countedFrom.remove(id);
-        StagedDigest digest = wholeDigests.remove(id);
-        if (digest != null) {
-            digest.close();
-        }
+        wholeDigests.remove(id);
         Reservation reservation = held.remove(id);
         if (reservation != null) {
             reservation.close();
@@ -569,13 +568,17 @@ public final class ResumableUploads implements AutoCloseable {
             checkSize(end);
             ensureRoom(lock, start, end);
         }
-        StagedDigest whole = wholeDigests.computeIfAbsent(id, upload -> new StagedDigest(staging.file(upload)));
+        MessageDigest whole = wholeDigestAt(id, start.offset());
+        List<MessageDigest> fed = new ArrayList<>(digests);
+        if (whole != null) {
+            fed.add(whole);
+        }
         long bodyEnd = chunk.contentLength().isPresent() ? start.offset() + chunk.contentLength().getAsLong() : -1;
         AtomicBoolean letGo = releaseAsked.get(lock.holder);
         long forcing = 0;
         long sessionWrites = 0;
         // The writer stops before the file closes: try-with-resources closes in reverse order.
-        try (StagingArea.Writer file = staging.openAt(id, start.offset()); ChunkWriter writer = new ChunkWriter(file, digests)) {
+        try (StagingArea.Writer file = staging.openAt(id, start.offset()); ChunkWriter writer = new ChunkWriter(file, fed)) {
             long position = start.offset();
             long sinceCheckpoint = 0;
             boolean cut = false;
@@ -651,7 +654,7 @@ public final class ResumableUploads implements AutoCloseable {
                     sessionWrites += System.nanoTime() - writeStarted;
                     written(id, acknowledged);
                     if (!checked) {
-                        whole.acknowledged(acknowledged);
+                        keepWholeDigest(id, acknowledged, whole); // forced, so drained: the digest is of these bytes
                     }
                     lastRenewal = now;
                     lastFenceCheck = now;
@@ -688,7 +691,7 @@ public final class ResumableUploads implements AutoCloseable {
                     clock.instant().plus(settings.expiresAfter()), clock.instant()));
             sessionWrites += System.nanoTime() - forced;
             written(id, acknowledged);
-            whole.acknowledged(acknowledged);
+            keepWholeDigest(id, acknowledged, whole);
             lock.released = true;
             LOG.debug("upload {}: {} bytes to offset {} in {} ms: receiving {} ms, forcing {} ms, session writes {} ms"
                     + " (taking the lock before: {} ms)", id, acknowledged - start.offset(), acknowledged,
@@ -719,22 +722,52 @@ public final class ResumableUploads implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
+    /** A digest to continue at {@code offset}: the one kept here for it, a new one at 0, else none. */
+    private MessageDigest wholeDigestAt(UploadId id, long offset) {
+        WholeDigest kept = wholeDigests.get(id);
+        if (kept != null && kept.offset() == offset) {
+            return copyOf(kept.digest());
+        }
+        return offset == 0 ? sha256() : null;
+    }
+
+    /** Keeps a copy, as the request's digest goes on with bytes that are not acknowledged yet. */
+    private void keepWholeDigest(UploadId id, long offset, MessageDigest digest) {
+        if (digest == null) {
+            return;
+        }
+        MessageDigest copy = copyOf(digest);
+        if (copy != null) {
+            wholeDigests.put(id, new WholeDigest(offset, copy));
+        }
+    }
+
+    private static MessageDigest copyOf(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            return null; // completion reads the bytes back instead
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
     /**
-     * The SHA-256 of the upload's first {@code length} staged bytes: from the digest taken as they were acknowledged,
-     * reading back only what it lacks (all of them when none arrived on this instance).
+     * The SHA-256 of the upload's first {@code length} staged bytes: from the digest kept while they arrived, reading
+     * back only what it lacks (all of them when they arrived on another instance).
      */
     private Sha256 wholeChecksum(UploadId id, long length) throws IOException {
-        StagedDigest following = wholeDigests.get(id);
-        StagedDigest.Progress kept;
-        try {
-            // A copy: a completion that fails for now is tried again, with the same digest as its start.
-            kept = following != null ? following.progressUpTo(length) : new StagedDigest.Progress(0, StagedDigest.sha256());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the staged bytes of upload " + id + " were hashed");
-        }
-        MessageDigest digest = kept.digest();
-        long position = kept.offset();
+        // A copy: a completion that fails for now is tried again, with the same digest as its start.
+        WholeDigest kept = wholeDigests.get(id);
+        MessageDigest copy = kept != null && kept.offset() <= length ? copyOf(kept.digest()) : null;
+        MessageDigest digest = copy != null ? copy : sha256();
+        long position = copy != null ? kept.offset() : 0;
         if (position < length) {
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
             try (FileChannel channel = FileChannel.open(staging.file(id), StandardOpenOption.READ)) {
