@@ -99,18 +99,19 @@ public final class RedisUploadSessions implements UploadSessions {
 
     @Override
     public boolean replace(UploadSession next) {
-        Object replaced = state.evalDurably(REPLACE, keys(next.id()), List.of(next.id().value(),
-                Long.toString(next.revision() - 1), Long.toString(next.revision()), UploadSessionCodec.encode(next),
-                Long.toString(next.expires().toEpochMilli()), Long.toString(next.updated().toEpochMilli())));
-        return Long.valueOf(1).equals(replaced);
+        return Long.valueOf(1).equals(state.evalDurably(REPLACE, keys(next.id()), replaceArguments(next)));
     }
 
     @Override
     public boolean replaceLease(UploadSession next) {
-        Object replaced = state.eval(REPLACE, keys(next.id()), List.of(next.id().value(),
-                Long.toString(next.revision() - 1), Long.toString(next.revision()), UploadSessionCodec.encode(next),
-                Long.toString(next.expires().toEpochMilli()), Long.toString(next.updated().toEpochMilli())));
-        return Long.valueOf(1).equals(replaced);
+        return Long.valueOf(1).equals(state.eval(REPLACE, keys(next.id()), replaceArguments(next)));
+    }
+
+    /** {@code REPLACE}'s arguments: over the revision {@code next} was made from. */
+    private static List<String> replaceArguments(UploadSession next) {
+        return List.of(next.id().value(), Long.toString(next.revision() - 1), Long.toString(next.revision()),
+                UploadSessionCodec.encode(next), Long.toString(next.expires().toEpochMilli()),
+                Long.toString(next.updated().toEpochMilli()));
     }
 
     @Override

@@ -50,8 +50,12 @@ public final class FileUploadSessions implements UploadSessions {
     /** Slots are whole pages, so that a torn write of one never touches the other. */
     private static final int PAGE = 4096;
     private static final int MAGIC = 0x41555331; // "AUS1"
-    /** magic, revision, flags, text length, CRC-32C. */
-    private static final int HEADER = 4 + 8 + 1 + 4 + 4;
+    /** A slot's header: magic, revision, flags, text length, then the CRC-32C of the header before it and the text. */
+    private static final int REVISION_AT = 4;
+    private static final int FLAGS_AT = REVISION_AT + Long.BYTES;
+    private static final int LENGTH_AT = FLAGS_AT + 1;
+    private static final int CRC_AT = LENGTH_AT + Integer.BYTES;
+    private static final int HEADER = CRC_AT + Integer.BYTES;
     private static final byte FORCED = 1;
 
     private final Path folder;
@@ -207,13 +211,13 @@ public final class FileUploadSessions implements UploadSessions {
             if (text.isEmpty()) {
                 continue;
             }
-            long revision = slot.getLong(4);
+            long revision = slot.getLong(REVISION_AT);
             if (revision > bestRevision) {
                 bestRevision = revision;
                 best = i;
                 bestText = text.get();
             }
-            if ((slot.get(12) & FORCED) != 0 && revision > forcedRevision) {
+            if ((slot.get(FLAGS_AT) & FORCED) != 0 && revision > forcedRevision) {
                 forcedRevision = revision;
                 forced = i;
             }
@@ -239,14 +243,14 @@ public final class FileUploadSessions implements UploadSessions {
         if (slot.capacity() < HEADER || slot.getInt(0) != MAGIC) {
             return Optional.empty();
         }
-        int length = slot.getInt(13);
+        int length = slot.getInt(LENGTH_AT);
         if (length < 0 || length > slot.capacity() - HEADER) {
             return Optional.empty();
         }
         CRC32C crc = new CRC32C();
-        crc.update(slot.duplicate().position(0).limit(17));
+        crc.update(slot.duplicate().position(0).limit(CRC_AT));
         crc.update(slot.duplicate().position(HEADER).limit(HEADER + length));
-        if ((int) crc.getValue() != slot.getInt(17)) {
+        if ((int) crc.getValue() != slot.getInt(CRC_AT)) {
             return Optional.empty();
         }
         byte[] text = new byte[length];
@@ -258,7 +262,7 @@ public final class FileUploadSessions implements UploadSessions {
         ByteBuffer slot = ByteBuffer.allocate(HEADER + text.length);
         slot.putInt(MAGIC).putLong(revision).put(forced ? FORCED : 0).putInt(text.length);
         CRC32C crc = new CRC32C();
-        crc.update(slot.array(), 0, 17);
+        crc.update(slot.array(), 0, CRC_AT);
         crc.update(text);
         slot.putInt((int) crc.getValue()).put(text);
         return slot.array();

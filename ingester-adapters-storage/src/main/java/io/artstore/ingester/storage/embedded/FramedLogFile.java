@@ -455,9 +455,12 @@ final class FramedLogFile implements Closeable {
         return written;
     }
 
-    /** Reads frames of this file by offset through a window of 1 MiB, for frames that lie in ascending order. */
+    /**
+     * Reads frames of this file by offset through a window of 1 MiB (or one largest frame, if larger), for frames
+     * that lie in ascending order.
+     */
     private final class FrameReader {
-        private final ByteBuffer window = ByteBuffer.allocate(1 << 20);
+        private final ByteBuffer window = ByteBuffer.allocate(Math.max(1 << 20, FRAME_HEADER + format.maxBody()));
         private long windowStart;
         private int windowLength;
 
