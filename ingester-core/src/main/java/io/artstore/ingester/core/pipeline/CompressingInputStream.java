@@ -30,10 +30,10 @@ final class CompressingInputStream extends InputStream {
     }
 
     private final InputStream source;
+    /** The source's own blocks when it lends them, else chunks read from it. */
+    private final BlockLending lending;
     private final Buffer compressed = new Buffer();
     private final OutputStream compressor;
-    /** Only for a source that does not lend its blocks. */
-    private byte[] chunk;
     /** Bytes already read from the source (the probe's block), compressed first; let go once they were. */
     private byte[] prefix;
     private final int prefixLength;
@@ -47,6 +47,7 @@ final class CompressingInputStream extends InputStream {
     /** Compresses {@code prefix[0..prefixLength)}, then the rest of {@code source}. */
     CompressingInputStream(byte[] prefix, int prefixLength, InputStream source, Codec codec) throws IOException {
         this.source = source;
+        this.lending = BlockLending.of(source, CHUNK);
         this.prefix = prefixLength > 0 ? prefix : null;
         this.prefixLength = prefixLength;
         this.compressor = codec.compressing(compressed);
@@ -73,7 +74,7 @@ final class CompressingInputStream extends InputStream {
                 prefix = null;
                 continue;
             }
-            int n = feed();
+            int n = lending.lendTo(compressor::write);
             if (n < 0) {
                 compressor.close();
                 finished = true;
@@ -82,21 +83,6 @@ final class CompressingInputStream extends InputStream {
         int n = Math.min(len, compressed.size() - position);
         System.arraycopy(compressed.bytes(), position, b, off, n);
         position += n;
-        return n;
-    }
-
-    /** Hands the codec the source's next bytes, from the source's own block when it lends it. */
-    private int feed() throws IOException {
-        if (source instanceof BlockLending lending) {
-            return lending.lendTo(compressor::write);
-        }
-        if (chunk == null) {
-            chunk = new byte[CHUNK];
-        }
-        int n = source.read(chunk);
-        if (n > 0) {
-            compressor.write(chunk, 0, n);
-        }
         return n;
     }
 

@@ -15,8 +15,8 @@ public final class TimedInputStream extends FilterInputStream implements BlockLe
     private long bytes;
     private long firstRead = Long.MIN_VALUE;
     private long lastRead = Long.MIN_VALUE;
-    /** Where bytes are read into to be lent when the stream timed does not lend its own. */
-    private byte[] scratch;
+    /** Lends this stream's own (timed) reads when the stream timed does not lend its blocks. */
+    private BlockLending reads;
 
     public TimedInputStream(InputStream in) {
         super(in);
@@ -52,14 +52,10 @@ public final class TimedInputStream extends FilterInputStream implements BlockLe
     @Override
     public int lendTo(Sink sink) throws IOException {
         if (!(in instanceof BlockLending lending)) {
-            if (scratch == null) {
-                scratch = new byte[ReadAheadInputStream.BLOCK_BYTES];
+            if (reads == null) {
+                reads = BlockLending.reading(this, ReadAheadInputStream.BLOCK_BYTES);
             }
-            int n = read(scratch, 0, scratch.length);
-            if (n > 0) {
-                sink.accept(scratch, 0, n);
-            }
-            return n;
+            return reads.lendTo(sink);
         }
         long began = System.nanoTime();
         if (firstRead == Long.MIN_VALUE) {
