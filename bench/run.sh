@@ -11,7 +11,7 @@
 # checkout; another build's jar measures that build against the same baselines), BENCH_MANY_FILES (10000),
 # BENCH_MANY_CONNECTIONS (64), BENCH_TEXT_MB (256), BENCH_GZIP_LEVEL (1), BENCH_BROTLI_QUALITY (1),
 # BENCH_TRANSFER_MB (1024), BENCH_HEAP_GB (10), BENCH_HEAP_XMX (128m), BENCH_REMOTE_CONNECTIONS (16),
-# BENCH_REMOTE_SEQ (50), BENCH_TUS_CHUNK_MB (16).
+# BENCH_REMOTE_SEQ (50), BENCH_TUS_CHUNK_MB (16), BENCH_WARMUP (30s; 5s with --quick; 0 for none).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,9 +36,11 @@ esac
 if [ "$QUICK" = 1 ]; then
     LARGE_MB="${BENCH_LARGE_MB:-64}"; DURATION="${BENCH_DURATION:-5s}"; MANY_FILES="${BENCH_MANY_FILES:-1000}"
     TEXT_MB="${BENCH_TEXT_MB:-64}"; TRANSFER_MB="${BENCH_TRANSFER_MB:-64}"; HEAP_GB="${BENCH_HEAP_GB:-1}"
+    WARMUP="${BENCH_WARMUP:-5s}"
 else
     LARGE_MB="${BENCH_LARGE_MB:-1024}"; DURATION="${BENCH_DURATION:-15s}"; MANY_FILES="${BENCH_MANY_FILES:-10000}"
     TEXT_MB="${BENCH_TEXT_MB:-256}"; TRANSFER_MB="${BENCH_TRANSFER_MB:-1024}"; HEAP_GB="${BENCH_HEAP_GB:-10}"
+    WARMUP="${BENCH_WARMUP:-30s}"
 fi
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 CONNECTIONS_HIGH="${BENCH_CONNECTIONS_HIGH:-256}"
@@ -396,18 +398,39 @@ run_wrk() {  # name, url, mode, body file[, connections[, bearer token[, count]]
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $WRK_LINE"; }
 
+# A JVM compiles its hot code while it serves: on two cores shared with the load generator, the JIT still takes a
+# fifth of the CPU 30 s after the first request. Every server a load test measures (the ingester, nginx, the SE) is
+# therefore sent the same load once, untimed, before its first timed run; WARMED lists those already warmed.
+WARMED=" "
+warm_up() {  # key, url, mode, body file, connections[, bearer token]
+    case "$WARMED" in *" $1 "*) return 0 ;; esac
+    WARMED="$WARMED$1 "
+    [ "$WARMUP" = 0 ] && return 0
+    local saved="$DURATION" line
+    log "warming $1 up: $WARMUP of the same load, not counted"
+    DURATION="$WARMUP"
+    run_wrk "warm-up-$1" "$2" "$3" "$4" "$5" "${6:-}"
+    DURATION="$saved"
+    line="$WRK_LINE"
+    [ "$(sed -n 's/.* non201=\([0-9]*\).*/\1/p' <<< " $line")" = 0 ] || fail "warm-up of $1: answers other than 201 ($line)"
+}
+
 # wrk against the ingester, then the same files as nginx PUTs; one block of rows.
 wrk_pair() {  # label, multipart body, raw body, connections[, count]
     local ing_rps ing_p50 ing_p99 ing_bad ing_n ngx_rps ngx_p50 ngx_p99 ngx_bad ngx_n
     local what="${5:+$5 files}"
     what="${what:-$DURATION}"
+    warm_up ingester "$UPLOAD_URL" multipart "$2" "$4"
     log "wrk: ingester, $4 connections, $what, $1"
     run_wrk "$1-c$4-ingester" "$UPLOAD_URL" multipart "$2" "$4" "" "${5:-}"
     ing_rps="$(field rps)"; ing_p50="$(field p50_ms)"; ing_p99="$(field p99_ms)"; ing_bad="$(field non201)"; ing_n="$(field requests)"
     [ "$ing_bad" = 0 ] || fail "$1: ingester answered $ing_bad of $ing_n uploads with a status other than 201 ($WRK_LINE)"
-    log "wrk: nginx, $4 connections, $what, $1"
     # a folder of its own per part: one part's late writes cannot collide with the next part's
     local part="${1// /-}-c$4"
+    if warm_up nginx "http://127.0.0.1:$NGINX_PORT/up/warm-up/" put "$3" "$4"; then
+        remove_put_folder "$WORK/nginx/www/up/warm-up"
+    fi
+    log "wrk: nginx, $4 connections, $what, $1"
     run_wrk "$part-nginx" "http://127.0.0.1:$NGINX_PORT/up/$part/" put "$3" "$4" "" "${5:-}"
     ngx_rps="$(field rps)"; ngx_p50="$(field p50_ms)"; ngx_p99="$(field p99_ms)"; ngx_bad="$(field non201)"; ngx_n="$(field requests)"
     [ "$ngx_bad" = 0 ] || fail "$1: nginx answered $ngx_bad of $ngx_n PUTs with a status other than 201 ($WRK_LINE)"
@@ -650,6 +673,8 @@ scenario_remote() {
     local rem_rps rem_p50 rem_p99 rem_bad se_rps se_p50 se_p99 se_bad rem_med se_med rem_cpu rem_se_cpu se_cpu
     local t0 s0 big_cpu
     row "remote: load average at the start" "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+    warm_up remote-ingester "$REMOTE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS"
+    warm_up remote-se-direct "$SE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS" "$SE_TOKEN"
     log "wrk: remote-SE ingester, $REMOTE_CONNECTIONS connections, $DURATION, 1 MiB multipart uploads"
     t0="$(cpu_ticks "$REMOTE_PID")"; s0="$(cpu_ticks "$SE_EDIT_PID")"
     run_wrk remote-ingester "$REMOTE_URL" multipart "$WORK/body-multipart.bin" "$REMOTE_CONNECTIONS"
@@ -690,7 +715,7 @@ report() {
         echo "ingester jar: $JAR"
         echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ { print $2 }') MiB memory, kernel $(uname -r)"
         echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //')"
-        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS,$CONNECTIONS_HIGH rounds=$ROUNDS many=$MANY_FILES@$MANY_CONNECTIONS text=${TEXT_MB}MiB gzip=$GZIP_LEVEL brotli=$BROTLI_QUALITY transfer=${TRANSFER_MB}MiB heap=${HEAP_GB}GiB@$HEAP_XMX remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ tus_chunk=${TUS_CHUNK_MB}MiB${ONLY:+ only=$ONLY}$([ "$QUICK" = 1 ] && echo " --quick")"
+        echo "settings: BENCH_LARGE_MB=$LARGE_MB BENCH_DURATION=$DURATION connections=$CONNECTIONS,$CONNECTIONS_HIGH rounds=$ROUNDS many=$MANY_FILES@$MANY_CONNECTIONS text=${TEXT_MB}MiB gzip=$GZIP_LEVEL brotli=$BROTLI_QUALITY transfer=${TRANSFER_MB}MiB heap=${HEAP_GB}GiB@$HEAP_XMX remote_connections=$REMOTE_CONNECTIONS remote_seq=$REMOTE_SEQ warmup=$WARMUP tus_chunk=${TUS_CHUNK_MB}MiB${ONLY:+ only=$ONLY}$([ "$QUICK" = 1 ] && echo " --quick")"
         echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
         echo "MB = 10^6 bytes; latencies as wrk measures them (the remote 10 KB latencies as curl's time_total)"
         echo "--------------------------------------------------------------------------------"
