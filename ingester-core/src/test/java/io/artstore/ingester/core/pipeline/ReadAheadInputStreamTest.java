@@ -54,6 +54,72 @@ class ReadAheadInputStreamTest {
         assertThat(ahead.read()).isEqualTo(-1);
     }
 
+    /**
+     * Blocks go back to the pool at the close, and the next upload reads into them: the bytes it gets are its own,
+     * whatever the last holder left in a block.
+     */
+    @Test
+    void a_closed_stream_gives_its_blocks_back_and_the_next_one_reads_its_own_bytes_through_them() throws Exception {
+        BlockPool pool = new BlockPool(65_536, 8);
+        byte[] first = new byte[300_001];
+        byte[] second = new byte[200_003];
+        new Random(11).nextBytes(first);
+        new Random(12).nextBytes(second);
+
+        ReadAheadInputStream one = new ReadAheadInputStream(new TrickleInputStream(first, 3_333), threads, pool, 3);
+        assertThat(one.readAllBytes()).isEqualTo(first);
+        one.close();
+        int keptAfterFirst = pool.kept();
+        // three blocks were made; the one last read may still be the reader's and is not given back
+        assertThat(keptAfterFirst).isBetween(2, 3);
+
+        ReadAheadInputStream two = new ReadAheadInputStream(new TrickleInputStream(second, 4_444), threads, pool, 3);
+        assertThat(two.readAllBytes()).isEqualTo(second);
+        two.close();
+        assertThat(pool.kept()).as("the second stream took the kept blocks instead of making new ones, and gave them back")
+                .isBetween(keptAfterFirst, 3);
+    }
+
+    /** A stream closed before its reader took what the read-ahead thread filled gives those blocks back too. */
+    @Test
+    void blocks_filled_but_never_read_go_back_at_the_close() throws Exception {
+        BlockPool pool = new BlockPool(65_536, 8);
+        AtomicInteger readFromSource = new AtomicInteger();
+        InputStream source = new java.io.FilterInputStream(new ByteArrayInputStream(new byte[1_000_000])) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                readFromSource.addAndGet(Math.max(n, 0));
+                return n;
+            }
+        };
+        ReadAheadInputStream ahead = new ReadAheadInputStream(source, threads, pool, 3);
+        assertThat(ahead.read()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (readFromSource.get() < 3 * 65_536 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(readFromSource.get()).as("all three blocks filled").isEqualTo(3 * 65_536);
+
+        ahead.close();
+
+        assertThat(pool.kept()).as("the two blocks filled and not read are back; the one being read is not").isEqualTo(2);
+    }
+
+    @Test
+    void a_pool_keeps_no_more_than_it_was_told_and_nothing_of_another_size() {
+        BlockPool pool = new BlockPool(16, 2);
+        byte[] a = pool.take();
+        pool.give(a);
+        assertThat(pool.take()).isSameAs(a);
+        pool.give(new byte[16]);
+        pool.give(new byte[16]);
+        pool.give(new byte[16]);
+        pool.give(new byte[15]);
+        assertThat(pool.kept()).isEqualTo(2);
+        assertThat(pool.take()).hasSize(16);
+    }
+
     /** Lending hands out the blocks the read-ahead thread filled, mixed freely with reads, in the same order. */
     @Test
     void lent_blocks_and_reads_together_give_the_same_bytes_in_the_same_order() throws Exception {
