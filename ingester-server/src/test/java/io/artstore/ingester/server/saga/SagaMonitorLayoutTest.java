@@ -2,6 +2,7 @@ package io.artstore.ingester.server.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -10,6 +11,7 @@ import io.artstore.ingester.core.saga.RetryPolicy;
 import io.artstore.ingester.core.saga.SagaDefinition;
 import io.artstore.ingester.core.saga.SagaId;
 import io.artstore.ingester.core.saga.SagaRecord;
+import io.artstore.ingester.core.saga.StepFailure;
 import io.artstore.ingester.core.service.AddFileSaga;
 import io.artstore.ingester.core.testing.InMemoryFileCatalog;
 import io.artstore.ingester.core.testing.RecordingEventPublisher;
@@ -49,15 +51,36 @@ class SagaMonitorLayoutTest {
                 step, 1, at, "ingester-1", at.plusSeconds(60), Map.of("file_id", "f"), Optional.empty(), VectorClock.empty());
     }
 
+    @Test
+    void a_step_that_succeeded_is_logged_at_debug_and_one_that_failed_at_warn() {
+        SagaMonitor monitor = new SagaMonitor(List.of(add.definition()));
+        SagaRecord failed = new SagaRecord(new SagaId("add-failed"), "add-file", add.definition().version(), 5,
+                SagaRecord.Kind.STEP_FAILED, 2, 1, Instant.parse("2026-12-06T01:00:00Z"), "ingester-1",
+                Instant.parse("2026-12-06T01:01:00Z"), Map.of("file_id", "f"),
+                Optional.of(new StepFailure(StepFailure.Type.TRANSIENT, "the element did not answer")), VectorClock.empty());
+
+        assertThat(stepsLogged(Level.INFO, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2)))).isEmpty();
+        assertThat(stepsLogged(Level.DEBUG, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2))))
+                .containsExactly("register-file");
+        assertThat(stepsLogged(Level.INFO, () -> monitor.recorded(failed))).containsExactly("register-file");
+    }
+
     private static List<String> stepsLogged(Runnable action) {
+        return stepsLogged(Level.DEBUG, action);
+    }
+
+    private static List<String> stepsLogged(Level level, Runnable action) {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         Logger sagas = (Logger) LoggerFactory.getLogger("io.artstore.ingester.sagas");
+        Level before = sagas.getLevel();
+        sagas.setLevel(level);
         sagas.addAppender(log);
         try {
             action.run();
         } finally {
             sagas.detachAppender(log);
+            sagas.setLevel(before);
         }
         return log.list.stream().flatMap(event -> event.getKeyValuePairs().stream())
                 .filter(pair -> pair.key.equals("step")).map(pair -> String.valueOf(pair.value)).toList();
