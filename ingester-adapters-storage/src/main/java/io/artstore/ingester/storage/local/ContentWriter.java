@@ -3,7 +3,6 @@ package io.artstore.ingester.storage.local;
 import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
-import io.artstore.ingester.core.pipeline.BlockPool;
 import io.artstore.ingester.core.pipeline.DaemonThreads;
 import io.artstore.ingester.core.pipeline.EarlyWriteback;
 import io.artstore.ingester.core.port.out.DigestedContent;
@@ -42,8 +41,6 @@ final class ContentWriter {
 
     static final int BLOCK_BYTES = 256 * 1024;
     static final long WRITEBACK_EVERY_BYTES = 16L * 1024 * 1024;
-    /** One block per upload being written; a few are kept for the next uploads rather than allocated each time. */
-    private static final BlockPool BLOCKS = new BlockPool(BLOCK_BYTES, 16);
 
     record Written(long size, Sha256 checksum) {}
 
@@ -64,16 +61,7 @@ final class ContentWriter {
     static Written write(InputStream content, Path target, long writebackEvery) throws IOException {
         Optional<DigestedContent> digested = content instanceof DigestedContent d ? Optional.of(d) : Optional.empty();
         MessageDigest digest = digested.isPresent() ? null : sha256();
-        byte[] block = BLOCKS.take();
-        try {
-            return write(content, target, writebackEvery, digested, digest, block);
-        } finally {
-            BLOCKS.give(block);
-        }
-    }
-
-    private static Written write(InputStream content, Path target, long writebackEvery, Optional<DigestedContent> digested,
-            MessageDigest digest, byte[] block) throws IOException {
+        byte[] block = new byte[BLOCK_BYTES];
         ByteBuffer wrapped = ByteBuffer.wrap(block);
         long size = 0;
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

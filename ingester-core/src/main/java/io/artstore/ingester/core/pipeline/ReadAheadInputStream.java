@@ -33,9 +33,6 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
     static final int CODEC_BLOCKS = 16;
 
     private static final ExecutorService THREADS = DaemonThreads.cached("upload-read-ahead");
-    /** Shared by every upload's read-ahead: at most a sixteenth of the heap, and never more than 16 MiB, kept free. */
-    private static final BlockPool BLOCK_POOL = new BlockPool(BLOCK_BYTES,
-            (int) Math.max(1, Math.min(64, Runtime.getRuntime().maxMemory() / 16 / BLOCK_BYTES)));
 
     /** A filled block, the end, or the source's failure. */
     private record Item(byte[] bytes, int length, Throwable failure) {
@@ -48,7 +45,7 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
 
     private final InputStream source;
     private final Executor executor;
-    private final BlockPool pool;
+    private final int blockBytes;
     private final BlockingQueue<Item> filled;
     private final BlockingQueue<byte[]> empty;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -66,18 +63,13 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
     }
 
     ReadAheadInputStream(InputStream source, int blocks) {
-        this(source, THREADS, BLOCK_POOL, blocks);
+        this(source, THREADS, BLOCK_BYTES, blocks);
     }
 
     ReadAheadInputStream(InputStream source, Executor executor, int blockBytes, int blocks) {
-        this(source, executor, new BlockPool(blockBytes, blocks), blocks);
-    }
-
-    /** @param pool where blocks come from and go back to when the stream is closed */
-    ReadAheadInputStream(InputStream source, Executor executor, BlockPool pool, int blocks) {
         this.source = source;
         this.executor = executor;
-        this.pool = pool;
+        this.blockBytes = blockBytes;
         this.blocks = blocks;
         this.filled = new ArrayBlockingQueue<>(blocks + 1);
         this.empty = new ArrayBlockingQueue<>(blocks);
@@ -210,7 +202,7 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
 
     private byte[] allocate() {
         allocated++;
-        return pool.take();
+        return new byte[blockBytes];
     }
 
     /**
@@ -227,11 +219,7 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
             boolean interrupted = false;
             try {
                 while (true) {
-                    for (Item item; (item = filled.poll()) != null; ) {
-                        if (item.bytes() != null) {
-                            pool.give(item.bytes());
-                        }
-                    }
+                    filled.clear();
                     for (int i = empty.size(); i < blocks; i++) {
                         empty.offer(new byte[0]);
                     }
@@ -249,21 +237,7 @@ final class ReadAheadInputStream extends InputStream implements BlockLending {
                 }
             }
         }
-        // The current block is not given back: a reader that did not call close itself may still be copying from it.
         current = null;
-        giveBack();
         source.close();
-    }
-
-    /** Gives the pool the blocks that neither the reader nor the (stopped) read-ahead thread holds. */
-    private void giveBack() {
-        for (byte[] block; (block = empty.poll()) != null; ) {
-            pool.give(block);
-        }
-        for (Item item; (item = filled.poll()) != null; ) {
-            if (item.bytes() != null) {
-                pool.give(item.bytes());
-            }
-        }
     }
 }
