@@ -1,6 +1,9 @@
 package io.artstore.ingester.storage.http;
 
+import io.artstore.ingester.core.domain.IngestException;
+import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
+import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +19,9 @@ import okio.BufferedSink;
  * within it is sent whole, with its length, and may be sent again; longer content is fed from the stream as
  * OkHttp writes the request, never held in memory beyond one block, and sent at most once. It digests what it
  * sends, so that an upload whose answer was lost can be recognised on the element, and it keeps a failure of the
- * content stream apart from a failure of the network.
+ * content stream apart from a failure of the network. Streamed content that is {@link DigestedContent} (the
+ * pipeline's stored bytes, hashed as they were produced) is not hashed a second time: every byte read from it is sent
+ * unchanged, so its digest is that of what was sent once its count matches.
  *
  * <p>The stream is handed on in full blocks: each write of a chunked body is one chunk on the wire, and the
  * pipeline's stream returns what the client's connection delivered, often 8 KiB, which cost a chunk header, a
@@ -30,6 +35,8 @@ final class StreamingFilePart extends RequestBody {
     private final InputStream content;
     private final MediaType contentType;
     private final MessageDigest digest;
+    /** The content's own digest, taken instead of {@link #digest} when the content is streamed. */
+    private final Optional<DigestedContent> digested;
     private final byte[] first;
     private final int firstLength;
     private final boolean whole;
@@ -45,6 +52,7 @@ final class StreamingFilePart extends RequestBody {
         this.first = first;
         this.firstLength = firstLength;
         this.whole = whole;
+        this.digested = !whole && content instanceof DigestedContent d ? Optional.of(d) : Optional.empty();
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -117,12 +125,24 @@ final class StreamingFilePart extends RequestBody {
             }
             send(sink, buffer, read);
         }
-        checksum = Sha256.of(digest.digest());
+        checksum = digested.isPresent() ? sentDigest(digested.get()) : Sha256.of(digest.digest());
         finished = true;
     }
 
+    private Sha256 sentDigest(DigestedContent content) throws IOException {
+        if (content.count() != sentBytes) {
+            IngestException mismatch = new IngestException(Kind.INTERNAL, "storage_checksum_mismatch",
+                    "the content stream handed out " + content.count() + " bytes but " + sentBytes + " were sent");
+            contentFailure = mismatch;
+            throw new IOException(mismatch.getMessage(), mismatch);
+        }
+        return content.digest();
+    }
+
     private void send(BufferedSink sink, byte[] bytes, int length) throws IOException {
-        digest.update(bytes, 0, length);
+        if (digested.isEmpty()) {
+            digest.update(bytes, 0, length);
+        }
         sink.write(bytes, 0, length);
         sentBytes += length;
     }

@@ -11,8 +11,9 @@ import io.artstore.ingester.core.domain.Sha256;
  * of exactly the bytes that the stream's {@code read} calls returned, in the order returned. An element may answer
  * with this digest instead of its own only when it reads from this very object (a stream wrapped around it may have
  * changed the bytes and hides the interface, so the element hashes), writes every byte each read returned, unchanged,
- * and checks that it wrote {@link #count()} bytes. Bytes the element transforms, and elements on the far side of a
- * network, get a digest of their own as before.
+ * and checks that it wrote {@link #count()} bytes. An element that sends the bytes over a network may take it the
+ * same way as the digest of what it sent (every byte read, sent unchanged, {@link #count()} checked), to compare with
+ * what the far side says it stored. Bytes the element transforms get a digest of their own.
  */
 public interface DigestedContent {
 
