@@ -49,7 +49,7 @@ class StreamingFilePartTest {
     }
 
     @Test
-    void streamed_content_that_knows_its_digest_is_sent_whole_and_not_hashed_again() throws Exception {
+    void streamed_content_that_knows_its_digest_is_sent_in_full_and_not_hashed_again() throws Exception {
         byte[] bytes = random(3 * StreamingFilePart.BLOCK + 17);
         StreamingFilePart part = StreamingFilePart.of(new Digested(bytes, 0), OCTETS);
         Buffer sent = new Buffer();

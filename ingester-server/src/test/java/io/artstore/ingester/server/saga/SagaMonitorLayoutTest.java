@@ -59,17 +59,24 @@ class SagaMonitorLayoutTest {
                 Instant.parse("2026-12-06T01:01:00Z"), Map.of("file_id", "f"),
                 Optional.of(new StepFailure(StepFailure.Type.TRANSIENT, "the element did not answer")), VectorClock.empty());
 
-        assertThat(stepsLogged(Level.INFO, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2)))).isEmpty();
-        assertThat(stepsLogged(Level.DEBUG, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2))))
-                .containsExactly("register-file");
-        assertThat(stepsLogged(Level.INFO, () -> monitor.recorded(failed))).containsExactly("register-file");
+        assertThat(logged(Level.INFO, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2)))).isEmpty();
+        assertThat(logged(Level.DEBUG, () -> monitor.recorded(stepSucceeded(add.definition().version(), 2))))
+                .extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG);
+        List<ILoggingEvent> failure = logged(Level.INFO, () -> monitor.recorded(failed));
+        assertThat(failure).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
+        assertThat(steps(failure)).containsExactly("register-file");
     }
 
     private static List<String> stepsLogged(Runnable action) {
-        return stepsLogged(Level.DEBUG, action);
+        return steps(logged(Level.DEBUG, action));
     }
 
-    private static List<String> stepsLogged(Level level, Runnable action) {
+    private static List<String> steps(List<ILoggingEvent> events) {
+        return events.stream().flatMap(event -> event.getKeyValuePairs().stream())
+                .filter(pair -> pair.key.equals("step")).map(pair -> String.valueOf(pair.value)).toList();
+    }
+
+    private static List<ILoggingEvent> logged(Level level, Runnable action) {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         Logger sagas = (Logger) LoggerFactory.getLogger("io.artstore.ingester.sagas");
@@ -82,7 +89,6 @@ class SagaMonitorLayoutTest {
             sagas.detachAppender(log);
             sagas.setLevel(before);
         }
-        return log.list.stream().flatMap(event -> event.getKeyValuePairs().stream())
-                .filter(pair -> pair.key.equals("step")).map(pair -> String.valueOf(pair.value)).toList();
+        return List.copyOf(log.list);
     }
 }
