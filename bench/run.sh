@@ -422,8 +422,13 @@ wrk_pair() {  # label, multipart body, raw body, connections[, count]
     what="${what:-$DURATION}"
     warm_up ingester "$UPLOAD_URL" multipart "$2" "$4"
     log "wrk: ingester, $4 connections, $what, $1"
+    local ticks0 ing_cpu
+    ticks0="$(cpu_ticks "$INGESTER_PID")"
     run_wrk "$1-c$4-ingester" "$UPLOAD_URL" multipart "$2" "$4" "" "${5:-}"
     ing_rps="$(field rps)"; ing_p50="$(field p50_ms)"; ing_p99="$(field p99_ms)"; ing_bad="$(field non201)"; ing_n="$(field requests)"
+    # the server's CPU per upload (user + system): steadier than req/s on a shared machine, where wrk, nginx's
+    # writeback and whatever else runs take a share of the two cores that changes from run to run
+    ing_cpu="$(cpu_per_upload "$ticks0" "$(cpu_ticks "$INGESTER_PID")" "$ing_n")"
     [ "$ing_bad" = 0 ] || fail "$1: ingester answered $ing_bad of $ing_n uploads with a status other than 201 ($WRK_LINE)"
     # a folder of its own per part: one part's late writes cannot collide with the next part's
     local part="${1// /-}-c$4"
@@ -435,7 +440,7 @@ wrk_pair() {  # label, multipart body, raw body, connections[, count]
     ngx_rps="$(field rps)"; ngx_p50="$(field p50_ms)"; ngx_p99="$(field p99_ms)"; ngx_bad="$(field non201)"; ngx_n="$(field requests)"
     [ "$ngx_bad" = 0 ] || fail "$1: nginx answered $ngx_bad of $ngx_n PUTs with a status other than 201 ($WRK_LINE)"
     remove_put_folder "$WORK/nginx/www/up/$part"
-    row "$1 (c=$4, $what) ingester" "$ing_rps req/s  p50 $ing_p50 ms  p99 $ing_p99 ms  ($ing_n requests, non-201 $ing_bad)"
+    row "$1 (c=$4, $what) ingester" "$ing_rps req/s  p50 $ing_p50 ms  p99 $ing_p99 ms  ($ing_n requests, non-201 $ing_bad)  server CPU $ing_cpu ms per upload"
     row "$1 (c=$4) nginx PUT" "$ngx_rps req/s  p50 $ngx_p50 ms  p99 $ngx_p99 ms  ($ngx_n requests, non-201 $ngx_bad)"
     row "$1 (c=$4) ratio ingester/nginx req/s" "$(calc "$ing_rps / $ngx_rps")"
     row "$1 (c=$4) ratio ingester/nginx p99" "$(calc "$ing_p99 / $ngx_p99")"
