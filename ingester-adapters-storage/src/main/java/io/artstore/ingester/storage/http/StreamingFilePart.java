@@ -1,7 +1,6 @@
 package io.artstore.ingester.storage.http;
 
 import io.artstore.ingester.core.domain.IngestException;
-import io.artstore.ingester.core.domain.IngestException.Kind;
 import io.artstore.ingester.core.domain.Sha256;
 import io.artstore.ingester.core.port.out.DigestedContent;
 import java.io.IOException;
@@ -130,13 +129,12 @@ final class StreamingFilePart extends RequestBody {
     }
 
     private Sha256 sentDigest(DigestedContent content) throws IOException {
-        if (content.count() != sentBytes) {
-            IngestException mismatch = new IngestException(Kind.INTERNAL, "storage_checksum_mismatch",
-                    "the content stream handed out " + content.count() + " bytes but " + sentBytes + " were sent");
+        try {
+            return content.digestOfPassedOn(sentBytes);
+        } catch (IngestException mismatch) {
             contentFailure = mismatch;
             throw new IOException(mismatch.getMessage(), mismatch);
         }
-        return content.digest();
     }
 
     private void send(BufferedSink sink, byte[] bytes, int length) throws IOException {

@@ -97,14 +97,7 @@ final class ContentWriter {
             }
             channel.force(true);
         }
-        if (digested.isEmpty()) {
-            return new Written(size, Sha256.of(digest.digest()));
-        }
-        if (digested.get().count() != size) {
-            throw new IngestException(Kind.INTERNAL, "storage_checksum_mismatch", "the content stream handed out "
-                    + digested.get().count() + " bytes but " + size + " were written");
-        }
-        return new Written(size, digested.get().digest());
+        return new Written(size, digested.isPresent() ? digested.get().digestOfPassedOn(size) : Sha256.of(digest.digest()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.artstore.ingester.core.port.out;
 
+import io.artstore.ingester.core.domain.IngestException;
 import io.artstore.ingester.core.domain.Sha256;
 
 /**
@@ -26,4 +27,18 @@ public interface DigestedContent {
      * @throws IllegalStateException before the end of the stream was read
      */
     Sha256 digest();
+
+    /**
+     * {@link #digest()} as the digest of what the caller passed on, once it passed on {@code passedOn} bytes, every
+     * one it read, unchanged.
+     *
+     * @throws IngestException {@code storage_checksum_mismatch} when the stream handed out another number of bytes
+     */
+    default Sha256 digestOfPassedOn(long passedOn) {
+        if (count() != passedOn) {
+            throw new IngestException(IngestException.Kind.INTERNAL, "storage_checksum_mismatch",
+                    "the content stream handed out " + count() + " bytes but " + passedOn + " were passed on");
+        }
+        return digest();
+    }
 }
