@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -25,7 +26,10 @@ import java.util.concurrent.Future;
  * </ul>
  *
  * <p>{@link #force()} and {@link #drain()} return only once every byte handed over is written and in the digests:
- * what the digests say is then exactly the bytes written, which is what may be acknowledged after the force.
+ * what the digests say is then exactly the bytes written, which is what may be acknowledged after the force. The
+ * upload's own digest, a {@link TrailingDigest}, is not waited for: each block is handed to it once written, and its
+ * buffer comes back for the next bytes once hashed, so that at most {@link #BLOCKS} blocks are written or hashed at
+ * a time.
  * {@link #close()} returns only once the writing thread and any early force let go of the file.
  */
 final class ChunkWriter implements AutoCloseable {
@@ -55,6 +59,7 @@ final class ChunkWriter implements AutoCloseable {
 
     private final Target target;
     private final List<MessageDigest> digests;
+    private final Optional<TrailingDigest> trailing;
     private final int blockBytes;
     private final int blocks;
     private final EarlyWriteback writeback;
@@ -68,14 +73,19 @@ final class ChunkWriter implements AutoCloseable {
     private boolean closed;
     private boolean started;
 
-    /** @param digests fed with every byte, in order, while the block that holds it is written */
-    ChunkWriter(Target target, List<MessageDigest> digests) {
-        this(target, digests, BLOCK_BYTES, BLOCKS, WRITEBACK_EVERY_BYTES);
+    /**
+     * @param digests fed with every byte, in order, while the block that holds it is written
+     * @param trailing fed with every byte, in order, after the block that holds it is written
+     */
+    ChunkWriter(Target target, List<MessageDigest> digests, Optional<TrailingDigest> trailing) {
+        this(target, digests, trailing, BLOCK_BYTES, BLOCKS, WRITEBACK_EVERY_BYTES);
     }
 
-    ChunkWriter(Target target, List<MessageDigest> digests, int blockBytes, int blocks, long writebackEvery) {
+    ChunkWriter(Target target, List<MessageDigest> digests, Optional<TrailingDigest> trailing, int blockBytes, int blocks,
+            long writebackEvery) {
         this.target = target;
         this.digests = List.copyOf(digests);
+        this.trailing = trailing;
         this.blockBytes = blockBytes;
         this.blocks = blocks;
         this.writeback = new EarlyWriteback(target::force, writebackEvery);
@@ -194,9 +204,13 @@ final class ChunkWriter implements AutoCloseable {
                 }
                 // Before the bytes count as written, so that a drained writer has no early force starting behind it.
                 writeback.written(written + block.length());
+                // Before too, so that a fork of the trailing digest taken once drained includes the block.
+                trailing.ifPresent(digest -> digest.update(block.bytes(), block.length(), () -> giveBack(block.bytes())));
                 synchronized (this) {
                     pending.poll();
-                    free.add(block.bytes());
+                    if (trailing.isEmpty()) {
+                        free.add(block.bytes());
+                    }
                     written += block.length();
                     notifyAll();
                 }
@@ -208,6 +222,14 @@ final class ChunkWriter implements AutoCloseable {
             }
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** A block the trailing digest has hashed: free for the next bytes, unless the writer is closed. */
+    private synchronized void giveBack(byte[] block) {
+        if (!closed) {
+            free.add(block);
+            notifyAll();
         }
     }
 

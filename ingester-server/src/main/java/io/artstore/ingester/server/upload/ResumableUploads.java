@@ -125,7 +125,7 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /** The SHA-256 of an upload's first {@code offset} bytes, as this instance received and acknowledged them. */
-    private record WholeDigest(long offset, MessageDigest digest) {}
+    private record WholeDigest(long offset, TrailingDigest digest) {}
 
     /** What creating an upload needs. {@code hold} is released when the upload ends (e.g. space held on an element). */
     public record NewUpload(OptionalLong length, Map<String, String> metadata, Concatenation concatenation, Caller owner,
@@ -568,17 +568,13 @@ public final class ResumableUploads implements AutoCloseable {
             checkSize(end);
             ensureRoom(lock, start, end);
         }
-        MessageDigest whole = wholeDigestAt(id, start.offset());
-        List<MessageDigest> fed = new ArrayList<>(digests);
-        if (whole != null) {
-            fed.add(whole);
-        }
+        Optional<TrailingDigest> whole = wholeDigestAt(id, start.offset());
         long bodyEnd = chunk.contentLength().isPresent() ? start.offset() + chunk.contentLength().getAsLong() : -1;
         AtomicBoolean letGo = releaseAsked.get(lock.holder);
         long forcing = 0;
         long sessionWrites = 0;
         // The writer stops before the file closes: try-with-resources closes in reverse order.
-        try (StagingArea.Writer file = staging.openAt(id, start.offset()); ChunkWriter writer = new ChunkWriter(file, fed)) {
+        try (StagingArea.Writer file = staging.openAt(id, start.offset()); ChunkWriter writer = new ChunkWriter(file, digests, whole)) {
             long position = start.offset();
             long sinceCheckpoint = 0;
             boolean cut = false;
@@ -654,7 +650,7 @@ public final class ResumableUploads implements AutoCloseable {
                     sessionWrites += System.nanoTime() - writeStarted;
                     written(id, acknowledged);
                     if (!checked) {
-                        keepWholeDigest(id, acknowledged, whole); // forced, so drained: the digest is of these bytes
+                        keepWholeDigest(id, acknowledged, whole); // forced, so drained: every byte is handed to it
                     }
                     lastRenewal = now;
                     lastFenceCheck = now;
@@ -723,31 +719,20 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /** A digest to continue at {@code offset}: the one kept here for it, a new one at 0, else none. */
-    private MessageDigest wholeDigestAt(UploadId id, long offset) {
+    private Optional<TrailingDigest> wholeDigestAt(UploadId id, long offset) {
         WholeDigest kept = wholeDigests.get(id);
         if (kept != null && kept.offset() == offset) {
-            return copyOf(kept.digest());
+            return Optional.of(kept.digest().fork());
         }
-        return offset == 0 ? sha256() : null;
+        return offset == 0 ? Optional.of(TrailingDigest.sha256()) : Optional.empty();
     }
 
-    /** Keeps a copy, as the request's digest goes on with bytes that are not acknowledged yet. */
-    private void keepWholeDigest(UploadId id, long offset, MessageDigest digest) {
-        if (digest == null) {
-            return;
-        }
-        MessageDigest copy = copyOf(digest);
-        if (copy != null) {
-            wholeDigests.put(id, new WholeDigest(offset, copy));
-        }
-    }
-
-    private static MessageDigest copyOf(MessageDigest digest) {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            return null; // completion reads the bytes back instead
-        }
+    /**
+     * Keeps a fork of the request's digest as of {@code offset}, as the request's goes on with bytes that are not
+     * acknowledged yet; called once the writer is drained, so that every byte up to {@code offset} is handed to it.
+     */
+    private void keepWholeDigest(UploadId id, long offset, Optional<TrailingDigest> digest) {
+        digest.ifPresent(d -> wholeDigests.put(id, new WholeDigest(offset, d.fork())));
     }
 
     private static MessageDigest sha256() {
@@ -765,9 +750,9 @@ public final class ResumableUploads implements AutoCloseable {
     private Sha256 wholeChecksum(UploadId id, long length) throws IOException {
         // A copy: a completion that fails for now is tried again, with the same digest as its start.
         WholeDigest kept = wholeDigests.get(id);
-        MessageDigest copy = kept != null && kept.offset() <= length ? copyOf(kept.digest()) : null;
-        MessageDigest digest = copy != null ? copy : sha256();
-        long position = copy != null ? kept.offset() : 0;
+        Optional<MessageDigest> copy = kept != null && kept.offset() <= length ? kept.digest().snapshot() : Optional.empty();
+        MessageDigest digest = copy.orElseGet(ResumableUploads::sha256);
+        long position = copy.isPresent() ? kept.offset() : 0;
         if (position < length) {
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
             try (FileChannel channel = FileChannel.open(staging.file(id), StandardOpenOption.READ)) {

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -61,7 +62,7 @@ class ChunkWriterTest {
         byte[] content = new byte[1_000_003];
         new Random(7).nextBytes(content);
         // Small blocks and writeback every 100,000 bytes: many blocks, many early forces.
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 64 * 1024, 3, 100_000)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), Optional.empty(), 64 * 1024, 3, 100_000)) {
             int at = 0;
             Random sizes = new Random(11);
             while (at < content.length) {
@@ -124,7 +125,7 @@ class ChunkWriterTest {
         };
         byte[] content = new byte[1000];
         new Random(3).nextBytes(content);
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 4096, 2, Long.MAX_VALUE)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), Optional.empty(), 4096, 2, Long.MAX_VALUE)) {
             byte[] block = writer.block();
             System.arraycopy(content, 0, block, 0, content.length);
             writer.write(block, content.length);
@@ -151,7 +152,7 @@ class ChunkWriterTest {
                 super.write(block, length);
             }
         };
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, Long.MAX_VALUE)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), Optional.empty(), 1024, 2, Long.MAX_VALUE)) {
             byte[] block = writer.block();
             writer.write(block, 1000);
             assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
@@ -179,7 +180,7 @@ class ChunkWriterTest {
                 throw new IOException("disk full");
             }
         };
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 1, Long.MAX_VALUE)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), Optional.empty(), 1024, 1, Long.MAX_VALUE)) {
             writer.write(writer.block(), 10);
             // The only block is lost with the failed write: asking for another must fail, not wait forever.
             assertThatThrownBy(writer::block).isInstanceOf(IOException.class).hasMessageContaining("disk full");
@@ -201,7 +202,7 @@ class ChunkWriterTest {
                 super.force();
             }
         };
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, 1000)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), Optional.empty(), 1024, 2, 1000)) {
             writer.write(writer.block(), 1024);
             assertThat(earlyForceFailed.await(20, TimeUnit.SECONDS)).isTrue();
             // The file's next fdatasync may not see the error again: the bytes cannot be taken for durable.
@@ -229,7 +230,7 @@ class ChunkWriterTest {
                 super.force();
             }
         };
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(), 1024, 2, 1000)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), Optional.empty(), 1024, 2, 1000)) {
             writer.write(writer.block(), 1024);
             assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> forced = CompletableFuture.runAsync(() -> {
@@ -250,7 +251,7 @@ class ChunkWriterTest {
     void a_truncate_drops_what_was_handed_over_past_the_offset_only_once_it_was_written() throws Exception {
         RecordingTarget target = new RecordingTarget();
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), 1024, 2, Long.MAX_VALUE)) {
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(digest), Optional.empty(), 1024, 2, Long.MAX_VALUE)) {
             for (int i = 0; i < 5; i++) {
                 writer.write(writer.block(), 1024);
             }
@@ -258,5 +259,46 @@ class ChunkWriterTest {
             assertThat(target.size()).isEqualTo(2048);
             assertThat(target.events).endsWith("truncate 2048");
         }
+    }
+
+    /**
+     * The upload's digest trails the writes: a force returns while it still hashes, and a block's buffer is handed out
+     * again only once hashed, so a digest that falls behind holds the request back instead of growing without bound.
+     */
+    @Test
+    void a_force_does_not_wait_for_the_trailing_digest_whose_blocks_come_back_only_once_hashed() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        TrailingDigest trailing = TrailingDigest.sha256();
+        CountDownLatch gate = new CountDownLatch(1);
+        trailing.update(new byte[0], 0, () -> {
+            try {
+                gate.await(20, TimeUnit.SECONDS); // holds the digest's queue: nothing after it is hashed yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        byte[] content = new byte[2048];
+        new Random(5).nextBytes(content);
+        try (ChunkWriter writer = new ChunkWriter(target, List.of(), Optional.of(trailing), 1024, 2, Long.MAX_VALUE)) {
+            for (int at = 0; at < content.length; at += 1024) {
+                byte[] block = writer.block();
+                System.arraycopy(content, at, block, 0, 1024);
+                writer.write(block, 1024);
+            }
+            writer.force();
+            assertThat(target.bytes.toByteArray()).isEqualTo(content);
+            CompletableFuture<byte[]> third = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return writer.block();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Both blocks are written but not hashed: the digest still reads them.
+            assertThatThrownBy(() -> third.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            gate.countDown();
+            assertThat(third.get(20, TimeUnit.SECONDS)).hasSize(1024);
+        }
+        assertThat(trailing.snapshot().orElseThrow().digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
     }
 }
