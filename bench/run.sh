@@ -269,6 +269,7 @@ scenario_large() {
 # - tus-js-client in Node (scripts/tus-node.sh), the client browsers and Node applications use. On two cores its own
 #   CPU (about 3 s per GiB, against under 1 s for curl) competes with the server's.
 # The target (>= 0.8 x multipart) is read on the curl row: same client, same file, only the protocol differs.
+# tus_with_curl prints what went wrong and fails, or leaves the stored file's id in TUS_FILE_ID.
 tus_with_curl() {
     local f="$1" bytes="$2" chunk="$3" parts="$4" headers location id offset=0 args=() codes bad
     headers="$(curl -s -D - -o /dev/null -X POST -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $bytes" \
@@ -293,7 +294,8 @@ tus_with_curl() {
 
 tus_round_untimed() {  # file, bytes, chunk, parts: the multipart upload and the curl tus upload of a round, deleted again
     upload_untimed "$1" || return 1
-    tus_with_curl "$@" || return 1
+    # not in a subshell: TUS_FILE_ID must reach this shell
+    tus_with_curl "$@" > "$WORK/warm-up-tus.txt" || { log "warm-up tus upload: $(head -c 300 "$WORK/warm-up-tus.txt")"; return 1; }
     delete_stored "$TUS_FILE_ID"
 }
 
@@ -450,7 +452,7 @@ seconds_of() {  # a wrk duration (90, 90s, 2m) in seconds
 delete_stored() {  # file id: removes a warm-up's file from the edit element, so that warming up fills no disk
     local code
     code="$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$BASE_URL/api/v1/files/$1")"
-    [ "$code" = 200 ] || [ "$code" = 204 ] || { echo "deleting warm-up file $1 answered $code"; return 1; }
+    [ "$code" = 200 ] || [ "$code" = 204 ] || { log "deleting warm-up file $1 answered $code"; return 1; }
 }
 
 upload_untimed() {  # file: one multipart upload to edit, deleted again
