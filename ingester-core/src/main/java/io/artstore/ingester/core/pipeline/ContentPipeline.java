@@ -75,6 +75,8 @@ public final class ContentPipeline {
      * thread), then compression (on a thread of its own) and encryption on the reader's thread.
      */
     private final TimedInputStream clientTimer;
+    /** Whether the original is hashed on the reader's thread, behind the read-ahead, rather than ahead of it. */
+    private final boolean hashedByReader;
     private final TimedInputStream digestTimer;
     /** The reader's side of the read-ahead: time spent waiting for the original's bytes. */
     private final TimedInputStream aheadTimer;
@@ -87,7 +89,15 @@ public final class ContentPipeline {
         this.limits = limits;
         this.requested = codec.map(Codec::algorithm);
         this.clientTimer = new TimedInputStream(client);
-        this.original = new DigestingInputStream(new ClientStream(clientTimer), new DigestingInputStream.Hook() {
+        // Without a codec, the reader's thread hashes: receiving and parsing on one thread and hashing there too made it
+        // the pace-setter of a large upload while the reader's thread only wrote. With one, the codec's thread is the
+        // pace-setter already and the original is hashed ahead of it.
+        this.hashedByReader = codec.isEmpty() && !limits.fitsOneBlock();
+        InputStream received = new ClientStream(clientTimer);
+        Optional<TimedInputStream> receivedAhead = hashedByReader
+                ? Optional.of(new TimedInputStream(new ReadAheadInputStream(received, ReadAheadInputStream.BLOCKS)))
+                : Optional.empty();
+        this.original = new DigestingInputStream(receivedAhead.<InputStream>map(t -> t).orElse(received), new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
                 checkSizeSoFar(total);
@@ -102,14 +112,15 @@ public final class ContentPipeline {
         // Receiving, parsing and hashing the original on one thread; compressing (when it pays) on a second; hashing the
         // compressed bytes, encrypting and storing on the reader's. A body of one block at most is read on the reader's
         // thread alone: a hand-off would cost more than it overlaps.
-        this.aheadTimer = new TimedInputStream(limits.fitsOneBlock() ? digestTimer
-                : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS));
+        this.aheadTimer = receivedAhead.orElseGet(() -> new TimedInputStream(limits.fitsOneBlock() ? digestTimer
+                : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS)));
+        InputStream toStore = hashedByReader ? digestTimer : aheadTimer;
         if (encryption.isEmpty()) {
-            this.compressed = new StoredStream(original, aheadTimer, codec, listener);
+            this.compressed = new StoredStream(original, toStore, codec, listener);
             this.compressTimer = new TimedInputStream(compressed);
             this.encrypted = Optional.empty();
         } else {
-            this.compressed = new StoredStream(original, aheadTimer, codec, total -> { });
+            this.compressed = new StoredStream(original, toStore, codec, total -> { });
             this.compressTimer = new TimedInputStream(compressed);
             this.encrypted = Optional.of(new DigestingInputStream(encryption.get().encrypting(compressTimer),
                     new DigestingInputStream.Hook() {
@@ -161,10 +172,13 @@ public final class ContentPipeline {
         long encryptedNanos = encryptTimer.map(TimedInputStream::nanos).orElse(compressedNanos);
         long now = System.nanoTime();
         TimedInputStream last = encryptTimer.orElse(compressTimer);
+        // Hashed by the reader, the digest's own time is what its reads took beyond waiting for the read-ahead; hashed
+        // ahead, beyond receiving.
+        long digest = hashedByReader ? digested - waited : digested - client;
         // Compressing on its own thread, the codec's time is its own; otherwise it is what the stored stream spent on top
-        // of waiting for the original.
-        long compress = compressed.codecNanos().orElse(compressedNanos) - waited;
-        return new Timings(client, Math.max(0, digested - client), Math.max(0, compress),
+        // of the stages before it.
+        long compress = compressed.codecNanos().orElse(compressedNanos) - (hashedByReader ? digested : waited);
+        return new Timings(client, Math.max(0, digest), Math.max(0, compress),
                 Math.max(0, encryptedNanos - compressedNanos), encryptedNanos, clientTimer.firstRead(now),
                 last.lastRead(now));
     }

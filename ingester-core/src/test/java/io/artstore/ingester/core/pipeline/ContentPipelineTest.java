@@ -381,6 +381,17 @@ class ContentPipelineTest {
         assertFailure(pipeline, Kind.CONTENT_MISMATCH, "checksum_mismatch");
     }
 
+    /** Uncompressed and larger than a block: read ahead on one thread, hashed and checked on the reader's. */
+    @Test
+    void a_wrong_checksum_of_an_uncompressed_file_of_many_blocks_fails_before_the_stream_reports_its_end() throws Exception {
+        byte[] data = randomBytes(5 * ReadAheadInputStream.BLOCK_BYTES + 17);
+        Sha256 wrong = sha256("other".getBytes(StandardCharsets.UTF_8));
+        ContentPipeline pipeline = ContentPipeline.of(new ByteArrayInputStream(data), Optional.empty(),
+                new ContentPipeline.Limits(MAX, OptionalLong.empty(), Optional.of(wrong)), n -> {});
+
+        assertFailure(pipeline, Kind.CONTENT_MISMATCH, "checksum_mismatch");
+    }
+
     @Test
     void the_right_checksum_passes() throws Exception {
         byte[] data = randomBytes(1000);
