@@ -386,7 +386,7 @@ run_wrk() {  # name, url, mode, body file[, connections[, bearer token[, count]]
     local out="$WORK/wrk-${1// /-}.txt" duration="$DURATION" limit="" done_dir="$WORK/wrk-done" wpid
     if [ -n "${7:-}" ]; then duration=3600s; limit=$(( ($7 + 1) / 2 )); fi
     rm -rf "$done_dir"; mkdir -p "$done_dir"
-    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" BENCH_TOKEN="${6:-}" BENCH_LIMIT="$limit" \
+    BENCH_MODE="$3" BENCH_BODY="$4" BENCH_BOUNDARY="$BOUNDARY" BENCH_TOKEN="${6:-}" BENCH_LIMIT="$limit" BENCH_PUT_SLOTS="$PUT_SLOTS" \
         BENCH_DONE_DIR="$done_dir" wrk -t2 -c"${5:-$CONNECTIONS}" -d"$duration" --timeout 60s --latency \
         -s "$ROOT/bench/upload.lua" "$2" > "$out" 2>&1 &
     wpid=$!
@@ -413,6 +413,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $WRK_LINE"; }
 # fifth of the CPU 30 s after the first request. Every server a load test measures (the ingester, nginx, the SE) is
 # therefore sent the same load once, untimed, before its first timed run; WARMED lists those already warmed.
 WARMED=" "
+PUT_SLOTS=""
 warm_up() {  # key, url, mode, body file, connections[, bearer token]
     case "$WARMED" in *" $1 "*) return 0 ;; esac
     WARMED="$WARMED$1 "
@@ -420,7 +421,10 @@ warm_up() {  # key, url, mode, body file, connections[, bearer token]
     local saved="$DURATION" line
     log "warming $1 up: $WARMUP of the same load, not counted"
     DURATION="$WARMUP"
+    # PUTs replace files on one path per connection instead of filling the disk (a minute at nginx's rate: ~54 GB)
+    PUT_SLOTS="${5:-$CONNECTIONS}"
     run_wrk "warm-up-$1" "$2" "$3" "$4" "$5" "${6:-}"
+    PUT_SLOTS=""
     DURATION="$saved"
     line="$WRK_LINE"
     [ "$(sed -n 's/.* non201=\([0-9]*\).*/\1/p' <<< " $line")" = 0 ] || fail "warm-up of $1: answers other than 201 ($line)"
