@@ -71,14 +71,18 @@ public final class ContentPipeline {
     private final StoredStream compressed;
     private final Optional<DigestingInputStream> encrypted;
     /**
-     * Time spent reading the client's bytes (upstream of the digest), through the digest (these two on the read-ahead
-     * thread), then compression (on a thread of its own) and encryption on the reader's thread.
+     * Time spent reading the client's bytes (upstream of the digest, on the read-ahead thread), through the digest (on
+     * the read-ahead thread too, or on the reader's when {@link #hashedByReader}), then compression (on a thread of its
+     * own) and encryption on the reader's thread.
      */
     private final TimedInputStream clientTimer;
     /** Whether the original is hashed on the reader's thread, behind the read-ahead, rather than ahead of it. */
     private final boolean hashedByReader;
     private final TimedInputStream digestTimer;
-    /** The reader's side of the read-ahead: time spent waiting for the original's bytes. */
+    /**
+     * The reader's side of the read-ahead: time spent waiting for the original's bytes (received but not yet hashed,
+     * when hashed by the reader).
+     */
     private final TimedInputStream aheadTimer;
     private final TimedInputStream compressTimer;
     private final Optional<TimedInputStream> encryptTimer;
@@ -97,7 +101,8 @@ public final class ContentPipeline {
         Optional<TimedInputStream> receivedAhead = hashedByReader
                 ? Optional.of(new TimedInputStream(new ReadAheadInputStream(received, ReadAheadInputStream.BLOCKS)))
                 : Optional.empty();
-        this.original = new DigestingInputStream(receivedAhead.<InputStream>map(t -> t).orElse(received), new DigestingInputStream.Hook() {
+        InputStream toDigest = receivedAhead.<InputStream>map(t -> t).orElse(received);
+        this.original = new DigestingInputStream(toDigest, new DigestingInputStream.Hook() {
             @Override
             public void afterRead(long total) {
                 checkSizeSoFar(total);
@@ -109,9 +114,10 @@ public final class ContentPipeline {
             }
         });
         this.digestTimer = new TimedInputStream(original);
-        // Receiving, parsing and hashing the original on one thread; compressing (when it pays) on a second; hashing the
-        // compressed bytes, encrypting and storing on the reader's. A body of one block at most is read on the reader's
-        // thread alone: a hand-off would cost more than it overlaps.
+        // With a codec: receiving, parsing and hashing the original on one thread; compressing (when it pays) on a
+        // second; hashing the compressed bytes, encrypting and storing on the reader's. Without one: receiving and
+        // parsing ahead, hashing, encrypting and storing on the reader's. A body of one block at most is read on the
+        // reader's thread alone: a hand-off would cost more than it overlaps.
         this.aheadTimer = receivedAhead.orElseGet(() -> new TimedInputStream(limits.fitsOneBlock() ? digestTimer
                 : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS)));
         InputStream toStore = hashedByReader ? digestTimer : aheadTimer;
