@@ -93,34 +93,26 @@ public final class ContentPipeline {
         this.limits = limits;
         this.requested = codec.map(Codec::algorithm);
         this.clientTimer = new TimedInputStream(client);
-        // Without a codec, the reader's thread hashes: receiving and parsing on one thread and hashing there too made it
-        // the pace-setter of a large upload while the reader's thread only wrote. With one, the codec's thread is the
-        // pace-setter already and the original is hashed ahead of it.
-        this.hashedByReader = codec.isEmpty() && !limits.fitsOneBlock();
-        InputStream received = new ClientStream(clientTimer);
-        Optional<TimedInputStream> receivedAhead = hashedByReader
-                ? Optional.of(new TimedInputStream(new ReadAheadInputStream(received, ReadAheadInputStream.BLOCKS)))
-                : Optional.empty();
-        InputStream toDigest = receivedAhead.<InputStream>map(t -> t).orElse(received);
-        this.original = new DigestingInputStream(toDigest, new DigestingInputStream.Hook() {
-            @Override
-            public void afterRead(long total) {
-                checkSizeSoFar(total);
-            }
-
-            @Override
-            public void atEnd(long total, Sha256 digest) {
-                checkOriginal(total, digest);
-            }
-        });
-        this.digestTimer = new TimedInputStream(original);
         // With a codec: receiving, parsing and hashing the original on one thread; compressing (when it pays) on a
         // second; hashing the compressed bytes, encrypting and storing on the reader's. Without one: receiving and
-        // parsing ahead, hashing, encrypting and storing on the reader's. A body of one block at most is read on the
-        // reader's thread alone: a hand-off would cost more than it overlaps.
-        this.aheadTimer = receivedAhead.orElseGet(() -> new TimedInputStream(limits.fitsOneBlock() ? digestTimer
-                : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS)));
-        InputStream toStore = hashedByReader ? digestTimer : aheadTimer;
+        // parsing ahead, then hashing, encrypting and storing on the reader's, since receiving, parsing and hashing on
+        // one thread made it the pace-setter of a large upload while the reader's thread only wrote. A body of one block
+        // at most is read on the reader's thread alone: a hand-off would cost more than it overlaps.
+        this.hashedByReader = codec.isEmpty() && !limits.fitsOneBlock();
+        InputStream received = new ClientStream(clientTimer);
+        InputStream toStore;
+        if (hashedByReader) {
+            this.aheadTimer = new TimedInputStream(new ReadAheadInputStream(received, ReadAheadInputStream.BLOCKS));
+            this.original = new DigestingInputStream(aheadTimer, originalChecks());
+            this.digestTimer = new TimedInputStream(original);
+            toStore = digestTimer;
+        } else {
+            this.original = new DigestingInputStream(received, originalChecks());
+            this.digestTimer = new TimedInputStream(original);
+            this.aheadTimer = new TimedInputStream(limits.fitsOneBlock() ? digestTimer
+                    : new ReadAheadInputStream(digestTimer, codec.isPresent() ? ReadAheadInputStream.CODEC_BLOCKS : ReadAheadInputStream.BLOCKS));
+            toStore = aheadTimer;
+        }
         if (encryption.isEmpty()) {
             this.compressed = new StoredStream(original, toStore, codec, listener);
             this.compressTimer = new TimedInputStream(compressed);
@@ -143,6 +135,21 @@ public final class ContentPipeline {
         }
         this.encryptTimer = encrypted.map(TimedInputStream::new);
         this.stored = new StoredBytes(encryptTimer.<InputStream>map(e -> e).orElse(compressTimer));
+    }
+
+    /** The limits and the declared size and checksum, checked as the original is hashed. */
+    private DigestingInputStream.Hook originalChecks() {
+        return new DigestingInputStream.Hook() {
+            @Override
+            public void afterRead(long total) {
+                checkSizeSoFar(total);
+            }
+
+            @Override
+            public void atEnd(long total, Sha256 digest) {
+                checkOriginal(total, digest);
+            }
+        };
     }
 
     public static ContentPipeline of(

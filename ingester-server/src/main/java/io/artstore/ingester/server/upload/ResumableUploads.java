@@ -25,7 +25,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -735,14 +734,6 @@ public final class ResumableUploads implements AutoCloseable {
         digest.ifPresent(d -> wholeDigests.put(id, new WholeDigest(offset, d.fork())));
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
     /**
      * The SHA-256 of the upload's first {@code length} staged bytes: from the digest kept while they arrived, reading
      * back only what it lacks (all of them when they arrived on another instance).
@@ -751,7 +742,7 @@ public final class ResumableUploads implements AutoCloseable {
         // A copy: a completion that fails for now is tried again, with the same digest as its start.
         WholeDigest kept = wholeDigests.get(id);
         Optional<MessageDigest> copy = kept != null && kept.offset() <= length ? kept.digest().snapshot() : Optional.empty();
-        MessageDigest digest = copy.orElseGet(ResumableUploads::sha256);
+        MessageDigest digest = copy.orElseGet(TrailingDigest::newSha256);
         long position = copy.isPresent() ? kept.offset() : 0;
         if (position < length) {
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);

@@ -83,7 +83,8 @@ final class TrailingDigest {
         }
     }
 
-    private static MessageDigest newSha256() {
+    /** A new SHA-256 of the JDK, which always has one. */
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
